@@ -1,0 +1,110 @@
+"""Customer accounts: the Salesforce Account and the Zendesk organization that serves it."""
+
+from django.conf import settings
+from django.db import models
+
+
+class SupportLevel(models.TextChoices):
+    BASIC = "basic", "Basic"
+    STANDARD = "standard", "Standard"
+    PRIORITY = "priority", "Priority"
+
+
+class Region(models.TextChoices):
+    AMER = "AMER", "Americas"
+    EMEA = "EMEA", "Europe, Middle East, Africa"
+    APAC = "APAC", "Asia Pacific"
+
+
+class Health(models.TextChoices):
+    GREEN = "green", "Green"
+    YELLOW = "yellow", "Yellow"
+    RED = "red", "Red"
+
+
+class SalesforceUser(models.Model):
+    """A Salesforce user; an Account's CSM field points at one. Matched to a portal user by email."""
+
+    sf_id = models.CharField(max_length=18, unique=True)
+    name = models.CharField(max_length=255)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    title = models.CharField(max_length=255, blank=True)
+    portal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sf_modstamp = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """One row per Salesforce Account (the system of record for the commercial side)."""
+
+    sf_id = models.CharField("Salesforce ID", max_length=18, unique=True)
+    name = models.CharField(max_length=255)
+    account_type = models.CharField(max_length=80, blank=True)
+    support_level = models.CharField(max_length=20, choices=SupportLevel.choices, blank=True)
+    region = models.CharField(max_length=8, choices=Region.choices, blank=True)
+    seats = models.PositiveIntegerField(default=0)
+    arr = models.DecimalField("ARR", max_digits=14, decimal_places=2, null=True, blank=True)
+    renewal_date = models.DateField(null=True, blank=True)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True)
+    restricted = models.BooleanField(default=False)
+    sold_to_email = models.EmailField(blank=True)
+    csm_sf_user_id = models.CharField("CSM (Salesforce user ID)", max_length=18, blank=True)
+    csm = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="csm_accounts",
+        verbose_name="CSM",
+    )
+    sf_created_at = models.DateTimeField(null=True, blank=True)
+    sf_modstamp = models.DateTimeField(null=True, blank=True)  # never overwritten by an older one
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Portfolio: a CSM's accounts ordered by name.
+            models.Index(fields=["csm", "name"], name="account_csm_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    """One row per Zendesk organization, with the organization fields the process relies on."""
+
+    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    name = models.CharField(max_length=255)
+    domain_names = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    details = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    # Organization fields.
+    salesforce_id = models.CharField(max_length=18, blank=True, db_index=True)  # link resolution
+    am_project_id = models.CharField("Collaboration project (AM) ID", max_length=32, blank=True)
+    cmp_id = models.CharField("Contact management project ID", max_length=32, blank=True)
+    cmp_developers = models.TextField("CMP developers", blank=True)
+    support_level = models.CharField(max_length=40, blank=True)
+    org_region = models.CharField(max_length=40, blank=True)
+    technical_account_manager = models.CharField(max_length=255, blank=True)
+    # Resolved from salesforce_id; null when no Account has that ID (a finding, not an error).
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="organizations"
+    )
+    zd_created_at = models.DateTimeField(null=True, blank=True)
+    zd_updated_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,66 @@
+"""People at customers: Salesforce contacts and Zendesk end users (entitled to open tickets)."""
+
+from django.db import models
+
+from accounts.models import Account, Organization
+
+
+class Contact(models.Model):
+    """A Salesforce Contact on an Account."""
+
+    sf_id = models.CharField("Salesforce ID", max_length=18, unique=True)
+    sf_account_id = models.CharField(max_length=18, blank=True, db_index=True)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    first_name = models.CharField(max_length=120, blank=True)
+    last_name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    email_key = models.CharField(max_length=254, blank=True, db_index=True)  # lower(email): matching
+    title = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=60, blank=True)
+    sf_created_at = models.DateTimeField(null=True, blank=True)
+    sf_modstamp = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class SupportUser(models.Model):
+    """A Zendesk user. An end user in a customer's organization is entitled to support."""
+
+    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    name = models.CharField(max_length=255, blank=True)
+    email = models.EmailField(blank=True)
+    email_key = models.CharField(max_length=254, blank=True, db_index=True)  # lower(email): matching
+    role = models.CharField(max_length=20, default="end-user")  # end-user, agent, admin
+    active = models.BooleanField(default=True)
+    suspended = models.BooleanField(default=False)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_users"
+    )
+    zd_created_at = models.DateTimeField(null=True, blank=True)
+    zd_updated_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role in ("agent", "admin")

@@ -1,0 +1,3 @@
+
+app_name = "contacts"
+urlpatterns: list = []  # the per-account contacts pages live here (see accounts' page)

@@ -1,0 +1,48 @@
+"""Filters shared by several lists."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+
+from users.roles import Role, user_roles
+
+
+def csm_choices() -> list[tuple[str, str]]:
+    from users.models import User
+
+    people = User.objects.filter(groups__name=Role.CSM, is_active=True).order_by("name", "email")
+    return [("mine", "My accounts"), ("any", "Any CSM"), ("none", "No CSM")] + [
+        (str(u.pk), str(u)) for u in people
+    ]
+
+
+class CsmFilter(django_filters.ChoiceFilter):
+    """Whose accounts: mine (the default for CSMs), any, none, or one CSM by id.
+
+    `field_name` is the path to the account's CSM, e.g. "csm" or "account__csm".
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", csm_choices)
+        kwargs.setdefault("label", "CSM")
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in (None, "", "any"):
+            return qs
+        if value == "mine":
+            return qs.filter(**{self.field_name: self.parent.request.user})
+        if value == "none":
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        return qs.filter(**{f"{self.field_name}_id": int(value)})
+
+
+def default_csm_scope(data: Any, request: Any) -> Any:
+    """Lists open on the CSM's own accounts; everyone else sees every account."""
+    if data is not None and "csm" in data:
+        return data
+    data = data.copy() if data is not None else {}
+    data["csm"] = "mine" if Role.CSM in user_roles(request.user) else "any"
+    return data

@@ -1,0 +1,68 @@
+"""What /healthz reports: database, broker and the state of each sync stream."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "down"; say why
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def check_broker() -> dict[str, Any]:
+    from csmportal.celery import app
+
+    url = app.conf.broker_url or ""
+    scheme = url.split("://", 1)[0]
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+    except Exception as exc:
+        return {"ok": False, "transport": scheme, "error": f"{type(exc).__name__}: {exc}"}
+    return {"ok": True, "transport": scheme}
+
+
+def sync_state() -> dict[str, Any]:
+    from integrations.models import Stream, SyncState
+
+    now = timezone.now()
+    states = {s.stream: s for s in SyncState.objects.all()}
+    streams: dict[str, Any] = {}
+    stale = []
+    for stream in Stream.values:
+        fast = stream in settings.SYNC_STREAMS_FAST
+        interval = settings.SYNC_FAST_INTERVAL if fast else settings.SYNC_SLOW_INTERVAL
+        state = states.get(stream)
+        last = state.last_success_at if state else None
+        # Stale after three missed runs (at least ten minutes).
+        is_stale = last is None or now - last > max(timedelta(seconds=3 * interval), timedelta(minutes=10))
+        if is_stale:
+            stale.append(stream)
+        streams[stream] = {
+            "last_success_at": last.isoformat() if last else None,
+            "last_error": (state.last_error if state else "") or None,
+            "stale": is_stale,
+        }
+    return {"ok": not stale, "stale": stale, "streams": streams}
+
+
+def report() -> dict[str, Any]:
+    database = check_database()
+    broker = check_broker()
+    sync = sync_state() if database["ok"] else {"ok": False, "error": "database unavailable"}
+    if not (database["ok"] and broker["ok"]):
+        status = "down"
+    elif not sync["ok"]:
+        status = "degraded"  # pages still work from the mirror; the sync page says more
+    else:
+        status = "ok"
+    return {"status": status, "database": database, "broker": broker, "sync": sync}

@@ -1,0 +1,291 @@
+"""Settings of the CSM Portal: everything comes from the environment.
+
+Defaults run locally (SQLite in var/, no Redis, console email). With DEBUG off, a missing
+SECRET_KEY is an error and the secure defaults (HTTPS redirect, HSTS, secure cookies) apply.
+Every secret can also be read from a file: set FOO_FILE instead of FOO.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env(smart_cast=False)
+
+
+def secret(name: str, default: str | None = None) -> str | None:
+    """Read a secret from NAME or from the file named by NAME_FILE."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        return Path(path).read_text().strip()
+    return env.str(name, default=default)
+
+
+DEBUG = env.bool("DEBUG", default=False)
+DEMO = env.bool("DEMO", default=False)
+SANDBOX = env.bool("SANDBOX", default=False)
+
+SECRET_KEY = secret("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "insecure-local-development-key-only-used-when-debug-is-on"
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where the portal is reached, for links in emails ("the portal's own page for the ticket").
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "django_htmx",
+    "django_filters",
+    "template_partials",
+    "users",
+    "accounts",
+    "contacts",
+    "tickets",
+    "feedback",
+    "supportops",
+    "integrations",
+    "sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "users.middleware.TimezoneMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "csmportal.urls"
+WSGI_APPLICATION = "csmportal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csmportal.context_processors.portal",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    },
+]
+
+# Database: SQLite in var/ unless DATABASE_URL is set (postgres://... uses psycopg 3).
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    # Several processes (web, worker, beat) share the demo's SQLite file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Users, login and two-factor (django-allauth under /auth/).
+AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/auth/login/"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "users.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+# Login rate limiting: per IP and per account (allauth counts failures in the cache).
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+}
+# No open sign-up: admins invite. Optionally, sign-up is open to these email domains only.
+ALLOWED_SIGNUP_DOMAINS = [d.lower() for d in env.list("ALLOWED_SIGNUP_DOMAINS", default=[])]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="CSM Portal")
+
+# Company SSO: an OpenID Connect provider shown on the login page when OIDC_* are set.
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="sso"),
+                "name": env.str("OIDC_NAME", default="Company SSO"),
+                "client_id": OIDC_CLIENT_ID,
+                "secret": secret("OIDC_CLIENT_SECRET", default=""),
+                "settings": {"server_url": env.str("OIDC_SERVER_URL")},
+            }
+        ]
+    }
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Email: EMAIL_URL in django-environ's schemes (smtp://, consolemail://, filemail:///path).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CSM Portal <portal@example.com>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Security: the secure defaults apply whenever DEBUG is off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Zendesk and Salesforce. With SANDBOX on, both clients talk to the local sandbox, which
+# accepts exactly these credentials; the defaults below are the sandbox's and apply only then.
+SANDBOX_URL = env.str("SANDBOX_URL", default="https://127.0.0.1:8443").rstrip("/")
+_sandbox_default = (lambda value: value) if SANDBOX else (lambda value: "")
+ZENDESK_SUBDOMAIN = env.str("ZENDESK_SUBDOMAIN", default="example")
+ZENDESK_EMAIL = env.str("ZENDESK_EMAIL", default=_sandbox_default("portal@example.com"))
+ZENDESK_API_TOKEN = secret("ZENDESK_API_TOKEN", default=_sandbox_default("sandbox-zendesk-token"))
+ZENDESK_WEBHOOK_SECRET = secret(
+    "ZENDESK_WEBHOOK_SECRET", default=_sandbox_default("sandbox-webhook-secret")
+)
+SALESFORCE_LOGIN_URL = env.str(
+    "SALESFORCE_LOGIN_URL", default=SANDBOX_URL if SANDBOX else ""
+).rstrip("/")
+SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default=_sandbox_default("sandbox-client"))
+SALESFORCE_CLIENT_SECRET = secret(
+    "SALESFORCE_CLIENT_SECRET", default=_sandbox_default("sandbox-client-secret")
+)
+SALESFORCE_API_VERSION = env.str("SALESFORCE_API_VERSION", default="59.0")
+# Where people open Salesforce records (Lightning). Derived from the instance when unset.
+SALESFORCE_WEB_URL = env.str("SALESFORCE_WEB_URL", default="").rstrip("/")
+# The GitLab host that collaboration projects live on (correction requests are checked against it).
+GITLAB_URL = env.str("GITLAB_URL", default="https://gitlab.com").rstrip("/")
+SUPPORT_OPS_EMAIL = env.str("SUPPORT_OPS_EMAIL", default="support-ops@example.com")
+
+# Celery: Redis when REDIS_URL is set; otherwise an embedded file-system broker in var/ that
+# needs no server (make run still starts a real worker and beat).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+        "control_folder": str(_broker_dir / "control"),
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat runs each sync stream (seconds).
+SYNC_FAST_INTERVAL = env.int("SYNC_FAST_INTERVAL", default=60)
+SYNC_SLOW_INTERVAL = env.int("SYNC_SLOW_INTERVAL", default=15 * 60)
+# One explicitly named task per stream (integrations/tasks.py); tickets and users run often.
+SYNC_STREAMS_FAST = ["zendesk.tickets", "zendesk.users"]
+SYNC_STREAMS_SLOW = [
+    "salesforce.users",
+    "salesforce.accounts",
+    "salesforce.contacts",
+    "salesforce.cases",
+    "zendesk.organizations",
+    "zendesk.comments",
+    "zendesk.ratings",
+]
+CELERY_BEAT_SCHEDULE = {
+    f"sync {stream}": {
+        "task": f"integrations.sync.{stream}",
+        "schedule": SYNC_FAST_INTERVAL if stream in SYNC_STREAMS_FAST else SYNC_SLOW_INTERVAL,
+        "options": {"expires": SYNC_FAST_INTERVAL},
+    }
+    for stream in SYNC_STREAMS_FAST + SYNC_STREAMS_SLOW
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())

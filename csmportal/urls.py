@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+from . import views
+
+handler403 = "csmportal.views.permission_denied"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("auth/", include("allauth.urls")),
+    # The admin uses the portal's login (and its two-factor step), not a login of its own.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
+    ),
+    path("admin/", admin.site.urls),
+    path("profile/", include("users.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("feedback/", include("feedback.urls")),
+    path("requests/", include("supportops.urls")),
+    path("", include("integrations.urls")),
+]
+
+if settings.DEBUG:
+    from django.views.defaults import page_not_found, server_error
+
+    urlpatterns += [
+        path("_errors/404/", page_not_found, {"exception": Exception("Not found")}),
+        path("_errors/500/", server_error),
+    ]

@@ -1,0 +1,74 @@
+"""Sync bookkeeping: one SyncState per stream (cursor, lock) and a SyncRun per run."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Stream(models.TextChoices):
+    SF_USERS = "salesforce.users", "Salesforce users"
+    SF_ACCOUNTS = "salesforce.accounts", "Salesforce accounts"
+    SF_CONTACTS = "salesforce.contacts", "Salesforce contacts"
+    SF_CASES = "salesforce.cases", "Salesforce cases"
+    ZD_ORGANIZATIONS = "zendesk.organizations", "Zendesk organizations"
+    ZD_USERS = "zendesk.users", "Zendesk users"
+    ZD_TICKETS = "zendesk.tickets", "Zendesk tickets"
+    ZD_COMMENTS = "zendesk.comments", "Zendesk comments"
+    ZD_RATINGS = "zendesk.ratings", "Zendesk satisfaction ratings"
+
+
+class SyncState(models.Model):
+    stream = models.CharField(max_length=40, choices=Stream.choices, unique=True)
+    cursor = models.TextField(blank=True)  # the source's opaque cursor, saved with each page
+    watermark = models.DateTimeField(null=True, blank=True)  # newest source timestamp seen
+    # Single flight: claimed with a conditional UPDATE; expires if the worker dies.
+    lock_token = models.CharField(max_length=64, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.stream
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    RATE_LIMITED = "rate_limited", "Rate limited (rescheduled)"
+
+
+class SyncRun(models.Model):
+    stream = models.CharField(max_length=40, choices=Stream.choices)
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    trigger = models.CharField(max_length=20, blank=True)  # beat, manual, command, webhook
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    full = models.BooleanField(default=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    fetched = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    cursor_start = models.TextField(blank=True)
+    cursor_end = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            # Sync page: the last runs of each stream.
+            models.Index(fields=["stream", "-started_at"], name="syncrun_stream_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

@@ -1,0 +1,165 @@
+"""Zendesk tickets (with comments) and the Salesforce cases created for them."""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Account, Organization
+from contacts.models import Contact, SupportUser
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    HOLD = "hold", "On hold"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+    DELETED = "deleted", "Deleted"
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.HOLD)
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "Urgent"
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+    LOW = "low", "Low"
+
+
+class PreferredRegion(models.TextChoices):
+    """The ticket's "Preferred Region for Support" field (a region limits SLA to its hours)."""
+
+    ALL = "all_regions", "All Regions"
+    AMER = "americas_usa", "Americas USA"
+    APAC = "asia_pacific", "Asia Pacific"
+    EMEA = "europe_middle_east_africa", "Europe Middle East Africa"
+
+
+class SlaState(models.TextChoices):
+    NONE = "", "No SLA"
+    DUE = "due", "First reply due"
+    MET = "met", "First reply in time"
+    BREACHED = "breached", "Breached"
+
+
+class Ticket(models.Model):
+    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    # Resolved through organization -> account; denormalised so dashboards filter in one index.
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    zd_requester_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    requester = models.ForeignKey(
+        SupportUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    subject = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    ticket_type = models.CharField(max_length=20, blank=True)
+    preferred_region = models.CharField(max_length=32, choices=PreferredRegion.choices, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    via_channel = models.CharField(max_length=40, blank=True)
+    zd_created_at = models.DateTimeField("opened")
+    zd_updated_at = models.DateTimeField()
+    # Zendesk's export position of this version; an older version never overwrites a newer one.
+    generated_timestamp = models.BigIntegerField(default=0)
+    # SLA (first reply), from Zendesk's SLA policy metrics.
+    sla_policy = models.CharField(max_length=120, blank=True)
+    sla_state = models.CharField(max_length=10, choices=SlaState.choices, blank=True)
+    first_reply_due_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    # Best-practice review: a score (0-100) and the explainable findings behind it.
+    quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    quality_findings = models.JSONField(default=list, blank=True)
+    quality_checked_at = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-zd_created_at"]
+        indexes = [
+            # Dashboard default view: an account's (or a CSM's accounts') newest tickets.
+            models.Index(fields=["account", "-zd_created_at"], name="ticket_account_created"),
+            # Dashboard with no account chosen, newest first.
+            models.Index(fields=["-zd_created_at"], name="ticket_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.zd_id} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def agent_url(self) -> str:
+        """The page a person opens in Zendesk (never the /api/v2/... JSON address)."""
+        return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/agent/tickets/{self.zd_id}"
+
+
+class Comment(models.Model):
+    """A ticket comment; comments may arrive before their ticket, so the link is by Zendesk ID."""
+
+    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_ticket_id = models.BigIntegerField(db_index=True)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    zd_author_id = models.BigIntegerField(null=True, blank=True)
+    author = models.ForeignKey(
+        SupportUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    public = models.BooleanField(default=True)
+    body = models.TextField(blank=True)
+    # [{"id", "file_name", "content_type", "size", "content_url"}]
+    attachments = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "zd_id"]
+        indexes = [
+            # Ticket page timeline.
+            models.Index(fields=["ticket", "created_at"], name="comment_ticket_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.zd_id} on #{self.zd_ticket_id}"
+
+
+class Case(models.Model):
+    """The Salesforce case created for a Zendesk ticket."""
+
+    sf_id = models.CharField("Salesforce ID", max_length=18, unique=True)
+    case_number = models.CharField(max_length=30, blank=True)
+    zd_ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # case -> ticket
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    sf_account_id = models.CharField(max_length=18, blank=True, db_index=True)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    sf_contact_id = models.CharField(max_length=18, blank=True)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    subject = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=40, blank=True)
+    priority = models.CharField(max_length=40, blank=True)
+    origin = models.CharField(max_length=40, blank=True)
+    sf_created_at = models.DateTimeField(null=True, blank=True)
+    sf_modstamp = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-sf_created_at"]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_number}"

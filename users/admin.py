@@ -1,0 +1,75 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import User
+from .roles import Role
+from .services import user_invite, user_send_invitation
+
+
+class InviteForm(forms.ModelForm):
+    """Admins invite people; the invitee chooses their own password."""
+
+    roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = User
+        fields = ["email", "name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = InviteForm
+    add_fieldsets = ((None, {"fields": ("email", "name", "roles")}),)
+    fieldsets = (
+        (None, {"fields": ("email", "name", "password", "time_zone")}),
+        ("Roles", {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ("email", "name", "role_names", "is_active", "last_login")
+    list_filter = ("groups", "is_active", "is_staff")
+    search_fields = ("email", "name")
+    ordering = ("email",)
+    actions = ["resend_invitation"]
+
+    @admin.display(description="Roles")
+    def role_names(self, obj: User) -> str:
+        return ", ".join(g.name for g in obj.groups.all())
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        user = user_invite(
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            roles=form.cleaned_data["roles"],
+            invited_by=request.user,  # type: ignore[arg-type]
+        )
+        obj.pk = user.pk
+        obj._state.adding = False
+        messages.info(request, f"Invitation sent to {user.email}.")
+
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(description="Send the invitation email again")
+    def resend_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_send_invitation(user=user, invited_by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"Sent {queryset.count()} invitation(s).")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ("name",)
