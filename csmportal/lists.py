@@ -15,7 +15,9 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     """Stream a CSV download (rows are produced lazily, so large exports use little memory)."""
     writer = csv.writer(_Echo())
 

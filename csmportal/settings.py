@@ -201,7 +201,7 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -219,12 +219,8 @@ _sandbox_default = (lambda value: value) if SANDBOX else (lambda value: "")
 ZENDESK_SUBDOMAIN = env.str("ZENDESK_SUBDOMAIN", default="example")
 ZENDESK_EMAIL = env.str("ZENDESK_EMAIL", default=_sandbox_default("portal@example.com"))
 ZENDESK_API_TOKEN = secret("ZENDESK_API_TOKEN", default=_sandbox_default("sandbox-zendesk-token"))
-ZENDESK_WEBHOOK_SECRET = secret(
-    "ZENDESK_WEBHOOK_SECRET", default=_sandbox_default("sandbox-webhook-secret")
-)
-SALESFORCE_LOGIN_URL = env.str(
-    "SALESFORCE_LOGIN_URL", default=SANDBOX_URL if SANDBOX else ""
-).rstrip("/")
+ZENDESK_WEBHOOK_SECRET = secret("ZENDESK_WEBHOOK_SECRET", default=_sandbox_default("sandbox-webhook-secret"))
+SALESFORCE_LOGIN_URL = env.str("SALESFORCE_LOGIN_URL", default=SANDBOX_URL if SANDBOX else "").rstrip("/")
 SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default=_sandbox_default("sandbox-client"))
 SALESFORCE_CLIENT_SECRET = secret(
     "SALESFORCE_CLIENT_SECRET", default=_sandbox_default("sandbox-client-secret")

@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "admin/login/",
         login_not_required(RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
+        name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),
     path("profile/", include("users.urls")),

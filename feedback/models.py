@@ -91,9 +91,7 @@ class Feedback(models.Model):
     wants_manager_contact = models.BooleanField(
         "the customer asks to be contacted by a manager", default=False
     )
-    status = models.CharField(
-        max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
-    )
+    status = models.CharField(max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW)
     reviewing_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -10,5 +10,14 @@ class SyncStateAdmin(admin.ModelAdmin):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(admin.ModelAdmin):
-    list_display = ("stream", "status", "trigger", "started_at", "finished_at", "fetched", "created", "updated")
+    list_display = (
+        "stream",
+        "status",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "fetched",
+        "created",
+        "updated",
+    )
     list_filter = ("stream", "status")

@@ -139,9 +139,7 @@ class Case(models.Model):
     sf_id = models.CharField("Salesforce ID", max_length=18, unique=True)
     case_number = models.CharField(max_length=30, blank=True)
     zd_ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # case -> ticket
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
-    )
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     sf_account_id = models.CharField(max_length=18, blank=True, db_index=True)
     account = models.ForeignKey(
         Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"

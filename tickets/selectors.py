@@ -11,9 +11,7 @@ from .models import Ticket
 
 
 def ticket_list() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related("account", "requester", "organization").order_by(
-        "-zd_created_at"
-    )
+    return Ticket.objects.select_related("account", "requester", "organization").order_by("-zd_created_at")
 
 
 def get_ticket_for_user(user: Any, pk: int) -> Ticket:

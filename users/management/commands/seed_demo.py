@@ -29,6 +29,6 @@ class Command(BaseCommand):
                 user.is_superuser = role == Role.ADMIN
                 user.save()
             user.groups.add(Group.objects.get(name=role))
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
             self.stdout.write(f"  {role:<16} {email}")

@@ -1,0 +1,40 @@
+import json
+
+import pytest
+from django.utils import timezone
+
+from csmportal.celery import app as celery_app
+from integrations.models import Stream, SyncState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_database_broker_and_sync_state(client):
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is True
+    assert set(body["sync"]["streams"]) == set(Stream.values)
+    # Nothing has synced yet: pages still work from the mirror, so this is degraded, not down.
+    assert body["status"] == "degraded" and response.status_code == 200
+
+
+def test_it_is_ok_when_every_stream_synced_recently(client):
+    for stream in Stream.values:
+        SyncState.objects.create(stream=stream, last_success_at=timezone.now())
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content)["status"] == "ok"
+
+
+def test_it_answers_503_when_the_broker_is_unreachable(client):
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url = original
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert body["status"] == "down" and body["broker"]["ok"] is False
+    assert "error" in body["broker"]

@@ -1,0 +1,36 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Account, Organization, Region, SupportLevel
+
+
+def sf_id(prefix: str, n: int) -> str:
+    return f"{prefix}{n:015d}"[:18].ljust(18, "A")
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    sf_id = factory.Sequence(lambda n: sf_id("001", n))
+    name = factory.Sequence(lambda n: f"Customer {n} Inc")
+    support_level = SupportLevel.PRIORITY
+    region = Region.EMEA
+    seats = 120
+    renewal_date = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=200))
+    sold_to_email = factory.Sequence(lambda n: f"buyer{n}@customer.example")
+    sf_modstamp = factory.LazyFunction(timezone.now)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    zd_id = factory.Sequence(lambda n: 360000000 + n)
+    name = factory.LazyAttribute(lambda o: o.account.name if o.account else "Unlinked org")
+    account = factory.SubFactory(AccountFactory)
+    salesforce_id = factory.LazyAttribute(lambda o: o.account.sf_id if o.account else "")
+    am_project_id = factory.Sequence(lambda n: str(17000000 + n))
+    zd_updated_at = factory.LazyFunction(timezone.now)
