@@ -151,6 +151,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLOWED_SIGNUP_DOMAINS = [d.lower() for d in env.list("ALLOWED_SIGNUP_DOMAINS", default=[])]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="CSM Portal")
+MFA_TOTP_TOLERANCE = env.int("MFA_TOTP_TOLERANCE", default=1)  # accept one 30 s step of clock skew
 
 # Company SSO: an OpenID Connect provider shown on the login page when OIDC_* are set.
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")

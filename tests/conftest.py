@@ -63,7 +63,7 @@ def _make_user(email: str, name: str, *roles: str, **extra: object):
 
     user = User.objects.create_user(email=email, password="test-password-123", name=name, **extra)
     for role in roles:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])  # transactional tests flush groups
     return user
 
 

@@ -37,7 +37,11 @@ def test_it_has_no_open_sign_up(client):
     assert "closed" in page.content.decode().lower()
     client.post(
         "/auth/signup/",
-        {"email": "someone@anywhere.example", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+        {
+            "email": "someone@anywhere.example",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
     )
     assert not User.objects.filter(email="someone@anywhere.example").exists()
 
@@ -46,22 +50,33 @@ def test_it_has_no_open_sign_up(client):
 def test_it_opens_sign_up_to_allowed_domains_only(client):
     refused = client.post(
         "/auth/signup/",
-        {"email": "outsider@other.example", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+        {
+            "email": "outsider@other.example",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
     )
     assert "open to addresses at company.example only" in refused.content.decode()
     assert not User.objects.filter(email="outsider@other.example").exists()
     client.post(
         "/auth/signup/",
-        {"email": "new.csm@company.example", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+        {
+            "email": "new.csm@company.example",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
     )
     assert User.objects.filter(email="new.csm@company.example").exists()
 
 
-def test_it_invites_a_user_who_then_chooses_a_password(client, admin_user, django_capture_on_commit_callbacks):
+def test_it_invites_a_user_who_then_chooses_a_password(
+    client, admin_user, django_capture_on_commit_callbacks
+):
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/admin/users/user/add/", {"email": "invitee@company.example", "name": "New CSM", "roles": ["CSM"]}
+            "/admin/users/user/add/",
+            {"email": "invitee@company.example", "name": "New CSM", "roles": ["CSM"]},
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     invitee = User.objects.get(email="invitee@company.example")
@@ -74,7 +89,12 @@ def test_it_invites_a_user_who_then_chooses_a_password(client, admin_user, djang
     form_page = client.get(link, follow=True)
     action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
     client.post(action, {"password1": "chosen-password-42", "password2": "chosen-password-42"})
-    assert client.post("/auth/login/", {"login": "invitee@company.example", "password": "chosen-password-42"}).status_code == 302
+    assert (
+        client.post(
+            "/auth/login/", {"login": "invitee@company.example", "password": "chosen-password-42"}
+        ).status_code
+        == 302
+    )
     assert client.get("/").status_code == 302  # to the CSM's home
 
 

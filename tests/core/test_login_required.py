@@ -44,7 +44,9 @@ def portal_patterns():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route,pattern", list(portal_patterns()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    "route,pattern", list(portal_patterns()), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_it_sends_anonymous_users_to_login(client, route, pattern):
     name = pattern.name or ""
     if name in PUBLIC_ROUTES:

@@ -42,7 +42,7 @@ PAGE_NAMES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ROLES + ["anonymous"], indirect=True)
+@pytest.mark.parametrize("persona", [*ROLES, "anonymous"], indirect=True)
 @pytest.mark.parametrize("page", PAGE_NAMES)
 def test_it_allows_or_forbids_each_page_by_role(persona, page):
     user, client = persona

@@ -58,7 +58,9 @@ def test_it_uses_sqlite_in_var_by_default_and_postgres_from_database_url():
     default = run_manage("shell", "--no-imports", "-c", code, DEBUG="true")
     assert default.stdout.split()[0] == "django.db.backends.sqlite3"
     assert default.stdout.split()[1].endswith("db.sqlite3")
-    pg = run_manage("shell", "--no-imports", "-c", code, DEBUG="true", DATABASE_URL="postgres://u@db.internal:5432/portal")
+    pg = run_manage(
+        "shell", "--no-imports", "-c", code, DEBUG="true", DATABASE_URL="postgres://u@db.internal:5432/portal"
+    )
     assert pg.stdout.split() == ["django.db.backends.postgresql", "portal"]
 
 
@@ -67,12 +69,16 @@ def test_it_applies_secure_defaults_when_debug_is_off():
         "from django.conf import settings as s; "
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
     )
-    result = run_manage("shell", "--no-imports", "-c", code, DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="p.example")
+    result = run_manage(
+        "shell", "--no-imports", "-c", code, DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="p.example"
+    )
     assert result.stdout.split() == ["True", "31536000", "True", "True"]
 
 
 def test_it_uses_redis_for_the_broker_when_redis_url_is_set_and_files_otherwise():
     code = "from django.conf import settings as s; print(s.CELERY_BROKER_URL)"
     assert run_manage("shell", "--no-imports", "-c", code, DEBUG="true").stdout.strip() == "filesystem://"
-    with_redis = run_manage("shell", "--no-imports", "-c", code, DEBUG="true", REDIS_URL="redis://cache.internal:6379/0")
+    with_redis = run_manage(
+        "shell", "--no-imports", "-c", code, DEBUG="true", REDIS_URL="redis://cache.internal:6379/0"
+    )
     assert with_redis.stdout.strip() == "redis://cache.internal:6379/0"

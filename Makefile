@@ -1,0 +1,52 @@
+# CSM Portal. `make run` starts the demo on embedded defaults; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The demo: SQLite in var/, the embedded Celery broker, and the sandbox for Zendesk + Salesforce.
+DEMO_ENV := DEBUG=true DEMO=true SANDBOX=true SITE_URL=http://127.0.0.1:$(PORT)
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint bench clean
+
+help:
+	@echo "make run    - set up and start the demo (web, worker, beat, sandbox) on http://127.0.0.1:$(PORT)"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - the benchmarks in bench/ (JSON results + summary table)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+run: $(VENV)/.runtime-installed
+	@mkdir -p var
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  CSM Portal: http://127.0.0.1:$(PORT)/   (Ctrl-C stops everything)"
+	@echo ""
+	@$(DEMO_ENV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+test: $(VENV)/.dev-installed
+	@DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings -v 0 || \
+		(echo "Model changes without a migration: run makemigrations." && exit 1)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var/celery var/test var/screenshots
