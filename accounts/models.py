@@ -108,3 +108,26 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccountEvent(models.Model):
+    """The account's audit trail: who changed what, when (any app records here)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # null: the portal itself (e.g. a step verified after a sync)
+    verb = models.CharField(max_length=60)  # e.g. "checklist.step_completed", "request.opened"
+    summary = models.CharField(max_length=300)  # one readable line for the trail
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Account page: the trail, newest first.
+            models.Index(fields=["account", "-created_at"], name="accountevent_account_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -6,6 +6,7 @@ from csmportal.lists import render_list
 from users.roles import any_role_required
 
 from .filters import AccountFilter
+from .panels import panels_for
 from .selectors import account_list, get_account_for_user
 
 
@@ -19,4 +20,8 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)
     organizations = list(account.organizations.all())
-    return render(request, "accounts/detail.html", {"account": account, "organizations": organizations})
+    return render(
+        request,
+        "accounts/detail.html",
+        {"account": account, "organizations": organizations, "panels": panels_for(request, account)},
+    )

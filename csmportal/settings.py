@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "contacts",
     "tickets",
     "feedback",
+    "notifications",
     "supportops",
     "integrations",
     "sandbox",

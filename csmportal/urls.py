@@ -24,6 +24,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("tickets/", include("tickets.urls")),
     path("feedback/", include("feedback.urls")),
+    path("notifications/", include("notifications.urls")),
     path("requests/", include("supportops.urls")),
     path("", include("integrations.urls")),
 ]

@@ -1,0 +1,1 @@
+"""New-ticket notifications (see the notifications issue)."""
