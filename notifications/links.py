@@ -1,0 +1,121 @@
+"""Links people open: the Zendesk agent page, Salesforce records, and the /go/ link fixer's parser.
+
+Every outgoing link is built from a validated number or ID and a configured host, never from
+a URL someone supplied, so nothing here can be turned into an open redirect.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+# Salesforce IDs are 15 or 18 alphanumeric characters.
+_SF_ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
+# Paths of a Zendesk ticket: the agent page, the API document, the help centre request.
+_TICKET_PATHS = [
+    re.compile(r"^/agent/tickets/(\d+)(?:/.*)?$"),
+    re.compile(r"^/tickets/(\d+)(?:/.*)?$"),
+    re.compile(r"^/api/v2/tickets/(\d+)(?:\.json)?(?:/.*)?$"),
+    re.compile(r"^/hc(?:/[A-Za-z-]{2,10})?/requests/(\d+)(?:/.*)?$"),
+    re.compile(r"^/requests/(\d+)(?:/.*)?$"),
+]
+_NUMBER = re.compile(r"^#?\s*(\d{1,15})$")
+
+
+def zendesk_host() -> str:
+    return f"{settings.ZENDESK_SUBDOMAIN}.zendesk.com".lower()
+
+
+def zendesk_agent_url(zd_ticket_id: int) -> str:
+    """The agent page of a ticket (the same address as `Ticket.agent_url`)."""
+    return f"https://{zendesk_host()}/agent/tickets/{int(zd_ticket_id)}"
+
+
+def salesforce_web_url() -> str:
+    """Where people open Salesforce records: SALESFORCE_WEB_URL, else derived from the login URL.
+
+    A My Domain login (`https://acme.my.salesforce.com`) serves Lightning pages at
+    `https://acme.lightning.force.com`; any other login URL (the sandbox) serves them itself.
+    """
+    configured = (getattr(settings, "SALESFORCE_WEB_URL", "") or "").rstrip("/")
+    if configured:
+        return configured
+    login = (settings.SALESFORCE_LOGIN_URL or "").rstrip("/")
+    if not login:
+        return "https://login.salesforce.com"
+    parts = urlsplit(login)
+    host = parts.hostname or ""
+    if host.endswith(".my.salesforce.com"):
+        return f"https://{host.removesuffix('.my.salesforce.com')}.lightning.force.com"
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def salesforce_case_url(sf_id: str) -> str:
+    if not _SF_ID.match(sf_id or ""):
+        raise ValueError(f"not a Salesforce ID: {sf_id!r}")
+    return f"{salesforce_web_url()}/lightning/r/Case/{sf_id}/view"
+
+
+def salesforce_account_cases_url(sf_account_id: str) -> str:
+    if not _SF_ID.match(sf_account_id or ""):
+        raise ValueError(f"not a Salesforce ID: {sf_account_id!r}")
+    return f"{salesforce_web_url()}/lightning/r/Account/{sf_account_id}/related/Cases/view"
+
+
+class NotAZendeskTicketLink(ValueError):
+    """The text is neither a ticket number nor a ticket link of the configured Zendesk."""
+
+
+def parse_ticket_reference(text: str) -> int:
+    """The ticket number in a pasted link or number; refuses anything that is not our Zendesk.
+
+    Accepts `123`, `#123`, and links on `<subdomain>.zendesk.com` (with or without scheme)
+    to `/agent/tickets/N`, `/tickets/N`, `/api/v2/tickets/N.json`, `/hc/<locale>/requests/N`.
+    Refuses other hosts and lookalikes (`example.zendesk.com.evil.test`), user-info tricks
+    (`https://example.zendesk.com@evil.test/`), other schemes (`javascript:`), and
+    scheme-relative or backslash forms (`//evil`, `\\\\evil`).
+    """
+    value = (text or "").strip()
+    if not value:
+        raise NotAZendeskTicketLink("Paste a Zendesk ticket link or a ticket number.")
+    if any(ch.isspace() or ord(ch) < 32 for ch in value) and not _NUMBER.match(value):
+        raise NotAZendeskTicketLink("That is not a link: it contains spaces or control characters.")
+    number = _NUMBER.match(value)
+    if number:
+        return _ticket_number(number.group(1))
+    if "\\" in value:
+        raise NotAZendeskTicketLink("That is not a Zendesk ticket link.")
+    if value.startswith("//"):
+        raise NotAZendeskTicketLink(f"Only links to {zendesk_host()} can be opened here.")
+    if "://" not in value:
+        if ":" in value.split("/", 1)[0] and not re.match(r"^[^:/]+:\d+(/|$)", value):
+            raise NotAZendeskTicketLink("Only https links to Zendesk can be opened here.")
+        value = "https://" + value
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise NotAZendeskTicketLink("That link could not be read.") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        raise NotAZendeskTicketLink("Only https links to Zendesk can be opened here.")
+    host = (parts.hostname or "").rstrip(".")
+    if parts.username is not None or parts.password is not None or host != zendesk_host():
+        raise NotAZendeskTicketLink(f"Only links to {zendesk_host()} can be opened here.")
+    if port not in (None, 80, 443):
+        raise NotAZendeskTicketLink(f"Only links to {zendesk_host()} can be opened here.")
+    for pattern in _TICKET_PATHS:
+        match = pattern.match(parts.path.rstrip("/") or "/")
+        if match:
+            return _ticket_number(match.group(1))
+    # Zendesk's old agent links keep the ticket in the fragment: /agent/#/tickets/N
+    fragment = re.match(r"^/?tickets/(\d+)(?:/.*)?$", parts.fragment or "")
+    if parts.path.rstrip("/") in ("/agent", "") and fragment:
+        return _ticket_number(fragment.group(1))
+    raise NotAZendeskTicketLink("That Zendesk link does not point at a ticket.")
+
+
+def _ticket_number(digits: str) -> int:
+    number = int(digits)
+    if number < 1:
+        raise NotAZendeskTicketLink("Ticket numbers start at 1.")
+    return number

@@ -1,0 +1,94 @@
+"""Reads of notifications, preferences, follows and findings."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Account
+from users.roles import ALL_ROLES, Role, require_role
+
+from .models import (
+    AccountWatch,
+    Delivery,
+    Finding,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    WatchKind,
+)
+
+
+def notification_list(user: Any) -> QuerySet[Notification]:
+    """The person's own notifications, newest first, with what the list shows."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("ticket", "ticket__account", "ticket__requester")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def get_notification_for_user(user: Any, pk: int) -> Notification:
+    """A notification of the user's own; anyone else's is not found (not even its existence)."""
+    require_role(user, *ALL_ROLES)
+    notification = Notification.objects.select_related("ticket").filter(pk=pk, recipient_id=user.pk).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    return notification
+
+
+def delivery_for(user: Any) -> str:
+    pref = NotificationPreference.objects.filter(user=user).values_list("delivery", flat=True).first()
+    return pref or Delivery.IMMEDIATE
+
+
+def watches_of(user: Any) -> QuerySet[AccountWatch]:
+    """The accounts a person follows or muted, by account name."""
+    return (
+        AccountWatch.objects.filter(user=user)
+        .select_related("account", "account__csm")
+        .order_by("account__name", "account_id")
+    )
+
+
+def account_watch_summary(user: Any, account: Account) -> dict[str, Any]:
+    """The account page's "Notifications" panel: the viewer's state and who follows (one query)."""
+    watches = list(
+        AccountWatch.objects.filter(account=account)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    mine = next((w.kind for w in watches if w.user_id == user.pk), None)
+    return {
+        "is_csm": account.csm_id is not None and account.csm_id == user.pk,
+        "following": mine == WatchKind.FOLLOW,
+        "muted": mine == WatchKind.MUTE,
+        "followers": [w.user for w in watches if w.kind == WatchKind.FOLLOW and w.user.is_active],
+    }
+
+
+def finding_list() -> QuerySet[Finding]:
+    return Finding.objects.select_related(
+        "ticket", "ticket__organization", "ticket__account", "ticket__account__csm", "ticket__requester"
+    ).order_by("-created_at", "-id")
+
+
+def require_findings_access(user: Any) -> None:
+    """CSMs (whose tickets could be missing) and admins see the findings."""
+    require_role(user, Role.CSM, Role.ADMIN)
+
+
+def outbox_list() -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.order_by("-created_at", "-id")
+
+
+def get_outbox_message_for_user(user: Any, pk: int) -> OutboxMessage:
+    require_role(user, Role.ADMIN)
+    message = OutboxMessage.objects.filter(pk=pk).first()
+    if message is None:
+        raise Http404("No such message.")
+    return message
