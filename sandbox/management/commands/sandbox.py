@@ -1,0 +1,84 @@
+"""python manage.py sandbox: serve the Zendesk + Salesforce emulator over HTTPS."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sandbox.config import SandboxConfig, parse_rate_limit
+from sandbox.server import SandboxServer
+
+
+def build_config(options: dict[str, Any]) -> SandboxConfig:
+    """The config from settings (credentials, SANDBOX_URL, VAR_DIR) and the command's flags."""
+    try:
+        overrides: dict[str, Any] = {
+            "host": options.get("host"),
+            "port": options.get("port"),
+            "seed": options.get("seed"),
+            "accounts": options.get("accounts"),
+            "tickets": options.get("tickets"),
+            "faults": options.get("faults"),
+            "webhook_url": options.get("webhook_url"),
+        }
+        if options.get("rate_limit") is not None:
+            overrides["rate_limit"] = parse_rate_limit(options["rate_limit"])
+        return SandboxConfig.from_django_settings(**overrides)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # needs no database or models
+    help = "Serve a local Zendesk + Salesforce API emulator over HTTPS (see docs/sandbox.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", help="address to listen on (default: from SANDBOX_URL)")
+        parser.add_argument("--port", type=int, help="port (default: from SANDBOX_URL, else 8443)")
+        parser.add_argument("--accounts", type=int, help="Salesforce accounts to generate (default 40)")
+        parser.add_argument("--tickets", type=int, help="Zendesk tickets to generate (default 2000)")
+        parser.add_argument("--seed", type=int, help="generator seed: same seed, same data (default 1)")
+        parser.add_argument("--faults", type=float, help="share of API requests that fail (0..1, default 0)")
+        parser.add_argument(
+            "--rate-limit",
+            dest="rate_limit",
+            help="budgets like 'incremental=10/60,default=700/60' (count/seconds)",
+        )
+        parser.add_argument(
+            "--webhook-url",
+            dest="webhook_url",
+            help="where new tickets are announced (Zendesk-signed webhook)",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no access log")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = build_config(options)
+        started = time.perf_counter()
+        try:
+            server = SandboxServer(config, access_log=not options["quiet"])
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
+        state = server.state
+        self.stdout.write(
+            f"Sandbox on {server.url} (Zendesk /api/v2, Salesforce /services, control /_sandbox)\n"
+            f"  data: seed {config.seed}, {len(state.world.accounts)} accounts, "
+            f"{len(state.world.orgs)} orgs, {config.tickets} tickets, "
+            f"built in {time.perf_counter() - started:.1f}s\n"
+            f"  CA: {server.ca_path}\n"
+            f"  faults: {config.faults}, rate limits: {config.rate_limit or 'off'}, "
+            f"webhook: {config.webhook_url or 'off'}"
+        )
+
+        def stop(*_: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()

@@ -1,0 +1,95 @@
+"""python manage.py sandbox_ticket --org ...: a customer opens a ticket in the running sandbox.
+
+It goes through the sandbox's real API (POST /api/v2/tickets.json over HTTPS, trusting the
+sandbox's CA), so the sandbox fires its webhook as Zendesk would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sandbox.config import SandboxConfig
+from sandbox.customer import ticket_payload
+from sandbox.tickets import PRIORITIES, REGIONS
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # needs no database or models
+    help = "Open a ticket as a customer of an organization, through the running sandbox's API."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", required=True, help="Zendesk organization id or exact name")
+        parser.add_argument("--subject", help="subject (default: a generated one)")
+        parser.add_argument("--description", help="first comment (default: a generated one)")
+        parser.add_argument("--priority", choices=PRIORITIES, help="default: random")
+        parser.add_argument(
+            "--region", choices=REGIONS, help="Preferred Region for Support (default: random)"
+        )
+        parser.add_argument("--requester", help="requester email (default: a member of the org)")
+        parser.add_argument("--url", help="sandbox URL (default: settings.SANDBOX_URL)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = SandboxConfig.from_django_settings()
+        from django.conf import settings
+
+        base = (
+            options.get("url") or getattr(settings, "SANDBOX_URL", "") or "https://127.0.0.1:8443"
+        ).rstrip("/")
+        session = requests.Session()
+        session.trust_env = False
+        ca = Path(config.ca_path)
+        session.verify = str(ca) if ca.exists() else True
+        session.auth = (f"{config.zendesk_email}/token", config.zendesk_api_token)
+        try:
+            org = self._find_org(session, base, options["org"])
+            requester = None
+            if not options.get("requester"):
+                users = (
+                    self._get(session, f"{base}/api/v2/organizations/{org['id']}/users.json").get("users")
+                    or []
+                )
+                requester = users[0] if users else None
+            payload = ticket_payload(
+                org,
+                requester,
+                subject=options.get("subject"),
+                description=options.get("description"),
+                priority=options.get("priority"),
+                region=options.get("region"),
+                requester_email=options.get("requester"),
+            )
+            response = session.post(f"{base}/api/v2/tickets.json", json=payload, timeout=15)
+        except requests.RequestException as exc:
+            raise CommandError(f"the sandbox at {base} is not reachable: {exc}") from exc
+        if response.status_code != 201:
+            raise CommandError(f"ticket not created: {response.status_code} {response.text[:300]}")
+        ticket = response.json()["ticket"]
+        self.stdout.write(
+            f"Ticket #{ticket['id']} opened for {org['name']}: {ticket['subject']} "
+            f"(priority {ticket['priority'] or 'none'})"
+        )
+
+    def _get(self, session: requests.Session, url: str) -> dict:
+        response = session.get(url, timeout=15)
+        if response.status_code == 404:
+            return {}
+        if response.status_code != 200:
+            raise CommandError(f"GET {url}: {response.status_code} {response.text[:200]}")
+        return response.json()
+
+    def _find_org(self, session: requests.Session, base: str, value: str) -> dict:
+        if value.isdigit():
+            org = self._get(session, f"{base}/api/v2/organizations/{value}.json").get("organization")
+        else:
+            found = self._get(
+                session, f"{base}/api/v2/organizations/search.json?name={requests.utils.quote(value)}"
+            )
+            orgs = found.get("organizations") or []
+            org = orgs[0] if orgs else None
+        if not org:
+            raise CommandError(f"no organization {value!r} in the sandbox")
+        return org

@@ -1,0 +1,517 @@
+"""The sandbox's live data: generated records plus every change made through the APIs.
+
+Tests reach it as ``handle.state`` to inspect or change data directly (for example
+``state.update_ticket(5, status="solved")`` or ``state.update_org(org_id, {...})``).
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from . import ids
+from .config import SandboxConfig
+from .data import DAY, World, generate_world
+from .faults import Faults, RateLimiter
+from .ids import iso_z
+from .sfstore import SFStore
+from .streams import SortedStream
+from .tickets import TicketFactory, parse_iso, sla_metrics
+
+TICKET_SHIFT = 24  # key = generated_timestamp << 24 | ticket id (or a tail sequence number)
+EVENT_SHIFT = 28  # key = timestamp << 28 | ticket id << 4 | audit index
+
+
+class State:
+    def __init__(self, config: SandboxConfig, base_url: str, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.world: World = generate_world(config, base_url)
+        self.factory = TicketFactory(self.world)
+        self.faults = Faults(
+            config.faults, config.fault_kinds, config.seed, config.slow_seconds, config.retry_after_seconds
+        )
+        self.rate_limiter = RateLimiter(config.rate_limit)
+        started = time.perf_counter()
+        timeline = self.factory.timeline
+        self.tickets = SortedStream(
+            ((timeline(i).updated << TICKET_SHIFT) | i for i in range(1, config.tickets + 1)), TICKET_SHIFT
+        )
+        self.index_seconds = time.perf_counter() - started
+        if config.tickets >= 100_000 or config.accounts >= 1000:
+            # Keep the cycle collector from walking the generated records on every export page.
+            gc.freeze()
+        self.changed_tickets: dict[int, dict] = {}  # ticket id -> current ticket (changed ones)
+        self.changed_comments: dict[int, list[dict]] = {}
+        self.ticket_keys: dict[int, int] = {}  # changed ticket id -> its key in the stream
+        self.next_ticket_id = config.tickets + 1
+        self._seq = 0
+        self._last_ts = self.world.anchor
+        self._events: SortedStream | None = None
+        self._pending_audits: list[tuple[int, int, dict]] = []
+        self._ratings: SortedStream | None = None
+        self.sf_sessions: dict[str, float] = {}
+        self.sf_changed: dict[str, dict[str, dict]] = {"Account": {}, "Contact": {}, "Case": {}, "User": {}}
+        self.sf_created: dict[str, list[str]] = {"Account": [], "Contact": [], "Case": [], "User": []}
+        self._cases: SortedStream | None = None
+        self.case_keys: dict[int, int] = {}
+        self.webhook_deliveries: list[dict] = []
+        self.on_ticket_created: Callable[[dict], None] | None = None
+        self.requests: dict[str, int] = {}
+        self._sorted: dict[str, tuple] = {}
+        self._sorted_version = 0
+        self.sf = SFStore(self)
+
+    # -- time and keys -------------------------------------------------------------------
+    def now(self) -> int:
+        """The timestamp of a change: never earlier than the generated history's end."""
+        with self.lock:
+            self._last_ts = max(int(self.clock()), self.world.anchor + 1, self._last_ts)
+            return self._last_ts
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # -- tickets -----------------------------------------------------------------------------
+    def ticket(self, ticket_id: int) -> dict | None:
+        """The current ticket (deleted ones too, with status "deleted"), or None."""
+        changed = self.changed_tickets.get(ticket_id)
+        if changed is not None:
+            return changed
+        if 1 <= ticket_id <= self.config.tickets:
+            return self.factory.ticket(ticket_id)
+        return None
+
+    def comments(self, ticket_id: int) -> list[dict]:
+        if ticket_id in self.changed_comments:
+            return self.changed_comments[ticket_id]
+        if 1 <= ticket_id <= self.config.tickets:
+            return self.factory.comments(ticket_id)
+        return []
+
+    def ticket_for_key(self, key: int) -> dict:
+        value = self.tickets.tail_values.get(key)
+        if value is not None:
+            return self.changed_tickets[value]
+        return self.factory.ticket(key & ((1 << TICKET_SHIFT) - 1))
+
+    def _touch(self, ticket: dict, ts: int, event_fields: dict | None = None) -> None:
+        """Move a changed ticket to the end of the export stream (new generated_timestamp)."""
+        tid = ticket["id"]
+        old = self.ticket_keys.get(tid)
+        if old is None and tid <= self.config.tickets:
+            old = self.factory.timeline(tid).updated << TICKET_SHIFT | tid
+        if old is not None:
+            self.tickets.remove(old)
+        key = self.tickets.make(ts, self._next_seq())
+        self.tickets.append(key, tid)
+        self.ticket_keys[tid] = key
+        ticket["generated_timestamp"] = ts
+        if event_fields is not None:
+            ticket["updated_at"] = iso_z(ts)
+
+    def _materialise(self, ticket_id: int) -> dict:
+        if ticket_id not in self.changed_tickets:
+            base = self.ticket(ticket_id)
+            if base is None:
+                raise KeyError(ticket_id)
+            self.changed_tickets[ticket_id] = copy.deepcopy(base)
+            self.changed_comments[ticket_id] = copy.deepcopy(self.comments(ticket_id))
+        return self.changed_tickets[ticket_id]
+
+    def create_ticket(
+        self, fields: dict[str, Any], comment: dict | None = None, notify: bool = True
+    ) -> tuple[dict, dict]:
+        """Open a ticket (as the API does). Returns (ticket, audit); fires the webhook."""
+        with self.lock:
+            ts = self.now()
+            tid = self.next_ticket_id
+            self.next_ticket_id += 1
+            w = self.world
+            requester = fields.get("requester_id")
+            org_id = fields.get("organization_id") or (w.user_by_id.get(requester) or {}).get(
+                "organization_id"
+            )
+            region = fields.get("region")
+            custom = [{"id": ids.ZD_FIELD_REGION, "value": region}]
+            for entry in fields.get("custom_fields") or []:
+                if entry.get("id") == ids.ZD_FIELD_REGION:
+                    custom = [{"id": ids.ZD_FIELD_REGION, "value": entry.get("value")}]
+            body = (comment or {}).get("body") or fields.get("description") or fields.get("subject") or ""
+            ticket = {
+                "url": f"{w.base_url}/api/v2/tickets/{tid}.json",
+                "id": tid,
+                "external_id": fields.get("external_id"),
+                "via": {
+                    "channel": fields.get("via_channel", "api"),
+                    "source": {"from": {}, "to": {}, "rel": None},
+                },
+                "created_at": iso_z(ts),
+                "updated_at": iso_z(ts),
+                "generated_timestamp": ts,
+                "type": fields.get("type"),
+                "subject": fields.get("subject") or body[:80],
+                "raw_subject": fields.get("subject") or body[:80],
+                "description": body,
+                "priority": fields.get("priority"),
+                "status": fields.get("status") or "new",
+                "recipient": None,
+                "requester_id": requester,
+                "submitter_id": fields.get("submitter_id") or requester,
+                "assignee_id": fields.get("assignee_id"),
+                "organization_id": org_id,
+                "group_id": ids.ZD_GROUP_SUPPORT if fields.get("assignee_id") else None,
+                "collaborator_ids": [],
+                "follower_ids": [],
+                "email_cc_ids": [],
+                "forum_topic_id": None,
+                "problem_id": None,
+                "has_incidents": False,
+                "is_public": True,
+                "due_at": None,
+                "tags": list(fields.get("tags") or []),
+                "custom_fields": custom,
+                "satisfaction_rating": {"score": "unoffered"},
+                "sharing_agreement_ids": [],
+                "custom_status_id": 360_000_100_000,
+                "fields": custom,
+                "followup_ids": [],
+                "ticket_form_id": ids.ZD_FORM,
+                "brand_id": ids.ZD_BRAND,
+                "allow_channelback": False,
+                "allow_attachments": True,
+                "from_messaging_channel": False,
+            }
+            self.changed_tickets[tid] = ticket
+            first = self._new_comment(tid, 0, requester, body, (comment or {}).get("public", True), ts)
+            self.changed_comments[tid] = [first]
+            self._touch(ticket, ts)
+            audit = self._audit(
+                ticket, ts, requester, [first], {"status": (None, ticket["status"])}, create=True
+            )
+            self._add_case(ticket)
+        if notify and self.on_ticket_created is not None:
+            self.on_ticket_created(copy.deepcopy(ticket))
+        return ticket, audit
+
+    def update_ticket(
+        self, ticket_id: int, comment: dict | None = None, author_id: int | None = None, **changes: Any
+    ) -> tuple[dict, dict]:
+        """Change a ticket: bumps updated_at and generated_timestamp; returns (ticket, audit)."""
+        with self.lock:
+            ticket = self._materialise(ticket_id)
+            ts = self.now()
+            diff = {}
+            for name, value in changes.items():
+                if name == "custom_fields":
+                    ticket["custom_fields"] = ticket["fields"] = [dict(e) for e in value]
+                    continue
+                if name not in ticket:
+                    raise KeyError(f"unknown ticket field {name!r}")
+                if ticket[name] != value:
+                    diff[name] = (ticket[name], value)
+                    ticket[name] = value
+            if "status" in diff:
+                ticket["custom_status_id"] = 360_000_100_000 + (
+                    "new",
+                    "open",
+                    "pending",
+                    "hold",
+                    "solved",
+                    "closed",
+                    "deleted",
+                ).index(ticket["status"])
+            new_comments = []
+            if comment and comment.get("body"):
+                author = (
+                    author_id or comment.get("author_id") or ticket["assignee_id"] or self.world.agents[0]
+                )
+                existing = self.changed_comments[ticket_id]
+                new_comments.append(
+                    self._new_comment(
+                        ticket_id, len(existing), author, comment["body"], comment.get("public", True), ts
+                    )
+                )
+                existing.extend(new_comments)
+            self._touch(ticket, ts, event_fields=diff or {"comment": True})
+            audit = self._audit(ticket, ts, author_id or self.world.agents[0], new_comments, diff)
+            return ticket, audit
+
+    def delete_ticket(self, ticket_id: int) -> dict:
+        """Soft-delete: the ticket stays in the export stream with status "deleted"."""
+        return self.update_ticket(ticket_id, status="deleted")[0]
+
+    def _new_comment(self, tid: int, k: int, author: int | None, body: str, public: bool, ts: int) -> dict:
+        cid = (
+            ids.ZD_COMMENT_BASE + tid * 16 + k if k < 16 else ids.ZD_COMMENT_BASE + 10**10 + self._next_seq()
+        )
+        html = (
+            '<div class="zd-comment" dir="auto"><p dir="auto">'
+            + (body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+            + "</p></div>"
+        )
+        return {
+            "id": cid,
+            "type": "Comment",
+            "author_id": author,
+            "body": body,
+            "html_body": html,
+            "plain_body": body,
+            "public": bool(public),
+            "attachments": [],
+            "audit_id": cid + 10**9,
+            "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+            "created_at": iso_z(ts),
+            "metadata": {"system": {}, "custom": {}},
+        }
+
+    def _audit(
+        self,
+        ticket: dict,
+        ts: int,
+        author: int | None,
+        comments: list[dict],
+        diff: dict,
+        create: bool = False,
+    ) -> dict:
+        audit_id = ids.ZD_AUDIT_BASE + 10**10 + self._next_seq()
+        events = [dict(c, id=c["id"]) for c in comments]
+        for name, (old, new) in diff.items():
+            events.append(
+                {
+                    "id": audit_id + len(events) + 1,
+                    "type": "Create" if create else "Change",
+                    "field_name": name,
+                    "value": new,
+                    "previous_value": old,
+                }
+            )
+        audit = {
+            "id": audit_id,
+            "ticket_id": ticket["id"],
+            "created_at": iso_z(ts),
+            "author_id": author,
+            "metadata": {"system": {}, "custom": {}},
+            "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+            "events": events,
+        }
+        if self._events is not None:
+            self._events.append(self._events.make(ts, self._next_seq()), (ticket["id"], audit))
+        else:
+            self._pending_audits.append((ts, ticket["id"], audit))
+        return audit
+
+    # -- lazily built indexes --------------------------------------------------------------
+    def events(self) -> SortedStream:
+        """Ticket audit events ordered by time (built on first use)."""
+        with self.lock:
+            if self._events is None:
+                keys = []
+                f = self.factory
+                for i in range(1, self.config.tickets + 1):
+                    sk = f.skeleton(i)
+                    times = f.comment_times(sk)
+                    tl = sk.timeline
+                    for k, t in enumerate(times):
+                        keys.append(t << EVENT_SHIFT | i << 4 | k)
+                    if tl.solved is not None:
+                        keys.append(tl.solved << EVENT_SHIFT | i << 4 | 14)
+                    if tl.status == "closed":
+                        keys.append(tl.updated << EVENT_SHIFT | i << 4 | 15)
+                stream = SortedStream(keys, EVENT_SHIFT)
+                self._events = stream
+                for ts, tid, audit in self._pending_audits:
+                    stream.append(stream.make(ts, self._next_seq()), (tid, audit))
+                self._pending_audits.clear()
+            return self._events
+
+    def ratings(self) -> SortedStream:
+        with self.lock:
+            if self._ratings is None:
+                f = self.factory
+                keys = []
+                for i in range(1, self.config.tickets + 1):
+                    sk = f.skeleton(i)
+                    if sk.rating in ("good", "bad"):
+                        keys.append(f.rating_time(sk) << TICKET_SHIFT | i)
+                self._ratings = SortedStream(keys, TICKET_SHIFT)
+            return self._ratings
+
+    def cases(self) -> SortedStream:
+        """Salesforce Case keys ordered by SystemModstamp (key = SystemModstamp << 24 | n)."""
+        with self.lock:
+            if self._cases is None:
+                mask = (1 << TICKET_SHIFT) - 1
+                keys = []
+                for key in self.tickets.base:
+                    i = key & mask
+                    if (ids.mix(self.config.seed, ids.S_RATING, i) >> 32) & 0xFF < 225:
+                        keys.append(key + (300 << TICKET_SHIFT))
+                self._cases = SortedStream(keys, TICKET_SHIFT)
+                for case_id in list(self.sf_changed["Case"]):
+                    self._move_case(case_id)
+            return self._cases
+
+    # -- organizations and users -------------------------------------------------------------
+    def update_org(self, org_id: int, changes: dict[str, Any]) -> dict:
+        """Change an org (``organization_fields`` are merged, as Zendesk does)."""
+        with self.lock:
+            org = self.world.org_by_id[org_id]
+            for name, value in changes.items():
+                if name == "organization_fields":
+                    org["organization_fields"].update(value or {})
+                elif name in ("id", "url", "created_at", "updated_at"):
+                    continue
+                else:
+                    org[name] = value
+            org["updated_at"] = iso_z(self.now())
+            self._sorted_version += 1
+            return org
+
+    def add_user(self, name: str, email: str, org_id: int | None) -> dict:
+        with self.lock:
+            w = self.world
+            uid = ids.ZD_USER_BASE + 3 + 17 * (len(w.users) + 10_000 + self._next_seq())
+            ts = self.now()
+            user = copy.deepcopy(w.users[0])
+            user.update(
+                {
+                    "url": w.user_url(uid),
+                    "id": uid,
+                    "name": name,
+                    "email": email.lower(),
+                    "created_at": iso_z(ts),
+                    "updated_at": iso_z(ts),
+                    "organization_id": org_id,
+                    "role": "end-user",
+                    "active": True,
+                    "suspended": False,
+                    "last_login_at": None,
+                }
+            )
+            w.users.append(user)
+            w.user_by_id[uid] = user
+            if org_id is not None:
+                w.org_members.setdefault(org_id, []).append(uid)
+            self._sorted_version += 1
+            return user
+
+    def user_by_email(self, email: str) -> dict | None:
+        email = email.lower()
+        return next((u for u in self.world.users if u["email"].lower() == email), None)
+
+    # -- salesforce ----------------------------------------------------------------------------
+    def sf_login(self) -> str:
+        token = "00D8d000000sbx!" + secrets.token_urlsafe(48)
+        with self.lock:
+            self.sf_sessions[token] = self.clock()
+        return token
+
+    def sf_session_valid(self, token: str) -> bool:
+        issued = self.sf_sessions.get(token)
+        return issued is not None and self.clock() - issued < self.config.session_ttl_seconds
+
+    def expire_sf_sessions(self) -> int:
+        with self.lock:
+            count = len(self.sf_sessions)
+            self.sf_sessions.clear()
+            return count
+
+    def _add_case(self, ticket: dict) -> None:
+        account = self.world.org_account.get(ticket.get("organization_id"))
+        requester = self.world.user_by_id.get(ticket.get("requester_id")) or {}
+        contact = self.world.contact_by_email.get((requester.get("email") or "").lower())
+        ts = self.now()
+        case = {
+            "Id": ids.sf_id("500", ticket["id"]),
+            "CaseNumber": f"{ticket['id']:08d}",
+            "AccountId": account,
+            "ContactId": contact["Id"] if contact else None,
+            "Subject": ticket["subject"],
+            "Status": "New",
+            "Priority": {"urgent": "Urgent", "high": "High", "low": "Low"}.get(ticket["priority"], "Medium"),
+            "Origin": "Zendesk",
+            "Zendesk_Ticket_ID__c": float(ticket["id"]),
+            "CreatedDate": ts,
+            "SystemModstamp": ts,
+        }
+        self.sf_changed["Case"][case["Id"]] = case
+        self.sf_created["Case"].append(case["Id"])
+        if self._cases is not None:
+            self._move_case(case["Id"])
+
+    def _move_case(self, case_id: str) -> None:
+        case = self.sf_changed["Case"][case_id]
+        n = int(case["Zendesk_Ticket_ID__c"] or 0)
+        old = self.case_keys.get(case_id)
+        if old is None and 1 <= n <= self.config.tickets:
+            old = (self.factory.timeline(n).updated + 300) << TICKET_SHIFT | n
+        if old is not None:
+            self._cases.remove(old)
+        key = self._cases.make(
+            max(case["SystemModstamp"], self._cases.last_key >> TICKET_SHIFT), self._next_seq()
+        )
+        self._cases.append(key, case_id)
+        self.case_keys[case_id] = key
+
+    def count(self, name: str) -> None:
+        with self.lock:
+            self.requests[name] = self.requests.get(name, 0) + 1
+
+    def stats(self) -> dict:
+        with self.lock:
+            return {
+                "accounts": len(self.world.accounts),
+                "contacts": len(self.world.contacts),
+                "organizations": len(self.world.orgs),
+                "users": len(self.world.users),
+                "tickets": self.next_ticket_id - 1,
+                "changed_tickets": len(self.changed_tickets),
+                "sf_sessions": len(self.sf_sessions),
+                "requests": dict(self.requests),
+                "faults_injected": dict(self.faults.injected),
+                "rate_limited": dict(self.rate_limiter.limited),
+                "faults_rate": self.faults.rate,
+                "rate_limit": {k: list(v) for k, v in self.rate_limiter.budgets.items()},
+                "webhook_deliveries": len(self.webhook_deliveries),
+                "index_seconds": round(self.index_seconds, 3),
+                "anchor": iso_z(self.world.anchor),
+                "history_start": iso_z(self.world.anchor - self.config.history_days * DAY),
+            }
+
+    # -- derived views --------------------------------------------------------------------------
+    def ticket_slas(self, ticket: dict) -> dict:
+        """``slas`` of a ticket (first and next reply time), as ``include=slas`` adds it."""
+        tid = ticket["id"]
+        comments = self.changed_comments.get(tid)
+        if comments is None:
+            sk = self.factory.skeleton(tid)
+            requester = ticket["requester_id"]
+            comments = [
+                {"public": True, "author_id": requester if k % 2 == 0 else -1, "created_at": iso_z(t)}
+                for k, t in enumerate(self.factory.comment_times(sk))
+            ]
+        return {"policy_metrics": sla_metrics(ticket, comments, self.clock())}
+
+    def sorted_by_update(self, kind: str) -> list[tuple[tuple[int, int], dict]]:
+        """Users or organizations as ((updated_at, id), record), oldest first."""
+        rows = self.world.users if kind == "users" else self.world.orgs
+        with self.lock:
+            cache = self._sorted.get(kind)
+            stamp = (len(rows), self._sorted_version)
+            if cache is None or cache[0] != stamp:
+                keyed = sorted(((parse_iso(r["updated_at"]), r["id"]), r) for r in rows)
+                cache = (stamp, keyed)
+                self._sorted[kind] = cache
+            return cache[1]
+
+    def invalidate_sorted(self) -> None:
+        with self.lock:
+            self._sorted_version += 1

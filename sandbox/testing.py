@@ -1,0 +1,139 @@
+"""pytest plugin: a running sandbox for tests (``pytest_plugins = ["sandbox.testing"]``).
+
+``run_sandbox(config)`` is a context manager usable anywhere (benchmarks too). Fixtures:
+``sandbox`` (a small deterministic dataset, started per test in tens of milliseconds) and
+``make_sandbox(**overrides)`` (a factory; every sandbox it made is stopped after the test).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from .config import SandboxConfig
+from .server import SandboxServer
+from .state import State
+
+# Small and fixed: 8 accounts, 120 tickets, history ending 2026-01-01 00:00 UTC.
+TEST_DEFAULTS: dict[str, Any] = {"seed": 7, "accounts": 8, "tickets": 120, "anchor": 1_767_225_600}
+
+__all__ = ["TEST_DEFAULTS", "SandboxHandle", "make_sandbox", "run_sandbox", "sandbox", "sandbox_config"]
+
+
+@dataclass
+class SandboxHandle:
+    """A running sandbox. ``state`` is its live data (inspect or change it directly)."""
+
+    url: str
+    netloc: str
+    ca_path: Path
+    config: SandboxConfig
+    state: State
+    server: SandboxServer = field(repr=False)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    # -- client helpers --------------------------------------------------------------------
+    def zenpy_env(self) -> dict[str, str]:
+        """Environment variables that point zenpy at the sandbox."""
+        return {"ZENPY_FORCE_NETLOC": self.netloc, "ZENPY_FORCE_SCHEME": "https"}
+
+    def session(self) -> requests.Session:
+        """A requests session that trusts the sandbox's CA and ignores proxy/CA env vars."""
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = str(self.ca_path)
+        return session
+
+    def zendesk_session(self) -> requests.Session:
+        """``session()`` with Zendesk basic auth (email/token)."""
+        session = self.session()
+        session.auth = (f"{self.config.zendesk_email}/token", self.config.zendesk_api_token)
+        return session
+
+    def zenpy_credentials(self) -> dict[str, str]:
+        return {
+            "subdomain": self.config.zendesk_subdomain,
+            "email": self.config.zendesk_email,
+            "token": self.config.zendesk_api_token,
+        }
+
+    def salesforce_token(self, session: requests.Session | None = None) -> dict:
+        """Log in with OAuth client credentials; returns the token response."""
+        session = session or self.session()
+        response = session.post(
+            f"{self.url}/services/oauth2/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.config.sf_client_id,
+                "client_secret": self.config.sf_client_secret,
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def settings(self) -> dict[str, Any]:
+        """Django settings that point the portal at this sandbox (for ``settings`` overrides)."""
+        c = self.config
+        return {
+            "SANDBOX": True,
+            "SANDBOX_URL": self.url,
+            "SALESFORCE_LOGIN_URL": self.url,
+            "ZENDESK_SUBDOMAIN": c.zendesk_subdomain,
+            "ZENDESK_EMAIL": c.zendesk_email,
+            "ZENDESK_API_TOKEN": c.zendesk_api_token,
+            "ZENDESK_WEBHOOK_SECRET": c.webhook_secret,
+            "SALESFORCE_CLIENT_ID": c.sf_client_id,
+            "SALESFORCE_CLIENT_SECRET": c.sf_client_secret,
+            "VAR_DIR": c.var_dir,
+        }
+
+    def wait_for_webhooks(self, timeout: float = 10.0) -> bool:
+        """Block until queued webhook deliveries are done."""
+        return self.server.webhooks.wait(timeout)
+
+
+@contextlib.contextmanager
+def run_sandbox(config: SandboxConfig | None = None, **overrides: Any) -> Iterator[SandboxHandle]:
+    """Start a sandbox on a free port (``config.port`` is ignored) in a background thread."""
+    config = (config or SandboxConfig(**TEST_DEFAULTS)).replace(port=0, **overrides)
+    server = SandboxServer(config)
+    server.start()
+    handle = SandboxHandle(server.url, server.netloc, server.ca_path, config, server.state, server)
+    try:
+        yield handle
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox_config(tmp_path_factory: pytest.TempPathFactory) -> SandboxConfig:
+    """The config of the ``sandbox`` fixture (override this fixture to change it)."""
+    return SandboxConfig(**TEST_DEFAULTS, var_dir=tmp_path_factory.mktemp("sandbox-var"))
+
+
+@pytest.fixture
+def sandbox(sandbox_config: SandboxConfig) -> Iterator[SandboxHandle]:
+    """A running sandbox with a small deterministic dataset."""
+    with run_sandbox(sandbox_config) as handle:
+        yield handle
+
+
+@pytest.fixture
+def make_sandbox(sandbox_config: SandboxConfig) -> Iterator[Callable[..., SandboxHandle]]:
+    """``make_sandbox(**config_overrides)`` starts another sandbox (stopped after the test)."""
+    stack = contextlib.ExitStack()
+
+    def make(**overrides: Any) -> SandboxHandle:
+        return stack.enter_context(run_sandbox(sandbox_config, **overrides))
+
+    with stack:
+        yield make
