@@ -25,6 +25,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("feedback/", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
+    path("go/", include("notifications.go_urls")),
     path("requests/", include("supportops.urls")),
     path("", include("integrations.urls")),
 ]

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import views, webhooks
 
 app_name = "integrations"
-urlpatterns = [path("sync/", views.sync_page, name="sync")]
+urlpatterns = [
+    path("sync/", views.sync_page, name="sync"),
+    path("webhooks/zendesk/", webhooks.zendesk_webhook, name="zendesk_webhook"),
+]

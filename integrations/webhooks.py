@@ -1,0 +1,155 @@
+"""The Zendesk webhook receiver: POST /webhooks/zendesk/ -> verify -> enqueue "fetch ticket N".
+
+Zendesk signs each delivery: X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(secret,
+timestamp + raw body)), with the timestamp in X-Zendesk-Webhook-Signature-Timestamp. A request
+with a missing or wrong signature gets 401, a stale timestamp (more than 5 minutes off) or a
+body without a ticket id 400, and nothing is enqueued. A good one is answered 202 at once; the
+fetch runs in a worker (integrations.fetch_ticket), which upserts the ticket through the
+tickets stream's code path, so the notification rule sees it exactly like a polled ticket.
+Deliveries repeat: that is harmless (the fetch is an upsert, notifications are unique rows).
+"""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import datetime
+
+from celery import current_app
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE"
+TIMESTAMP_HEADER = "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP"
+MAX_SKEW_SECONDS = 300
+MAX_BODY_BYTES = 256 * 1024
+FETCH_TASK = "integrations.fetch_ticket"
+
+
+class Rejected(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def signature_for(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def verify_signature(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """Constant-time comparison of the raw HMAC bytes."""
+    try:
+        given = base64.b64decode(signature.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    expected = hmac.new(secret.encode(), timestamp.encode() + body, hashlib.sha256).digest()
+    return hmac.compare_digest(given, expected)
+
+
+def parse_timestamp(value: str) -> float:
+    """Zendesk sends ISO 8601 (`2026-01-31T12:34:56Z`); unix seconds are accepted too."""
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Rejected(400, "Unreadable signature timestamp.") from exc
+    if moment.tzinfo is None:
+        raise Rejected(400, "The signature timestamp has no time zone.")
+    return moment.timestamp()
+
+
+def ticket_id_from(payload: object) -> int | None:
+    """The ticket of an event webhook (`detail.id`) or of a trigger-style body (`ticket_id`).
+
+    None: a well-formed event that is not about a ticket (acknowledged, nothing to do).
+    """
+    if not isinstance(payload, dict):
+        raise Rejected(400, "The body must be a JSON object.")
+    event_type = payload.get("type")
+    if isinstance(event_type, str) and event_type.startswith("zen:event-type:"):
+        if not event_type.startswith("zen:event-type:ticket."):
+            return None
+        detail = payload.get("detail")
+        raw = detail.get("id") if isinstance(detail, dict) else None
+    elif "ticket_id" in payload:
+        raw = payload.get("ticket_id")
+    elif isinstance(payload.get("ticket"), dict):
+        raw = payload["ticket"].get("id")
+    else:
+        raise Rejected(400, "No ticket id in the body (expected detail.id or ticket_id).")
+    if isinstance(raw, bool):
+        raw = None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if not isinstance(raw, int) or raw < 1 or raw >= 2**63:
+        raise Rejected(400, "The ticket id is not a positive number.")
+    return raw
+
+
+def enqueue_fetch(ticket_id: int) -> None:
+    """Send "fetch ticket N" to the workers (through the registered task when it is loaded)."""
+    task = current_app.tasks.get(FETCH_TASK)
+    if task is not None:
+        task.delay(ticket_id)
+    else:
+        current_app.send_task(FETCH_TASK, args=[ticket_id])
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def zendesk_webhook(request: HttpRequest) -> JsonResponse:
+    started = time.monotonic()
+    try:
+        ticket_id = _check(request)
+    except Rejected as exc:
+        log.warning("zendesk webhook rejected (%s): %s", exc.status, exc.message)
+        return JsonResponse({"error": exc.message}, status=exc.status)
+    if ticket_id is None:
+        return JsonResponse({"status": "ignored"}, status=200)
+    try:
+        # No transaction is open here, so this runs at once; inside one it would wait for commit.
+        transaction.on_commit(lambda: enqueue_fetch(ticket_id))
+    except Exception:
+        log.exception("zendesk webhook: could not enqueue ticket %s", ticket_id)
+        # 503: Zendesk retries the delivery, and the polling sync is the safety net anyway.
+        return JsonResponse({"error": "Could not queue the ticket; try again."}, status=503)
+    log.info("zendesk webhook: ticket %s queued in %.1f ms", ticket_id, (time.monotonic() - started) * 1000)
+    return JsonResponse({"status": "queued", "ticket_id": ticket_id}, status=202)
+
+
+def _check(request: HttpRequest) -> int | None:
+    secret = settings.ZENDESK_WEBHOOK_SECRET or ""
+    if not secret:
+        log.error("ZENDESK_WEBHOOK_SECRET is not set: every webhook delivery is refused")
+        raise Rejected(401, "Webhook signing is not configured.")
+    signature = request.META.get(SIGNATURE_HEADER, "")
+    timestamp = request.META.get(TIMESTAMP_HEADER, "")
+    if not signature or not timestamp:
+        raise Rejected(401, "Missing webhook signature.")
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        raise Rejected(400, "Body too large.")
+    body = request.body
+    if not verify_signature(secret, timestamp, body, signature):
+        raise Rejected(401, "Bad webhook signature.")
+    if abs(time.time() - parse_timestamp(timestamp)) > MAX_SKEW_SECONDS:
+        raise Rejected(400, "Stale signature timestamp (more than 5 minutes off).")
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Rejected(400, "The body is not JSON.") from exc
+    return ticket_id_from(payload)

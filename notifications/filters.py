@@ -1,0 +1,77 @@
+"""One FilterSet per list: the person's notifications, the findings, the outbox."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from .models import FindingReason
+
+
+def _ticket_search(qs: QuerySet, prefix: str, value: str) -> QuerySet:
+    value = value.strip().lstrip("#")
+    if not value:
+        return qs
+    if value.isdigit():
+        return qs.filter(**{f"{prefix}zd_id": int(value)})
+    return qs.filter(
+        Q(**{f"{prefix}subject__icontains": value})
+        | Q(**{f"{prefix}account__name__icontains": value})
+        | Q(**{f"{prefix}requester__name__icontains": value})
+        | Q(**{f"{prefix}requester__email__icontains": value})
+    )
+
+
+class NotificationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.ChoiceFilter(
+        choices=[("unread", "Unread"), ("read", "Read")], method="by_state", label="Show", empty_label="All"
+    )
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return _ticket_search(qs, "ticket__", value)
+
+    def by_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "unread":
+            return qs.filter(read_at__isnull=True)
+        if value == "read":
+            return qs.filter(read_at__isnull=False)
+        return qs
+
+
+class FindingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    reason = django_filters.ChoiceFilter(choices=FindingReason.choices, empty_label="Any reason")
+    state = django_filters.ChoiceFilter(
+        choices=[("open", "Not notified"), ("resolved", "Notified later"), ("all", "All")],
+        method="by_state",
+        label="Show",
+        empty_label=None,
+    )
+
+    def __init__(self, data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if data is not None and not data.get("state"):
+            data = data.copy()
+            data["state"] = "open"
+        super().__init__(data, *args, **kwargs)
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip().lstrip("#")
+        if value.isdigit():
+            return qs.filter(Q(ticket__zd_id=int(value)) | Q(ticket__zd_organization_id=int(value)))
+        return _ticket_search(qs, "ticket__", value) if value else qs
+
+    def by_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "open":
+            return qs.filter(resolved_at__isnull=True)
+        if value == "resolved":
+            return qs.filter(resolved_at__isnull=False)
+        return qs
+
+
+class OutboxFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(to__icontains=value) | Q(subject__icontains=value))

@@ -1,0 +1,44 @@
+"""How notifications react to the sync (receivers are quick: the work goes to tasks)."""
+
+from typing import Any
+
+from .models import Finding
+
+TICKETS_STREAM = "zendesk.tickets"
+# A run of these can link a ticket's organization to an account or give the account a CSM.
+LINKING_STREAMS = {"zendesk.organizations", "salesforce.accounts", "salesforce.users"}
+CHUNK = 500
+
+
+def on_page_synced(
+    sender: Any,
+    *,
+    stream: str,
+    created: list[int] | None = None,
+    updated: list[int] | None = None,
+    **kwargs: Any,
+) -> None:
+    """New tickets (webhook fetch or polling, whichever saw them first) -> the rule, in a task."""
+    if stream != TICKETS_STREAM:
+        return
+    from .tasks import process_new_tickets
+
+    ids = list(created or [])
+    if updated:
+        # An updated ticket that notified nobody may now have its organization linked.
+        ids += list(
+            Finding.objects.filter(ticket_id__in=updated, resolved_at__isnull=True).values_list(
+                "ticket_id", flat=True
+            )
+        )
+    for start in range(0, len(ids), CHUNK):
+        process_new_tickets.delay(ids[start : start + CHUNK])
+
+
+def on_stream_synced(sender: Any, *, stream: str, **kwargs: Any) -> None:
+    if stream not in LINKING_STREAMS:
+        return
+    from .tasks import recheck_findings
+
+    if Finding.objects.filter(resolved_at__isnull=True).exists():
+        recheck_findings.delay()

@@ -1,0 +1,179 @@
+"""Pages of the notifications: the list and bell, preferences, follow/mute, findings, outbox."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import get_account_for_user
+from csmportal.lists import render_list
+from users.roles import Role, any_role_required, role_required
+
+from .filters import FindingFilter, NotificationFilter, OutboxFilter
+from .forms import PreferenceForm, WatchForm
+from .models import Delivery
+from .rule import max_ticket_age
+from .selectors import (
+    account_watch_summary,
+    delivery_for,
+    finding_list,
+    get_notification_for_user,
+    get_outbox_message_for_user,
+    notification_list,
+    outbox_list,
+    require_findings_access,
+    unread_count,
+    watches_of,
+)
+from .services import (
+    account_watch_change,
+    notification_mark_read,
+    notification_mark_unread,
+    notification_preference_set,
+    notifications_mark_all_read,
+)
+
+CHANGED_EVENT = "notifications-changed"  # the bell listens for it
+
+
+@any_role_required
+@require_GET
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = NotificationFilter(request.GET, notification_list(request.user), request=request)
+    context = {
+        "filter": filterset,
+        "unread": unread_count(request.user),
+        "delivery": delivery_for(request.user),
+    }
+    return render_list(request, "notifications/list.html", filterset.qs, context=context)
+
+
+@any_role_required
+@require_GET
+def bell(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/_bell.html", {"unread": unread_count(request.user)})
+
+
+@any_role_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification to its ticket; opening it marks it read."""
+    notification = get_notification_for_user(request.user, pk)
+    notification_mark_read(notification=notification)
+    return redirect("tickets:detail", notification.ticket_id)
+
+
+@any_role_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_notification_for_user(request.user, pk)
+    if request.POST.get("unread"):
+        notification_mark_unread(notification=notification)
+    else:
+        notification_mark_read(notification=notification)
+    if request.htmx:  # type: ignore[attr-defined]
+        notification = notification_list(request.user).get(pk=notification.pk)
+        response = render(request, "notifications/list.html#row", {"n": notification})
+        response["HX-Trigger"] = CHANGED_EVENT
+        return response
+    return _back_to_list(request)
+
+
+@any_role_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return _back_to_list(request)
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@any_role_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = delivery_for(request.user)
+    form = PreferenceForm(request.POST or None, initial={"delivery": current})
+    if request.method == "POST" and form.is_valid():
+        notification_preference_set(user=request.user, delivery=form.cleaned_data["delivery"])
+        messages.success(request, "Your notification preference is saved.")
+        return redirect("notifications:preferences")
+    watches = list(watches_of(request.user))
+    status = 400 if form.errors else 200
+    context = {
+        "form": form,
+        "following": [w for w in watches if w.kind == "follow"],
+        "muted": [w for w in watches if w.kind == "mute"],
+        "csm_accounts": request.user.csm_accounts.order_by("name"),  # type: ignore[union-attr]
+        "is_digest": current == Delivery.DIGEST,
+    }
+    return render(request, "notifications/preferences.html", context, status=status)
+
+
+@any_role_required
+@require_POST
+def account_watch(request: HttpRequest, account_pk: int) -> HttpResponse:
+    """Follow / unfollow / mute / unmute an account (from the account page or the preferences)."""
+    account = get_account_for_user(request.user, account_pk)
+    form = WatchForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "Choose follow, unfollow, mute or unmute."
+    else:
+        try:
+            changed = account_watch_change(
+                user=request.user, account=account, action=form.cleaned_data["action"]
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if changed and not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, _DONE[form.cleaned_data["action"]].format(account=account.name))
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {"account": account, "panel": account_watch_summary(request.user, account), "error": error}
+        return render(request, "notifications/_account_panel.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(reverse("accounts:detail", args=[account.pk]))
+
+
+_DONE = {
+    "follow": "You now follow {account}: its new tickets will notify you.",
+    "unfollow": "You no longer follow {account}.",
+    "mute": "{account} is muted: its new tickets will not notify you.",
+    "unmute": "{account} is no longer muted.",
+}
+
+
+@role_required(Role.CSM, Role.ADMIN)
+@require_GET
+def finding_list_view(request: HttpRequest) -> HttpResponse:
+    require_findings_access(request.user)
+    filterset = FindingFilter(request.GET, finding_list(), request=request)
+    context = {"filter": filterset, "max_age_hours": int(max_ticket_age().total_seconds() // 3600)}
+    return render_list(request, "notifications/findings.html", filterset.qs, context=context)
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def outbox_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = OutboxFilter(request.GET, outbox_list(), request=request)
+    return render_list(request, "notifications/outbox.html", filterset.qs, context={"filter": filterset})
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_outbox_message_for_user(request.user, pk)
+    return render(request, "notifications/outbox_detail.html", {"message": message})
