@@ -194,7 +194,9 @@ STORAGES = {
 }
 
 # Email: EMAIL_URL in django-environ's schemes (smtp://, consolemail://, filemail:///path).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# "outbox://" keeps every email in the database for the admins' Outbox page (the demo default).
+environ.Env.EMAIL_SCHEMES["outbox"] = "notifications.mail.OutboxBackend"
+vars().update(env.email_url("EMAIL_URL", default="outbox://" if DEMO else "consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CSM Portal <portal@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -276,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
     }
     for stream in SYNC_STREAMS_FAST + SYNC_STREAMS_SLOW
 }
+# New-ticket notifications: hourly digests (and re-sending emails whose task was lost).
+CELERY_BEAT_SCHEDULE["notifications digests"] = {"task": "notifications.send_digests", "schedule": 3600.0}
+# Tickets opened longer ago than this notify nobody when the portal first sees them (backfills).
+NOTIFICATIONS_MAX_TICKET_AGE_HOURS = env.int("NOTIFICATIONS_MAX_TICKET_AGE_HOURS", default=24)
 
 LOGGING = {
     "version": 1,
