@@ -6,6 +6,8 @@ from django.db import models
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
 
+from .review.checks import Check
+
 
 class Status(models.TextChoices):
     NEW = "new", "New"
@@ -74,7 +76,12 @@ class Ticket(models.Model):
     sla_state = models.CharField(max_length=10, choices=SlaState.choices, blank=True)
     first_reply_due_at = models.DateTimeField(null=True, blank=True)
     first_reply_at = models.DateTimeField(null=True, blank=True)
-    # Best-practice review: a score (0-100) and the explainable findings behind it.
+    # The first-reply SLA the dashboards filter on: Zendesk's due time and first reply when the
+    # sync has them, else the portal's own (plan policy + region business hours, tickets/sla.py).
+    sla_due_at = models.DateTimeField("first reply due", null=True, blank=True)
+    sla_replied_at = models.DateTimeField("first reply", null=True, blank=True)
+    # Best-practice review: a score (0-100) and the explainable findings behind it (one dict per
+    # check, see tickets/review); recomputed whenever the ticket or its comments are synced.
     quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
     quality_findings = models.JSONField(default=list, blank=True)
     quality_checked_at = models.DateTimeField(null=True, blank=True)
@@ -88,7 +95,13 @@ class Ticket(models.Model):
             models.Index(fields=["account", "-zd_created_at"], name="ticket_account_created"),
             # Dashboard with no account chosen, newest first.
             models.Index(fields=["-zd_created_at"], name="ticket_created"),
+            # Dashboard sorted by "recently updated" (any CSM).
+            models.Index(fields=["-zd_updated_at"], name="ticket_updated"),
+            # Dashboard sorted by "lowest score first" (any CSM).
+            models.Index(fields=["quality_score", "-zd_created_at"], name="ticket_score"),
         ]
+        # PostgreSQL also has a trigram index on UPPER(subject) for the dashboard's search
+        # (migration 0002; `subject__icontains` compiles to UPPER(subject) LIKE UPPER(...)).
 
     def __str__(self) -> str:
         return f"#{self.zd_id} {self.subject}"
@@ -101,6 +114,30 @@ class Ticket(models.Model):
     def agent_url(self) -> str:
         """The page a person opens in Zendesk (never the /api/v2/... JSON address)."""
         return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/agent/tickets/{self.zd_id}"
+
+
+class TicketGap(models.Model):
+    """A best-practice check a ticket did not pass: one row per ticket and check.
+
+    A copy of the gaps in `Ticket.quality_findings`, kept so the dashboard can filter by
+    finding and the account review can count the most common gaps with an index.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="gaps")
+    code = models.CharField(max_length=20, choices=Check.choices)
+
+    class Meta:
+        constraints = [
+            # One row per ticket and check; also the index of "does this ticket have gap X".
+            models.UniqueConstraint(fields=["ticket", "code"], name="ticketgap_ticket_code"),
+        ]
+        indexes = [
+            # Dashboard filtered by a finding with no account chosen: tickets having gap X.
+            models.Index(fields=["code", "ticket"], name="ticketgap_code_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} on ticket {self.ticket_id}"
 
 
 class Comment(models.Model):

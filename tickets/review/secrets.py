@@ -1,0 +1,242 @@
+"""Find secrets in customer-written text, and mask them so the portal never shows one in full.
+
+`find_secrets(text)` returns what was found (kind and position); `mask(text)` returns the text
+with every secret replaced by its harmless prefix and eight bullets ("glpat-" + bullets).
+The detectors are deliberately specific (known token formats, or a value assigned to a
+password-like key that looks like a real secret), so ordinary prose is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+BULLETS = "\u2022" * 8
+_PLACEHOLDERS = frozenset(
+    [
+        "redacted",
+        "removed",
+        "hidden",
+        "masked",
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "none",
+        "null",
+        "nil",
+        "empty",
+        "n/a",
+        "na",
+        "required",
+        "incorrect",
+        "invalid",
+        "wrong",
+        "expired",
+        "unknown",
+        "blank",
+        "changed",
+        "reset",
+        "same",
+        "example",
+        "sample",
+        "yourpassword",
+        "your_password",
+        "yourtoken",
+        "your_token",
+        "mypassword",
+        "my_password",
+        "placeholder",
+        "value",
+        "string",
+        "undefined",
+        "true",
+        "false",
+        "xxx",
+        "xxxx",
+        "xxxxx",
+        "xxxxxx",
+        "xxxxxxxx",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    kind: str
+    start: int  # the secret's span in the text (what gets masked)
+    end: int
+    keep: int  # leading characters of the span that stay visible (a token's public prefix)
+
+    def masked(self, text: str) -> str:
+        return text[self.start : self.start + self.keep] + BULLETS
+
+
+@dataclass(frozen=True)
+class _Detector:
+    kind: str
+    pattern: re.Pattern[str]
+    group: int | str = 0  # the part of the match that is secret
+    keep_group: str | None = None  # a named group, inside the secret, that may stay visible
+    valid: Callable[[str], bool] | None = None
+
+
+def _looks_like_password(value: str) -> bool:
+    """A value after "password:" etc. that is a real secret, not a word or a placeholder."""
+    value = value.rstrip(".,;:)]}>")
+    low = value.lower()
+    if len(value) < 4 or low in _PLACEHOLDERS or len(set(low)) == 1:
+        return False
+    if value[0] in "<[{$%*" or low.startswith(("http://", "https://", "env[", "your")):
+        return False  # a placeholder, a variable reference or a masked value
+    if any(ch.isdigit() for ch in value) or any(not ch.isalnum() and ch not in "'-" for ch in value):
+        return True
+    if any(ch.isupper() for ch in value[1:]) and any(ch.islower() for ch in value):
+        return True  # camel or mixed case inside the word
+    return len(value) >= 20  # a long lowercase passphrase
+
+
+_GITLAB_PREFIXES = "glpat|gldt|glrt|glptt|glft|glimt|glagent|gloas|glsoat|glcbt|glffct|glwt|glso"
+_PASSWORD_KEYS = (
+    r"password|passwd|passphrase|pwd|secret(?:[_-]?key)?|client[_-]?secret|api[_-]?key|"
+    r"access[_-]?token|auth[_-]?token|private[_-]?token|token"
+)
+
+DETECTORS: tuple[_Detector, ...] = (
+    _Detector(
+        "private key",
+        re.compile(
+            r"(?P<keep>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)"
+            r"(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+            r"|(?:\s*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: .*))*)"
+        ),
+        keep_group="keep",
+    ),
+    _Detector(
+        "GitLab token",
+        re.compile(rf"\b(?P<keep>(?:{_GITLAB_PREFIXES})-)[A-Za-z0-9_.\-]{{20,}}"),
+        keep_group="keep",
+    ),
+    _Detector(
+        "GitLab runner registration token",
+        re.compile(r"\b(?P<keep>GR1348941)[A-Za-z0-9_\-]{20,}"),
+        keep_group="keep",
+    ),
+    _Detector(
+        "GitHub token",
+        re.compile(r"\b(?P<keep>gh[pousr]_)[A-Za-z0-9]{30,}|\b(?P<keep2>github_pat_)[A-Za-z0-9_]{22,}"),
+        keep_group="keep",
+    ),
+    _Detector(
+        "AWS access key",
+        re.compile(r"\b(?P<keep>AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b"),
+        keep_group="keep",
+    ),
+    _Detector(
+        "AWS secret access key",
+        re.compile(r"(?i)aws_?secret_?(?:access_?)?key[\"'\]]*\s*(?:[:=]|=>)\s*[\"']?([A-Za-z0-9/+=]{40})\b"),
+        group=1,
+    ),
+    _Detector("Slack token", re.compile(r"\b(?P<keep>xox[abposr]-)[A-Za-z0-9-]{10,}"), keep_group="keep"),
+    _Detector("Google API key", re.compile(r"\b(?P<keep>AIza)[0-9A-Za-z_\-]{35}"), keep_group="keep"),
+    _Detector(
+        "Stripe secret key", re.compile(r"\b(?P<keep>(?:sk|rk)_live_)[0-9a-zA-Z]{20,}"), keep_group="keep"
+    ),
+    _Detector(
+        "JSON web token",
+        re.compile(r"\b(?P<keep>eyJ)[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        keep_group="keep",
+    ),
+    _Detector(
+        "access token in a header",
+        re.compile(
+            r"(?i)(?:\bauthorization\s*:\s*(?:bearer|basic|token)\s+|\b(?:private|job|deploy)-token\s*:\s*"
+            r"|\bbearer\s+)([A-Za-z0-9._~+/=\-]{12,})"
+        ),
+        group=1,
+    ),
+    _Detector(
+        "password in a URL",
+        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^@\s/]{3,})@"),
+        group=1,
+        valid=lambda v: v.lower() not in _PLACEHOLDERS and v[0] not in "<[{$*",
+    ),
+    _Detector(
+        "password",
+        re.compile(
+            rf"(?i)\b(?:[a-z0-9]+[_-])*(?:{_PASSWORD_KEYS})\b[\"'\]]*\s*(?:[:=]|=>|\bis\b:?)\s*[\"']?"
+            r"([^\s\"',;]+)"
+        ),
+        group=1,
+        valid=_looks_like_password,
+    ),
+    _Detector(
+        "password",
+        re.compile(
+            r"(?i)\b(?:login|credentials?|user(?:name)?|account)\b[^\n:]{0,40}:\s*[^\s/]+\s*/\s*([^\s,;]+)"
+        ),
+        group=1,
+        valid=_looks_like_password,
+    ),
+)
+
+# Attachments whose name says they hold keys or credentials.
+SECRET_FILE = re.compile(
+    r"(?i)(?:^|[/\\])(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:\.txt)?|\.env(?:\.[\w.-]+)?|gitlab-secrets\.json"
+    r"|\.?netrc|\.npmrc|\.pgpass|credentials(?:\.json|\.csv|\.txt)?)$"
+    r"|\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk)$"
+)
+
+
+def find_secrets(text: str) -> list[SecretHit]:
+    """Every secret in `text`, in order, without overlaps (the earliest, longest one wins)."""
+    return list(_find_cached(text)) if text else []
+
+
+@lru_cache(maxsize=256)
+def _find_cached(text: str) -> tuple[SecretHit, ...]:
+    hits: list[SecretHit] = []
+    for detector in DETECTORS:
+        for match in detector.pattern.finditer(text):
+            start, end = match.span(detector.group)
+            if start < 0 or end <= start:
+                continue
+            if detector.valid is not None and not detector.valid(match.group(detector.group)):
+                continue
+            keep = 0
+            if detector.keep_group:
+                kept = match.groupdict().get(detector.keep_group) or match.groupdict().get(
+                    f"{detector.keep_group}2"
+                )
+                keep = len(kept or "")
+            hits.append(SecretHit(detector.kind, start, end, keep))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    accepted: list[SecretHit] = []
+    for hit in hits:
+        if accepted and hit.start < accepted[-1].end:
+            continue
+        accepted.append(hit)
+    return tuple(accepted)
+
+
+def mask(text: str) -> str:
+    """`text` with every secret masked; safe to show anywhere in the portal."""
+    if not text:
+        return text
+    hits = _find_cached(text)
+    if not hits:
+        return text
+    out: list[str] = []
+    pos = 0
+    for hit in hits:
+        out.append(text[pos : hit.start])
+        out.append(hit.masked(text))
+        pos = hit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def is_secret_file(name: str) -> bool:
+    return bool(SECRET_FILE.search(name or ""))
