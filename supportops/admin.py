@@ -1,10 +1,34 @@
 from django.contrib import admin
 
-from .models import OpsRequest
+from .models import OpsRequest, RequestEvent
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor", "verb", "from_status", "to_status", "text", "emailed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(OpsRequest)
 class OpsRequestAdmin(admin.ModelAdmin):
-    list_display = ("kind", "account", "status", "requested_by", "claimed_by", "created_at")
+    """Read-mostly: status changes go through the portal's pages so they are recorded and emailed."""
+
+    list_display = ("id", "kind", "account", "status", "requested_by", "claimed_by", "created_at")
     list_filter = ("kind", "status")
+    search_fields = ("account__name", "organization__name", "requested_am_project_id")
     raw_id_fields = ("account", "organization", "requested_by", "claimed_by")
+    readonly_fields = (
+        "status",
+        "created_at",
+        "updated_at",
+        "claimed_at",
+        "done_at",
+        "flagged_at",
+        "closed_at",
+    )
+    inlines = [RequestEventInline]

@@ -1,17 +1,154 @@
-"""Reads of support-ops requests."""
+"""Reads of support-ops requests, and who may do what with them.
 
+Rules (tested in tests/supportops/test_permissions.py):
+- Support ops (and admins) see and work the whole queue.
+- A CSM sees the requests they filed and those on accounts they are the CSM of; they may
+  comment on them, cancel them while support ops have not finished, and confirm a notes
+  request once it shows in Zendesk. Other CSMs and support managers get a 403.
+- Only an account's CSM (or an admin) files requests for its organizations ("an org I manage").
+"""
+
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from users.roles import Role, has_role
+from accounts.models import Account, Organization
+from users.roles import ALL_ROLES, Role, has_role, is_admin, require_role
 
-from .models import OpsRequest
+from .models import ACTIVE_STATUSES, OpsRequest, RequestEvent, RequestKind, RequestStatus
+
+
+def is_ops(user: Any) -> bool:
+    return has_role(user, Role.SUPPORT_OPS)
 
 
 def requests_for_user(user: Any) -> QuerySet[OpsRequest]:
-    """Support ops (and admins) see the whole queue; others see their own requests."""
-    items = OpsRequest.objects.select_related("account", "requested_by", "claimed_by")
-    if has_role(user, Role.SUPPORT_OPS):
+    """Support ops (and admins) see the whole queue; a CSM their own and their accounts'."""
+    items = OpsRequest.objects.select_related("account", "organization", "requested_by", "claimed_by")
+    if is_ops(user):
         return items
-    return items.filter(requested_by=user)
+    return items.filter(Q(requested_by=user) | Q(account__csm=user))
+
+
+def get_request_for_user(user: Any, pk: int) -> OpsRequest:
+    """404 when it doesn't exist, 403 when it isn't the user's to see."""
+    require_role(user, *ALL_ROLES)
+    item = get_object_or_404(
+        OpsRequest.objects.select_related(
+            "account", "account__csm", "organization", "requested_by", "claimed_by"
+        ),
+        pk=pk,
+    )
+    if not can_view(user, item):
+        raise PermissionDenied("This request belongs to another CSM's account.")
+    return item
+
+
+def can_view(user: Any, item: OpsRequest) -> bool:
+    return is_ops(user) or item.requested_by_id == user.pk or item.account.csm_id == user.pk
+
+
+def can_file_for(user: Any, account: Account) -> bool:
+    """An account's CSM files requests for its orgs; admins may file for any account."""
+    if is_admin(user):
+        return True
+    return has_role(user, Role.CSM) and account.csm_id is not None and account.csm_id == user.pk
+
+
+def get_organization_for_filing(user: Any, pk: int) -> Organization:
+    require_role(user, *ALL_ROLES)
+    org = get_object_or_404(
+        Organization.objects.select_related("account", "account__csm"), pk=pk, account__isnull=False
+    )
+    assert org.account is not None  # filtered above
+    if not can_file_for(user, org.account):
+        raise PermissionDenied("Only the account's CSM can ask support ops to change its organization.")
+    return org
+
+
+def active_correction_for(org: Organization) -> OpsRequest | None:
+    return (
+        OpsRequest.objects.filter(
+            organization=org, kind=RequestKind.AM_PROJECT_ID, status__in=ACTIVE_STATUSES
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the user may do with one request right now (the page shows only these)."""
+
+    claim: bool = False
+    release: bool = False
+    done: bool = False
+    decline: bool = False
+    cancel: bool = False
+    confirm: bool = False
+    comment: bool = False
+
+    @property
+    def any_status_change(self) -> bool:
+        return any((self.claim, self.release, self.done, self.decline, self.cancel, self.confirm))
+
+
+def actions_for(user: Any, item: OpsRequest) -> Actions:
+    ops = is_ops(user)
+    admin = is_admin(user)
+    mine_to_work = item.claimed_by_id is None or item.claimed_by_id == user.pk or admin
+    owner = item.requested_by_id == user.pk or item.account.csm_id == user.pk or admin
+    status = item.status
+    return Actions(
+        claim=ops and status in (RequestStatus.OPEN, RequestStatus.FLAGGED),
+        release=ops and status == RequestStatus.CLAIMED and mine_to_work,
+        done=ops
+        and (
+            status in (RequestStatus.OPEN, RequestStatus.FLAGGED)
+            or (status == RequestStatus.CLAIMED and mine_to_work)
+        ),
+        decline=ops
+        and status in (RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.FLAGGED)
+        and (status != RequestStatus.CLAIMED or mine_to_work),
+        cancel=owner and status in (RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.FLAGGED),
+        confirm=owner
+        and item.kind == RequestKind.ORG_NOTES
+        and status in (RequestStatus.DONE, RequestStatus.FLAGGED),
+        comment=can_view(user, item),
+    )
+
+
+def may_ever(user: Any, item: OpsRequest, action: str) -> bool:
+    """Whether the user's role and relation to the request allow the action at all (whatever
+    its status): a "no" is a 403, a "not now" is a conflict to explain."""
+    if action in ("claim", "release", "done", "decline"):
+        return is_ops(user)
+    if action in ("cancel", "confirm"):
+        if action == "confirm" and item.kind != RequestKind.ORG_NOTES:
+            return False  # the org sync verifies corrections; nobody confirms them by hand
+        return item.requested_by_id == user.pk or item.account.csm_id == user.pk or is_admin(user)
+    return can_view(user, item)
+
+
+def request_history(item: OpsRequest) -> QuerySet[RequestEvent]:
+    return item.events.select_related("actor")
+
+
+def queue_counts(items: QuerySet[OpsRequest]) -> dict[str, int]:
+    """How many requests of the user's scope are in each active status (one query)."""
+    counts = items.order_by().aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in ACTIVE_STATUSES}
+    )
+    return {str(k): v or 0 for k, v in counts.items()}
+
+
+def account_requests(account: Account, *, limit: int = 10) -> list[OpsRequest]:
+    """The account's active requests for its page (newest first)."""
+    return list(
+        OpsRequest.objects.filter(account=account, status__in=ACTIVE_STATUSES)
+        .select_related("organization", "requested_by", "claimed_by")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,13 +1,265 @@
-from django.http import HttpRequest, HttpResponse
+"""Pages of support-ops requests: the queue, one request, and the two request forms."""
 
-from csmportal.lists import render_list
-from users.roles import Role, any_role_required, has_role
+from collections.abc import Callable
+from typing import Any
 
-from .selectors import requests_for_user
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Account
+from csmportal.lists import csv_response, render_list
+from users.roles import any_role_required
+
+from . import services
+from .filters import OpsRequestFilter
+from .forms import CommentForm, CorrectionForm, NotesForm, ReasonForm
+from .models import OpsRequest, RequestStatus
+from .selectors import (
+    actions_for,
+    active_correction_for,
+    get_organization_for_filing,
+    get_request_for_user,
+    is_ops,
+    queue_counts,
+    request_history,
+    requests_for_user,
+)
+from .text import SUPPORT_OPS_NEW_ISSUE_URL, collaboration_project_url, correction_text, org_agent_url
 
 
 @any_role_required
+@require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    items = requests_for_user(request.user)
-    is_ops = has_role(request.user, Role.SUPPORT_OPS)
-    return render_list(request, "supportops/list.html", items, context={"is_ops": is_ops})
+    scope = requests_for_user(request.user)
+    filterset = OpsRequestFilter(request.GET, scope, request=request)
+    items = filterset.qs
+    account_name = None
+    if filterset.form.is_valid() and filterset.form.cleaned_data.get("account"):
+        account_id = filterset.form.cleaned_data["account"]
+        account_name = Account.objects.filter(pk=account_id).values_list("name", flat=True).first()
+    context = {
+        "filter": filterset,
+        "is_ops": is_ops(request.user),
+        "counts": queue_counts(scope),
+        "account_name": account_name,
+        "statuses": RequestStatus,
+    }
+    return render_list(request, "supportops/list.html", items, context=context)
+
+
+@any_role_required
+@require_GET
+def request_export(request: HttpRequest) -> HttpResponse:
+    filterset = OpsRequestFilter(request.GET, requests_for_user(request.user), request=request)
+    header = [
+        "Request",
+        "Kind",
+        "Status",
+        "Account",
+        "Zendesk org ID",
+        "AM ID when requested",
+        "Requested AM ID",
+        "Project URL",
+        "Requested by",
+        "Claimed by",
+        "Opened",
+        "Done",
+        "Closed",
+    ]
+    rows = (
+        [
+            item.pk,
+            item.get_kind_display(),
+            item.get_status_display(),
+            item.account.name,
+            item.zd_organization_id,
+            item.current_am_project_id,
+            item.requested_am_project_id,
+            item.project_url,
+            str(item.requested_by),
+            str(item.claimed_by or ""),
+            item.created_at.isoformat(),
+            item.done_at.isoformat() if item.done_at else "",
+            item.closed_at.isoformat() if item.closed_at else "",
+        ]
+        for item in filterset.qs.iterator(chunk_size=500)
+    )
+    # A streaming response (users.roles types views as returning HttpResponse).
+    return csv_response("support-ops-requests.csv", header, rows)  # type: ignore[return-value]
+
+
+@any_role_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_request_for_user(request.user, pk)
+    return _render_detail(request, item)
+
+
+def _render_detail(
+    request: HttpRequest,
+    item: OpsRequest,
+    *,
+    comment_form: CommentForm | None = None,
+    reason_form: ReasonForm | None = None,
+    reason_for: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    org = item.organization
+    context = {
+        "item": item,
+        "actions": actions_for(request.user, item),
+        "events": request_history(item),
+        "comment_form": comment_form or CommentForm(),
+        "reason_form": reason_form,
+        "reason_for": reason_for,
+        "agent_url": org_agent_url(item.zd_organization_id),
+        "current_project_link": collaboration_project_url(org.am_project_id) if org else "",
+        "requested_project_link": collaboration_project_url(item.requested_am_project_id),
+        "is_ops": is_ops(request.user),
+        "new_issue_url": SUPPORT_OPS_NEW_ISSUE_URL,
+    }
+    return render(request, "supportops/detail.html", context, status=status)
+
+
+# -- filing ----------------------------------------------------------------------------------------
+
+
+@any_role_required
+@require_http_methods(["GET", "POST"])
+def correction_new(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_organization_for_filing(request.user, org_pk)
+    existing = active_correction_for(org)
+    form = CorrectionForm(request.POST or None, organization=org)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            item = services.ops_request_open_correction(
+                user=request.user,
+                organization=org,
+                am_project_id=form.cleaned_data["am_project_id"],
+                project_url=form.cleaned_data["project_url"],
+            )
+        except services.DuplicateRequest as exc:
+            existing = exc.existing
+        else:
+            messages.success(
+                request,
+                f"Request {item.reference} is in the support-ops queue and they have been emailed. "
+                "The portal closes it once Zendesk shows the new AM ID.",
+            )
+            return redirect("supportops:detail", item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supportops/correction_form.html",
+        {**_form_context(org, form), "existing": existing},
+        status=status,
+    )
+
+
+@any_role_required
+@require_POST
+def correction_preview(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """htmx: the request text as it will be filed, while the CSM types."""
+    org = get_organization_for_filing(request.user, org_pk)
+    form = CorrectionForm(request.POST, organization=org)
+    return render(request, "supportops/correction_form.html#preview", _form_context(org, form))
+
+
+def _form_context(org, form: CorrectionForm) -> dict:
+    valid = form.is_valid()
+    return {
+        "org": org,
+        "account": org.account,
+        "form": form,
+        "agent_url": org_agent_url(org.zd_id),
+        "current_project_link": collaboration_project_url(org.am_project_id),
+        "preview": correction_text(
+            zd_organization_id=org.zd_id,
+            am_project_id=form.cleaned_data["am_project_id"] if valid else "<AM ID>",
+            project_url=form.cleaned_data["project_url"] if valid else "<project URL>",
+        ),
+        "preview_ready": valid,
+        "support_ops_email": settings.SUPPORT_OPS_EMAIL,
+    }
+
+
+@any_role_required
+@require_http_methods(["GET", "POST"])
+def notes_new(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_organization_for_filing(request.user, org_pk)
+    form = NotesForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        item = services.ops_request_open_notes(
+            user=request.user, organization=org, notes=form.cleaned_data["notes"]
+        )
+        messages.success(
+            request, f"Request {item.reference} is in the support-ops queue and they have been emailed."
+        )
+        return redirect("supportops:detail", item.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"org": org, "account": org.account, "form": form, "agent_url": org_agent_url(org.zd_id)}
+    return render(request, "supportops/notes_form.html", context, status=status)
+
+
+# -- working a request -----------------------------------------------------------------------------
+
+# action -> (service, success message, reason form: (required, label) or None)
+ACTIONS: dict[str, tuple[Callable[..., Any], str, tuple[bool, str] | None]] = {
+    "claim": (services.ops_request_claim, "You claimed request {ref}.", None),
+    "release": (services.ops_request_release, "Request {ref} is back in the queue.", None),
+    "done": (
+        services.ops_request_mark_done,
+        "Request {ref} is marked done. The portal verifies it after the next organization sync.",
+        (False, "Note for the CSM (optional)"),
+    ),
+    "decline": (services.ops_request_decline, "Request {ref} is declined.", (True, "Why is it declined?")),
+    "cancel": (services.ops_request_cancel, "Request {ref} is cancelled.", (False, "Reason (optional)")),
+    "confirm": (services.ops_request_confirm, "Request {ref} is closed as verified.", None),
+}
+
+
+@any_role_required
+@require_POST
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = get_request_for_user(request.user, pk)
+    service, message, reason = ACTIONS[action]
+    kwargs: dict[str, str] = {}
+    if reason is not None:
+        required, label = reason
+        form = ReasonForm(request.POST, required=required, label=label)
+        if not form.is_valid():
+            return _render_detail(request, item, reason_form=form, reason_for=action, status=400)
+        text = form.cleaned_data["text"]
+        if text or required:
+            kwargs["reason" if action in ("decline", "cancel") else "text"] = text
+    try:
+        service(user=request.user, ops_request=item, **kwargs)
+    except services.RequestConflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, message.format(ref=item.reference))
+    return redirect(_next_url(request, item))
+
+
+@any_role_required
+@require_POST
+def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_request_for_user(request.user, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, item, comment_form=form, status=400)
+    services.ops_request_comment(user=request.user, ops_request=item, text=form.cleaned_data["text"])
+    messages.success(request, "Comment added.")
+    return redirect(reverse("supportops:detail", args=[item.pk]) + "#history")
+
+
+def _next_url(request: HttpRequest, item: OpsRequest) -> str:
+    """Back to the queue when the action was taken from it, else to the request."""
+    if request.POST.get("from") == "list":
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        return reverse("supportops:list") + (f"?{query}" if query else "")
+    return reverse("supportops:detail", args=[item.pk])

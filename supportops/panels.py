@@ -1,0 +1,31 @@
+"""The account page's section about support-ops requests (registered in apps.py)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.models import Account
+
+from .selectors import account_requests, can_file_for
+from .text import collaboration_project_url, org_agent_url
+
+
+def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+    orgs = list(account.organizations.all())
+    open_by_org: dict[int | None, list] = {}
+    items = account_requests(account)
+    for item in items:
+        open_by_org.setdefault(item.organization_id, []).append(item)
+    return {
+        "can_file": can_file_for(request.user, account),
+        "orgs": [
+            {
+                "org": org,
+                "agent_url": org_agent_url(org.zd_id),
+                "project_link": collaboration_project_url(org.am_project_id),
+                "has_active_correction": any(i.is_correction for i in open_by_org.get(org.pk, [])),
+            }
+            for org in orgs
+        ],
+        "requests": items,
+    }

@@ -1,0 +1,70 @@
+"""The request texts support ops reads (the handbook's templates) and the links they carry."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+HANDBOOK_CORRECTION_REF = (
+    "https://about.gitlab.com/handbook/support/workflows/looking_up_customer_technical_details/"
+    "#architecture-diagram-and-customer-success-project"
+)
+HANDBOOK_NOTES_REF = (
+    "https://about.gitlab.com/handbook/support/internal-support/"
+    "#i-want-to-add-important-information-about-the-organizationuser"
+)
+# Where support ops track these requests by hand today (the handbook's "open a new issue").
+SUPPORT_OPS_NEW_ISSUE_URL = (
+    "https://gitlab.com/gitlab-com/support/support-ops/zendesk-global/organizations/-/issues/new"
+)
+
+
+def org_agent_url(zd_id: int | None) -> str:
+    """The organization's page in the Zendesk agent interface (the tickets tab)."""
+    if zd_id is None:
+        return ""
+    return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/agent/organizations/{int(zd_id)}/tickets"
+
+
+def collaboration_project_url(am_project_id: str) -> str:
+    """The link the Zendesk app builds from an org's AM ID; empty when the ID is not numeric."""
+    value = (am_project_id or "").strip()
+    if not value.isdigit():
+        return ""
+    return f"{settings.GITLAB_URL}/projects/{int(value)}"
+
+
+def gitlab_host() -> str:
+    return urlsplit(settings.GITLAB_URL).netloc.lower()
+
+
+def correction_text(*, zd_organization_id: int | None, am_project_id: str, project_url: str) -> str:
+    """The handbook's request for a collaboration project ID change, word for word."""
+    return (
+        "**Context/Request**: For an ORG I manage, I would like to request that the AM id gets changed "
+        "which is used to link to the correct collaboration project from ZD org view.\n"
+        "\n"
+        f"**Org**: {org_agent_url(zd_organization_id)}\n"
+        "\n"
+        f"**The AM ID should therefore be**: {am_project_id} and finally point to {project_url}\n"
+        "\n"
+        f"**Ref. of handbook**: {HANDBOOK_CORRECTION_REF}\n"
+    )
+
+
+def notes_text(*, zd_organization_id: int | None, notes: str) -> str:
+    """A request to attach static notes to the org, in the same shape as the correction."""
+    return (
+        "**Context/Request**: For an ORG I manage, I would like to request that the following important "
+        "static notes are attached to the Zendesk organization, so they appear on each new ticket.\n"
+        "\n"
+        f"**Org**: {org_agent_url(zd_organization_id)}\n"
+        "\n"
+        f"**Notes**:\n\n{notes.strip()}\n"
+        "\n"
+        f"**Ref. of handbook**: {HANDBOOK_NOTES_REF}\n"
+    )
+
+
+def normalise_notes(value: str) -> str:
+    """Notes compared whitespace- and case-insensitively (Zendesk may re-wrap lines)."""
+    return " ".join((value or "").split()).casefold()
