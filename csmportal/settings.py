@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
     }
     for stream in SYNC_STREAMS_FAST + SYNC_STREAMS_SLOW
 }
+# Support-ops requests marked done a day ago but not reflected in Zendesk get flagged.
+CELERY_BEAT_SCHEDULE["supportops stale requests"] = {
+    "task": "supportops.flag_stale_requests",
+    "schedule": 3600.0,
+}
 # New-ticket notifications: hourly digests (and re-sending emails whose task was lost).
 CELERY_BEAT_SCHEDULE["notifications digests"] = {"task": "notifications.send_digests", "schedule": 3600.0}
 # Tickets opened longer ago than this notify nobody when the portal first sees them (backfills).
