@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often beat runs each sync stream (seconds).
 SYNC_FAST_INTERVAL = env.int("SYNC_FAST_INTERVAL", default=60)
 SYNC_SLOW_INTERVAL = env.int("SYNC_SLOW_INTERVAL", default=15 * 60)
+# The syncs pace their Zendesk requests to these budgets (shared by all workers) instead of
+# bouncing off 429s: "incremental=10/60,default=700/60" (requests/seconds). Empty: no pacing.
+ZENDESK_RATE_LIMIT = env.str("ZENDESK_RATE_LIMIT", default="" if SANDBOX else "incremental=10/60")
+# A running sync renews its lock; a worker that dies loses it after this many seconds.
+SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=120)
 # One explicitly named task per stream (integrations/tasks.py); tickets and users run often.
 SYNC_STREAMS_FAST = ["zendesk.tickets", "zendesk.users"]
 SYNC_STREAMS_SLOW = [

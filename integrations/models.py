@@ -24,7 +24,13 @@ class SyncState(models.Model):
     lock_token = models.CharField(max_length=64, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
+    # Start of the last successful run: everything the source had changed by then is mirrored.
+    synced_through = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A person asked for a run ("sync now") that has not started yet.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    # When the source last handed back a cursor that did not move (reported on the sync page).
+    stalled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -36,6 +42,8 @@ class RunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
     RATE_LIMITED = "rate_limited", "Rate limited (rescheduled)"
+    STALLED = "stalled", "Stalled (cursor did not advance)"
+    ABANDONED = "abandoned", "Stopped (worker lost)"
 
 
 class SyncRun(models.Model):
@@ -55,6 +63,12 @@ class SyncRun(models.Model):
     deleted = models.PositiveIntegerField(default=0)
     cursor_start = models.TextField(blank=True)
     cursor_end = models.TextField(blank=True)
+    # Progress: records the source says there are (when it says), and the source timestamp of
+    # the newest record written so far (Zendesk exports give no count: progress is by time).
+    expected = models.PositiveIntegerField(null=True, blank=True)
+    position_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last page committed
+    resume_at = models.DateTimeField(null=True, blank=True)  # rate limited: rescheduled for then
     error = models.TextField(blank=True)
 
     class Meta:
@@ -72,3 +86,14 @@ class SyncRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class RateWindow(models.Model):
+    """The requests recently sent under one of a source's rate limits, shared by every worker,
+    so the syncs pace themselves to the budget instead of bouncing off 429s."""
+
+    key = models.CharField(max_length=40, unique=True)  # e.g. "zendesk.incremental"
+    hits = models.JSONField(default=list, blank=True)  # unix times of the requests in the window
+
+    def __str__(self) -> str:
+        return self.key

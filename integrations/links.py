@@ -1,0 +1,220 @@
+# ruff: noqa: S608 - SQL text is built from quoted table/column names only; values are parameters.
+"""Set-based link resolution: the mirror's foreign keys, computed from the source keys.
+
+Every mirror row keeps its source's keys as plain columns (``zd_organization_id``,
+``sf_account_id`` ...). After a page is written, two kinds of UPDATE run in its transaction:
+
+- child side: the page's own rows get linked to the parents already mirrored;
+- parent side: rows already mirrored that point at the page's records get linked to them
+  (a ticket that arrived before its organization, a case before its ticket).
+
+Each statement changes only rows whose link is wrong (``IS DISTINCT FROM``), including
+unlinking a row whose parent is gone or changed. A record that cannot be linked keeps a
+NULL link: it is shown as a finding, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models
+
+from accounts.models import Account, Organization, SalesforceUser
+from contacts.models import Contact, SupportUser
+from feedback.models import Rating
+from tickets.models import Case, Comment, Ticket
+from users.models import User
+
+
+def _t(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _c(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _pk(model: type[models.Model]) -> str:
+    return str(model._meta.pk.column)  # type: ignore[union-attr]
+
+
+def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``column IN values`` as SQL + params (an array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+@dataclass(frozen=True)
+class Link:
+    """``child.fk`` = ``parent.value`` of the parent whose ``parent_key`` = ``child.src``."""
+
+    child: type[models.Model]
+    fk: str
+    src: str
+    parent: type[models.Model]
+    parent_key: str
+    value: str = "id"
+
+    def value_sql(self) -> str:
+        child_src = f"{_t(self.child)}.{_c(self.src)}"
+        parent = _t(self.parent)
+        return f"SELECT p.{_c(self.value)} FROM {parent} AS p WHERE p.{_c(self.parent_key)} = {child_src}"
+
+
+T_ORG = Link(Ticket, "organization_id", "zd_organization_id", Organization, "zd_id")
+T_ACCOUNT = Link(Ticket, "account_id", "zd_organization_id", Organization, "zd_id", "account_id")
+T_REQUESTER = Link(Ticket, "requester_id", "zd_requester_id", SupportUser, "zd_id")
+C_TICKET = Link(Comment, "ticket_id", "zd_ticket_id", Ticket, "zd_id")
+C_AUTHOR = Link(Comment, "author_id", "zd_author_id", SupportUser, "zd_id")
+U_ORG = Link(SupportUser, "organization_id", "zd_organization_id", Organization, "zd_id")
+R_TICKET = Link(Rating, "ticket_id", "zd_ticket_id", Ticket, "zd_id")
+R_ORG = Link(Rating, "organization_id", "zd_organization_id", Organization, "zd_id")
+R_ACCOUNT = Link(Rating, "account_id", "zd_organization_id", Organization, "zd_id", "account_id")
+R_REQUESTER = Link(Rating, "requester_id", "zd_requester_id", SupportUser, "zd_id")
+CT_ACCOUNT = Link(Contact, "account_id", "sf_account_id", Account, "sf_id")
+CS_TICKET = Link(Case, "ticket_id", "zd_ticket_id", Ticket, "zd_id")
+CS_ACCOUNT = Link(Case, "account_id", "sf_account_id", Account, "sf_id")
+CS_CONTACT = Link(Case, "contact_id", "sf_contact_id", Contact, "sf_id")
+A_CSM = Link(Account, "csm_id", "csm_sf_user_id", SalesforceUser, "sf_id", "portal_user_id")
+
+
+def _update(child: type[models.Model], fk: str, value_sql: str, scope: str, params: list[Any]) -> list[Any]:
+    """Set ``child.fk`` to ``value_sql`` where it differs, within ``scope``; returns changed pks."""
+    table = _t(child)
+    sql = (
+        f"UPDATE {table} SET {_c(fk)} = ({value_sql}) "
+        f"WHERE {scope} AND {table}.{_c(fk)} IS DISTINCT FROM ({value_sql}) "
+        f"RETURNING {table}.{_c(_pk(child))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def link_rows(link: Link, pks: Sequence[Any]) -> list[Any]:
+    """Child side: link these child rows."""
+    if not pks:
+        return []
+    scope, params = in_list(f"{_t(link.child)}.{_c(_pk(link.child))}", pks)
+    return _update(link.child, link.fk, link.value_sql(), scope, params)
+
+
+def link_children(link: Link, parent_keys: Iterable[Any]) -> list[Any]:
+    """Parent side: link the child rows that point at these parents (by source key)."""
+    keys = [k for k in set(parent_keys) if k not in (None, "")]
+    if not keys:
+        return []
+    scope, params = in_list(f"{_t(link.child)}.{_c(link.src)}", keys)
+    return _update(link.child, link.fk, link.value_sql(), scope, params)
+
+
+# -- links that are not a plain key lookup ------------------------------------------------------
+def _org_account_sql() -> str:
+    """The account an org's ``salesforce_id`` names: the 18-character ID, or its 15-character
+    (case-sensitive) form, with stray spaces ignored."""
+    o, a = _t(Organization), _t(Account)
+    sfid = f"TRIM({o}.{_c('salesforce_id')})"
+    return (
+        f"SELECT a.id FROM {a} AS a WHERE a.{_c('sf_id')} = {sfid} "
+        f"OR (LENGTH({sfid}) = 15 AND SUBSTR(a.{_c('sf_id')}, 1, 15) = {sfid}) ORDER BY a.id LIMIT 1"
+    )
+
+
+def link_org_accounts(*, org_pks: Sequence[Any] = (), account_ids: Iterable[str] = ()) -> list[Any]:
+    """Organization.account from salesforce_id; returns the changed orgs' Zendesk ids."""
+    changed: list[Any] = []
+    if org_pks:
+        scope, params = in_list(f"{_t(Organization)}.id", org_pks)
+        changed += _update(Organization, "account_id", _org_account_sql(), scope, params)
+    ids = {i for i in account_ids if i}
+    if ids:
+        candidates = sorted(ids | {i[:15] for i in ids})
+        scope, params = in_list(f"TRIM({_t(Organization)}.{_c('salesforce_id')})", candidates)
+        # Orgs that name one of these accounts, and orgs linked to one (an ID that changed).
+        linked, linked_params = in_list("a.sf_id", sorted(ids))
+        scope = (
+            f"({scope} OR {_t(Organization)}.account_id IN "
+            f"(SELECT a.id FROM {_t(Account)} AS a WHERE {linked}))"
+        )
+        changed += _update(Organization, "account_id", _org_account_sql(), scope, params + linked_params)
+    if not changed:
+        return []
+    return list(Organization.objects.filter(pk__in=changed).values_list("zd_id", flat=True))
+
+
+def _user_contact_sql() -> str:
+    """The contact with the support user's email (case-insensitive); one in the user's org's
+    account first."""
+    u, c, o = _t(SupportUser), _t(Contact), _t(Organization)
+    same_account = f"(SELECT o.account_id FROM {o} AS o WHERE o.id = {u}.organization_id)"
+    return (
+        f"SELECT c.id FROM {c} AS c WHERE {u}.email_key <> '' AND c.email_key = {u}.email_key "
+        f"ORDER BY COALESCE(c.account_id = {same_account}, FALSE) DESC, c.id LIMIT 1"
+    )
+
+
+def link_user_contacts(
+    *, user_pks: Sequence[Any] = (), email_keys: Iterable[str] = (), contact_pks: Sequence[Any] = ()
+) -> list[Any]:
+    changed: list[Any] = []
+    if user_pks:
+        scope, params = in_list(f"{_t(SupportUser)}.id", user_pks)
+        changed += _update(SupportUser, "contact_id", _user_contact_sql(), scope, params)
+    keys = sorted({k for k in email_keys if k})
+    if keys:
+        scope, params = in_list(f"{_t(SupportUser)}.email_key", keys)
+        changed += _update(SupportUser, "contact_id", _user_contact_sql(), scope, params)
+    if contact_pks:
+        scope, params = in_list(f"{_t(SupportUser)}.contact_id", contact_pks)
+        changed += _update(SupportUser, "contact_id", _user_contact_sql(), scope, params)
+    return changed
+
+
+def _portal_user_sql() -> str:
+    """The portal user with the Salesforce user's email (case-insensitive), else the only portal
+    user with exactly that name."""
+    s, u = _t(SalesforceUser), _t(User)
+    by_email = (
+        f"SELECT u.id FROM {u} AS u WHERE {s}.email <> '' AND LOWER(u.email) = LOWER({s}.email) LIMIT 1"
+    )
+    by_name = (
+        f"SELECT MIN(u.id) FROM {u} AS u WHERE {s}.name <> '' AND LOWER(u.name) = LOWER({s}.name) "
+        f"HAVING COUNT(*) = 1"
+    )
+    return f"SELECT COALESCE(({by_email}), ({by_name}))"
+
+
+def link_portal_users(*, sf_user_pks: Sequence[Any] | None = None) -> list[Any]:
+    """SalesforceUser.portal_user (all rows when no pks: the table is small, and portal users
+    are invited at any time)."""
+    if sf_user_pks is None:
+        return _update(SalesforceUser, "portal_user_id", _portal_user_sql(), "1 = 1", [])
+    if not sf_user_pks:
+        return []
+    scope, params = in_list(f"{_t(SalesforceUser)}.id", sf_user_pks)
+    return _update(SalesforceUser, "portal_user_id", _portal_user_sql(), scope, params)
+
+
+def update_first_replies(ticket_zd_ids: Iterable[Any]) -> list[Any]:
+    """Ticket.first_reply_at: the first public comment by someone who is neither the requester
+    nor another end user (the first answer from support)."""
+    ids = sorted({i for i in ticket_zd_ids if i is not None})
+    if not ids:
+        return []
+    t, c, u = _t(Ticket), _t(Comment), _t(SupportUser)
+    value = (
+        f"SELECT MIN(c.created_at) FROM {c} AS c WHERE c.zd_ticket_id = {t}.zd_id AND c.public "
+        f"AND c.zd_author_id IS DISTINCT FROM {t}.zd_requester_id AND NOT EXISTS "
+        f"(SELECT 1 FROM {u} AS u WHERE u.zd_id = c.zd_author_id AND u.role = 'end-user')"
+    )
+    scope, params = in_list(f"{t}.zd_id", ids)
+    return _update(Ticket, "first_reply_at", value, scope, params)
+
+
+def link_orphan_comment_authors() -> int:
+    """Comments whose author arrived after them (run once per users sync)."""
+    scope = f"{_t(Comment)}.author_id IS NULL AND {_t(Comment)}.zd_author_id IS NOT NULL"
+    return len(_update(Comment, "author_id", C_AUTHOR.value_sql(), scope, []))

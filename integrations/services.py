@@ -1,0 +1,60 @@
+"""Writes of the integrations app: ask for syncs, fetch one ticket."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Stream, SyncState
+from .records import TicketRecord
+from .runner import _send_page_synced
+from .streams import PageResult, write_tickets
+
+log = logging.getLogger(__name__)
+
+
+def sync_request(*, user: Any, streams: Sequence[str]) -> list[str]:
+    """Someone pressed "sync now": mark the streams as queued and enqueue their tasks (after
+    commit). Returns the streams queued. A stream already running just runs again after."""
+    from .tasks import SYNC_TASKS
+
+    wanted = [s for s in streams if s in Stream.values]
+    if not wanted:
+        return []
+    now = timezone.now()
+    for stream in wanted:
+        SyncState.objects.get_or_create(stream=stream)
+    SyncState.objects.filter(stream__in=wanted).update(requested_at=now)
+    user_id = getattr(user, "pk", None)
+    for stream in wanted:
+        task = SYNC_TASKS[stream]
+        transaction.on_commit(partial(task.apply_async, kwargs={"trigger": "manual", "user_id": user_id}))
+    log.info("sync requested by user %s: %s", user_id, ", ".join(wanted))
+    return wanted
+
+
+def ticket_record_write(*, record: TicketRecord) -> PageResult:
+    """Write one fetched ticket exactly as the stream writes a page of them: the same upsert
+    (an older version never overwrites a newer one), links, and page_synced after commit."""
+    with transaction.atomic():
+        result = write_tickets([record])
+        transaction.on_commit(partial(_send_page_synced, "zendesk.tickets", result))
+    return result
+
+
+def ticket_fetch(*, zd_id: int, client: Any = None) -> PageResult | None:
+    """Fetch Zendesk ticket ``zd_id`` (with its SLA) and write it. None when Zendesk no longer
+    has it (a deleted ticket reaches the portal through the ticket stream)."""
+    from .zendesk import ZendeskClient
+
+    client = client or ZendeskClient.from_settings()
+    record = client.ticket(int(zd_id))
+    if record is None:
+        log.info("ticket %s: not found in Zendesk", zd_id)
+        return None
+    return ticket_record_write(record=record)

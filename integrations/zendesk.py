@@ -1,0 +1,263 @@
+"""The Zendesk client: the only module that imports zenpy.
+
+Bulk exports use zenpy's authenticated session but read the pages as JSON (zenpy's object
+layer is the slow part of a large export); the single-ticket fetch uses zenpy objects. zenpy
+sleeps inside the process on a 429: the session's response hook raises ``RateLimited`` first,
+so it never gets the chance. zenpy's object cache is off (it would serve stale tickets).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from zenpy import Zenpy
+from zenpy.lib.exception import RecordNotFoundException
+
+from . import zendesk_records as parse
+from .errors import CursorStalled, PermanentError
+from .http import Caller, make_session
+from .pacing import Budget, zendesk_budgets
+from .records import (
+    CommentRecord,
+    OrganizationRecord,
+    Page,
+    RatingRecord,
+    SupportUserRecord,
+    TicketRecord,
+)
+
+EXPORT_PAGE = 1000  # items per incremental export page (Zendesk's maximum)
+RATINGS_PAGE = 100
+
+
+def zendesk_base_url() -> str:
+    if settings.SANDBOX:
+        return settings.SANDBOX_URL
+    return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com"
+
+
+class ZendeskClient:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        subdomain: str,
+        email: str,
+        token: str,
+        may_wait: bool = False,
+        sandbox: bool = False,
+        budgets: dict[str, tuple[int, float]] | None = None,
+    ) -> None:
+        if not (email and token):
+            raise PermanentError("Zendesk is not configured: set ZENDESK_EMAIL and ZENDESK_API_TOKEN.")
+        self.base_url = base_url.rstrip("/")
+        self.session = make_session(sandbox=sandbox)
+        self.session.auth = (f"{email}/token", token)
+        self.sandbox = sandbox
+        pacers = {
+            key: Budget(f"zendesk.{key}", count, window, may_wait=may_wait)
+            for key, (count, window) in (budgets or {}).items()
+        }
+        self.http = Caller(self.session, budgets=pacers, may_wait=may_wait)
+        self.subdomain = subdomain
+        self._zenpy: Zenpy | None = None
+        self._region_field_id: int | bool | None = False  # False: not looked up yet
+
+    @classmethod
+    def from_settings(cls, *, may_wait: bool = False) -> ZendeskClient:
+        return cls(
+            base_url=zendesk_base_url(),
+            subdomain=settings.ZENDESK_SUBDOMAIN,
+            email=settings.ZENDESK_EMAIL,
+            token=settings.ZENDESK_API_TOKEN or "",
+            may_wait=may_wait,
+            sandbox=settings.SANDBOX,
+            budgets=zendesk_budgets(),
+        )
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/api/v2/{path}"
+
+    # -- small calls -----------------------------------------------------------------------
+    def ping(self) -> None:
+        """Raise unless Zendesk answers and accepts the credentials."""
+        self.http.get_json(self.url("users/me.json"))
+
+    def region_field_id(self) -> int | None:
+        """The id of the "Preferred Region for Support" ticket field (looked up by its title)."""
+        if self._region_field_id is False:
+            found: int | None = None
+            url: str | None = self.url("ticket_fields.json")
+            while url and found is None:
+                data = self.http.get_json(url) or {}
+                for field in data.get("ticket_fields") or ():
+                    if (field.get("title") or field.get("raw_title")) == parse.REGION_FIELD_TITLE:
+                        found = int(field["id"])
+                        break
+                url = data.get("next_page")
+            self._region_field_id = found
+        return self._region_field_id  # type: ignore[return-value]
+
+    # -- cursor-based exports (tickets, users) ----------------------------------------------
+    def _cursor_export(self, kind: str, cursor: str, extra: dict[str, str]) -> Iterator[tuple[dict, str]]:
+        """Pages of /incremental/<kind>/cursor.json as (page JSON, cursor it was asked with)."""
+        while True:
+            params = {"per_page": str(EXPORT_PAGE), **extra}
+            params.update({"cursor": cursor} if cursor else {"start_time": "0"})
+            data = self.http.get_json(
+                self.url(f"incremental/{kind}/cursor.json"), params=params, budget="incremental"
+            )
+            if data is None:
+                raise PermanentError(f"Zendesk has no {kind} export (404)")
+            yield data, cursor
+            after = data.get("after_cursor") or cursor
+            if data.get("end_of_stream"):
+                return
+            if after == cursor:
+                raise CursorStalled(
+                    f"Zendesk's {kind} export returned the cursor it was given ({cursor[:40]})"
+                )
+            cursor = after
+
+    def ticket_pages(self, cursor: str = "") -> Iterator[Page[TicketRecord]]:
+        region_field = self.region_field_id()
+        for data, asked in self._cursor_export("tickets", cursor, {"include": "slas"}):
+            now = datetime.now(UTC)
+            records = [
+                parse.parse_ticket(t, region_field_id=region_field, now=now)
+                for t in data.get("tickets") or ()
+            ]
+            newest = max((r.generated_timestamp for r in records), default=None)
+            yield Page(
+                records=records,
+                cursor=data.get("after_cursor") or asked,
+                has_more=not data.get("end_of_stream"),
+                request_cursor=asked,
+                position=datetime.fromtimestamp(newest, tz=UTC) if newest else None,
+            )
+
+    def user_pages(self, cursor: str = "") -> Iterator[Page[SupportUserRecord]]:
+        for data, asked in self._cursor_export("users", cursor, {}):
+            records = [parse.parse_user(u) for u in data.get("users") or ()]
+            yield Page(
+                records=records,
+                cursor=data.get("after_cursor") or asked,
+                has_more=not data.get("end_of_stream"),
+                request_cursor=asked,
+                position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+            )
+
+    # -- time-based exports (organizations, ticket events) ---------------------------------
+    def _time_export(self, path: str, start: int, extra: dict[str, str]) -> Iterator[tuple[dict, int]]:
+        while True:
+            params = {"start_time": str(start), **extra}
+            data = self.http.get_json(self.url(path), params=params, budget="incremental")
+            if data is None:
+                raise PermanentError(f"Zendesk has no {path} export (404)")
+            yield data, start
+            end = int(data.get("end_time") or start)
+            if data.get("end_of_stream") or not data.get("next_page"):
+                return
+            if end <= start:
+                raise CursorStalled(f"Zendesk's {path} export did not move past start_time={start}")
+            start = end
+
+    def organization_pages(self, cursor: str = "") -> Iterator[Page[OrganizationRecord]]:
+        start = int(cursor or 0)
+        for data, asked in self._time_export("incremental/organizations.json", start, {"per_page": "1000"}):
+            records = [parse.parse_organization(o) for o in data.get("organizations") or ()]
+            yield Page(
+                records=records,
+                cursor=str(int(data.get("end_time") or asked)),
+                has_more=not data.get("end_of_stream") and bool(data.get("next_page")),
+                request_cursor=str(asked),
+                position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+            )
+
+    def comment_pages(self, cursor: str = "") -> Iterator[Page[CommentRecord]]:
+        """Comments (with attachment metadata) from the ticket event export.
+
+        One export covers every ticket's comments, 1000 events a request, in time order; asking
+        each changed ticket for its comments would cost a request per ticket.
+        """
+        start = int(cursor or 0)
+        extra = {"include": "comment_events"}
+        for data, asked in self._time_export("incremental/ticket_events.json", start, extra):
+            events = data.get("ticket_events") or []
+            records, skipped = parse.parse_comment_events(events)
+            end = int(data.get("end_time") or asked)
+            yield Page(
+                records=records,
+                cursor=str(end),
+                has_more=not data.get("end_of_stream") and bool(data.get("next_page")),
+                request_cursor=str(asked),
+                position=datetime.fromtimestamp(end, tz=UTC) if events else None,
+                skipped=skipped,
+            )
+
+    # -- satisfaction ratings (cursor pagination within a start_time window) -----------------
+    def rating_pages(self, cursor: str = "") -> Iterator[Page[RatingRecord]]:
+        """``cursor`` is JSON: {"start_time": unix, "after": page cursor or null}."""
+        state = json.loads(cursor) if cursor else {}
+        start = int(state.get("start_time") or 0)
+        after = state.get("after")
+        while True:
+            params = {"start_time": str(start), "page[size]": str(RATINGS_PAGE)}
+            if after:
+                params["page[after]"] = after
+            asked = json.dumps({"start_time": start, "after": after})
+            data = self.http.get_json(self.url("satisfaction_ratings.json"), params=params) or {}
+            records = [parse.parse_rating(r) for r in data.get("satisfaction_ratings") or ()]
+            meta = data.get("meta") or {}
+            more = bool(meta.get("has_more"))
+            nxt = meta.get("after_cursor") or after
+            yield Page(
+                records=records,
+                cursor=json.dumps({"start_time": start, "after": nxt}),
+                has_more=more,
+                request_cursor=asked,
+                position=max((r.zd_updated_at for r in records), default=None),
+            )
+            if not more:
+                return
+            if nxt == after:
+                raise CursorStalled(
+                    f"Zendesk's satisfaction ratings returned the cursor it was given ({after})"
+                )
+            after = nxt
+
+    # -- one ticket (webhook) ---------------------------------------------------------------
+    def _zenpy_client(self) -> Zenpy:
+        if self._zenpy is None:
+            if self.sandbox:
+                # zenpy builds https://<subdomain>.zendesk.com unless told where to go.
+                os.environ["ZENPY_FORCE_NETLOC"] = urlsplit(self.base_url).netloc
+                os.environ["ZENPY_FORCE_SCHEME"] = urlsplit(self.base_url).scheme
+            self._zenpy = Zenpy(
+                subdomain=self.subdomain, session=self.session, disable_cache=True, ratelimit_budget=0
+            )
+        return self._zenpy
+
+    def ticket(self, zd_id: int) -> TicketRecord | None:
+        """One ticket with its SLA, or None when Zendesk no longer has it (deleted)."""
+        client = self._zenpy_client()
+
+        def send() -> Any:
+            try:
+                return client.tickets(id=int(zd_id), include=["slas"])
+            except RecordNotFoundException:
+                return None
+
+        obj = self.http.call(send, what=f"GET ticket {zd_id}")
+        if obj is None:
+            return None
+        data: dict[str, Any] = obj.to_dict()
+        if "slas" not in data and getattr(obj, "slas", None) is not None:
+            data["slas"] = obj.slas
+        return parse.parse_ticket(data, region_field_id=self.region_field_id(), now=datetime.now(UTC))
