@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import random
 import time
 
 MASK64 = (1 << 64) - 1
+DAY = 86400
 
 # Salts for independent streams of the generator.
 S_ACCOUNT, S_ORG, S_CONTACT, S_USER, S_TICKET, S_TEXT, S_COMMENT, S_RATING = range(1, 9)
@@ -69,6 +71,11 @@ ZD_ACCOUNT_ID = 9_242_270
 def iso_z(ts: float) -> str:
     """Zendesk's timestamp format: 2026-01-31T12:34:56Z."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def parse_iso(value: str) -> int:
+    """Unix seconds of a Zendesk timestamp (2026-01-31T12:34:56Z)."""
+    return calendar.timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ"))
 
 
 def sf_datetime(ts: float) -> str:

@@ -11,6 +11,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 from .config import SandboxConfig
 from .testing import run_sandbox
@@ -24,7 +25,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as var:
-        config = SandboxConfig(seed=args.seed, accounts=args.accounts, tickets=args.tickets, var_dir=var)
+        config = SandboxConfig(
+            seed=args.seed, accounts=args.accounts, tickets=args.tickets, var_dir=Path(var)
+        )
         started = time.perf_counter()
         with run_sandbox(config) as handle:
             startup = time.perf_counter() - started
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
             t0 = time.perf_counter()
             events = session.get(
                 f"{handle.url}/api/v2/incremental/ticket_events.json",
-                params={"start_time": 0, "include": "comment_events"},
+                params={"start_time": "0", "include": "comment_events"},
                 timeout=600,
             )
             print(

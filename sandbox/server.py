@@ -20,6 +20,7 @@ from .state import State
 from .tls import load_or_create_ca, server_context
 from .web import Request, Response, Router, json_response, text_response
 from .webhooks import WebhookSender
+from .zdcommon import AUTH_FAILED
 
 log = logging.getLogger(__name__)
 GATEWAY_HTML = (
@@ -55,7 +56,7 @@ class _HTTPServer(ThreadingHTTPServer):
             self._forget(request)
             return
         try:
-            self.RequestHandlerClass(tls, client_address, self)
+            self.RequestHandlerClass(tls, client_address, self)  # type: ignore[arg-type]
         finally:
             self._forget(request)
 
@@ -231,24 +232,20 @@ class SandboxServer:
                 ]
                 if not self._zendesk_auth(req):
                     return json_response(
-                        zendesk.AUTH_FAILED, 401, [("WWW-Authenticate", 'Basic realm="Web Password"')]
+                        AUTH_FAILED, 401, [("WWW-Authenticate", 'Basic realm="Web Password"')]
                     )
         if area == "control" and path.rstrip("/") != "/_sandbox" and not self._zendesk_auth(req):
-            return json_response(
-                zendesk.AUTH_FAILED, 401, [("WWW-Authenticate", 'Basic realm="Web Password"')]
-            )
+            return json_response(AUTH_FAILED, 401, [("WWW-Authenticate", 'Basic realm="Web Password"')])
         if area == "attachments":
             name = req.arg("name") or "attachment"
             return Response(200, f"sandbox attachment: {name}\n".encode(), "text/plain; charset=utf-8")
-        found = self.router.match(req.method, path)
-        if found is None or found == "method":
-            status = 404 if found is None else 405
+        handler, groups, status = self.router.match(req.method, path)
+        if handler is None:
             if area == "salesforce":
                 return json_response(
                     [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}], status
                 )
             return json_response({"error": "InvalidEndpoint", "description": "Not found"}, status)
-        handler, groups = found  # type: ignore[misc]
         try:
             response = handler(req, **groups)
         except Exception:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import ids, soql
+from . import ids, soql, soqleval
 from .ids import sf_datetime, sf_id, sf_serial
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ class SFStore:
         fields = self._coerce(sobject, values, creating=True)
         with self.state.lock:
             ts = self.state.now()
-            record = {
+            record: dict[str, Any] = {
                 name: None
                 for name in SCHEMAS[sobject]
                 if name != "LastModifiedDate" and not (sobject == "Contact" and name == "Name")
@@ -258,7 +258,7 @@ class SFStore:
     # -- queries -----------------------------------------------------------------------------
     def query(self, text: str) -> QueryCursor:
         query = soql.parse(text)
-        sobject, schema = soql.resolve(query, SCHEMAS)
+        sobject, schema = soqleval.resolve(query, SCHEMAS)
         source, total = self._plan(sobject, schema, query)
         cursor = QueryCursor(sobject, query.fields, total, source)
         return cursor
@@ -293,9 +293,9 @@ class SFStore:
             o[0] == "Subject" for o in query.order
         )
         rows = direct if direct is not None else self.scan(sobject, with_subject=needs_subject)
-        match = soql.predicate(query, schema)
+        match = soqleval.predicate(query, schema)
         matched = [rec for rec in (self.view(sobject, r) for r in rows) if match(rec)]
-        matched = soql.sort_records(matched, query, schema)
+        matched = soqleval.sort_records(matched, query, schema)
         if sobject == "Case" and "Subject" in query.fields and not needs_subject:
             matched = [self.view("Case", self.get("Case", r["Id"]) or r) for r in matched]
         return self._window(iter(matched), len(matched), query)

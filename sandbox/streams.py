@@ -12,6 +12,10 @@ import base64
 import bisect
 from array import array
 from collections.abc import Iterable, Iterator
+from typing import Any
+
+TICKET_SHIFT = 24  # key = generated_timestamp << 24 | ticket id (or a tail sequence number)
+EVENT_SHIFT = 28  # key = timestamp << 28 | ticket id << 4 | audit index
 
 
 class SortedStream:
@@ -22,7 +26,7 @@ class SortedStream:
         self.removed: list[int] = []  # sorted positions in ``base``
         self._removed_set: set[int] = set()
         self.tail: list[int] = []
-        self.tail_values: dict[int, object] = {}
+        self.tail_values: dict[int, Any] = {}
 
     def __len__(self) -> int:
         return len(self.base) - len(self.removed) + len(self.tail)
@@ -45,12 +49,22 @@ class SortedStream:
             del self.tail[idx]
             self.tail_values.pop(key, None)
 
-    def append(self, key: int, value: object = None) -> None:
+    def append(self, key: int, value: Any = None) -> None:
         if key <= self.last_key:
             raise ValueError("tail keys must increase")
         self.tail.append(key)
         if value is not None:
             self.tail_values[key] = value
+
+    def append_at(self, ts: int, seq: int, value: Any = None) -> int:
+        """Append an item stamped ``ts`` (moved forward if needed to stay last); its key."""
+        last = self.last_key
+        ts = max(ts, last >> self.shift) if last >= 0 else ts
+        key = self.make(ts, seq)
+        if key <= last:
+            key = self.make(ts + 1, seq)
+        self.append(key, value)
+        return key
 
     def after(self, key: int) -> Iterator[int]:
         """Keys greater than ``key``, ascending."""

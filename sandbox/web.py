@@ -83,13 +83,13 @@ class Router:
     def add(self, method: str, pattern: str, handler: Handler) -> None:
         self.routes.append((method, re.compile(pattern + r"\Z"), handler))
 
-    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | str | None:
-        """(handler, groups); None if no path matches; "method" if only the method is wrong."""
+    def match(self, method: str, path: str) -> tuple[Handler | None, dict[str, str], int]:
+        """(handler, path groups, 200); (None, {}, 404 or 405) when nothing matches."""
         seen = False
         for route_method, regex, handler in self.routes:
             m = regex.match(path)
             if m:
                 if route_method == method or (method == "HEAD" and route_method == "GET"):
-                    return handler, m.groupdict()
+                    return handler, m.groupdict(), 200
                 seen = True
-        return "method" if seen else None
+        return None, {}, 405 if seen else 404

@@ -128,6 +128,9 @@ class WebhookSender:
                 self.queue.task_done()
 
     def _deliver(self, event: dict, duplicate: bool) -> None:
+        url = self.url
+        if not url:
+            return
         body = json.dumps(event, separators=(",", ":")).encode("utf-8")
         record = {
             "event_id": event["id"],
@@ -152,7 +155,7 @@ class WebhookSender:
                 "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
             }
             try:
-                response = self.session.post(self.url, data=body, headers=headers, timeout=10)
+                response = self.session.post(url, data=body, headers=headers, timeout=10)
                 record["status"] = response.status_code
                 if response.status_code < 300:
                     record["delivered"] = True

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from . import ids
 from .ids import iso_z
 from .web import Request, Response, json_response
+from .zdcommon import error, url
 
 if TYPE_CHECKING:
     from .state import State
@@ -16,8 +17,6 @@ PAGE = 1000
 
 
 def ticket_events_page(req: Request, state: State) -> Response:
-    from .zendesk import error, url
-
     try:
         start = int(req.arg("start_time") or "")
     except ValueError:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from sandbox.soql import SOQLError, parse, predicate, resolve, sort_records
+from sandbox.soql import SOQLError, parse
+from sandbox.soqleval import predicate, resolve, sort_records
 
 SCHEMAS = {
     "Account": {

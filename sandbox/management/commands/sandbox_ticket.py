@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -85,9 +86,7 @@ class Command(BaseCommand):
         if value.isdigit():
             org = self._get(session, f"{base}/api/v2/organizations/{value}.json").get("organization")
         else:
-            found = self._get(
-                session, f"{base}/api/v2/organizations/search.json?name={requests.utils.quote(value)}"
-            )
+            found = self._get(session, f"{base}/api/v2/organizations/search.json?name={quote(value)}")
             orgs = found.get("organizations") or []
             org = orgs[0] if orgs else None
         if not org:
