@@ -52,9 +52,12 @@ def render_list(
     context: dict[str, Any] | None = None,
     per_page: int = 50,
     partial: str = "table",
+    paginator_class: type[Paginator] = Paginator,
 ) -> HttpResponse:
-    """Render a paginated list page; for htmx requests only the named partial."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    """Render a paginated list page; for htmx requests only the named partial.
+
+    `paginator_class` lets a very large list count differently (e.g. a capped count)."""
+    page = paginator_class(items, per_page).get_page(request.GET.get("page"))
     ctx = {"page": page, "query_without_page": query_without(request, "page"), **(context or {})}
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         template = f"{template}#{partial}"
