@@ -132,6 +132,7 @@ class SandboxConfig:
             "sf_client_id": pick("SALESFORCE_CLIENT_ID", base.sf_client_id),
             "sf_client_secret": pick("SALESFORCE_CLIENT_SECRET", base.sf_client_secret),
             "var_dir": Path(pick("VAR_DIR", Path(settings.BASE_DIR) / "var")),
+            "webhook_url": pick("SANDBOX_WEBHOOK_URL", None),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

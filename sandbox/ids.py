@@ -69,8 +69,20 @@ ZD_ACCOUNT_ID = 9_242_270
 
 
 def iso_z(ts: float) -> str:
-    """Zendesk's timestamp format: 2026-01-31T12:34:56Z."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+    """Zendesk's timestamp format: 2026-01-31T12:34:56Z (hot: the days are cached)."""
+    seconds = int(ts)
+    day, rest = divmod(seconds, DAY)
+    prefix = _DAYS.get(day)
+    if prefix is None:
+        prefix = time.strftime("%Y-%m-%dT", time.gmtime(day * DAY))
+        if len(_DAYS) < 100_000:
+            _DAYS[day] = prefix
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{prefix}{hours:02d}:{minutes:02d}:{secs:02d}Z"
+
+
+_DAYS: dict[int, str] = {}
 
 
 def parse_iso(value: str) -> int:

@@ -112,6 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
             base_url=sandbox.url,
         )
         response = sandbox.dispatch(req)
+        elapsed_ms = (time.perf_counter() - started) * 1000
         if response.action == "reset":
             self._reset()
             return
@@ -123,6 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
         if response.content_type:
             head.append(f"Content-Type: {response.content_type}")
         head += [f"{name}: {value}" for name, value in response.headers]
+        head.append(f"X-Sandbox-Ms: {elapsed_ms:.1f}")  # time spent in the sandbox (benchmarks)
         if self.headers.get("Connection", "").lower() == "close":
             self.close_connection = True
             head.append("Connection: close")

@@ -46,6 +46,7 @@ class State(TicketOps):
         )
         self.index_seconds = time.perf_counter() - started
         if config.tickets >= 100_000 or config.accounts >= 1000:
+            self.factory.warm()
             # Keep the cycle collector from walking the generated records on every export page.
             gc.freeze()
         self.changed_tickets: dict[int, dict] = {}  # ticket id -> current ticket (changed ones)
@@ -134,7 +135,7 @@ class State(TicketOps):
                 keys = []
                 for i in range(1, self.config.tickets + 1):
                     sk = f.skeleton(i)
-                    if sk.rating in ("good", "bad"):
+                    if sk.rating is not None:
                         keys.append(f.rating_time(sk) << TICKET_SHIFT | i)
                 self._ratings = SortedStream(keys, TICKET_SHIFT)
             return self._ratings

@@ -194,12 +194,7 @@ class TicketFactory:
         requester, company and dates.
         """
         index = (h >> 40) % POOL_SIZE
-        entry = self._pool.get((sk.quality, index))
-        if entry is None:
-            r = rng(self.seed, ids.S_TEXT + 100 + QUALITY_SALT[sk.quality], index)
-            subject, description, topic, traits = text.compose(r, sk.quality, dict(SENTINELS))
-            entry = (subject, description.split("\x1a"), topic, traits)
-            self._pool[(sk.quality, index)] = entry
+        entry = self._pool.get((sk.quality, index)) or self._pooled(sk.quality, index)
         subject, parts, topic, traits = entry
         if len(parts) == 1:
             return subject, parts[0], topic, traits
@@ -224,6 +219,20 @@ class TicketFactory:
         for n in range(1, len(out), 2):
             out[n] = values[out[n]]
         return subject, "".join(out), topic, traits
+
+    def _pooled(self, quality: str, index: int) -> tuple:
+        r = rng(self.seed, ids.S_TEXT + 100 + QUALITY_SALT[quality], index)
+        subject, description, topic, traits = text.compose(r, quality, dict(SENTINELS))
+        entry = (subject, description.split("\x1a"), topic, traits)
+        self._pool[(quality, index)] = entry
+        return entry
+
+    def warm(self) -> None:
+        """Compose every pooled text now (large datasets: keeps the first pages fast)."""
+        for quality in QUALITY_SALT:
+            for index in range(POOL_SIZE):
+                if (quality, index) not in self._pool:
+                    self._pooled(quality, index)
 
     def ticket(self, i: int) -> dict:
         sk = self.skeleton(i)
@@ -370,16 +379,16 @@ class TicketFactory:
         }
 
     def rating(self, sk: Skeleton, people: tuple | None = None) -> dict:
-        rr = rng(self.seed, ids.S_RATING + 50, sk.id)
+        h = mix(self.seed, ids.S_RATING + 50, sk.id)
         at = self.rating_time(sk)
         requester, assignee = people or self._people(sk)[1:]
         reason = (0, "No reason provided")
         comment = ""
         if sk.rating == "good":
-            comment = pick(rr, text.GOOD_COMMENTS)
+            comment = text.GOOD_COMMENTS[(h >> 20) % len(text.GOOD_COMMENTS)]
         elif sk.rating == "bad":
-            comment = pick(rr, text.BAD_COMMENTS)
-            reason = pick(rr, text.BAD_REASONS)
+            comment = text.BAD_COMMENTS[(h >> 20) % len(text.BAD_COMMENTS)]
+            reason = text.BAD_REASONS[(h >> 30) % len(text.BAD_REASONS)]
         rid = ids.ZD_RATING_BASE + sk.id
         return {
             "url": f"{self.base_url}/api/v2/satisfaction_ratings/{rid}.json",
@@ -399,10 +408,10 @@ class TicketFactory:
         }
 
     def rating_time(self, sk: Skeleton) -> int:
-        rr = rng(self.seed, ids.S_RATING + 50, sk.id)
+        h = mix(self.seed, ids.S_RATING + 50, sk.id)
         tl = sk.timeline
         return min(
-            (tl.solved or tl.updated) + rand(rr, 600, 2 * DAY),
+            (tl.solved or tl.updated) + 600 + (h & 0xFFFFF) % (2 * DAY - 600),
             self.w.anchor,
             tl.updated if tl.status != "solved" else self.w.anchor,
         )

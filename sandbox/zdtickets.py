@@ -212,25 +212,21 @@ def satisfaction_ratings(req: Request, state: State) -> Response:
     skip = 0 if cbp else (page - 1) * size
     rows: list[dict] = []
     last: int | None = None
+    more = False
     for k in stream.after(key):
-        ts = k >> TICKET_SHIFT
-        if ts > end:
+        if k >> TICKET_SHIFT > end:
             break
-        sk = state.factory.skeleton(k & ((1 << TICKET_SHIFT) - 1))
-        if score and not (score == sk.rating or (score == "received" and sk.rating in ("good", "bad"))):
+        rating = state.factory.rating(state.factory.skeleton(k & ((1 << TICKET_SHIFT) - 1)))
+        if not _score_matches(score, rating):
             continue
         if skip:
             skip -= 1
             continue
         if len(rows) == size:
+            more = True
             break
-        rows.append(state.factory.rating(sk))
+        rows.append(rating)
         last = k
-    more = (
-        len(rows) == size
-        and last is not None
-        and any(True for k in stream.after(last) if k >> TICKET_SHIFT <= end)
-    )
     path = "/api/v2/satisfaction_ratings.json"
     extra = {k: v[-1] for k, v in req.query.items() if not k.startswith("page")}
     if cbp:
@@ -254,6 +250,19 @@ def satisfaction_ratings(req: Request, state: State) -> Response:
             "previous_page": url(req, path, **extra, page=page - 1) if page > 1 else None,
         }
     )
+
+
+def _score_matches(score: str | None, rating: dict) -> bool:
+    """Zendesk's score filter: good, bad, offered, received, and their _with(out)_comment forms."""
+    if not score:
+        return True
+    want, comment = score, None
+    if score.endswith("_with_comment"):
+        want, comment = score.removesuffix("_with_comment"), True
+    elif score.endswith("_without_comment"):
+        want, comment = score.removesuffix("_without_comment"), False
+    ok = rating["score"] in ("good", "bad") if want == "received" else rating["score"] == want
+    return ok and (comment is None or bool(rating["comment"]) == comment)
 
 
 def ticket_fields(req: Request, state: State) -> Response:

@@ -162,10 +162,19 @@ def test_users_export_with_cursor(zenpy_client, sandbox):
 
 def test_satisfaction_ratings_good_and_bad(zenpy_client, zd, sandbox):
     ratings = list(zenpy_client.satisfaction_ratings())
-    assert {r.score for r in ratings} == {"good", "bad"}
+    assert {r.score for r in ratings} >= {"good", "bad"} and {r.score for r in ratings} <= {
+        "good",
+        "bad",
+        "offered",
+    }
     assert all(r.ticket_id and r.requester_id for r in ratings)
     bad = zd.get(f"{sandbox.url}/api/v2/satisfaction_ratings.json", params={"score": "bad"}).json()
     assert {r["score"] for r in bad["satisfaction_ratings"]} == {"bad"}
+    commented = zd.get(
+        f"{sandbox.url}/api/v2/satisfaction_ratings.json", params={"score": "received_with_comment"}
+    )
+    rows = commented.json()["satisfaction_ratings"]
+    assert rows and all(r["comment"] and r["score"] in ("good", "bad") for r in rows)
 
 
 def test_region_field_found_by_title(zenpy_client):
