@@ -1,17 +1,154 @@
-"""Reads of forwarded feedback."""
+"""Reads of forwarded feedback, and who may do what with it.
 
+Rules (tested in tests/feedback/test_permissions.py):
+- Support managers (and admins) see the whole queue and work it: triage, action, close,
+  reopen, reassign. Any manager may act on any item; the reviewing manager is who answers.
+- A CSM sees the items they forwarded and the items on accounts they are the CSM of (a
+  colleague may forward for them while they are away); they comment on those, nothing more.
+  Other CSMs get a 403. Support ops have no part in feedback and see none.
+- Only CSMs forward (always as themselves), on any account: the account's own CSM sees it too.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from users.roles import Role, has_role
+from accounts.models import Account
+from tickets.models import Ticket
+from users.roles import ALL_ROLES, Role, has_role, require_role
 
-from .models import Feedback
+from .models import OPEN_FEEDBACK, Feedback, FeedbackEvent, FeedbackStatus, Rating
+
+
+def is_manager(user: Any) -> bool:
+    return has_role(user, Role.SUPPORT_MANAGER)
+
+
+def can_forward(user: Any) -> bool:
+    return has_role(user, Role.CSM)
 
 
 def feedback_for_user(user: Any) -> QuerySet[Feedback]:
-    """Managers (and admins) see the whole queue; others see what they forwarded."""
     items = Feedback.objects.select_related("account", "ticket", "forwarded_by", "reviewing_manager")
-    if has_role(user, Role.SUPPORT_MANAGER):
+    if is_manager(user):
         return items
-    return items.filter(forwarded_by=user)
+    if has_role(user, Role.CSM):
+        return items.filter(Q(forwarded_by=user) | Q(account__csm=user))
+    return items.none()
+
+
+def can_view(user: Any, item: Feedback) -> bool:
+    if is_manager(user):
+        return True
+    if not has_role(user, Role.CSM):
+        return False
+    return item.forwarded_by_id == user.pk or item.account.csm_id == user.pk
+
+
+def get_feedback_for_user(user: Any, pk: int) -> Feedback:
+    """404 when it doesn't exist, 403 when it isn't the user's to see."""
+    require_role(user, *ALL_ROLES)
+    item = get_object_or_404(
+        Feedback.objects.select_related(
+            "account", "account__csm", "ticket", "rating", "forwarded_by", "reviewing_manager"
+        ),
+        pk=pk,
+    )
+    if not can_view(user, item):
+        raise PermissionDenied("This feedback was forwarded by another CSM, on an account that isn't yours.")
+    return item
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the user may do with one item right now (the page offers only these)."""
+
+    triage: bool = False
+    edit_triage: bool = False
+    action: bool = False
+    close: bool = False
+    reopen: bool = False
+    reassign: bool = False
+    comment: bool = False
+
+
+def actions_for(user: Any, item: Feedback) -> Actions:
+    manager = is_manager(user)
+    status = item.status
+    return Actions(
+        triage=manager and status == FeedbackStatus.NEW,
+        edit_triage=manager and status in (FeedbackStatus.TRIAGED, FeedbackStatus.ACTIONED),
+        action=manager and status == FeedbackStatus.TRIAGED,
+        close=manager and status in (FeedbackStatus.TRIAGED, FeedbackStatus.ACTIONED),
+        reopen=manager and status in (FeedbackStatus.ACTIONED, FeedbackStatus.CLOSED),
+        reassign=manager and status in OPEN_FEEDBACK,
+        comment=can_view(user, item),
+    )
+
+
+def feedback_timeline(item: Feedback) -> QuerySet[FeedbackEvent]:
+    return item.events.select_related("actor")
+
+
+def queue_counts(items: QuerySet[Feedback], user: Any) -> dict[str, int]:
+    """Headline numbers of the user's scope, in one query."""
+    now = timezone.now()
+    waiting = Q(first_responded_at__isnull=True) & ~Q(status=FeedbackStatus.CLOSED)
+    counts = items.order_by().aggregate(
+        new=Count("pk", filter=Q(status=FeedbackStatus.NEW)),
+        open=Count("pk", filter=Q(status__in=OPEN_FEEDBACK)),
+        overdue=Count("pk", filter=waiting & Q(first_response_due_at__lt=now)),
+        due_soon=Count(
+            "pk",
+            filter=waiting
+            & Q(first_response_due_at__gte=now, first_response_due_at__lt=now + dt.timedelta(days=1)),
+        ),
+        unassigned=Count("pk", filter=Q(status__in=OPEN_FEEDBACK, reviewing_manager__isnull=True)),
+        mine=Count("pk", filter=Q(status__in=OPEN_FEEDBACK, reviewing_manager=user.pk)),
+    )
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Accounts to forward for: the CSM's own first, then every other account (pk, name)."""
+    rows = Account.objects.order_by("name").values_list("pk", "name", "csm_id")
+    mine = [(pk, name) for pk, name, csm_id in rows if csm_id == user.pk]
+    others = [(pk, name) for pk, name, csm_id in rows if csm_id != user.pk]
+    return mine, others
+
+
+def find_ticket(zd_id: int) -> Ticket | None:
+    return Ticket.objects.select_related("account").filter(zd_id=zd_id).first()
+
+
+def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[Ticket]:
+    """Tickets whose subject contains the text: the chosen account's first, newest first."""
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    tickets = Ticket.objects.select_related("account").filter(subject__icontains=text)
+    if account_id:
+        tickets = tickets.filter(account_id=account_id)
+    return list(tickets.order_by("-zd_created_at")[:limit])
+
+
+def ratings_for_user(user: Any) -> QuerySet[Rating]:
+    """Every role reads ratings (they are Zendesk's, not anyone's own)."""
+    require_role(user, *ALL_ROLES)
+    return Rating.objects.select_related("ticket", "account", "requester")
+
+
+def get_rating_for_forwarding(user: Any, pk: int) -> Rating:
+    """A rating a CSM turns into feedback: 404 when unknown, 403 for anyone but a CSM."""
+    if not can_forward(user):
+        raise PermissionDenied("Only CSMs forward feedback to the support managers.")
+    return get_object_or_404(Rating.objects.select_related("ticket", "account"), pk=pk)
+
+
+def forwarded_item_for_rating(rating: Rating) -> Feedback | None:
+    return Feedback.objects.filter(rating=rating).first()

@@ -1,7 +1,9 @@
+import datetime as dt
+
 import factory
 from django.utils import timezone
 
-from feedback.models import Channel, Feedback, Rating, Score, Sentiment
+from feedback.models import Channel, Feedback, FeedbackEvent, Rating, RotationWeek, Score, Sentiment
 
 from .tickets import TicketFactory
 from .users import UserFactory
@@ -27,8 +29,35 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
         model = Feedback
 
     ticket = factory.SubFactory(TicketFactory)
+    zd_ticket_id = factory.LazyAttribute(lambda o: o.ticket.zd_id if o.ticket else None)
     account = factory.LazyAttribute(lambda o: o.ticket.account)
     forwarded_by = factory.SubFactory(UserFactory, roles=["CSM"])
     sentiment = Sentiment.NEGATIVE
     channel = Channel.EMAIL
     customer_words = "The engineer kept asking for the same logs."
+    first_response_due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    due_rule = "7 days"
+
+
+class FeedbackEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackEvent
+
+    feedback = factory.SubFactory(FeedbackFactory)
+    kind = "commented"
+    body = "Looking into it."
+
+
+class RotationWeekFactory(factory.django.DjangoModelFactory):
+    """The week containing `timezone.now()` by default (weeks start on Monday, UTC)."""
+
+    class Meta:
+        model = RotationWeek
+
+    week_start = factory.LazyFunction(
+        lambda: (
+            timezone.now().astimezone(dt.UTC).date()
+            - dt.timedelta(days=timezone.now().astimezone(dt.UTC).weekday())
+        )
+    )
+    manager = factory.SubFactory(UserFactory, roles=["Support manager"])

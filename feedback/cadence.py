@@ -1,0 +1,152 @@
+"""The "Before the cadence call" page's data: one account's last N days of support on one
+screen - tickets, their best-practice gaps, satisfaction ratings and forwarded feedback.
+
+Ticket quality findings come from the tickets app (`Ticket.quality_findings`, a list of
+dicts). They are read defensively: a finding is a gap unless it says it passed, and its
+label, code and advice are taken from whichever of the usual keys it has.
+"""
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Account
+from tickets.models import OPEN_STATUSES, Ticket
+
+from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, Rating, Score
+from .trends import trend_from_ratings
+
+PERIODS = (30, 90, 180)
+DEFAULT_DAYS = 90
+MAX_TICKETS = 500
+
+_PASSED = {"pass", "passed", "ok", "met", "good", "true", "yes", "success", "fine"}
+
+
+@dataclass(frozen=True)
+class Gap:
+    code: str
+    label: str
+    advice: str = ""
+
+
+@dataclass
+class GapSummary:
+    gap: Gap
+    tickets: list[int] = field(default_factory=list)
+
+
+def _text(finding: dict, *keys: str) -> str:
+    for key in keys:
+        value = finding.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def finding_gaps(findings: Any) -> list[Gap]:
+    """The best-practice gaps in a ticket's findings, whatever shape they come in."""
+    if not isinstance(findings, list):
+        return []
+    gaps = []
+    for finding in findings:
+        if isinstance(finding, str) and finding.strip():
+            gaps.append(Gap(finding.strip(), finding.strip()))
+            continue
+        if not isinstance(finding, dict):
+            continue
+        passed: Any = None
+        for key in ("passed", "ok", "met", "pass"):
+            if key in finding:
+                passed = finding[key]
+                break
+        if passed is None and "status" in finding:
+            passed = str(finding["status"]).strip().lower() in _PASSED
+        if passed is None and "result" in finding:
+            passed = str(finding["result"]).strip().lower() in _PASSED
+        if isinstance(passed, str):
+            passed = passed.strip().lower() in _PASSED
+        if passed:
+            continue
+        label = _text(finding, "label", "title", "name", "message", "summary", "check", "code", "key", "id")
+        code = _text(finding, "code", "key", "id", "check", "name") or label
+        if not label:
+            continue
+        advice = _text(finding, "advice", "hint", "help", "explanation", "detail", "description", "why")
+        gaps.append(Gap(code, label, advice if advice != label else ""))
+    return gaps
+
+
+@dataclass
+class TicketRow:
+    ticket: Ticket
+    gaps: list[Gap]
+
+
+def period_days(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and int(value) in PERIODS else DEFAULT_DAYS
+
+
+def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback]) -> dict[str, Any]:
+    """Everything the page shows, in three queries whatever the number of rows.
+
+    `feedback` is the viewer's own scope (selectors.feedback_for_user): the page shows only
+    the items the viewer may open.
+    """
+    now = timezone.now()
+    since = now - dt.timedelta(days=days)
+    tickets = list(
+        Ticket.objects.filter(account=account, zd_created_at__gte=since)
+        .select_related("requester")
+        .order_by("-zd_created_at")[: MAX_TICKETS + 1]
+    )
+    truncated = len(tickets) > MAX_TICKETS
+    rows = [TicketRow(t, finding_gaps(t.quality_findings)) for t in tickets[:MAX_TICKETS]]
+    summaries: OrderedDict[str, GapSummary] = OrderedDict()
+    for row in rows:
+        for gap in row.gaps:
+            summary = summaries.setdefault(gap.code, GapSummary(gap))
+            if row.ticket.zd_id not in summary.tickets:
+                summary.tickets.append(row.ticket.zd_id)
+    gap_summary = sorted(summaries.values(), key=lambda s: (-len(s.tickets), s.gap.label.lower()))
+    scores = [r.ticket.quality_score for r in rows if r.ticket.quality_score is not None]
+
+    ratings = list(
+        Rating.objects.filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
+        .select_related("ticket")
+        .order_by("-zd_created_at")
+    )
+    items = list(
+        feedback.filter(account=account)
+        .filter(Q(created_at__gte=since) | Q(status__in=OPEN_FEEDBACK))
+        .select_related("ticket", "forwarded_by", "reviewing_manager")
+        .order_by("-created_at")
+    )
+    good = sum(1 for r in ratings if r.score == Score.GOOD)
+    bad = len(ratings) - good
+    return {
+        "days": days,
+        "since": since,
+        "generated_at": now,
+        "ticket_rows": rows,
+        "tickets_truncated": truncated,
+        "gap_summary": gap_summary,
+        "ratings": ratings,
+        "trend": trend_from_ratings(ratings, since=timezone.localtime(since).date()),
+        "feedback_items": items,
+        "stats": {
+            "tickets": len(tickets) if not truncated else f"{MAX_TICKETS}+",
+            "open_tickets": sum(1 for r in rows if r.ticket.status in OPEN_STATUSES),
+            "with_gaps": sum(1 for r in rows if r.gaps),
+            "avg_quality": round(sum(scores) / len(scores)) if scores else None,
+            "good": good,
+            "bad": bad,
+            "satisfaction": round(100 * good / (good + bad)) if good + bad else None,
+            "feedback": len(items),
+            "feedback_open": sum(1 for i in items if i.status in OPEN_FEEDBACK),
+        },
+    }

@@ -1,0 +1,43 @@
+"""The account page's "Feedback and satisfaction" section (registered in apps.py)."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Account
+
+from .models import OPEN_FEEDBACK, Feedback, FeedbackStatus, Rating, Score
+from .selectors import can_forward
+
+PANEL_DAYS = 90
+
+
+def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+    """Counts only (two queries): every role may read an account page, not every item."""
+    now = timezone.now()
+    ratings = Rating.objects.filter(
+        account=account, zd_created_at__gte=now - dt.timedelta(days=PANEL_DAYS)
+    ).aggregate(good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD)))
+    items = Feedback.objects.filter(account=account).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_FEEDBACK)),
+        overdue=Count(
+            "pk",
+            filter=Q(first_responded_at__isnull=True, first_response_due_at__lt=now)
+            & ~Q(status=FeedbackStatus.CLOSED),
+        ),
+    )
+    good, bad = ratings["good"] or 0, ratings["bad"] or 0
+    return {
+        "days": PANEL_DAYS,
+        "good": good,
+        "bad": bad,
+        "satisfaction": round(100 * good / (good + bad)) if good + bad else None,
+        "items_total": items["total"] or 0,
+        "items_open": items["open"] or 0,
+        "items_overdue": items["overdue"] or 0,
+        "can_forward": can_forward(request.user),
+    }

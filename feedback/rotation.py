@@ -1,0 +1,58 @@
+"""The weekly review rotation: which support manager reviews new feedback this week.
+
+Weeks run Monday 00:00 to Sunday 24:00 UTC (one rule for managers in every time zone). An
+admin sets the rotation (on /feedback/rotation/ or in the admin); new items are assigned to
+the manager on duty when they are forwarded.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from users.roles import Role
+
+from .models import RotationWeek
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def current_week_start(now: dt.datetime | None = None) -> dt.date:
+    moment = now or timezone.now()
+    return week_start_of(moment.astimezone(dt.UTC).date())
+
+
+def support_managers() -> QuerySet[Any]:
+    """Active people in the support manager role: who can be on duty or be assigned an item."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.SUPPORT_MANAGER, is_active=True)
+        .order_by("name", "email")
+    )
+
+
+def is_assignable(user: Any) -> bool:
+    return user is not None and support_managers().filter(pk=user.pk).exists()
+
+
+def manager_on_duty(now: dt.datetime | None = None) -> Any | None:
+    """The manager on this week's rotation, or None (nobody set, or no longer a manager)."""
+    week = RotationWeek.objects.filter(week_start=current_week_start(now)).select_related("manager").first()
+    if week is None or week.manager is None:
+        return None
+    return week.manager if is_assignable(week.manager) else None
+
+
+def rotation_weeks(*, first: dt.date, count: int) -> list[tuple[dt.date, RotationWeek | None]]:
+    """`count` weeks from the week of `first`, each with its rotation row (or None)."""
+    start = week_start_of(first)
+    starts = [start + dt.timedelta(weeks=i) for i in range(count)]
+    rows = {
+        w.week_start: w
+        for w in RotationWeek.objects.filter(week_start__in=starts).select_related("manager", "set_by")
+    }
+    return [(s, rows.get(s)) for s in starts]

@@ -1,0 +1,23 @@
+"""Before the cadence call: one account's recent support on one printable screen."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.selectors import get_account_for_user
+from users.roles import any_role_required
+
+from ..cadence import PERIODS, cadence_report, period_days
+from ..selectors import can_forward, feedback_for_user
+
+
+@any_role_required
+def cadence_page(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for_user(request.user, pk)
+    days = period_days(request.GET.get("days"))
+    context = {
+        "account": account,
+        "periods": PERIODS,
+        "can_forward": can_forward(request.user),
+        **cadence_report(account, days=days, feedback=feedback_for_user(request.user)),
+    }
+    return render(request, "feedback/cadence.html", context)

@@ -1,0 +1,163 @@
+"""The queue (managers: everything; CSMs: theirs), its CSV export, and forwarding."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET
+
+from csmportal.lists import csv_response, render_list
+from users.roles import Role, any_role_required, role_required
+
+from ..filters import FeedbackFilter, default_queue_scope
+from ..forms import ForwardForm
+from ..models import Feedback, FeedbackStatus
+from ..references import looks_like_reference, parse_ticket_reference
+from ..rotation import manager_on_duty
+from ..selectors import can_forward, feedback_for_user, find_ticket, is_manager, queue_counts, ticket_search
+from ..services import feedback_forward
+
+
+def _queue(user: Any) -> tuple[QuerySet[Feedback], bool]:
+    manager = is_manager(user)
+    items = feedback_for_user(user)
+    if manager:
+        # Waiting for a first response first, soonest due first; then the rest, newest first.
+        items = items.annotate(
+            waiting=Case(
+                When(first_responded_at__isnull=True, status__in=[FeedbackStatus.NEW], then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("waiting", F("first_response_due_at").asc(nulls_last=True), "-created_at", "-pk")
+    else:
+        items = items.order_by("-created_at", "-pk")
+    return items, manager
+
+
+@any_role_required
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    items, manager = _queue(request.user)
+    filterset = FeedbackFilter(default_queue_scope(request.GET, manager=manager), items, request=request)
+    context: dict[str, Any] = {
+        "filter": filterset,
+        "is_manager": manager,
+        "can_forward": can_forward(request.user),
+    }
+    if manager and not getattr(request, "htmx", False):
+        context["counts"] = queue_counts(feedback_for_user(request.user), request.user)
+    return render_list(request, "feedback/list.html", filterset.qs, context=context)
+
+
+@any_role_required
+def feedback_export(request: HttpRequest) -> StreamingHttpResponse:
+    items, manager = _queue(request.user)
+    filterset = FeedbackFilter(default_queue_scope(request.GET, manager=manager), items, request=request)
+    header = [
+        "Item", "Forwarded", "Account", "Ticket", "Sentiment", "Channel", "Status", "Forwarded by",
+        "Reviewing manager", "First response due", "First responded", "Overdue", "Wants manager contact",
+        "Summary", "Action", "Contact customer", "Make CSM aware", "Outcome", "Customer's words",
+        "CSM context",
+    ]  # fmt: skip
+
+    def yes_no(value: bool | None) -> str:
+        return "" if value is None else ("yes" if value else "no")
+
+    rows = (
+        [
+            item.pk,
+            item.created_at.isoformat(),
+            item.account.name,
+            item.ticket_number or "",
+            item.get_sentiment_display(),
+            item.get_channel_display(),
+            item.get_status_display(),
+            str(item.forwarded_by),
+            str(item.reviewing_manager or ""),
+            item.first_response_due_at.isoformat() if item.first_response_due_at else "",
+            item.first_responded_at.isoformat() if item.first_responded_at else "",
+            yes_no(item.is_overdue),
+            yes_no(item.wants_manager_contact),
+            item.summary,
+            item.action,
+            yes_no(item.contact_customer),
+            yes_no(item.make_csm_aware),
+            item.outcome,
+            item.customer_words,
+            item.csm_context,
+        ]
+        for item in filterset.qs.iterator(chunk_size=500)
+    )
+    return csv_response("feedback.csv", header, rows)
+
+
+@role_required(Role.CSM)
+def feedback_forward_view(request: HttpRequest) -> HttpResponse:
+    """A CSM forwards feedback, always as themselves (managers get a 403 here)."""
+    if request.method == "POST":
+        form = ForwardForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = feedback_forward(
+                    forwarded_by=request.user,
+                    account=data["account_obj"],
+                    ticket=form.resolved_ticket,
+                    zd_ticket_id=form.zd_ticket_id,
+                    sentiment=data["sentiment"],
+                    channel=data["channel"],
+                    customer_words=data["customer_words"],
+                    csm_context=data["csm_context"],
+                    wants_manager_contact=data["wants_manager_contact"],
+                    submission_key=data.get("submission_key"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                who = item.reviewing_manager or "the support managers (nobody is on duty this week)"
+                due = date_format(timezone.localtime(item.first_response_due_at), "D j M, H:i T")
+                messages.success(request, f"Forwarded to {who}. First response due {due}.")
+                return redirect("feedback:detail", item.pk)
+    else:
+        initial: dict[str, Any] = {}
+        account = request.GET.get("account", "")
+        if account.isdigit():
+            initial["account"] = int(account)
+        if request.GET.get("ticket"):
+            initial["ticket"] = request.GET["ticket"][:500]
+        form = ForwardForm(initial=initial, user=request.user)
+    return render(request, "feedback/forward.html", {"form": form, "on_duty": manager_on_duty()})
+
+
+@require_GET
+@role_required(Role.CSM)
+def ticket_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: what the ticket field names (a number/link resolved), or tickets matching words."""
+    text = request.GET.get("ticket", "")[:500].strip()
+    account = request.GET.get("account", "")
+    account_id = int(account) if account.isdigit() else None
+    context: dict[str, Any] = {"text": text, "account_id": account_id}
+    if looks_like_reference(text):
+        number = parse_ticket_reference(text)
+        context["number"] = number
+        context["ticket"] = find_ticket(number) if number else None
+    else:
+        context["results"] = ticket_search(text, account_id=account_id)
+        if not context["results"] and account_id:
+            context["results_elsewhere"] = ticket_search(text, account_id=None)
+    if request.GET.get("pick") and context.get("ticket") is not None:
+        ticket = context["ticket"]
+        form = ForwardForm(
+            initial={"ticket": f"#{ticket.zd_id}", "account": ticket.account_id or account_id},
+            user=request.user,
+        )
+        for name in ("ticket", "account"):  # both replace the form's own fields (out of band)
+            form.fields[name].widget.attrs["hx-swap-oob"] = "true"
+        form.fields["ticket"].widget.attrs["hx-trigger"] = "input changed delay:350ms"
+        context["picked_form"] = form
+    return render(request, "feedback/_ticket_lookup.html", context)

@@ -1,0 +1,87 @@
+"""Satisfaction ratings (synced from Zendesk): list, trend chart, CSV, and one-click forward."""
+
+from django.contrib import messages
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from csmportal.lists import csv_response, render_list
+from users.roles import Role, any_role_required, role_required
+
+from ..filters import RatingFilter, default_ratings_scope
+from ..models import Feedback, Rating
+from ..selectors import can_forward, can_view, get_rating_for_forwarding, ratings_for_user
+from ..services import FeedbackError, feedback_forward_rating
+from ..trends import trend_from_queryset
+
+
+def _ratings(request: HttpRequest) -> RatingFilter:
+    items: QuerySet[Rating] = ratings_for_user(request.user).annotate(
+        feedback_id=Subquery(Feedback.objects.filter(rating=OuterRef("pk")).values("pk")[:1])
+    )
+    return RatingFilter(default_ratings_scope(request.GET, request), items, request=request)
+
+
+@any_role_required
+def rating_list(request: HttpRequest) -> HttpResponse:
+    filterset = _ratings(request)
+    qs = filterset.qs
+    since = filterset.since()
+    context = {
+        "filter": filterset,
+        "can_forward": can_forward(request.user),
+        "trend": trend_from_queryset(qs, since=since.date() if since else None),
+    }
+    return render_list(
+        request, "feedback/ratings.html", qs.order_by("-zd_created_at", "-pk"), context=context
+    )
+
+
+@any_role_required
+def rating_export(request: HttpRequest) -> StreamingHttpResponse:
+    qs = _ratings(request).qs.order_by("-zd_created_at", "-pk")
+    header = ["Rated", "Score", "Ticket", "Account", "Requester", "Reason", "Comment", "Feedback item"]
+    rows = (
+        [
+            r.zd_created_at.isoformat(),
+            r.get_score_display(),
+            r.zd_ticket_id or "",
+            r.account.name if r.account else "",
+            str(r.requester or ""),
+            r.reason,
+            r.comment,
+            r.feedback_id or "",
+        ]
+        for r in qs.iterator(chunk_size=500)
+    )
+    return csv_response("ratings.csv", header, rows)
+
+
+@require_POST
+@role_required(Role.CSM)
+def rating_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: a bad rating with a comment becomes a feedback item (at most one)."""
+    rating = get_rating_for_forwarding(request.user, pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("feedback:ratings")
+    try:
+        item, created = feedback_forward_rating(rating=rating, forwarded_by=request.user)
+    except FeedbackError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    if created:
+        messages.success(
+            request, "Forwarded to the support managers, with the rating's comment. Add your context below."
+        )
+    elif can_view(request.user, item):
+        messages.info(request, "This rating was already forwarded: here is its feedback item.")
+    else:
+        messages.info(request, f"This rating was already forwarded by {item.forwarded_by}.")
+        return redirect(back)
+    return redirect("feedback:detail", item.pk)

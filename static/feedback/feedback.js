@@ -1,0 +1,65 @@
+/* Feedback pages: the satisfaction trend charts (data from json_script) and the print button. */
+(function () {
+  "use strict";
+
+  function css(name, fallback) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  function draw(root) {
+    if (!window.Chart || !root || !root.querySelectorAll) return;
+    root.querySelectorAll("canvas[data-trend]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) return;
+      var source = document.getElementById(canvas.dataset.trend);
+      if (!source) return;
+      var data = JSON.parse(source.textContent);
+      canvas.dataset.drawn = "1";
+      new window.Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: [
+            { label: "Good", data: data.good, backgroundColor: css("--ok", "#1f7a4d"), stack: "ratings", yAxisID: "y" },
+            { label: "Bad", data: data.bad, backgroundColor: css("--bad", "#b42318"), stack: "ratings", yAxisID: "y" },
+            {
+              label: "% good", data: data.satisfaction, type: "line", yAxisID: "share", spanGaps: true,
+              borderColor: css("--brand", "#3b4cca"), backgroundColor: css("--brand", "#3b4cca"), tension: 0.25, pointRadius: 2
+            }
+          ]
+        },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          interaction: { mode: "index", intersect: false },
+          scales: {
+            x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 12 } },
+            y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Ratings" } },
+            share: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: "% good" } }
+          },
+          plugins: { legend: { position: "bottom" } }
+        }
+      });
+    });
+  }
+
+  if (window.htmx && window.htmx.onLoad) {
+    window.htmx.onLoad(draw); // the first page load and every swapped-in part (filters)
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
+  window.addEventListener("beforeprint", function () {
+    if (!window.Chart) return;
+    Object.values(window.Chart.instances || {}).forEach(function (chart) { chart.resize(); });
+  });
+})();
