@@ -66,7 +66,7 @@ class Command(BaseCommand):
             f"Sandbox on {server.url} (Zendesk /api/v2, Salesforce /services, control /_sandbox)\n"
             f"  data: seed {config.seed}, {len(state.world.accounts)} accounts, "
             f"{len(state.world.orgs)} orgs, {config.tickets} tickets, "
-            f"built in {time.perf_counter() - started:.1f}s\n"
+            f"built in {(time.perf_counter() - started) * 1000:.0f} ms\n"
             f"  CA: {server.ca_path}\n"
             f"  faults: {config.faults}, rate limits: {config.rate_limit or 'off'}, "
             f"webhook: {config.webhook_url or 'off'}"
