@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class SupportLevel(models.TextChoices):
@@ -105,6 +106,10 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Findings: an org carrying an account's name but linked elsewhere (portfolio filter).
+            models.Index(Lower("name"), name="organization_lower_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -131,3 +136,40 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# Onboarding checklists live in their own module; importing them here registers the models.
+from .checklist_models import (  # noqa: E402
+    AccountEmail,
+    Check,
+    Checklist,
+    ChecklistStep,
+    ChecklistTemplate,
+    ChecklistTemplateVersion,
+    EmailStatus,
+    EmailTemplate,
+    StepKind,
+    StepStatus,
+    TemplateStep,
+)
+
+__all__ = [
+    "Account",
+    "AccountEmail",
+    "AccountEvent",
+    "Check",
+    "Checklist",
+    "ChecklistStep",
+    "ChecklistTemplate",
+    "ChecklistTemplateVersion",
+    "EmailStatus",
+    "EmailTemplate",
+    "Health",
+    "Organization",
+    "Region",
+    "SalesforceUser",
+    "StepKind",
+    "StepStatus",
+    "SupportLevel",
+    "TemplateStep",
+]

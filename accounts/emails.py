@@ -1,0 +1,31 @@
+"""Email templates: `{{ placeholder }}` substitution (no template language: admins edit these)."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+# name -> what it becomes (shown to admins and on the send form)
+PLACEHOLDERS: dict[str, str] = {
+    "account_name": "The account's name",
+    "contact_name": "The sold-to contact's full name (or 'there' when unknown)",
+    "contact_first_name": "The sold-to contact's first name (or 'there' when unknown)",
+    "csm_name": "The name of the person sending the email",
+    "csm_email": "The email address of the person sending the email",
+    "contact_limit": "How many people may open tickets (30, or 50 with a contact management project)",
+}
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    return sorted({name for name in PLACEHOLDER.findall(text or "") if name not in PLACEHOLDERS})
+
+
+def fill_placeholders(text: str, values: Mapping[str, Any]) -> str:
+    """Replace known placeholders; unknown ones stay as written so nobody loses text."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return str(values[name]) if name in values else match.group(0)
+
+    return PLACEHOLDER.sub(replace, text or "")
