@@ -18,7 +18,6 @@ import logging
 import time
 from datetime import datetime
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -100,12 +99,10 @@ def ticket_id_from(payload: object) -> int | None:
 
 
 def enqueue_fetch(ticket_id: int) -> None:
-    """Send "fetch ticket N" to the workers (through the registered task when it is loaded)."""
-    task = current_app.tasks.get(FETCH_TASK)
-    if task is not None:
-        task.delay(ticket_id)
-    else:
-        current_app.send_task(FETCH_TASK, args=[ticket_id])
+    """Send "fetch ticket N" to the workers."""
+    from .tasks import fetch_ticket
+
+    fetch_ticket.delay(ticket_id)
 
 
 @csrf_exempt
