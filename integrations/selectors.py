@@ -1,8 +1,52 @@
-"""Reads for the sync page."""
+"""Reads for the sync page: each stream's state, its last runs, and the links still missing."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from .models import Stream, SyncRun, SyncState
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from accounts.models import Account, Organization, SalesforceUser
+from contacts.models import Contact, SupportUser
+from feedback.models import Rating
+from tickets.models import Case, Comment, Ticket
+
+from .models import RunStatus, Stream, SyncRun, SyncState
+from .streams import ORDER
+
+RUNS_SHOWN = 5
+MODELS = {
+    "salesforce.users": SalesforceUser,
+    "salesforce.accounts": Account,
+    "salesforce.contacts": Contact,
+    "salesforce.cases": Case,
+    "zendesk.organizations": Organization,
+    "zendesk.users": SupportUser,
+    "zendesk.tickets": Ticket,
+    "zendesk.comments": Comment,
+    "zendesk.ratings": Rating,
+}
+
+
+def interval(stream: str) -> int:
+    fast = stream in settings.SYNC_STREAMS_FAST
+    return settings.SYNC_FAST_INTERVAL if fast else settings.SYNC_SLOW_INTERVAL
+
+
+def every_text(seconds: int) -> str:
+    """60 -> "minute", 900 -> "15 minutes", 90 -> "90 seconds"."""
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return "hour" if hours == 1 else f"{hours} hours"
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return "minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{seconds} seconds"
 
 
 @dataclass
@@ -10,17 +54,168 @@ class StreamStatus:
     stream: str
     label: str
     state: SyncState | None
-    last_run: SyncRun | None
+    runs: list[SyncRun] = field(default_factory=list)
+    mirrored: int = 0
+    now: datetime = field(default_factory=timezone.now)
+
+    @property
+    def source(self) -> str:
+        return self.stream.split(".", 1)[0]
+
+    @property
+    def last_run(self) -> SyncRun | None:
+        return self.runs[0] if self.runs else None
+
+    @property
+    def running(self) -> SyncRun | None:
+        run = self.last_run
+        return run if run is not None and run.status == RunStatus.RUNNING else None
+
+    @property
+    def unresponsive(self) -> bool:
+        """Marked running, but its lock ran out: the worker running it is gone."""
+        locked_until = self.state.locked_until if self.state else None
+        return self.running is not None and (locked_until is None or locked_until < self.now)
+
+    @property
+    def queued(self) -> bool:
+        return bool(self.state and self.state.requested_at) and self.running is None
+
+    @property
+    def lag(self) -> timedelta | None:
+        """How far behind the source the portal may be: since the last successful run began."""
+        through = self.state.synced_through if self.state else None
+        return self.now - through if through else None
+
+    @property
+    def stale(self) -> bool:
+        """Three runs missed (at least ten minutes): the same rule as /healthz."""
+        lag = self.lag
+        limit = max(timedelta(seconds=3 * interval(self.stream)), timedelta(minutes=10))
+        return lag is None or lag > limit
+
+    @property
+    def every(self) -> timedelta:
+        return timedelta(seconds=interval(self.stream))
+
+    @property
+    def percent(self) -> int | None:
+        run = self.running
+        if run is None or not run.expected:
+            return None
+        return max(0, min(100, round(100 * run.fetched / run.expected)))
+
+    @property
+    def rate(self) -> float | None:
+        """Records a second of the running sync."""
+        run = self.running
+        if run is None or not run.fetched:
+            return None
+        seconds = ((run.heartbeat_at or self.now) - run.started_at).total_seconds()
+        return run.fetched / seconds if seconds > 0 else None
+
+    @property
+    def last_error(self) -> str:
+        return self.state.last_error if self.state else ""
 
 
-def stream_statuses() -> list[StreamStatus]:
-    states = {s.stream: s for s in SyncState.objects.all()}
-    last_runs: dict[str, SyncRun] = {}
-    for stream in Stream.values:
-        run = SyncRun.objects.filter(stream=stream).order_by("-started_at").first()
-        if run:
-            last_runs[stream] = run
-    return [
-        StreamStatus(stream=value, label=label, state=states.get(value), last_run=last_runs.get(value))
-        for value, label in Stream.choices
+def mirrored_counts() -> dict[str, int]:
+    """Rows in the portal per stream, in one query."""
+    parts = [
+        f"SELECT %s, COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)}"  # noqa: S608
+        for model in MODELS.values()
     ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), list(MODELS))
+        return {stream: count for stream, count in cursor.fetchall()}
+
+
+def stream_statuses(runs_shown: int = RUNS_SHOWN) -> list[StreamStatus]:
+    """Every stream (in sync order) with its state and last runs: three queries in all."""
+    states = {s.stream: s for s in SyncState.objects.all()}
+    ranked = (
+        SyncRun.objects.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("stream")], order_by=[F("started_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(rank__lte=runs_shown)
+        .select_related("triggered_by")
+        .order_by("stream", "-started_at", "-id")
+    )
+    runs: dict[str, list[SyncRun]] = {}
+    for run in ranked:
+        runs.setdefault(run.stream, []).append(run)
+    counts = mirrored_counts()
+    labels = dict(Stream.choices)
+    now = timezone.now()
+    return [
+        StreamStatus(
+            stream=spec.name,
+            label=labels[spec.name],
+            state=states.get(spec.name),
+            runs=runs.get(spec.name, []),
+            mirrored=counts.get(spec.name, 0),
+            now=now,
+        )
+        for spec in ORDER
+    ]
+
+
+@dataclass(frozen=True)
+class LinkFinding:
+    label: str
+    count: int
+    why: str
+
+
+def link_findings() -> list[LinkFinding]:
+    """Mirrored records whose source names a parent the portal cannot link (yet)."""
+    checks = [
+        (
+            "Zendesk organizations without a Salesforce account",
+            Organization.objects.filter(account__isnull=True),
+            "Their salesforce_id field is empty or names no Salesforce account.",
+        ),
+        (
+            "Accounts whose CSM has no portal login",
+            Account.objects.exclude(csm_sf_user_id="").filter(csm__isnull=True),
+            "The Salesforce CSM has no portal user with the same email (or name).",
+        ),
+        (
+            "Tickets whose organization is not in the portal",
+            Ticket.objects.filter(zd_organization_id__isnull=False, organization__isnull=True),
+            "The organization has not been synced (yet).",
+        ),
+        (
+            "Tickets whose requester is not in the portal",
+            Ticket.objects.filter(zd_requester_id__isnull=False, requester__isnull=True),
+            "The Zendesk user has not been synced (yet).",
+        ),
+        (
+            "Zendesk end users with no Salesforce contact",
+            SupportUser.objects.filter(role="end-user", contact__isnull=True).exclude(email_key=""),
+            "No Salesforce contact has their email address.",
+        ),
+        (
+            "Comments whose ticket is not in the portal",
+            Comment.objects.filter(ticket__isnull=True),
+            "Comments can arrive before their ticket; they link when it does.",
+        ),
+        (
+            "Salesforce cases without their Zendesk ticket",
+            Case.objects.filter(zd_ticket_id__isnull=False, ticket__isnull=True),
+            "The case names a ticket the portal does not have.",
+        ),
+        (
+            "Satisfaction ratings whose ticket is not in the portal",
+            Rating.objects.filter(zd_ticket_id__isnull=False, ticket__isnull=True),
+            "The rated ticket has not been synced (yet).",
+        ),
+        (
+            "Salesforce contacts without their account",
+            Contact.objects.filter(~Q(sf_account_id=""), account__isnull=True),
+            "The contact's account has not been synced (yet).",
+        ),
+    ]
+    return [LinkFinding(label, qs.count(), why) for label, qs, why in checks]

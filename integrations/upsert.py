@@ -214,6 +214,12 @@ def _upsert_generic(
     constants += [(c, now) for c in plan.now_on_insert + plan.now_always]
     columns = (*plan.record_columns, *(c for c, _ in constants))
     prep = [by_column[c] for c in columns]
+    # PostgreSQL's varchar(n) cast cuts over-long text; SQLite keeps anything, so cut it here.
+    limits = [
+        (i, f.max_length)
+        for i, f in enumerate(prep)
+        if isinstance(f, models.CharField) and f.max_length and columns[i] in plan.record_columns
+    ]
     get = attrgetter(*plan.record_columns)
     sets, where = _update_clause(plan, key, version, _q(plan.table))
     extra = "".join(f", {_q(c)}" for c in returning)
@@ -228,8 +234,10 @@ def _upsert_generic(
             existing = {row[0] for row in cursor.fetchall()}
             params: list[Any] = []
             for record in chunk:
-                values = get(record)
-                values = (*values, *(v for _, v in constants))
+                values = [*get(record), *(v for _, v in constants)]
+                for i, limit in limits:
+                    if isinstance(values[i], str) and len(values[i]) > limit:
+                        values[i] = values[i][:limit]
                 params.extend(f.get_db_prep_save(v, connection) for f, v in zip(prep, values, strict=True))
             row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
             sql = (

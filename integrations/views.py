@@ -1,11 +1,53 @@
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from users.roles import any_role_required
+from users.roles import Role, any_role_required, has_role, role_required
 
-from .selectors import stream_statuses
+from .models import Stream
+from .selectors import every_text, link_findings, stream_statuses
+from .services import sync_request
+
+TRIGGER_ROLES = (Role.SUPPORT_OPS, Role.ADMIN)
 
 
 @any_role_required
 def sync_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "integrations/sync.html", {"streams": stream_statuses()})
+    """Everyone with a role may look; the table refreshes itself while a sync is under way."""
+    streams = stream_statuses()
+    context = {
+        "streams": streams,
+        "busy": any(s.running or s.queued for s in streams),
+        "can_trigger": has_role(request.user, *TRIGGER_ROLES),
+        "failing": sum(
+            1 for s in streams if s.last_run and s.last_run.status not in ("succeeded", "running")
+        ),
+        "fresh": sum(1 for s in streams if not s.stale),
+        "fast_every": every_text(settings.SYNC_FAST_INTERVAL),
+        "slow_every": every_text(settings.SYNC_SLOW_INTERVAL),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "integrations/sync.html#streams", context)
+    context["findings"] = link_findings()
+    return render(request, "integrations/sync.html", context)
+
+
+@require_POST
+@role_required(*TRIGGER_ROLES)
+def sync_now(request: HttpRequest) -> HttpResponse:
+    """ "Sync now" for one stream (``stream=<name>``) or all (``stream=all``)."""
+    wanted = request.POST.get("stream", "")
+    if wanted == "all":
+        streams = list(Stream.values)
+    elif wanted in Stream.values:
+        streams = [wanted]
+    else:
+        messages.error(request, "Choose a stream to sync.")
+        return redirect("integrations:sync")
+    queued = sync_request(user=request.user, streams=streams)
+    labels = dict(Stream.choices)
+    what = "every stream" if wanted == "all" else labels[wanted]
+    messages.success(request, f"Sync of {what} queued." if queued else "Nothing to sync.")
+    return redirect("integrations:sync")

@@ -239,8 +239,14 @@ class ZendeskClient:
                 # zenpy builds https://<subdomain>.zendesk.com unless told where to go.
                 os.environ["ZENPY_FORCE_NETLOC"] = urlsplit(self.base_url).netloc
                 os.environ["ZENPY_FORCE_SCHEME"] = urlsplit(self.base_url).scheme
+            email, token = self.session.auth  # type: ignore[misc]
             self._zenpy = Zenpy(
-                subdomain=self.subdomain, session=self.session, disable_cache=True, ratelimit_budget=0
+                subdomain=self.subdomain,
+                email=email.removesuffix("/token"),
+                token=token,
+                session=self.session,
+                disable_cache=True,
+                ratelimit_budget=0,
             )
         return self._zenpy
 
