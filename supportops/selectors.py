@@ -63,8 +63,7 @@ def get_organization_for_filing(user: Any, pk: int) -> Organization:
     org = get_object_or_404(
         Organization.objects.select_related("account", "account__csm"), pk=pk, account__isnull=False
     )
-    assert org.account is not None  # filtered above
-    if not can_file_for(user, org.account):
+    if org.account is None or not can_file_for(user, org.account):
         raise PermissionDenied("Only the account's CSM can ask support ops to change its organization.")
     return org
 

@@ -106,7 +106,6 @@ def _render_detail(
     comment_form: CommentForm | None = None,
     reason_form: ReasonForm | None = None,
     reason_for: str = "",
-    status: int = 200,
 ) -> HttpResponse:
     org = item.organization
     context = {
@@ -122,7 +121,7 @@ def _render_detail(
         "is_ops": is_ops(request.user),
         "new_issue_url": SUPPORT_OPS_NEW_ISSUE_URL,
     }
-    return render(request, "supportops/detail.html", context, status=status)
+    return render(request, "supportops/detail.html", context)
 
 
 # -- filing ----------------------------------------------------------------------------------------
@@ -151,12 +150,8 @@ def correction_new(request: HttpRequest, org_pk: int) -> HttpResponse:
                 "The portal closes it once Zendesk shows the new AM ID.",
             )
             return redirect("supportops:detail", item.pk)
-    status = 400 if request.method == "POST" else 200
     return render(
-        request,
-        "supportops/correction_form.html",
-        {**_form_context(org, form), "existing": existing},
-        status=status,
+        request, "supportops/correction_form.html", {**_form_context(org, form), "existing": existing}
     )
 
 
@@ -166,7 +161,7 @@ def correction_preview(request: HttpRequest, org_pk: int) -> HttpResponse:
     """htmx: the request text as it will be filed, while the CSM types."""
     org = get_organization_for_filing(request.user, org_pk)
     form = CorrectionForm(request.POST, organization=org)
-    return render(request, "supportops/correction_form.html#preview", _form_context(org, form))
+    return render(request, "supportops/correction_form.html#preview_update", _form_context(org, form))
 
 
 def _form_context(org, form: CorrectionForm) -> dict:
@@ -200,9 +195,8 @@ def notes_new(request: HttpRequest, org_pk: int) -> HttpResponse:
             request, f"Request {item.reference} is in the support-ops queue and they have been emailed."
         )
         return redirect("supportops:detail", item.pk)
-    status = 400 if request.method == "POST" else 200
     context = {"org": org, "account": org.account, "form": form, "agent_url": org_agent_url(org.zd_id)}
-    return render(request, "supportops/notes_form.html", context, status=status)
+    return render(request, "supportops/notes_form.html", context)
 
 
 # -- working a request -----------------------------------------------------------------------------
@@ -232,7 +226,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         required, label = reason
         form = ReasonForm(request.POST, required=required, label=label)
         if not form.is_valid():
-            return _render_detail(request, item, reason_form=form, reason_for=action, status=400)
+            return _render_detail(request, item, reason_form=form, reason_for=action)
         text = form.cleaned_data["text"]
         if text or required:
             kwargs["reason" if action in ("decline", "cancel") else "text"] = text
@@ -251,7 +245,7 @@ def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_request_for_user(request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, item, comment_form=form, status=400)
+        return _render_detail(request, item, comment_form=form)
     services.ops_request_comment(user=request.user, ops_request=item, text=form.cleaned_data["text"])
     messages.success(request, "Comment added.")
     return redirect(reverse("supportops:detail", args=[item.pk]) + "#history")

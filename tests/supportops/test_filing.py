@@ -103,7 +103,7 @@ def test_it_sends_the_email_only_when_the_request_is_committed(csm_client, org, 
 )
 def test_it_explains_what_is_wrong_and_keeps_the_input(csm_client, org, settings_ops, data, field, message):
     response = csm_client.post(url(org), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert not OpsRequest.objects.exists()
     errors = response.context["form"].errors
     assert list(errors) == [field] and message in errors[field][0]
@@ -125,7 +125,7 @@ def test_it_refuses_a_second_correction_for_the_same_org_while_one_is_active(csm
     csm_client.post(url(org), {"am_project_id": "9", "project_url": "https://gitlab.com/a/b"})
     first = OpsRequest.objects.get()
     response = csm_client.post(url(org), {"am_project_id": "10", "project_url": "https://gitlab.com/a/c"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert OpsRequest.objects.count() == 1
     assert f'href="/requests/{first.pk}/"' in response.content.decode()
     assert "already under way" in response.content.decode()
@@ -167,11 +167,11 @@ def test_it_files_static_notes_and_escapes_them(
 
 def test_it_refuses_empty_notes_and_notes_already_on_the_org(csm_client, org, settings_ops):
     response = csm_client.post(f"/requests/new/notes/{org.pk}/", {"notes": "   "})
-    assert response.status_code == 400 and "notes" in response.context["form"].errors
+    assert response.status_code == 200 and "notes" in response.context["form"].errors
     org.notes = "Runs on   OpenShift.\nVPN first."
     org.save()
     response = csm_client.post(f"/requests/new/notes/{org.pk}/", {"notes": "runs on openshift. vpn first."})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "already say this" in response.context["form"].errors["notes"][0]
 
 
@@ -179,3 +179,19 @@ def test_it_404s_for_an_org_without_an_account(csm_client, settings_ops):
     orphan = OrganizationFactory(account=None)
     assert csm_client.get(url(orphan)).status_code == 404
     assert csm_client.get("/requests/new/correction/999999/").status_code == 404
+
+
+def test_it_updates_the_errors_of_typed_in_fields_with_the_preview(csm_client, org, settings_ops):
+    response = csm_client.post(
+        f"{url(org)}preview/", {"am_project_id": "12a", "project_url": ""}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert (
+        '<div id="errors-am_project_id" hx-swap-oob="true"><ul class="errorlist"><li>The AM ID is a number'
+        in html
+    )
+    assert 'id="errors-project_url"' not in html  # not typed in yet: no "required" while typing
+    response = csm_client.post(
+        f"{url(org)}preview/", {"am_project_id": "12", "project_url": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert '<div id="errors-am_project_id" hx-swap-oob="true"></div>' in response.content.decode()
