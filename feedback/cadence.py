@@ -1,9 +1,11 @@
 """The "Before the cadence call" page's data: one account's last N days of support on one
 screen - tickets, their best-practice gaps, satisfaction ratings and forwarded feedback.
 
-Ticket quality findings come from the tickets app (`Ticket.quality_findings`, a list of
-dicts). They are read defensively: a finding is a gap unless it says it passed, and its
-label, code and advice are taken from whichever of the usual keys it has.
+Ticket quality findings come from the tickets app (`Ticket.quality_findings`: a list of
+{"code", "outcome": pass|partial|missing|clear|flagged, "message", ...}). They are read
+defensively: a finding is a gap unless it says it passed (pass/clear, or a true "passed"
+flag); its title and advice come from the tickets app's check registry when the code is
+known, else from whichever of the usual keys the finding has.
 """
 
 import datetime as dt
@@ -24,7 +26,8 @@ PERIODS = (30, 90, 180)
 DEFAULT_DAYS = 90
 MAX_TICKETS = 500
 
-_PASSED = {"pass", "passed", "ok", "met", "good", "true", "yes", "success", "fine"}
+# Outcomes that mean "not a gap" (tickets.review: pass / clear; other shapes: ok, met, ...).
+_PASSED = {"pass", "passed", "clear", "ok", "met", "good", "true", "yes", "success", "none found"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,16 @@ class GapSummary:
     tickets: list[int] = field(default_factory=list)
 
 
+def known_checks() -> dict[str, tuple[str, str]]:
+    """The tickets app's best-practice checks: code -> (title, advice for the customer)."""
+    try:
+        from tickets.review.checks import CHECKS
+
+        return {str(code): (str(info.title), str(info.advice)) for code, info in CHECKS.items()}
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return {}
+
+
 def _text(finding: dict, *keys: str) -> str:
     for key in keys:
         value = finding.get(key)
@@ -48,36 +61,38 @@ def _text(finding: dict, *keys: str) -> str:
     return ""
 
 
-def finding_gaps(findings: Any) -> list[Gap]:
+def _passed(finding: dict) -> bool:
+    for key in ("passed", "ok", "met", "pass"):
+        if key in finding:
+            value = finding[key]
+            return value.strip().lower() in _PASSED if isinstance(value, str) else bool(value)
+    for key in ("outcome", "status", "result"):
+        if key in finding:
+            return str(finding[key]).strip().lower() in _PASSED
+    return False  # a finding that doesn't say it passed is something found
+
+
+def finding_gaps(findings: Any, checks: dict[str, tuple[str, str]] | None = None) -> list[Gap]:
     """The best-practice gaps in a ticket's findings, whatever shape they come in."""
     if not isinstance(findings, list):
         return []
+    checks = known_checks() if checks is None else checks
     gaps = []
     for finding in findings:
         if isinstance(finding, str) and finding.strip():
             gaps.append(Gap(finding.strip(), finding.strip()))
             continue
-        if not isinstance(finding, dict):
+        if not isinstance(finding, dict) or _passed(finding):
             continue
-        passed: Any = None
-        for key in ("passed", "ok", "met", "pass"):
-            if key in finding:
-                passed = finding[key]
-                break
-        if passed is None and "status" in finding:
-            passed = str(finding["status"]).strip().lower() in _PASSED
-        if passed is None and "result" in finding:
-            passed = str(finding["result"]).strip().lower() in _PASSED
-        if isinstance(passed, str):
-            passed = passed.strip().lower() in _PASSED
-        if passed:
-            continue
-        label = _text(finding, "label", "title", "name", "message", "summary", "check", "code", "key", "id")
-        code = _text(finding, "code", "key", "id", "check", "name") or label
+        code = _text(finding, "code", "key", "id", "check", "name")
+        title, advice = checks.get(code, ("", ""))
+        label = title or _text(finding, "label", "title", "name", "message", "summary", "check") or code
         if not label:
             continue
-        advice = _text(finding, "advice", "hint", "help", "explanation", "detail", "description", "why")
-        gaps.append(Gap(code, label, advice if advice != label else ""))
+        advice = advice or _text(
+            finding, "advice", "prompt", "hint", "help", "note", "explanation", "description"
+        )
+        gaps.append(Gap(code or label, label, advice if advice != label else ""))
     return gaps
 
 
@@ -105,7 +120,8 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
         .order_by("-zd_created_at")[: MAX_TICKETS + 1]
     )
     truncated = len(tickets) > MAX_TICKETS
-    rows = [TicketRow(t, finding_gaps(t.quality_findings)) for t in tickets[:MAX_TICKETS]]
+    checks = known_checks()
+    rows = [TicketRow(t, finding_gaps(t.quality_findings, checks)) for t in tickets[:MAX_TICKETS]]
     summaries: OrderedDict[str, GapSummary] = OrderedDict()
     for row in rows:
         for gap in row.gaps:

@@ -1,0 +1,140 @@
+"""Before the cadence call: an account's last 90 days of tickets, best-practice gaps,
+ratings and feedback on one printable screen."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from feedback.cadence import finding_gaps
+from tests.factories import TicketFactory
+from tests.factories.feedback import FeedbackFactory, RatingFactory
+
+pytestmark = pytest.mark.django_db
+
+# The shape tickets.review writes (Result.as_dict): a gap unless the outcome is pass or clear.
+STEPS_MISSING = {"code": "steps", "outcome": "missing", "points": 0, "message": "No steps to reproduce."}
+LOGS_PARTIAL = {"code": "logs", "outcome": "partial", "points": 3, "message": "A screenshot, no logs."}
+SUMMARY_PASS = {"code": "summary", "outcome": "pass", "points": 20, "message": "Clear summary."}
+SENSITIVE_CLEAR = {"code": "sensitive", "outcome": "clear", "points": 0, "message": "Nothing sensitive."}
+
+
+def test_it_reads_the_tickets_apps_findings():
+    gaps = finding_gaps([STEPS_MISSING, SUMMARY_PASS, LOGS_PARTIAL, SENSITIVE_CLEAR])
+    assert [g.code for g in gaps] == ["steps", "logs"]
+    assert gaps[0].label == "Steps to reproduce" and "steps that reproduce" in gaps[0].advice
+
+
+@pytest.mark.parametrize(
+    "findings,labels",
+    [
+        (None, []),
+        ("not a list", []),
+        ([1, None, ["x"]], []),
+        (["Missing logs"], ["Missing logs"]),
+        (
+            [{"key": "k", "label": "No version", "passed": False}, {"label": "Fine", "passed": True}],
+            ["No version"],
+        ),
+        (
+            [{"id": "x", "title": "Call requested", "status": "FAILED"}, {"title": "Ok", "status": "ok"}],
+            ["Call requested"],
+        ),
+        ([{"message": "Something found"}], ["Something found"]),
+        ([{"code": "unknown_check", "outcome": "missing", "message": "Explained"}], ["Explained"]),
+        ([{"passed": False}], []),  # nothing to call it
+    ],
+)
+def test_it_reads_other_shapes_of_findings_defensively(findings, labels):
+    assert [g.label for g in finding_gaps(findings, checks={})] == labels
+
+
+@pytest.fixture
+def busy_account(account, ticket, csm):
+    now = timezone.now()
+    for n in range(3):
+        TicketFactory(
+            account=account, subject=f"Recent {n}", zd_created_at=now - dt.timedelta(days=n * 20),
+            quality_score=40 + n * 10, quality_findings=[STEPS_MISSING, SUMMARY_PASS],
+        )  # fmt: skip
+    TicketFactory(account=account, subject="Too old", zd_created_at=now - dt.timedelta(days=120))
+    RatingFactory(ticket=ticket, score="bad", comment="Nobody <b>answered</b>.")
+    RatingFactory(ticket=ticket, score="good", comment="")
+    FeedbackFactory(account=account, ticket=ticket, forwarded_by=csm, summary="Slow first reply")
+    return account
+
+
+def test_it_shows_the_last_90_days_on_one_screen(client, csm, busy_account):
+    client.force_login(csm)
+    response = client.get(f"/feedback/accounts/{busy_account.pk}/cadence/")
+    html = response.content.decode()
+    assert "Before the cadence call: Acme Robotics" in html
+    assert "Recent 0" in html and "Recent 2" in html and "Too old" not in html
+    assert "Steps to reproduce" in html and "Slow first reply" in html
+    assert "Nobody &lt;b&gt;answered&lt;/b&gt;." in html
+    stats = response.context["stats"]
+    assert stats["with_gaps"] == 3 and stats["avg_quality"] == 50
+    assert (stats["good"], stats["bad"], stats["satisfaction"], stats["feedback"]) == (1, 1, 50, 1)
+    gaps = response.context["gap_summary"]
+    assert [(g.gap.label, len(g.tickets)) for g in gaps] == [("Steps to reproduce", 3)]
+
+
+def test_it_widens_the_period_on_request(client, csm, busy_account):
+    client.force_login(csm)
+    assert "Too old" in client.get(f"/feedback/accounts/{busy_account.pk}/cadence/?days=180").content.decode()
+    assert client.get(f"/feedback/accounts/{busy_account.pk}/cadence/?days=9999").context["days"] == 90
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_it_renders_in_constant_queries(client, csm, busy_account, ticket, extra, django_assert_num_queries):
+    for _ in range(extra):
+        TicketFactory(account=busy_account, quality_findings=[LOGS_PARTIAL])
+        RatingFactory(ticket=ticket, score="bad", comment="Again")
+        FeedbackFactory(account=busy_account, ticket=ticket, forwarded_by=csm)
+    client.force_login(csm)
+    # session, user, roles, account, tickets, ratings, feedback items
+    with django_assert_num_queries(7):
+        client.get(f"/feedback/accounts/{busy_account.pk}/cadence/")
+
+
+def test_it_shows_only_the_feedback_the_viewer_may_open(client, other_csm, busy_account):
+    client.force_login(other_csm)
+    response = client.get(f"/feedback/accounts/{busy_account.pk}/cadence/")
+    assert response.status_code == 200 and response.context["feedback_items"] == []
+    assert "Slow first reply" not in response.content.decode()
+
+
+def test_it_is_printable(client, csm, busy_account):
+    client.force_login(csm)
+    html = client.get(f"/feedback/accounts/{busy_account.pk}/cadence/").content.decode()
+    assert "data-print" in html and 'class="fb-cadence"' in html
+    css = (Path(settings.BASE_DIR) / "static/feedback/feedback.css").read_text()
+    assert "@media print" in css and ".no-print" in css
+
+
+def test_it_is_linked_from_the_account_page_panel(client, csm, busy_account):
+    from django.test import RequestFactory
+
+    from accounts.panels import panels_for
+
+    request = RequestFactory().get("/")
+    request.user = csm
+    panel = next(p for p in panels_for(request, busy_account) if p.key == "feedback")
+    assert panel.context["items_open"] == 1 and panel.context["satisfaction"] == 50
+    assert panel.context["can_forward"] is True
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        panel.template, {"panel": panel.context, "account": busy_account, "request": request}
+    )
+    assert f"/feedback/accounts/{busy_account.pk}/cadence/" in html and "Forward feedback" in html
+
+
+def test_it_shows_the_panel_on_the_account_page(client, manager, busy_account):
+    client.force_login(manager)
+    html = client.get(f"/accounts/{busy_account.pk}/").content.decode()
+    assert "Feedback and satisfaction" in html
+    assert f'href="/feedback/accounts/{busy_account.pk}/cadence/"' in html
+    assert "Forward feedback" not in html  # managers don't forward
