@@ -1,28 +1,234 @@
-"""Reads of customer accounts."""
+"""Reads of customer accounts: the portfolio, the account page, checklists and their steps."""
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from tickets.models import OPEN_STATUSES
+from contacts.models import Contact
+from contacts.rules import contact_limit, email_key
+from feedback.models import Rating, Score
+from tickets.models import OPEN_STATUSES, Ticket
 from users.roles import ALL_ROLES, require_role
 
-from .models import Account
+from .checklist_models import FINISHED_STATUSES, Checklist, ChecklistStep, ChecklistTemplate
+from .emails import fill_placeholders
+from .findings import Finding, account_findings, problem_annotations, problem_filter
+from .models import Account, AccountEvent, Organization, SalesforceUser
+from .permissions import can_manage_onboarding, can_work_step
+
+RECENT_RATINGS_DAYS = 90
 
 
-def account_list() -> QuerySet[Account]:
-    return (
-        Account.objects.select_related("csm")
-        .annotate(
-            open_tickets=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES), distinct=True),
-            org_count=Count("organizations", distinct=True),
-        )
-        .order_by("name")
+class Onboarding:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    CHOICES = [(NOT_STARTED, "Not started"), (IN_PROGRESS, "In progress"), (COMPLETE, "Complete")]
+
+
+def _count(qs: QuerySet, group: str) -> Coalesce:
+    """A correlated COUNT subquery (one per row, evaluated only for the rows a page shows)."""
+    return Coalesce(
+        Subquery(
+            qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
+        Value(0),
     )
 
 
+def account_list() -> QuerySet[Account]:
+    """The portfolio: accounts with onboarding progress, open tickets, recent ratings and problems."""
+    since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
+    ratings = Rating.objects.filter(account=OuterRef("pk"), zd_created_at__gte=since)
+    steps = ChecklistStep.objects.filter(checklist__account=OuterRef("pk"))
+    return (
+        Account.objects.select_related("csm")
+        .annotate(
+            open_tickets=_count(
+                Ticket.objects.filter(account=OuterRef("pk"), status__in=OPEN_STATUSES), "account"
+            ),
+            ratings_good=_count(ratings.filter(score=Score.GOOD), "account"),
+            ratings_bad=_count(ratings.filter(score=Score.BAD), "account"),
+            steps_total=_count(steps, "checklist__account"),
+            steps_done=_count(steps.filter(status__in=FINISHED_STATUSES), "checklist__account"),
+            **problem_annotations(),
+        )
+        .annotate(
+            onboarding=Case(
+                When(steps_total=0, then=Value(Onboarding.NOT_STARTED)),
+                When(steps_done=F("steps_total"), then=Value(Onboarding.COMPLETE)),
+                default=Value(Onboarding.IN_PROGRESS),
+            ),
+            progress=Case(
+                When(steps_total=0, then=Value(-1)),
+                default=F("steps_done") * 100 / F("steps_total"),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
+    """Totals over the filtered portfolio (one query)."""
+    totals = accounts.order_by().aggregate(
+        accounts=Count("pk"),
+        complete=Count("pk", filter=Q(onboarding=Onboarding.COMPLETE)),
+        not_started=Count("pk", filter=Q(onboarding=Onboarding.NOT_STARTED)),
+        with_problems=Count("pk", filter=problem_filter("any")),
+        tickets_open=Sum("open_tickets"),  # an aggregate may not reuse an annotation's name
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
 def get_account_for_user(user: Any, pk: int) -> Account:
-    """Every role may read any account; actions check more (see each service)."""
+    """Every role may read any account; changing its onboarding checks more (see permissions)."""
     require_role(user, *ALL_ROLES)
     return get_object_or_404(Account.objects.select_related("csm"), pk=pk)
+
+
+def get_account_for_onboarding(user: Any, pk: int) -> Account:
+    account = get_account_for_user(user, pk)
+    if not can_manage_onboarding(user, account):
+        raise PermissionDenied("Only the account's CSM or an admin can change its onboarding.")
+    return account
+
+
+def get_checklist_for_user(user: Any, account_pk: int, checklist_pk: int) -> Checklist:
+    """A checklist to change (add a step): needs the onboarding rights on its account."""
+    account = get_account_for_onboarding(user, account_pk)
+    checklist = get_object_or_404(Checklist, pk=checklist_pk, account=account)
+    checklist.account = account
+    return checklist
+
+
+def get_step_for_user(user: Any, account_pk: int, step_pk: int, *, manage: bool = False) -> ChecklistStep:
+    """A step to act on. `manage`: a change to the checklist itself (assign, move, remove)."""
+    account = get_account_for_user(user, account_pk)
+    step = get_object_or_404(
+        ChecklistStep.objects.select_related("checklist", "email_template"),
+        pk=step_pk,
+        checklist__account=account,
+    )
+    step.checklist.account = account
+    allowed = can_manage_onboarding(user, account) if manage else can_work_step(user, step, account)
+    if not allowed:
+        raise PermissionDenied("Only the account's CSM, the step's owner or an admin can do this.")
+    return step
+
+
+def account_checklists(account: Account) -> list[Checklist]:
+    steps = ChecklistStep.objects.select_related("owner", "completed_by", "email").order_by("position", "pk")
+    return list(
+        account.checklists.select_related("template", "template_version", "started_by").prefetch_related(
+            Prefetch("steps", queryset=steps)
+        )
+    )
+
+
+def startable_templates(account: Account) -> list[ChecklistTemplate]:
+    return list(
+        ChecklistTemplate.objects.filter(is_active=True, version__gt=0).exclude(checklists__account=account)
+    )
+
+
+def account_events(account: Account) -> QuerySet[AccountEvent]:
+    return account.events.select_related("actor")
+
+
+@dataclass
+class AccountPage:
+    orgs: list[Organization]
+    same_name_elsewhere: list[Organization]
+    sf_csm: SalesforceUser | None
+    findings: list[Finding]
+    mismatches: dict[int, set[str]]  # org pk -> fields that disagree with the account
+    open_tickets: int
+    ratings_good: int
+    ratings_bad: int
+
+
+def account_page(account: Account) -> AccountPage:
+    from .findings import csm_name_for, org_mismatches
+
+    orgs = list(account.organizations.order_by("zd_id"))
+    same_name = list(
+        Organization.objects.filter(name__iexact=account.name)
+        .exclude(account=account)
+        .select_related("account")
+        .order_by("zd_id")
+    )
+    sf_csm = (
+        SalesforceUser.objects.filter(sf_id=account.csm_sf_user_id).first()
+        if account.csm_sf_user_id
+        else None
+    )
+    csm_name = csm_name_for(account, sf_csm)
+    since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
+    ratings = Rating.objects.filter(account=account, zd_created_at__gte=since).aggregate(
+        good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD))
+    )
+    return AccountPage(
+        orgs=orgs,
+        same_name_elsewhere=same_name,
+        sf_csm=sf_csm,
+        findings=account_findings(account, orgs, same_name, sf_csm),
+        mismatches={org.pk: org_mismatches(account, org, csm_name) for org in orgs},
+        open_tickets=Ticket.objects.filter(account=account, status__in=OPEN_STATUSES).count(),
+        ratings_good=ratings["good"],
+        ratings_bad=ratings["bad"],
+    )
+
+
+@dataclass
+class EmailDraft:
+    to_email: str
+    subject: str
+    body: str
+    contact_name: str
+
+
+def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
+    """The step's email filled in for its account, ready to edit before sending."""
+    account = step.checklist.account
+    to = account.sold_to_email.strip()
+    contact = (
+        Contact.objects.filter(account=account, email_key=email_key(to)).order_by("pk").first()
+        if to
+        else None
+    )
+    has_cmp = Organization.objects.filter(account=account).exclude(cmp_id="").exists()
+    values = {
+        "account_name": account.name,
+        "contact_name": (contact.name if contact and contact.name else "there"),
+        "contact_first_name": (contact.first_name if contact and contact.first_name else "there"),
+        "csm_name": str(sender),
+        "csm_email": getattr(sender, "email", ""),
+        "contact_limit": contact_limit(has_cmp),
+    }
+    template = step.email_template
+    return EmailDraft(
+        to_email=to,
+        subject=fill_placeholders(template.subject if template else "", values),
+        body=fill_placeholders(template.body if template else "", values),
+        contact_name=contact.name if contact else "",
+    )

@@ -1,27 +1,147 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from contacts.selectors import account_people
 from csmportal.filters import default_csm_scope
-from csmportal.lists import render_list
+from csmportal.lists import csv_response, render_list
 from users.roles import any_role_required
 
 from .filters import AccountFilter
+from .findings import Problem, problems_of
+from .forms import AddStepForm, StartChecklistForm, possible_owners
+from .links import collaboration_project_url, salesforce_account_url, zendesk_org_url
 from .panels import panels_for
-from .selectors import account_list, get_account_for_user
+from .permissions import can_manage_onboarding, can_work_step
+from .selectors import (
+    account_checklists,
+    account_events,
+    account_list,
+    account_page,
+    get_account_for_user,
+    portfolio_stats,
+    startable_templates,
+)
+
+TRAIL_ON_PAGE = 15
+
+
+def _portfolio(request: HttpRequest) -> AccountFilter:
+    return AccountFilter(default_csm_scope(request.GET, request), account_list(), request=request)
 
 
 @any_role_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = AccountFilter(default_csm_scope(request.GET, request), account_list(), request=request)
-    return render_list(request, "accounts/list.html", filterset.qs, context={"filter": filterset})
+    filterset = _portfolio(request)
+    accounts = filterset.qs
+    return render_list(
+        request,
+        "accounts/list.html",
+        accounts,
+        context={
+            "filter": filterset,
+            "stats": portfolio_stats(accounts) if filterset.is_valid() else None,
+            "problem_labels": dict(Problem.choices),
+        },
+    )
+
+
+@any_role_required
+def account_export(request: HttpRequest) -> HttpResponse:
+    accounts = _portfolio(request).qs
+    labels = dict(Problem.choices)
+    header = [
+        "Account", "Salesforce ID", "CSM", "Plan", "Region", "Seats", "ARR", "Renewal date",
+        "Onboarding steps done", "Onboarding steps", "Open tickets", "Good ratings (90 days)",
+        "Bad ratings (90 days)", "Data problems",
+    ]  # fmt: skip
+    rows = (
+        [
+            a.name,
+            a.sf_id,
+            str(a.csm or ""),
+            a.get_support_level_display(),
+            a.region,
+            a.seats,
+            a.arr,
+            a.renewal_date,
+            a.steps_done,
+            a.steps_total,
+            a.open_tickets,
+            a.ratings_good,
+            a.ratings_bad,
+            "; ".join(labels[p] for p in problems_of(a)),
+        ]
+        for a in accounts.iterator(chunk_size=500)
+    )
+    return csv_response("accounts.csv", header, rows)  # type: ignore[return-value]
+
+
+def onboarding_context(
+    request: HttpRequest, account: Any, *, forms: dict | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The onboarding section and the trail (what a checklist action re-renders for htmx).
+
+    `forms` holds forms that failed validation, by step pk (or "add-<checklist pk>"), so the
+    page shows their errors next to the step and keeps what the user typed.
+    """
+    user = request.user
+    forms = forms or {}
+    can_manage = can_manage_onboarding(user, account)
+    checklists = account_checklists(account)
+    for checklist in checklists:
+        checklist.add_form = forms.get(f"add-{checklist.pk}") or AddStepForm()  # type: ignore[attr-defined]
+        for step in checklist.steps.all():
+            step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
+            step.form = forms.get(step.pk)  # type: ignore[attr-defined]
+    templates = startable_templates(account) if can_manage else []
+    steps = [step for checklist in checklists for step in checklist.steps.all()]
+    return {
+        "account": account,
+        "checklists": checklists,
+        "steps_total": len(steps),
+        "steps_done": sum(1 for step in steps if step.is_finished),
+        "can_manage": can_manage,
+        "start_form": StartChecklistForm(templates=templates) if templates else None,
+        "owners": list(possible_owners()) if can_manage else [],
+        "events": list(account_events(account)[:TRAIL_ON_PAGE]),
+        **extra,
+    }
+
+
+def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[str, Any]:
+    """Everything the account page shows."""
+    page = account_page(account)
+    return onboarding_context(
+        request,
+        account,
+        page=page,
+        orgs=[
+            {
+                "org": org,
+                "zendesk_url": zendesk_org_url(org.zd_id),
+                "project_url": collaboration_project_url(org.am_project_id),
+                "mismatches": page.mismatches.get(org.pk, set()),
+            }
+            for org in page.orgs
+        ],
+        salesforce_url=salesforce_account_url(account.sf_id),
+        people=account_people(account),
+        panels=panels_for(request, account),
+        **extra,
+    )
 
 
 @any_role_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)
-    organizations = list(account.organizations.all())
-    return render(
-        request,
-        "accounts/detail.html",
-        {"account": account, "organizations": organizations, "panels": panels_for(request, account)},
+    return render(request, "accounts/detail.html", account_context(request, account))
+
+
+@any_role_required
+def account_history(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for_user(request.user, pk)
+    return render_list(
+        request, "accounts/history.html", account_events(account), context={"account": account}
     )

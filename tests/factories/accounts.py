@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from accounts.models import Account, Organization, Region, SupportLevel
+from accounts.models import Account, Organization, Region, SalesforceUser, SupportLevel
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -34,3 +34,32 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     salesforce_id = factory.LazyAttribute(lambda o: o.account.sf_id if o.account else "")
     am_project_id = factory.Sequence(lambda n: str(17000000 + n))
     zd_updated_at = factory.LazyFunction(timezone.now)
+
+
+class SalesforceUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SalesforceUser
+
+    sf_id = factory.Sequence(lambda n: sf_id("005", n))
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"sf.user{n}@example.com")
+    sf_modstamp = factory.LazyFunction(timezone.now)
+
+
+def shipped_templates() -> None:
+    """Re-create the templates the data migration ships (transactional tests flush them)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0004_shipped_checklist_templates")
+    migration.ship(apps, None)
+
+
+def start_checklist(account: Account, key: str = "support-onboarding", actor: object = None):
+    """Start one of the shipped checklists on an account, the way a CSM does."""
+    from accounts.checklist_models import ChecklistTemplate
+    from accounts.services.checklists import checklist_start
+
+    shipped_templates()
+    return checklist_start(account=account, template=ChecklistTemplate.objects.get(key=key), actor=actor)

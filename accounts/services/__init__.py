@@ -1,8 +1,13 @@
-"""Writes on customer accounts."""
+"""Writes on customer accounts. The audit trail lives here; checklists and emails in submodules:
+
+- `accounts.services.checklists`: start a checklist, complete/reopen/skip/assign/add/remove/move
+  steps, re-check the automatic steps;
+- `accounts.services.emails`: send a step's email from the portal and deliver it.
+"""
 
 from typing import Any
 
-from .models import Account, AccountEvent
+from ..models import Account, AccountEvent
 
 
 def account_event_record(

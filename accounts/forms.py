@@ -1,0 +1,79 @@
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from users.models import User
+from users.roles import Role
+
+from .checklist_models import ChecklistTemplate
+from .emails import unknown_placeholders
+
+
+def possible_owners() -> QuerySet[User]:
+    """People who can own a step: active CSMs and admins."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[Role.CSM, Role.ADMIN]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+class StartChecklistForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=ChecklistTemplate.objects.none(), label="Checklist", empty_label=None
+    )
+
+    def __init__(self, *args: Any, templates: list[ChecklistTemplate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["template"]
+        field.queryset = ChecklistTemplate.objects.filter(pk__in=[t.pk for t in templates])  # type: ignore[attr-defined]
+        default = next((t for t in templates if t.is_default), templates[0] if templates else None)
+        if default is not None:
+            field.initial = default.pk
+
+
+class CompleteStepForm(forms.Form):
+    evidence = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Evidence",
+        help_text="Optional: a link or a note that shows it is done.",
+    )
+
+
+class SkipStepForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why it does not apply")
+
+
+class AssignStepForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Nobody")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = possible_owners()  # type: ignore[attr-defined]
+
+
+class MoveStepForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class AddStepForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class StepEmailForm(forms.Form):
+    to_email = forms.EmailField(label="To", help_text="The sold-to contact from Salesforce.")
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
+    cc_sender = forms.BooleanField(required=False, initial=True, label="Send me a copy")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("subject", "body"):
+            unknown = unknown_placeholders(data.get(name, ""))
+            if unknown:
+                self.add_error(name, "Fill in or remove: " + ", ".join(f"{{{{ {p} }}}}" for p in unknown))
+        return data

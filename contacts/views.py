@@ -1,0 +1,64 @@
+from django.http import HttpRequest, HttpResponse
+
+from accounts.links import zendesk_org_url
+from accounts.selectors import get_account_for_user
+from csmportal.lists import csv_response, render_list
+from users.roles import any_role_required
+
+from .filters import PeopleFilter
+from .selectors import account_people, unentitled_tickets, why_unentitled
+
+UNENTITLED_SHOWN = 20
+
+
+@any_role_required
+def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """An account's people: who may open tickets, who is missing, and the limits."""
+    account = get_account_for_user(request.user, pk)
+    people = account_people(account)
+    filterset = PeopleFilter(request.GET, people.people, request=request)
+    tickets = unentitled_tickets(account)
+    shown = list(tickets[:UNENTITLED_SHOWN])
+    return render_list(
+        request,
+        "contacts/account.html",
+        filterset.qs,
+        per_page=100,
+        context={
+            "account": account,
+            "people": people,
+            "filter": filterset,
+            "orgs": [{"org": org, "zendesk_url": zendesk_org_url(org.zd_id)} for org in people.orgs],
+            "unentitled": [{"ticket": t, "reason": why_unentitled(t, account)} for t in shown],
+            "unentitled_total": tickets.count() if len(shown) == UNENTITLED_SHOWN else len(shown),
+        },
+    )
+
+
+@any_role_required
+def account_contacts_export(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_account_for_user(request.user, pk)
+    people = account_people(account)
+    rows = PeopleFilter(request.GET, people.people, request=request).qs
+    header = [
+        "Name", "Email", "Status", "In Salesforce", "Zendesk user ID", "Zendesk organization",
+        "Sold-to contact", "CMP developer", "Tickets",
+    ]  # fmt: skip
+    return csv_response(
+        f"contacts-{account.sf_id}.csv",
+        header,
+        (
+            [
+                p.name,
+                p.email,
+                p.status_label,
+                "yes" if p.contact else "no",
+                p.user.zd_id if p.user else "",
+                p.user.organization.name if p.user and p.user.organization else "",
+                "yes" if p.is_sold_to else "",
+                "yes" if p.is_developer else "",
+                p.tickets,
+            ]
+            for p in rows
+        ),
+    )  # type: ignore[return-value]
