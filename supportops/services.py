@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.services import account_event_record
+from users.roles import is_admin
 
 from .models import (
     ACTIVE_STATUSES,
@@ -349,8 +350,6 @@ def _conflict(item: OpsRequest) -> RequestConflict:
 
 def _holder_q(user: Any) -> Q:
     """The claim holder (or an admin) may work a claimed request."""
-    from users.roles import is_admin
-
     return Q() if is_admin(user) else Q(claimed_by=user)
 
 
