@@ -51,7 +51,9 @@ def search_feedback(qs: QuerySet, value: str) -> QuerySet:
 
 class FeedbackFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="by_status", empty_label=None)
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="by_status", label="Status", empty_label=None
+    )
     manager = django_filters.ChoiceFilter(
         choices=manager_choices, method="by_manager", label="Reviewing manager", empty_label="Any manager"
     )
@@ -121,14 +123,18 @@ def default_ratings_scope(data: Any, request: Any) -> Any:
 class RatingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     csm = CsmFilter(field_name="account__csm")
-    score = django_filters.ChoiceFilter(choices=SCORE_CHOICES, method="by_score", empty_label="Good or bad")
+    score = django_filters.ChoiceFilter(
+        choices=SCORE_CHOICES, method="by_score", label="Score", empty_label="Good or bad"
+    )
     commented = django_filters.ChoiceFilter(
         choices=[("yes", "With a comment"), ("no", "Without a comment")],
         method="by_commented",
         label="Comment",
         empty_label="With or without",
     )
-    period = django_filters.ChoiceFilter(choices=PERIOD_CHOICES, method="by_period", empty_label=None)
+    period = django_filters.ChoiceFilter(
+        choices=PERIOD_CHOICES, method="by_period", label="Period", empty_label=None
+    )
     account = django_filters.NumberFilter(field_name="account_id", widget=forms.HiddenInput)
 
     class Meta:

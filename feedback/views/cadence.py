@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from accounts.selectors import get_account_for_user
 from users.roles import any_role_required
@@ -10,6 +11,7 @@ from ..cadence import PERIODS, cadence_report, period_days
 from ..selectors import can_forward, feedback_for_user
 
 
+@require_GET
 @any_role_required
 def cadence_page(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)

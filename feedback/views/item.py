@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from users.roles import Role, any_role_required, role_required
 
@@ -58,6 +58,7 @@ def _render(request: HttpRequest, item: Feedback, bound: dict[str, forms.Form] |
     return render(request, "feedback/detail.html", context)
 
 
+@require_GET
 @any_role_required
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, get_feedback_for_user(request.user, pk))

@@ -1,15 +1,15 @@
 """The queue (managers: everything; CSMs: theirs), its CSV export, and forwarding."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from csmportal.lists import csv_response, render_list
 from users.roles import Role, any_role_required, role_required
@@ -40,6 +40,7 @@ def _queue(user: Any) -> tuple[QuerySet[Feedback], bool]:
     return items, manager
 
 
+@require_GET
 @any_role_required
 def feedback_list(request: HttpRequest) -> HttpResponse:
     items, manager = _queue(request.user)
@@ -54,8 +55,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, "feedback/list.html", filterset.qs, context=context)
 
 
+@require_GET
 @any_role_required
-def feedback_export(request: HttpRequest) -> StreamingHttpResponse:
+def feedback_export(request: HttpRequest) -> HttpResponse:
     items, manager = _queue(request.user)
     filterset = FeedbackFilter(default_queue_scope(request.GET, manager=manager), items, request=request)
     header = [
@@ -93,9 +95,10 @@ def feedback_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for item in filterset.qs.iterator(chunk_size=500)
     )
-    return csv_response("feedback.csv", header, rows)
+    return cast(HttpResponse, csv_response("feedback.csv", header, rows))  # streamed
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.CSM)
 def feedback_forward_view(request: HttpRequest) -> HttpResponse:
     """A CSM forwards feedback, always as themselves (managers get a 403 here)."""

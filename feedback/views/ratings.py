@@ -1,12 +1,14 @@
 """Satisfaction ratings (synced from Zendesk): list, trend chart, CSV, and one-click forward."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from csmportal.lists import csv_response, render_list
 from users.roles import Role, any_role_required, role_required
@@ -25,6 +27,7 @@ def _ratings(request: HttpRequest) -> RatingFilter:
     return RatingFilter(default_ratings_scope(request.GET, request), items, request=request)
 
 
+@require_GET
 @any_role_required
 def rating_list(request: HttpRequest) -> HttpResponse:
     filterset = _ratings(request)
@@ -40,8 +43,9 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @any_role_required
-def rating_export(request: HttpRequest) -> StreamingHttpResponse:
+def rating_export(request: HttpRequest) -> HttpResponse:
     qs = _ratings(request).qs.order_by("-zd_created_at", "-pk")
     header = ["Rated", "Score", "Ticket", "Account", "Requester", "Reason", "Comment", "Feedback item"]
     rows = (
@@ -57,7 +61,7 @@ def rating_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for r in qs.iterator(chunk_size=500)
     )
-    return csv_response("ratings.csv", header, rows)
+    return cast(HttpResponse, csv_response("ratings.csv", header, rows))  # streamed
 
 
 @require_POST

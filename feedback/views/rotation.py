@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
 
 from users.roles import Role, is_admin, require_role, role_required
 
@@ -19,6 +20,7 @@ WEEKS_SHOWN = 14
 WEEKS_BEFORE = 2
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.SUPPORT_MANAGER)
 def rotation_page(request: HttpRequest) -> HttpResponse:
     this_week = current_week_start()
