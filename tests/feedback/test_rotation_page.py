@@ -56,3 +56,27 @@ def test_it_pages_through_weeks(client, manager):
     response = client.get("/feedback/rotation/?from=2026-01-07")
     assert response.context["first"] == dt.date(2026, 1, 5)
     assert client.get("/feedback/rotation/?from=garbage").status_code == 200
+
+
+def test_it_sets_the_rotation_from_the_django_admin_through_the_service(client, admin_user, manager, csm):
+    from feedback.services import feedback_forward
+    from tests.factories import AccountFactory
+    from tests.feedback.conftest import forward_kwargs
+
+    waiting = feedback_forward(forwarded_by=csm, account=AccountFactory(), **forward_kwargs())
+    client.force_login(admin_user)
+    bad = client.post(
+        "/admin/feedback/rotationweek/add/",
+        {"week_start": (current_week_start() + dt.timedelta(days=2)).isoformat(), "manager": manager.pk},
+    )
+    assert bad.status_code == 200 and "starts on a Monday" in bad.content.decode()
+    response = client.post(
+        "/admin/feedback/rotationweek/add/",
+        {"week_start": current_week_start().isoformat(), "manager": manager.pk},
+    )
+    assert response.status_code == 302
+    week = RotationWeek.objects.get()
+    assert (week.manager, week.set_by) == (manager, admin_user)
+    waiting.refresh_from_db()
+    assert waiting.reviewing_manager == manager
+    assert client.get(f"/admin/feedback/feedback/{waiting.pk}/change/").status_code == 200
