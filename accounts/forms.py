@@ -21,17 +21,21 @@ def possible_owners() -> QuerySet[User]:
 
 
 class StartChecklistForm(forms.Form):
-    template = forms.ModelChoiceField(
-        queryset=ChecklistTemplate.objects.none(), label="Checklist", empty_label=None
-    )
+    """Choose a template to start; its choices are the templates the caller already loaded."""
+
+    template = forms.TypedChoiceField(label="Checklist", coerce=int)
 
     def __init__(self, *args: Any, templates: list[ChecklistTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.templates = {t.pk: t for t in templates}
         field = self.fields["template"]
-        field.queryset = ChecklistTemplate.objects.filter(pk__in=[t.pk for t in templates])  # type: ignore[attr-defined]
+        field.choices = [(t.pk, t.name) for t in templates]  # type: ignore[attr-defined]
         default = next((t for t in templates if t.is_default), templates[0] if templates else None)
         if default is not None:
             field.initial = default.pk
+
+    def clean_template(self) -> ChecklistTemplate:
+        return self.templates[self.cleaned_data["template"]]
 
 
 class CompleteStepForm(forms.Form):

@@ -127,7 +127,7 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
             for org in page.orgs
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
-        people=account_people(account),
+        people=account_people(account, orgs=page.orgs),
         panels=panels_for(request, account),
         **extra,
     )

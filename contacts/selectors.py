@@ -131,8 +131,10 @@ class AccountPeople:
         return min(100, round(100 * self.can_open_tickets / self.limit)) if self.limit else 0
 
 
-def account_people(account: Account) -> AccountPeople:
-    orgs = list(Organization.objects.filter(account=account).order_by("zd_id"))
+def account_people(account: Account, orgs: list[Organization] | None = None) -> AccountPeople:
+    """`orgs`: the account's linked organizations when the caller has them already."""
+    if orgs is None:
+        orgs = list(Organization.objects.filter(account=account).order_by("zd_id"))
     contacts = list(Contact.objects.filter(account=account).order_by("last_name", "first_name", "pk"))
     org_users = list(
         SupportUser.objects.filter(organization__account=account)
