@@ -55,7 +55,7 @@ class TicketText:
 
     @cached_property
     def first_with_subject(self) -> str:
-        return mask(f"{self.subject or ''}\n{self.description or ''}")
+        return f"{mask(self.subject or '')}\n{self.first}"
 
 
 @dataclass

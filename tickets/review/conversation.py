@@ -7,7 +7,7 @@ import re
 from .base import Attachment, Result, TicketText, negative, positive
 from .checks import SENSITIVE_INFO_URL, Check
 from .secrets import find_secrets, is_secret_file, mask
-from .text import compile_all, first_match, quote
+from .text import compile_all, first_match, first_match_near, quote
 
 LOG_EXTENSIONS = frozenset(
     [
@@ -204,13 +204,21 @@ CALL = compile_all(
         r"\b(?:available|free)\s+(?:for|to)\s+(?:a\s+)?(?:call|talk|meeting)\b",
         r"\b(?:can|could)\s+(?:we|someone|somebody|an\s+engineer|you)\s+(?:talk|speak|meet|call)\b",
         r"\b(?:reach|contact)\s+me\s+(?:at|on)\s+\+?\d",
+        r"\b(?:call|ring|phone)\s+(?:me\s+|us\s+)?(?:at\s+|on\s+)?\+?\(?\d[\d\s().-]{6,}",
     )
+)
+
+
+# Every CALL phrase contains one of these words.
+CALL_WORDS = re.compile(
+    r"(?i)\b(?:call\w*|phone|ring|zoom|meet\w*|screen\s*-?shar\w*|screensharing|teams|webex|talk|speak|"
+    r"session|bridge|hangout|reach|contact)\b"
 )
 
 
 def check_call_request(t: TicketText) -> Result:
     text = t.first_with_subject
-    match = first_match(CALL, text)
+    match = first_match_near(CALL, CALL_WORDS, text)
     if match:
         return negative(
             Check.CALL_REQUEST,
@@ -231,7 +239,7 @@ REQUEST = compile_all(
         r"\bplease\s+(?:send|provide|share|attach|upload|run|check|confirm|collect|gather|grab|try|test|tell|"
         r"paste|export|enable|capture|verify|clarify|describe|explain|reproduce|generate|execute|post|"
         r"include|reply|respond|answer|let\s+(?:us|me)\s+know\s+(?:what|which|whether|how|when|the))\b",
-        r"\b(?:we|i)\s+(?:will\s+|would\s+|'ll\s+|'d\s+)?(?:need|require|like)\s+(?:you\s+to|to\s+(?:see|get|have|review|"
+        r"\b(?:we|i)(?:\s+will|\s+would|['\u2019]ll|['\u2019]d)?\s+(?:need|require|like)\s+(?:you\s+to|to\s+(?:see|get|have|review|"
         r"check|know)|the\s+(?:output|logs?|full|exact|following)|a\s+copy|some\s+more|more|your|additional|"
         r"further)\b",
         r"\bwould\s+you\s+mind\b",

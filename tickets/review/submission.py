@@ -17,7 +17,7 @@ _MONTHS = (
 _CHANGE_VERBS = (
     r"(?:changed|upgraded|updated|migrated|moved|switched|replaced|rotated|installed|enabled|disabled|"
     r"added|removed|deployed|renewed|reconfigured|patched|rolled\s+out|rolled\s+back|downgraded|"
-    r"restored|resized|scaled|introduced|turned\s+(?:on|off))"
+    r"restored|resized|scaled|introduced|bumped|turned\s+(?:on|off))"
 )
 
 
@@ -64,12 +64,17 @@ START = compile_all(
         r"earlier\s+today|today\s+at|overnight)\b",
         rf"\b(?:on|at|from)\s+(?:\d{{4}}-\d{{2}}-\d{{2}}|{_DAYS}|{_MONTHS}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTHS})\b",
         r"\bas\s+of\s+(?:today|yesterday|this|last|\d)",
+        r"\b(?:at|around|about|from|since|after|before)\s+(?:around\s+|about\s+|roughly\s+)?\d{1,2}(?:[:.]\d{2})?\s*"
+        r"(?:am|pm|utc|gmt|cet|cest|est|edt|cst|cdt|pst|pdt|ist|jst|aest|aedt|sgt|z|h)\b",
         r"\bafter\s+(?:the\s+|our\s+|we\s+)?(?:upgrad|updat|migrat|deploy|install|switch|mov)\w*",
     )
 )
 FREQUENCY = compile_all(
     (
-        r"\b(?:every|each)\s+(?:single\s+)?(?:time|run|build|job|pipeline|push|request|deploy\w*|"
+        r"\b(?:nightly|daily|hourly|weekly)\b",
+        r"\b\d+\s+(?:times\s+)?(?:a|an|per)\s+(?:day|hour|minute|week|month|night)\b",
+        r"\b(?:every|each)\s+(?:single\s+|such\s+|\w+ly\s+|other\s+)?(?:time|run|build|job|pipeline|push|request|"
+        r"mr|merge\s+request|clone|login|backup|sync|upload|release|query|page\s+load|deploy\w*|"
         r"day|night|morning|hour|minute|attempt|try|commit|merge|user|\d+\s+(?:minutes?|hours?|seconds?|days?)|"
         r"few\s+(?:minutes|hours|days|runs))\b",
         r"\b(?:always|consistently|constantly|continuously|intermittent(?:ly)?|sporadic(?:ally)?|"
@@ -101,7 +106,8 @@ IMPACT = compile_all(
         r"\b(?:critical|severity|sev[- ]?\d|business[- ]critical|revenue|deadline|go[- ]live|halted|"
         r"slow(?:s|ed|ing)?\s+(?:us|down|the\s+team)|degraded|workaround|nuisance|not\s+urgent|low\s+impact|"
         r"high\s+impact|minor|cosmetic|productivity|whole\s+(?:team|company|org\w*)|at\s+risk|"
-        r"release\s+(?:is|planned|scheduled|date)|audit|compliance|sla\b)",
+        r"release\s+(?:is|planned|scheduled|date)|audit|compliance|sla\b|quota|storage\s+limit|costs?|billing|"
+        r"budget|overage|data\s+loss|security\s+risk)",
     )
 )
 _FACETS = (
@@ -135,11 +141,12 @@ def check_summary(t: TicketText) -> Result:
 
 STEPS_HEADING = heading(
     r"steps?(?:\s+to\s+(?:reproduce|recreate|replicate|repro))?|how\s+to\s+(?:reproduce|recreate|replicate)|"
-    r"(?:reproduction|repro)\s+steps|to\s+(?:reproduce|recreate|replicate)|reproduc(?:tion|e|ing)"
+    r"(?:reproduction|repro)(?:\s+steps)?|to\s+(?:reproduce|recreate|replicate)|reproduc(?:tion|e|ing)"
 )
 STEPS_INLINE = compile_all(
     (
         r"\bsteps\s+to\s+(?:reproduce|recreate|replicate)\b",
+        r"\b(?:steps|repro(?:duction)?(?:\s+steps)?)\s*:\s*\S",
         r"\b(?:you|one|we|i)\s+can\s+(?:reproduce|recreate|replicate|trigger)\s+(?:it|this|the)\b",
         r"\bto\s+(?:reproduce|recreate|replicate)(?:\s+(?:it|this|the\s+\w+))?\s*[,:]",
         r"\b(?:first|1st)\b[^.\n]{3,160}\b(?:then|next|after\s+that|afterwards|finally)\b[^.\n]{3,}",
@@ -187,7 +194,7 @@ def check_steps(t: TicketText) -> Result:
 # -- Current behaviour ---------------------------------------------------------------------
 
 CURRENT_HEADING = heading(
-    r"current\s+(?:behaviou?r|result|situation|state)|actual\s+(?:behaviou?r|results?|outcome)|"
+    r"current(?:\s+(?:behaviou?r|result|situation|state))?|actual(?:\s+(?:behaviou?r|results?|outcome))?|"
     r"observed\s+(?:behaviou?r|results?)|what\s+(?:actually\s+)?happens|what\s+(?:we|i)\s+(?:see|get|observe)|"
     r"what\s+is\s+happening|symptoms?|error(?:\s+(?:message|output))?"
 )
@@ -208,6 +215,19 @@ CURRENT = compile_all(
         r"errors?\s+(?:out\s+)?with|times?\s+out\s+after|timed\s+out\s+after|hangs?\s+(?:for|at|on)|"
         r"stuck\s+(?:at|on|in)|crash(?:es|ed)\s+with|shows?\s+(?:a|an|the)\s+\w*\s*(?:error|message|warning|page))\b",
         r"\b(?:out\s+of\s+memory|oom[- ]?kill\w*|segfault|segmentation\s+fault|stack\s*trace|deadlock)\b",
+        r"\b(?:shows?|showing|displays?|returns?|gives?)\s+(?:no|nothing|an?\s+empty|empty|blank|only|wrong|"
+        r"incorrect|zero|0|stale|old|duplicate)\b",
+        r"\b(?:empty|blank)\s+(?:page|charts?|screen|list|response|results?|output|dashboard)\b",
+        r"\bfail(?:s|ed|ing)?(?:\s+\w+){1,3}\s+with\b",
+        r"\b(?:a|an|the|get|gets|got|getting|see|seeing|returns?|returning|with|throws?|shows?|all)\s+(?:4\d\d|5\d\d)s?\b",
+        r"\b(?:4\d\d|5\d\d)s?\s+(?:everywhere|errors?|responses?|pages?|status|code|for\s+(?:all|every|some))\b",
+        r"\b(?:never|hasn't|has\s+not|haven't|have\s+not|isn't|aren't|doesn't|does\s+not|don't|do\s+not|didn't|did\s+not|"
+        r"won't|will\s+not|cannot|can't|no\s+longer|stopped)\s+(?:\w+\s+){0,2}(?:run|runs|ran|start|starts|started|"
+        r"happen|happens|happened|remove|removed|delete|deleted|trigger|triggered|fire|fires|fired|load|loads|loaded|"
+        r"render|renders|rendered|show|shows|appear|appears|sync|syncs|synced|complete|completes|completed|"
+        r"finish|finishes|finished|pick|picks|picking|picked|receive|received|send|sent|connect|connects|"
+        r"update|updates|updated|expand|expanded)\b",
+        r"\b(?:with|says?|said|message|error|shows?|reports?)\s*:?\s*[\"\u201c'`][^\"\u201d'`\n]{8,}[\"\u201d'`]",
     )
 )
 # Case matters here: an exception's class name, or a log level in capitals.
@@ -231,19 +251,20 @@ def check_current(t: TicketText) -> Result:
 # -- Expected behaviour --------------------------------------------------------------------
 
 EXPECTED_HEADING = heading(
-    r"expected\s+(?:behaviou?r|results?|outcome)|what\s+(?:we|i)\s+(?:expect(?:ed)?|would\s+expect)|"
+    r"expected(?:\s+(?:behaviou?r|results?|outcome))?|what\s+(?:we|i)\s+(?:expect(?:ed)?|would\s+expect)|"
     r"what\s+should\s+happen|desired\s+(?:behaviou?r|results?|outcome)|expectations?"
 )
 EXPECTED = compile_all(
     (
         r"\bexpect(?:ed|ing|s)?\s+(?:it|the|that|to|this|a|an|them|our|we|behaviou?r|results?|all|each|every)\b",
+        r"\b(?:we|i|you['\u2019]?d|one\s+would|users?|everyone)\s+(?:would\s+|had\s+|have\s+)?expect(?:ed)?\b",
         r"\b(?:should|ought\s+to)\s+(?!be\s+(?:fixed|resolved|looked|addressed|prioriti[sz]ed|escalated|"
         r"investigated|handled))(?:be|have|work|return|show|display|complete|finish|succeed|pass|run|start|load|"
         r"open|allow|let|take|create|send|trigger|respond|not|stay|remain|appear|sync|get|use|keep|continue|"
         r"deploy|merge|build|accept|redirect|update|match|include|contain|only|also|just|still|never)\b",
         r"\b(?:supposed\s+to|used\s+to\s+(?:work|be|take|run|pass|finish|succeed|complete)|worked\s+(?:fine|"
-        r"before|previously|until|perfectly|in|on|as\s+expected|with)|was\s+working\s+(?:fine|before|until|"
-        r"on|with)|previously\s+(?:it|this|the|we|worked|took|ran|was)|normally\s+(?:it|this|the|takes|runs|"
+        r"before|previously|until|perfectly|normally|in|on|as\s+expected|with)|was\s+working\s+(?:fine|"
+        r"normally|correctly|properly|before|until|on|with)|previously\s+(?:it|this|the|we|worked|took|ran|was)|normally\s+(?:it|this|the|takes|runs|"
         r"works|we|finishes|completes)|would\s+like\s+(?:it|the\s+\w+|them)\s+to|instead\s+of)\b",
     )
 )
@@ -269,9 +290,11 @@ CHANGES = compile_all(
         r"downgrad(?:e|ed|ing)|rolled\s+(?:out|back))\s+(?:to|from|of\s+(?:gitlab|the|our)|gitlab|our|the|it|"
         r"last|yesterday|this|on|v?\d|version|runners?|postgres\w*|kubernetes|helm|k8s|os|ubuntu|rhel|omnibus)\b",
         r"\b(?:after|since|following)\s+(?:the\s+|our\s+|we\s+|a\s+|an\s+|last\s+\w+'s\s+)?(?:upgrad|updat|"
-        r"migrat|deploy|chang|patch|switch|mov|install|rotat|restor|reconfigur|enabl|disabl|renew|replac|"
+        r"migrat|deploy|chang|patch|switch|mov|install|rotat|restor|reconfigur|enabl|disabl|renew|replac|bump|"
         r"reboot|restart|resiz|scal|maintenance|rollout)\w*",
         rf"\b(?:recently|just|(?:last\s+week|yesterday|this\s+morning)\s+we|we(?:'ve|\s+have)?)\s+{_CHANGE_VERBS}",
+        r"\b(?:(?:have|has)(?:n't|\s+not)\s+(?:touched|modified)|not\s+touched|untouched|no\s*one\s+(?:touched|changed)|"
+        r"nobody\s+(?:touched|changed))\b",
         r"\b(?:nothing\s+(?:has\s+)?(?:been\s+)?changed|nothing\s+changed|no\s+(?:recent\s+)?changes|"
         r"(?:have|has)(?:n't|\s+not)\s+(?:been\s+)?changed|did(?:n't|\s+not)\s+change|"
         r"no\s+changes\s+(?:were|have\s+been)\s+made|without\s+any\s+changes?|no\s+(?:recent\s+)?"
@@ -281,9 +304,26 @@ CHANGES = compile_all(
 )
 
 
+# A change the customer is planning is not a recent change.
+PLANNED = re.compile(
+    r"(?:plan(?:s|ning|ned)?(?:\s+to)?|going\s+to|will|want(?:s)?\s+to|would\s+like\s+to|intend\s+to|next|"
+    r"upcoming|future|considering)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+
+
+def _recent_change(text: str) -> re.Match[str] | None:
+    pos = 0
+    while (match := first_match(CHANGES, text, pos)) is not None:
+        if not PLANNED.search(text[max(0, match.start() - 40) : match.start()]):
+            return match
+        pos = match.start() + 1
+    return None
+
+
 def check_changes(t: TicketText) -> Result:
     text = t.first
-    match = CHANGES_HEADING.search(text) or first_match(CHANGES, text)
+    match = CHANGES_HEADING.search(text) or _recent_change(text)
     if match:
         return positive(
             Check.CHANGES, 10, "Mentions recent changes (or that nothing changed).", [_evidence(text, match)]

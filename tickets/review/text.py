@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 QUOTE_WIDTH = 160
 
-_HEADING_PREFIX = r"(?im)^[ \t>#*_\-]*(?:\d+[.)][ \t]*)?[*_]*[ \t]*"
+# A heading starts a line, or follows the end of a sentence on the same line ("... . Expected: x").
+_HEADING_PREFIX = r"(?im)(?:^|(?<=[.!?])[ \t]+)[ \t>#*_\-]*(?:\d+[.)][ \t]*)?[*_]*[ \t]*"
 _HEADING_SUFFIX = r"[ \t]*[*_]*[ \t]*(?::|\?|[ \t]*$|[ \t]+-[ \t])"
 
 
@@ -28,14 +30,35 @@ def list_items(text: str) -> list[tuple[int, str]]:
     return [(m.start(1), m.group(1)) for m in LIST_ITEM.finditer(text)]
 
 
-def first_match(patterns: Iterable[re.Pattern[str]], text: str) -> re.Match[str] | None:
-    """The earliest match of any of the patterns."""
-    best: re.Match[str] | None = None
-    for pattern in patterns:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best.start()):
-            best = match
-    return best
+def first_match(patterns: tuple[re.Pattern[str], ...], text: str, pos: int = 0) -> re.Match[str] | None:
+    """The earliest match of any of the patterns from `pos` (the first pattern wins a tie).
+
+    The patterns are searched as one alternation, in one pass over the text."""
+    return _combined(patterns).search(text, pos)
+
+
+def first_match_near(
+    patterns: tuple[re.Pattern[str], ...], trigger: re.Pattern[str], text: str, reach: int = 120
+) -> re.Match[str] | None:
+    """Like `first_match`, but only looks around the words `trigger` finds: much faster on long
+    texts when the phrases sought always contain one of a few words."""
+    combined = _combined(patterns)
+    searched_to = 0
+    for hit in trigger.finditer(text):
+        start = max(searched_to, hit.start() - reach)
+        end = min(len(text), hit.end() + reach)
+        if start < end:
+            match = combined.search(text, start, end)
+            if match:
+                return match
+        searched_to = max(searched_to, end - reach)  # phrases are shorter than `reach`
+    return None
+
+
+@lru_cache(maxsize=64)
+def _combined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    parts = [f"(?{'i' if p.flags & re.IGNORECASE else '-i'}:{p.pattern})" for p in patterns]
+    return re.compile("|".join(parts))
 
 
 def quote(text: str, start: int, end: int, width: int = QUOTE_WIDTH) -> str:
