@@ -50,7 +50,10 @@ def test_it_flags_a_one_liner_and_quotes_it(text):
 
 
 def test_it_gives_part_credit_to_a_short_submission():
-    text = "Merge requests take about five minutes to load since this morning and reviewers are waiting, please look into the slowness."
+    text = (
+        "Merge requests take about five minutes to load since this morning and reviewers are waiting, "
+        "please look into the slowness."
+    )
     assert check_detail(t(text)).outcome == Outcome.PARTIAL
 
 
@@ -60,7 +63,8 @@ SUMMARY_FULL = [
     "Since this morning at 09:10 UTC, roughly 1 in 5 pushes is rejected, which blocks our 40 developers.",
     "It started three days ago and happens intermittently; the release planned for Friday is at risk.",
     "Starting last Tuesday every nightly pipeline fails. Impact: the data team cannot deploy.",
-    "We first noticed this after upgrading on 2025-02-03. It occurs about 30% of the time and affects all of our runners.",
+    "We first noticed this after upgrading on 2025-02-03. It occurs about 30% of the time and affects all of "
+    "our runners.",
 ]
 
 

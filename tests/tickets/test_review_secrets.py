@@ -139,7 +139,10 @@ def test_the_finding_asks_to_rotate_and_never_shows_the_secret():
 
 def test_no_check_ever_quotes_a_secret():
     secret = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
-    text = f"Since Monday every clone fails with HTTP 403 when using {secret}. Expected: clone works. We upgraded the runner."
+    text = (
+        f"Since Monday every clone fails with HTTP 403 when using {secret}. Expected: clone works. "
+        "We upgraded the runner."
+    )
     result = review(TicketText(description=text))
     assert secret not in repr(result.as_json())
     assert Check.SENSITIVE in result.gaps

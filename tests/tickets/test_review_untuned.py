@@ -15,8 +15,8 @@ KNOWN_MISSES = {
     "LDAP sync drops group members": '"What we\'d expect:" heading not recognised',
     "webhook secret token in a curl": 'impact "CI ... effectively stopped" not recognised',
     "customer never answered, ticket solved": 'frequency "for every project we tried" not recognised',
-    "gitaly latency, solid report with log lines": '"consistent across all users", "take 9 minutes instead of '
-    '40 seconds" and "we increased the disk" not recognised',
+    "gitaly latency, solid report with log lines": '"consistent across all users", '
+    '"take 9 minutes instead of 40 seconds" and "we increased the disk" not recognised',
     "SSH private key pasted for debugging": 'expected "It should print ..." not recognised',
     "feature request with business case": 'current state "Today we can only ..." not recognised',
 }
