@@ -1,0 +1,150 @@
+"""The sync page: who may look, who may press "sync now", what it shows, and its queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from integrations.models import RunStatus, Stream, SyncRun, SyncState
+from tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+ROLES = ["csm", "other_csm", "manager", "ops", "admin", "no_role", "anonymous"]
+MAY_TRIGGER = {"ops", "admin"}
+MAY_LOOK = {"csm", "other_csm", "manager", "ops", "admin"}
+
+
+@pytest.mark.parametrize("persona", ROLES, indirect=True)
+def test_it_shows_the_page_to_every_role_and_the_button_to_ops_and_admins(persona):
+    user, client = persona
+    response = client.get("/sync/")
+    if user is None:
+        assert response.status_code == 302 and response["Location"].startswith("/auth/login/")
+        return
+    if user.name not in MAY_LOOK:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    assert (b"Sync everything now" in response.content) == (user.name in MAY_TRIGGER)
+
+
+@pytest.mark.parametrize("persona", ROLES, indirect=True)
+def test_only_ops_and_admins_may_trigger_a_sync(persona, django_capture_on_commit_callbacks):
+    user, client = persona
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post("/sync/run/", {"stream": "zendesk.tickets"})
+    if user is None:
+        assert response.status_code == 302 and response["Location"].startswith("/auth/login/")
+    elif user.name in MAY_TRIGGER:
+        assert response.status_code == 302 and response["Location"] == "/sync/"
+        assert len(queued) == 1
+        assert SyncState.objects.get(stream="zendesk.tickets").requested_at is not None
+    else:
+        assert response.status_code == 403
+    if user is None or user.name not in MAY_TRIGGER:
+        assert not queued and not SyncState.objects.filter(requested_at__isnull=False).exists()
+
+
+def test_sync_now_enqueues_the_streams_task_after_commit(
+    admin_client_, admin_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    from integrations import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.SYNC_TASKS["zendesk.tickets"], "apply_async", lambda **kw: sent.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_.post("/sync/run/", {"stream": "zendesk.tickets"})
+    assert sent == [{"kwargs": {"trigger": "manual", "user_id": admin_user.pk}}]
+    page = admin_client_.get("/sync/")
+    assert b"Queued" in page.content
+
+
+def test_sync_all_queues_every_stream(ops_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        response = ops_client.post("/sync/run/", {"stream": "all"}, follow=True)
+    assert len(queued) == len(Stream.values)
+    assert b"Sync of every stream queued." in response.content
+
+
+def test_an_unknown_stream_is_refused_with_a_message(ops_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        response = ops_client.post("/sync/run/", {"stream": "zendesk.everything"}, follow=True)
+    assert not queued and b"Choose a stream to sync." in response.content
+
+
+def test_sync_now_needs_a_post(ops_client):
+    assert ops_client.get("/sync/run/").status_code == 405
+
+
+def make_runs(per_stream: int) -> None:
+    now = timezone.now()
+    for stream in Stream.values:
+        SyncState.objects.update_or_create(
+            stream=stream, defaults={"synced_through": now - timedelta(minutes=2), "last_success_at": now}
+        )
+        for n in range(per_stream):
+            run = SyncRun.objects.create(stream=stream, status=RunStatus.SUCCEEDED, fetched=n, created=n)
+            SyncRun.objects.filter(pk=run.pk).update(
+                started_at=now - timedelta(minutes=n + 1), finished_at=now - timedelta(minutes=n)
+            )
+
+
+def queries_for(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/sync/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_its_queries_do_not_grow_with_the_runs_or_records(admin_client_, django_assert_num_queries):
+    make_runs(2)
+    few = queries_for(admin_client_)
+    make_runs(20)
+    TicketFactory.create_batch(5)
+    assert queries_for(admin_client_) == few
+    # Session + user + roles, then: states, last runs per stream, row counts, nine finding counts.
+    with django_assert_num_queries(few):
+        admin_client_.get("/sync/")
+    with CaptureQueriesContext(connection) as ctx:
+        admin_client_.get("/sync/", headers={"HX-Request": "true"})
+    assert len(ctx.captured_queries) == few - 9  # the poll skips the findings
+
+
+def test_it_shows_progress_of_a_running_sync_and_the_last_error(csm_client):
+    now = timezone.now()
+    SyncState.objects.create(
+        stream="salesforce.accounts", locked_until=now + timedelta(minutes=1), lock_token="x"
+    )
+    SyncRun.objects.create(
+        stream="salesforce.accounts", fetched=500, expected=2000, pages=1, heartbeat_at=now
+    )
+    SyncState.objects.create(
+        stream="zendesk.users", last_error="GET /api/v2/incremental/users: 401 - check the credentials"
+    )
+    run = SyncRun.objects.create(stream="zendesk.users", status=RunStatus.FAILED, error="401")
+    SyncRun.objects.filter(pk=run.pk).update(finished_at=now)
+
+    page = csm_client.get("/sync/")
+    html = page.content.decode()
+    assert 'aria-valuenow="25"' in html and "500 of 2,000 records" in html
+    assert "check the credentials" in html
+    assert 'hx-trigger="every 2s"' in html  # polls quickly while something runs
+
+    partial = csm_client.get("/sync/", headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="streams"') and "<html" not in partial
+
+
+def test_a_run_whose_worker_died_says_so(csm_client):
+    now = timezone.now()
+    SyncState.objects.create(
+        stream="zendesk.tickets", locked_until=now - timedelta(minutes=5), lock_token="x"
+    )
+    SyncRun.objects.create(stream="zendesk.tickets", fetched=3000)
+    assert b"Not responding" in csm_client.get("/sync/").content
+
+
+def test_customer_text_in_errors_is_escaped(csm_client):
+    SyncState.objects.create(stream="zendesk.tickets", last_error="<script>alert(1)</script>")
+    html = csm_client.get("/sync/").content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
