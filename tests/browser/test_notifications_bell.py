@@ -28,7 +28,7 @@ def test_the_bell_shows_a_new_ticket_within_seconds_and_clears_when_read(page, c
     announce(ticket)
     assert len(mail.outbox) == 1
 
-    expect(bell.locator(".bell-count")).to_have_text("1", timeout=15_000)  # the bell polls every 10 s
+    expect(bell.locator(".bell-count")).to_have_text("1", timeout=25_000)  # the bell polls every 10 s
     expect(bell).to_have_attribute("aria-label", "Notifications: 1 unread")
     screenshot(page, "notifications-bell-unread")
 

@@ -2,6 +2,7 @@
 its signed webhook reaches the portal, the worker fetches the ticket, and the CSM gets one email.
 """
 
+import json
 import threading
 import time
 
@@ -95,7 +96,7 @@ def test_three_duplicate_webhooks_and_a_concurrent_poll_send_one_email(sandbox, 
     org = make_csms_and_pick_an_org()
     ticket = sandbox.server.open_customer_ticket(org=org.zd_id, subject="Pipelines stuck")
     body = ticket_created_event(ticket)
-    raw = __import__("json").dumps(body).encode()
+    raw = json.dumps(body).encode()
 
     def deliver():
         timestamp = iso_z(time.time())
