@@ -150,7 +150,8 @@ def test_it_answers_htmx_with_the_onboarding_section_and_the_trail(csm, csm_clie
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert body.lstrip().startswith('<section id="onboarding"')
-    assert 'id="account-trail"' in body and 'hx-swap-oob="true"' in body
+    assert '<section class="card" id="account-trail" aria-labelledby="trail-h" hx-swap-oob="true">' in body
+    assert '<a class="stat" id="onboarding-stat" href="#onboarding" hx-swap-oob="true">' in body
     assert f"Done: “{step.title}”." in body
     assert '<a href="https://x.example/1"' in body  # the evidence link is clickable
 
