@@ -112,9 +112,41 @@ def test_it_shows_the_cadence_page_ready_to_print(page: Page, csm, ticket):
     page.get_by_role("link", name="Before the cadence call").click()
     expect(page.get_by_role("heading", name="Before the cadence call: Acme Robotics")).to_be_visible()
     gaps = page.get_by_role("region", name="Best-practice gaps to talk about")
-    expect(gaps.get_by_role("row", name=re.compile(rf"Steps to reproduce.*1.*#{ticket.zd_id}"))).to_be_visible()
+    expect(
+        gaps.get_by_role("row", name=re.compile(rf"Steps to reproduce.*1.*#{ticket.zd_id}"))
+    ).to_be_visible()
     expect(page.locator("canvas[data-trend]")).to_have_attribute("data-drawn", "1")
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     screenshot(page, "feedback-cadence-print")
+
+
+def test_it_filters_the_queue_and_redraws_the_chart_in_place(page: Page, manager, ticket):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories.feedback import FeedbackFactory
+
+    FeedbackFactory(
+        ticket=ticket, account=ticket.account, first_response_due_at=timezone.now() - dt.timedelta(days=1)
+    )
+    FeedbackFactory(
+        ticket=ticket, account=ticket.account, customer_words="Fine, thanks", sentiment="positive"
+    )
+    RatingFactory(ticket=ticket, score="bad", comment="Slow.")
+    log_in(page, manager.email)
+    expect(page.locator("#list-table tbody tr")).to_have_count(2)
+    expect(page.locator("tr.fb-overdue")).to_have_count(1)
+    page.get_by_label("Due").select_option("overdue")
+    expect(page.locator("#list-table tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"due=overdue"))
+    page.get_by_label("Search").fill("Fine, thanks")
+    expect(page.get_by_text("No open feedback matches")).to_be_visible()
+
+    page.goto("/feedback/ratings/")
+    expect(page.locator("canvas[data-trend]")).to_have_attribute("data-drawn", "1")
+    page.get_by_label("Period").select_option("365")
+    expect(page).to_have_url(re.compile(r"period=365"))
+    expect(page.locator("canvas[data-trend]")).to_have_attribute("data-drawn", "1")  # the new chart
