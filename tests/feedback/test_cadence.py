@@ -138,3 +138,15 @@ def test_it_shows_the_panel_on_the_account_page(client, manager, busy_account):
     assert "Feedback and satisfaction" in html
     assert f'href="/feedback/accounts/{busy_account.pk}/cadence/"' in html
     assert "Forward feedback" not in html  # managers don't forward
+
+
+def test_it_links_the_tickets_apps_deeper_account_review(client, csm, busy_account):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        review = reverse("tickets:account_review", kwargs={"account_pk": busy_account.pk})
+    except NoReverseMatch:
+        pytest.skip("the tickets app has no account review page")
+    client.force_login(csm)
+    html = client.get(f"/feedback/accounts/{busy_account.pk}/cadence/").content.decode()
+    assert f'href="{review}"' in html
