@@ -19,6 +19,7 @@ from . import tasks
 from .deadlines import first_response_due
 from .emails import EMAILING_KINDS
 from .models import (
+    OPEN_FEEDBACK,
     Channel,
     EventKind,
     Feedback,
@@ -179,9 +180,7 @@ def feedback_reassign(*, feedback: Feedback, manager: Any, by: Any, note: str = 
     now = timezone.now()
     with transaction.atomic():
         changed = (
-            Feedback.objects.filter(
-                pk=feedback.pk, status__in=[s for s in FeedbackStatus if s != FeedbackStatus.CLOSED]
-            )
+            Feedback.objects.filter(pk=feedback.pk, status__in=OPEN_FEEDBACK)
             .exclude(reviewing_manager=manager)
             .update(reviewing_manager=manager, assigned_at=now, updated_at=now)
         )
