@@ -14,9 +14,14 @@ RECHECK_STREAMS = frozenset(
 
 
 @receiver(stream_synced, dispatch_uid="accounts.recheck_after_sync")
-def recheck_after_sync(sender: Any, stream: str, **kwargs: Any) -> None:
-    """Quick and idempotent: hand the re-check to a task once the current transaction commits."""
+def recheck_after_sync(sender: Any, stream: str, run: Any = None, **kwargs: Any) -> None:
+    """Quick and idempotent: hand the re-check to a task once the current transaction commits.
+
+    A run that changed nothing (the usual minute-by-minute case) cannot change a check's result.
+    """
     if stream not in RECHECK_STREAMS:
+        return
+    if run is not None and not (run.created or run.updated or run.deleted):
         return
     from .tasks import recheck_checklists
 

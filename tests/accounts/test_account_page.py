@@ -18,6 +18,7 @@ from tests.factories import (
     RatingFactory,
     SupportUserFactory,
     TicketFactory,
+    UserFactory,
 )
 from tests.factories.accounts import SalesforceUserFactory, start_checklist
 
@@ -165,3 +166,40 @@ def test_it_renders_in_the_same_number_of_queries_however_much_the_account_holds
     start_checklist(account, key="support-onboarding-contact-collection", actor=csm)
     with django_assert_num_queries(before):
         csm_client.get(url)
+
+
+@pytest.mark.parametrize(
+    "persona", ["csm", "other_csm", "manager", "ops", "admin", "no_role", "anonymous"], indirect=True
+)
+@pytest.mark.parametrize("page", ["account", "history", "email", "export"])
+def test_it_lets_every_role_read_any_account(persona, page):
+    from accounts.services.emails import checklist_email_send
+
+    user, client = persona
+    owner = UserFactory(roles=["CSM"])
+    account = AccountFactory(csm=owner)
+    step = start_checklist(account, actor=owner).steps.get(kind="email")
+    email = checklist_email_send(step=step, actor=owner, to_email="a@b.example", subject="s", body="b")
+    url = {
+        "account": f"/accounts/{account.pk}/",
+        "history": f"/accounts/{account.pk}/history/",
+        "email": f"/accounts/{account.pk}/emails/{email.pk}/",
+        "export": "/accounts/export.csv",
+    }[page]
+    response = client.get(url)
+    if user is None:
+        assert response.status_code == 302 and response["Location"].startswith("/auth/login/")
+    elif user.name == "no_role":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+
+
+def test_it_does_not_show_an_email_under_another_account(csm, csm_client):
+    from accounts.services.emails import checklist_email_send
+
+    account = AccountFactory(csm=csm)
+    step = start_checklist(account, actor=csm).steps.get(kind="email")
+    email = checklist_email_send(step=step, actor=csm, to_email="a@b.example", subject="s", body="b")
+    other = AccountFactory(csm=csm)
+    assert csm_client.get(f"/accounts/{other.pk}/emails/{email.pk}/").status_code == 404

@@ -12,9 +12,9 @@ from tests.factories.accounts import start_checklist
 pytestmark = pytest.mark.django_db
 
 
-def synced(stream, django_capture_on_commit_callbacks):
+def synced(stream, django_capture_on_commit_callbacks, run=None):
     with django_capture_on_commit_callbacks(execute=True):
-        stream_synced.send(sender=None, stream=stream, run=None)
+        stream_synced.send(sender=None, stream=stream, run=run)
 
 
 def status(checklist, check_key):
@@ -93,3 +93,17 @@ def test_it_rechecks_in_the_same_number_of_queries_for_more_accounts(csm, django
     prepare(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert checklist_recheck() == 10 * 2  # zendesk org + collaboration project on each new account
+
+
+def test_it_skips_the_recheck_after_a_run_that_changed_nothing(csm, django_capture_on_commit_callbacks):
+    from integrations.models import SyncRun
+
+    account = AccountFactory(csm=csm)
+    checklist = start_checklist(account, actor=csm)
+    OrganizationFactory(account=account)
+    quiet = SyncRun(stream="zendesk.organizations", created=0, updated=0, deleted=0)
+    synced("zendesk.organizations", django_capture_on_commit_callbacks, run=quiet)
+    assert status(checklist, "zendesk_org").status == StepStatus.PENDING
+    busy = SyncRun(stream="zendesk.organizations", created=1, updated=0, deleted=0)
+    synced("zendesk.organizations", django_capture_on_commit_callbacks, run=busy)
+    assert status(checklist, "zendesk_org").status == StepStatus.DONE
