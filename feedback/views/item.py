@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from users.roles import Role, any_role_required, role_required
+from users.roles import Role, any_role_required, role_required, user_roles
 
 from ..forms import CommentForm, OutcomeForm, ReasonForm, ReassignForm, TriageForm
 from ..models import Feedback, FeedbackStatus
@@ -50,6 +50,8 @@ def _render(request: HttpRequest, item: Feedback, bound: dict[str, forms.Form] |
         "item": item,
         "actions": actions_for(request.user, item),
         "is_manager": is_manager(request.user),
+        # Only people in the manager role can hold an item (an admin alone cannot take one).
+        "can_take": Role.SUPPORT_MANAGER in user_roles(request.user),
         "timeline": list(feedback_timeline(item)),
         "ticket_ratings": ratings,
         "steps": [(s.value, s.label) for s in FeedbackStatus],

@@ -134,3 +134,12 @@ def test_it_escapes_the_customers_words_and_context(client, csm, account, ticket
     client.force_login(csm)
     page = client.get(f"/feedback/{item.pk}/").content.decode()
     assert "<script>steal()" not in page and "<a href=javascript" not in page
+
+
+def test_it_offers_take_it_only_to_people_who_can_hold_an_item(client, item, admin_user, manager):
+    Feedback.objects.filter(pk=item.pk).update(reviewing_manager=None)
+    client.force_login(manager)
+    assert "Take it myself" in client.get(f"/feedback/{item.pk}/").content.decode()
+    client.force_login(admin_user)  # an admin works the queue but is not on the managers' list
+    page = client.get(f"/feedback/{item.pk}/").content.decode()
+    assert "Reassign" in page and "Take it myself" not in page
