@@ -1,32 +1,166 @@
+"""The tickets dashboard's one FilterSet: shared by the page and its CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
 import django_filters
-from django.db.models import Q, QuerySet
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Account
 from csmportal.filters import CsmFilter
 
-from .models import PreferredRegion, Priority, Status, Ticket
+from . import sla
+from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap
+from .review import Check
+
+UNSOLVED = "unsolved"
+STATUS_CHOICES = [(UNSOLVED, "Not solved (new, open, pending, on hold)"), *Status.choices]
+REGION_CHOICES = [*PreferredRegion.choices, ("none", "Not chosen")]
+SLA_CHOICES = [
+    (SlaState.DUE, "First reply due"),
+    (SlaState.BREACHED, "Breached"),
+    (SlaState.MET, "Replied in time"),
+    ("none", "No SLA"),
+]
+SORTS = {
+    "opened": ("Newest first", [F("zd_created_at").desc(), F("pk").desc()]),
+    "oldest": ("Oldest first", [F("zd_created_at").asc(), F("pk").asc()]),
+    "updated": ("Recently updated", [F("zd_updated_at").desc(), F("pk").desc()]),
+    "score": ("Lowest score first", [F("quality_score").asc(nulls_last=True), F("zd_created_at").desc()]),
+    "sla": ("First reply due soonest", [F("sla_due_at").asc(nulls_last=True), F("pk").asc()]),
+}
+MIN_SEARCH = 3
+# A select with every account only while the list stays short; beyond that, choose a CSM first.
+ACCOUNT_CHOICES_LIMIT = 300
 
 
 class TicketFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    csm = CsmFilter(field_name="account__csm")
-    account = django_filters.ModelChoiceFilter(
-        queryset=Account.objects.order_by("name"), empty_label="Any account"
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Subject or #number"}),
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    csm = CsmFilter(field_name="account__csm")
+    account = django_filters.ModelChoiceFilter(queryset=Account.objects.all(), empty_label="Any account")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", empty_label="Any status"
+    )
     priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
     preferred_region = django_filters.ChoiceFilter(
-        choices=PreferredRegion.choices, label="Preferred region", empty_label="Any region"
+        choices=REGION_CHOICES, method="filter_region", label="Preferred region", empty_label="Any region"
+    )
+    opened = django_filters.DateFromToRangeFilter(
+        field_name="zd_created_at",
+        label="Opened between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sla = django_filters.ChoiceFilter(
+        choices=SLA_CHOICES, method="filter_sla", label="SLA", empty_label="Any SLA"
+    )
+    finding = django_filters.ChoiceFilter(
+        choices=Check.choices,
+        method="filter_finding",
+        label="Best-practice finding",
+        empty_label="Any finding",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="filter_sort",
+        label="Sort",
+        empty_label=None,
     )
 
     class Meta:
         model = Ticket
-        fields = ["q", "csm", "account", "status", "priority", "preferred_region"]
+        fields = ["q", "csm", "account", "status", "priority", "preferred_region", "opened", "sla", "finding"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_choices_limited = False
+        self.selected_account: Account | None = None
+
+    # -- filters -----------------------------------------------------------------------
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip().lstrip("#")
-        if not value:
-            return qs
+        value = value.strip()
+        if value.startswith("#") and value[1:].isdigit():
+            return qs.filter(zd_id=int(value[1:]))
         if value.isdigit():
-            return qs.filter(zd_id=int(value))
-        return qs.filter(Q(subject__icontains=value))
+            by_number = Q(zd_id=int(value))
+            return (
+                qs.filter(by_number | Q(subject__icontains=value))
+                if len(value) >= MIN_SEARCH
+                else qs.filter(by_number)
+            )
+        return qs.filter(subject__icontains=value)
+
+    def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(status__in=OPEN_STATUSES) if value == UNSOLVED else qs.filter(status=value)
+
+    def filter_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(preferred_region="") if value == "none" else qs.filter(preferred_region=value)
+
+    def filter_sla(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(sla.state_q(SlaState.NONE if value == "none" else value, timezone.now()))
+
+    def filter_finding(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Exists(TicketGap.objects.filter(ticket=OuterRef("pk"), code=value)))
+
+    def filter_sort(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.order_by(*SORTS.get(value, SORTS["opened"])[1])
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Deleted tickets stay out of the list unless asked for by status.
+        if self.form.cleaned_data.get("status") != Status.DELETED:
+            queryset = queryset.exclude(status=Status.DELETED)
+        return super().filter_queryset(queryset)
+
+    # -- form --------------------------------------------------------------------------
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            self._limit_account_choices(form)
+        return self._form
+
+    def _limit_account_choices(self, form: forms.Form) -> None:
+        """Offer the accounts of the chosen CSM scope (a short list), plus the selected one."""
+        field = form.fields["account"]
+        scope = Account.objects.order_by("name").only("pk", "name")
+        csm = form.data.get("csm") if form.is_bound else None
+        user = getattr(self.request, "user", None)
+        if csm == "mine" and user is not None:
+            scope = scope.filter(csm=user)
+        elif csm == "none":
+            scope = scope.filter(csm__isnull=True)
+        elif csm and str(csm).isdigit():
+            scope = scope.filter(csm_id=int(csm))
+        accounts = list(scope[: ACCOUNT_CHOICES_LIMIT + 1])
+        self.account_choices_limited = len(accounts) > ACCOUNT_CHOICES_LIMIT
+        if self.account_choices_limited:
+            accounts = []
+        selected = form.data.get("account") if form.is_bound else None
+        if selected and str(selected).isdigit():
+            chosen = next((a for a in accounts if a.pk == int(selected)), None)
+            if chosen is None:
+                chosen = Account.objects.filter(pk=int(selected)).only("pk", "name").first()
+                if chosen is not None:
+                    accounts.insert(0, chosen)
+            self.selected_account = chosen
+        field.widget.choices = [("", "Any account")] + [(a.pk, a.name) for a in accounts]
+        if self.account_choices_limited:
+            field.help_text = "Choose a CSM to pick one of their accounts."
+        form.fields["q"].validators.append(_min_length_unless_number(MIN_SEARCH))
+
+
+def _min_length_unless_number(minimum: int) -> Any:
+    def check(value: str) -> None:
+        value = (value or "").strip().lstrip("#")
+        if value and not value.isdigit() and len(value) < minimum:
+            raise forms.ValidationError(f"Type at least {minimum} characters, or a ticket number.")
+
+    return check

@@ -1,21 +1,134 @@
-"""Reads of tickets."""
+"""Reads of tickets: the dashboard's rows, one ticket's page, the capped count."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from contacts.models import SupportUser
 from users.roles import ALL_ROLES, require_role
 
-from .models import Ticket
+from .models import Case, Comment, Ticket, TicketGap
+
+# Counting every match of a broad filter over a million tickets is the slow part of a list
+# page; past this many the page says "10,000+" and offers that many pages.
+COUNT_CAP = 10_000
 
 
-def ticket_list() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related("account", "requester", "organization").order_by("-zd_created_at")
+class CappedPaginator(Paginator):
+    """A paginator that counts at most COUNT_CAP + 1 rows (SELECT COUNT(*) FROM (... LIMIT n))."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+
+def ticket_dashboard() -> QuerySet[Ticket]:
+    """The dashboard's rows: the list columns only (no description or findings), newest first."""
+    return (
+        Ticket.objects.select_related("account", "requester")
+        .only(
+            "id",
+            "zd_id",
+            "subject",
+            "status",
+            "priority",
+            "preferred_region",
+            "zd_created_at",
+            "zd_updated_at",
+            "sla_due_at",
+            "sla_replied_at",
+            "quality_score",
+            "account__id",
+            "account__name",
+            "requester__id",
+            "requester__name",
+            "requester__email",
+        )
+        .prefetch_related(Prefetch("gaps", queryset=TicketGap.objects.only("id", "ticket_id", "code")))
+        .order_by("-zd_created_at", "-pk")
+    )
+
+
+def ticket_export() -> QuerySet[Ticket]:
+    """The CSV export's rows (same filters as the dashboard), with what the columns need."""
+    return (
+        Ticket.objects.select_related("account", "account__csm", "requester", "organization")
+        .defer("description", "quality_findings", "tags")
+        .order_by("-zd_created_at", "-pk")
+    )
 
 
 def get_ticket_for_user(user: Any, pk: int) -> Ticket:
+    """Every role may read any ticket (CSMs cover each other's accounts)."""
     require_role(user, *ALL_ROLES)
     return get_object_or_404(
-        Ticket.objects.select_related("account", "account__csm", "organization", "requester"), pk=pk
+        Ticket.objects.select_related(
+            "account", "account__csm", "organization", "requester", "requester__contact"
+        ),
+        pk=pk,
     )
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    entitled: bool
+    reason: str
+
+
+def requester_entitlement(ticket: Ticket) -> Entitlement:
+    """Is the requester an entitled support contact: an active end user in the ticket's org?"""
+    person: SupportUser | None = ticket.requester
+    if person is None:
+        return Entitlement(False, "The requester is not synced from Zendesk yet.")
+    if person.is_agent:
+        return Entitlement(False, "The ticket was opened by a support agent, not a customer contact.")
+    if not person.active or person.suspended:
+        return Entitlement(False, "The requester is suspended or inactive in Zendesk.")
+    if person.organization_id is None:
+        return Entitlement(
+            False, "The requester is in no organization in Zendesk, so not entitled to support."
+        )
+    if ticket.organization_id and person.organization_id != ticket.organization_id:
+        return Entitlement(False, "The requester belongs to another organization than the ticket's.")
+    org = ticket.organization or person.organization
+    return Entitlement(True, f"Member of the organization {org} in Zendesk: entitled to support.")
+
+
+def ticket_comments(ticket: Ticket) -> QuerySet[Comment]:
+    """The timeline: comments linked by Zendesk ticket ID (they may arrive before the ticket)."""
+    return (
+        Comment.objects.filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id))
+        .select_related("author")
+        .order_by("created_at", "zd_id")
+    )
+
+
+def ticket_cases(ticket: Ticket) -> list[Case]:
+    return list(
+        Case.objects.filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id)).order_by("sf_created_at")
+    )
+
+
+def salesforce_record_url(sf_id: str) -> str:
+    """Where a person opens a Salesforce record (Lightning when its address is configured)."""
+    if settings.SALESFORCE_WEB_URL:
+        return f"{settings.SALESFORCE_WEB_URL}/lightning/r/{sf_id}/view"
+    base = settings.SALESFORCE_LOGIN_URL or "https://login.salesforce.com"
+    return f"{base}/{sf_id}"  # My Domain redirects a record ID to the record's page

@@ -50,3 +50,18 @@ class CaseFactory(factory.django.DjangoModelFactory):
     account = factory.LazyAttribute(lambda o: o.ticket.account if o.ticket else None)
     sf_account_id = factory.LazyAttribute(lambda o: o.account.sf_id if o.account else "")
     sf_created_at = factory.LazyFunction(timezone.now)
+
+
+class ReviewedTicketFactory(TicketFactory):
+    """A ticket whose best-practice review and SLA have been computed (as after a sync)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def reviewed(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's hook signature)
+        if create:
+            from tickets.services import ticket_reviews_refresh
+
+            ticket_reviews_refresh(ticket_ids=[obj.pk])
+            obj.refresh_from_db()

@@ -1,0 +1,127 @@
+"""The education email: drafted from an account's most common gaps with the handbook's advice,
+addressed to one of the account's own contacts, and sent only by whoever may speak for the account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.models import Account
+from contacts.models import Contact, SupportUser
+from users.roles import Role, has_role, is_admin
+
+from .account_review import AccountReview
+from .review import CHECKS, Check
+
+MAX_LESSONS = 4
+MAX_RECIPIENTS = 200
+
+LESSONS = {
+    Check.DETAIL: "Put all the detail into the first message",
+    Check.SUMMARY: "Start with a short summary",
+    Check.STEPS: "Include the steps to reproduce",
+    Check.CURRENT: "Describe what actually happens",
+    Check.EXPECTED: "Say what you expected instead",
+    Check.CHANGES: "Mention recent changes",
+    Check.LOGS: "Attach logs and screenshots",
+    Check.DOC_ATTACHMENT: "Avoid .doc and .pdf attachments",
+    Check.SENSITIVE: "Keep passwords, keys and tokens out of tickets",
+    Check.REGION: "Choose a preferred region for support",
+    Check.CALL_REQUEST: "Keep the conversation in the ticket",
+    Check.FOLLOW_UP: "Reply to support's follow-up questions",
+}
+
+
+def may_send_education_email(user: Any, account: Account) -> bool:
+    """The account's CSM (or an admin) speaks for the account; a CSM covers an account without one."""
+    if is_admin(user):
+        return True
+    if not has_role(user, Role.CSM):
+        return False
+    return account.csm_id is None or account.csm_id == user.pk
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    label: str
+
+
+def education_recipients(account: Account) -> list[Recipient]:
+    """The account's own people: the sold-to contact, its Salesforce contacts, and the entitled
+    Zendesk users of its organizations (each email once)."""
+    found: dict[str, Recipient] = {}
+
+    def add(email: str, label: str) -> None:
+        key = (email or "").strip().lower()
+        if key and key not in found and len(found) < MAX_RECIPIENTS:
+            found[key] = Recipient(email.strip(), label)
+
+    add(account.sold_to_email, f"{account.sold_to_email} (sold-to contact)")
+    for contact in (
+        Contact.objects.filter(account=account)
+        .exclude(email="")
+        .order_by("last_name", "first_name")[:MAX_RECIPIENTS]
+    ):
+        title = f", {contact.title}" if contact.title else ""
+        add(contact.email, f"{contact.name or contact.email} <{contact.email}>{title}")
+    users = SupportUser.objects.filter(
+        organization__account=account, role="end-user", active=True, suspended=False
+    ).exclude(email="")
+    for person in users.order_by("name")[:MAX_RECIPIENTS]:
+        add(person.email, f"{person.name or person.email} <{person.email}> (support contact)")
+    return list(found.values())
+
+
+def education_gaps(review: AccountReview) -> list[str]:
+    """The gaps the email teaches: the most common ones, at most four."""
+    return [g.code for g in review.gaps[:MAX_LESSONS]]
+
+
+def draft_education_email(review: AccountReview, *, sender_name: str) -> tuple[str, str]:
+    """(subject, body) of a customer-facing email built from the account's most common gaps."""
+    account = review.account
+    subject = f"Getting faster answers from support: tips for {account.name}"
+    period = f"the last {review.weeks} weeks"
+    lines = ["Hello,", ""]
+    lessons = review.gaps[:MAX_LESSONS]
+    if not review.reviewed:
+        lines += [
+            f"I looked at the support tickets {account.name} opened over {period}, and there were none "
+            "to review. When you next open one, these habits get your team the fastest answers:",
+            "",
+        ]
+        lessons = []
+        generic = [Check.SUMMARY, Check.STEPS, Check.LOGS, Check.SENSITIVE]
+        for n, code in enumerate(generic, 1):
+            lines += [f"{n}. {LESSONS[code]}", f"   {CHECKS[code].advice}", ""]
+    elif not lessons:
+        lines += [
+            f"I reviewed the {review.reviewed} support tickets {account.name} opened over {period}: "
+            "they follow support's best practices very well. Thank you, it makes a real difference to "
+            "how fast support can help.",
+            "",
+        ]
+    else:
+        lines += [
+            f"I reviewed the {review.reviewed} support tickets {account.name} opened over {period}. "
+            "A few habits would get your team answers from support faster:",
+            "",
+        ]
+        for n, gap in enumerate(lessons, 1):
+            lines += [
+                f"{n}. {LESSONS.get(Check(gap.code), gap.title)}",
+                f"   {gap.advice}",
+                f"   (This came up in {gap.count} of the {review.reviewed} tickets.)",
+                "",
+            ]
+    lines += [
+        "The full guide to opening a good ticket is at https://about.gitlab.com/support/ and you "
+        "open tickets at https://support.gitlab.com/",
+        "",
+        "Happy to go through this with your team on our next call.",
+        "",
+        "Best regards,",
+        sender_name,
+    ]
+    return subject, "\n".join(lines)

@@ -1,0 +1,220 @@
+"""Writes on tickets: the review and effective SLA (recomputed in bulk), the education email."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.checklist_models import AccountEmail
+from accounts.models import Account
+from accounts.services import account_event_record
+from accounts.tasks import deliver_account_email
+
+from .education import education_recipients, may_send_education_email
+from .models import Comment, Ticket, TicketGap
+from .review import CHECKS, Attachment, Message, TicketText, review
+from .sla import plan_of, policy_for
+
+BATCH = 500
+AGENT_ROLES = ("agent", "admin")
+# The first comment is the ticket's description when it was written at (about) the same time.
+FIRST_COMMENT_WINDOW = dt.timedelta(minutes=5)
+
+_TICKET_FIELDS = (
+    "id",
+    "zd_id",
+    "zd_requester_id",
+    "subject",
+    "description",
+    "status",
+    "priority",
+    "preferred_region",
+    "zd_created_at",
+    "first_reply_due_at",
+    "first_reply_at",
+    "account__support_level",
+    "organization__support_level",
+)
+_UPDATED_FIELDS = ["quality_score", "quality_findings", "quality_checked_at", "sla_due_at", "sla_replied_at"]
+
+
+def ticket_reviews_refresh(*, ticket_ids: Iterable[int], now: dt.datetime | None = None) -> int:
+    """Recompute the review (score, findings, gap rows) and the SLA of these tickets.
+
+    Set-based: per batch of 500, one query for the tickets, one for their comments, one bulk
+    update and one delete + bulk insert of gap rows. Idempotent. Returns how many were done.
+    """
+    now = now or timezone.now()
+    ids = sorted(set(ticket_ids))
+    done = 0
+    for batch in _chunks(ids, BATCH):
+        done += _refresh_batch(batch, now)
+    return done
+
+
+def ticket_reviews_refresh_for_comments(*, comment_ids: Iterable[int], now: dt.datetime | None = None) -> int:
+    """Recompute the tickets these comments belong to (linked by Zendesk ticket ID)."""
+    zd_ids = set(Comment.objects.filter(pk__in=list(comment_ids)).values_list("zd_ticket_id", flat=True))
+    ticket_ids = Ticket.objects.filter(zd_id__in=zd_ids).values_list("pk", flat=True)
+    return ticket_reviews_refresh(ticket_ids=list(ticket_ids), now=now)
+
+
+def _refresh_batch(ids: Sequence[int], now: dt.datetime) -> int:
+    tickets = list(
+        Ticket.objects.filter(pk__in=ids).select_related("account", "organization").only(*_TICKET_FIELDS)
+    )
+    if not tickets:
+        return 0
+    comments = _comments_by_ticket([t.zd_id for t in tickets])
+    gaps: list[tuple[int, str]] = []
+    for ticket in tickets:
+        text, first_reply = _ticket_text(ticket, comments.get(ticket.zd_id, []))
+        result = review(text)
+        ticket.quality_score = result.score
+        ticket.quality_findings = result.as_json()
+        ticket.quality_checked_at = now
+        policy = policy_for(
+            plan=plan_of(ticket.account, ticket.organization),
+            priority=ticket.priority or "",
+            preferred_region=ticket.preferred_region or "",
+        )
+        ticket.sla_due_at = ticket.first_reply_due_at or policy.due_at(ticket.zd_created_at)
+        ticket.sla_replied_at = ticket.first_reply_at or first_reply
+        gaps.extend((ticket.pk, str(code)) for code in result.gaps)
+    with transaction.atomic():
+        _update_reviews(tickets)
+        TicketGap.objects.filter(ticket_id__in=[t.pk for t in tickets]).delete()
+        _insert_gaps(gaps)
+    return len(tickets)
+
+
+def _update_reviews(tickets: list[Ticket]) -> None:
+    """One UPDATE per ticket, sent as a batch (executemany: pipelined on PostgreSQL). Django's
+    bulk_update builds a CASE per field and row, which costs more than the review itself."""
+    fields = [field for field in Ticket._meta.concrete_fields if field.name in _UPDATED_FIELDS]
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    columns = ", ".join(f"{connection.ops.quote_name(f.column or f.name)} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {columns} WHERE id = %s"  # noqa: S608 (names from the model, values as params)
+    rows = [[f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] + [t.pk] for t in tickets]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _insert_gaps(gaps: list[tuple[int, str]]) -> None:
+    if not gaps:
+        return
+    table = connection.ops.quote_name(TicketGap._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} (ticket_id, code) VALUES (%s, %s)", gaps)  # noqa: S608
+
+
+def _comments_by_ticket(zd_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    rows = (
+        Comment.objects.filter(zd_ticket_id__in=zd_ids)
+        .order_by("zd_ticket_id", "created_at", "zd_id")
+        .values_list(
+            "zd_ticket_id", "zd_author_id", "author__role", "public", "body", "attachments", "created_at"
+        )
+    )
+    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row)
+    return grouped
+
+
+def _attachments(raw: Any) -> tuple[Attachment, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        Attachment(str(a.get("file_name") or ""), str(a.get("content_type") or ""))
+        for a in raw
+        if isinstance(a, dict) and a.get("file_name")
+    )
+
+
+def _ticket_text(ticket: Ticket, rows: list[tuple[Any, ...]]) -> tuple[TicketText, dt.datetime | None]:
+    """The review's input, and the first public reply by support (for the SLA)."""
+    first_attachments: tuple[Attachment, ...] = ()
+    if rows and _is_description(ticket, rows[0]):
+        first_attachments = _attachments(rows[0][5])
+        rows = rows[1:]
+    messages = []
+    first_reply = None
+    for _zd_ticket, author_id, role, public, body, attachments, created_at in rows:
+        # An author not synced yet counts as support when it is not the requester.
+        by_agent = (
+            role in AGENT_ROLES if role else author_id is not None and author_id != ticket.zd_requester_id
+        )
+        messages.append(Message(body or "", bool(public), by_agent, created_at, _attachments(attachments)))
+        if by_agent and public and first_reply is None:
+            first_reply = created_at
+    text = TicketText(
+        subject=ticket.subject,
+        description=ticket.description,
+        priority=ticket.priority,
+        preferred_region=ticket.preferred_region,
+        first_attachments=first_attachments,
+        messages=tuple(messages),
+    )
+    return text, first_reply
+
+
+def _is_description(ticket: Ticket, row: tuple[Any, ...]) -> bool:
+    """The first comment is the ticket's description: written with the ticket, not by support."""
+    _zd_ticket, author_id, role, _public, _body, _attachments, created_at = row
+    by_requester = author_id is not None and author_id == ticket.zd_requester_id
+    return created_at <= ticket.zd_created_at + FIRST_COMMENT_WINDOW and (
+        by_requester or role not in AGENT_ROLES
+    )
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def education_email_send(
+    *,
+    account: Account,
+    sender: Any,
+    to_email: str,
+    subject: str,
+    body: str,
+    gaps: Sequence[str],
+    copy_sender: bool = False,
+) -> AccountEmail:
+    """Queue the education email in the account's outbox, note it in the audit trail, and
+    deliver it after commit (the accounts app's delivery task claims and retries it)."""
+    if not may_send_education_email(sender, account):
+        raise PermissionDenied("Only the account's CSM (or an admin) sends email to its customers.")
+    allowed = {r.email.lower() for r in education_recipients(account)}
+    if to_email.strip().lower() not in allowed:
+        raise PermissionDenied("The recipient is not one of this account's contacts.")
+    sender_email = getattr(sender, "email", "") or ""
+    with transaction.atomic():
+        email = AccountEmail.objects.create(
+            account=account,
+            sent_by=sender,
+            to_email=to_email.strip(),
+            cc=[sender_email] if copy_sender and sender_email else [],
+            reply_to=sender_email,
+            subject=subject.strip(),
+            body=body,
+        )
+        titles = ", ".join(CHECKS[code].title for code in gaps if code in CHECKS) or "general best practices"
+        account_event_record(
+            account=account,
+            actor=sender,
+            verb="tickets.education_email_sent",
+            summary=f"Emailed ticket tips \u201c{email.subject}\u201d to {email.to_email} ({titles}).",
+            detail={"email": email.pk, "to": email.to_email, "gaps": list(gaps)},
+        )
+        email_id = email.pk
+        transaction.on_commit(lambda: deliver_account_email.delay(email_id))
+    return email
