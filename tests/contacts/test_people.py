@@ -22,12 +22,24 @@ def world(csm):
     org = OrganizationFactory(account=account)
     other_org = OrganizationFactory(name="Someone else")
     people = {
-        "ann": ContactFactory(account=account, first_name="Ann", email="Ann@Customer.example"),
-        "bob": ContactFactory(account=account, first_name="Bob", email="bob@customer.example"),
-        "cat": ContactFactory(account=account, first_name="Cat", email="cat@customer.example"),
-        "buyer": ContactFactory(account=account, first_name="Buyer", email="buyer@customer.example"),
-        "dan": ContactFactory(account=account, first_name="Dan", email="dan@customer.example"),
-        "nomail": ContactFactory(account=account, first_name="Nomail", email="", email_key=""),
+        "ann": ContactFactory(
+            account=account, first_name="Ann", last_name="Archer", email="Ann@Customer.example"
+        ),
+        "bob": ContactFactory(
+            account=account, first_name="Bob", last_name="Baker", email="bob@customer.example"
+        ),
+        "cat": ContactFactory(
+            account=account, first_name="Cat", last_name="Carter", email="cat@customer.example"
+        ),
+        "buyer": ContactFactory(
+            account=account, first_name="Buyer", last_name="Byrd", email="buyer@customer.example"
+        ),
+        "dan": ContactFactory(
+            account=account, first_name="Dan", last_name="Dunn", email="dan@customer.example"
+        ),
+        "nomail": ContactFactory(
+            account=account, first_name="Nomail", last_name="Null", email="", email_key=""
+        ),
     }
     users = {
         "ann": SupportUserFactory(organization=org, email="ANN@customer.example"),
