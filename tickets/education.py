@@ -18,7 +18,7 @@ MAX_RECIPIENTS = 200
 
 LESSONS = {
     Check.DETAIL: "Put all the detail into the first message",
-    Check.SUMMARY: "Start with a short summary",
+    Check.SUMMARY: "Open with a summary: since when, how often, what impact",
     Check.STEPS: "Include the steps to reproduce",
     Check.CURRENT: "Describe what actually happens",
     Check.EXPECTED: "Say what you expected instead",

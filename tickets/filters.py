@@ -17,7 +17,7 @@ from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, 
 from .review import Check
 
 UNSOLVED = "unsolved"
-STATUS_CHOICES = [(UNSOLVED, "Not solved (new, open, pending, on hold)"), *Status.choices]
+STATUS_CHOICES = [(UNSOLVED, "Not solved"), *Status.choices]
 REGION_CHOICES = [*PreferredRegion.choices, ("none", "Not chosen")]
 SLA_CHOICES = [
     (SlaState.DUE, "First reply due"),

@@ -91,10 +91,20 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": [(case, salesforce_record_url(case.sf_id)) for case in ticket_cases(ticket)],
             "entitlement": requester_entitlement(ticket),
             "sla": sla.explain(ticket, timezone.now()),
-            "gaps": [f for f in findings if f.get("outcome") in ("partial", "missing", "flagged")],
+            "gaps": sorted(
+                (f for f in findings if f.get("outcome") in ("partial", "missing", "flagged")),
+                key=_teaching_order,
+            ),
             "passed": [f for f in findings if f.get("outcome") in ("pass", "clear")],
         },
     )
+
+
+def _teaching_order(finding: dict) -> tuple[int, int]:
+    """Practices to stop (a secret first) before missing details, biggest first."""
+    info = CHECKS[finding["code"]]
+    lost = finding.get("points", 0) if info.negative else info.points - finding.get("points", 0)
+    return (0 if info.negative else 1, -lost)
 
 
 def _weeks(request: HttpRequest) -> int:

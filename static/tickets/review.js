@@ -31,7 +31,7 @@
       labels: data.weeks,
       datasets: [{
         label: "Average score", data: data.scores, borderColor: brand, backgroundColor: brandSoft,
-        fill: true, spanGaps: true, tension: 0.25, pointRadius: 3
+        fill: true, spanGaps: true, cubicInterpolationMode: "monotone", pointRadius: 3
       }]
     },
     options: {

@@ -4,8 +4,13 @@
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
+      // The clipboard API can be refused (permissions): fall back to selecting and copying.
+      return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
     }
+    return copyBySelection(text);
+  }
+
+  function copyBySelection(text) {
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -30,11 +35,13 @@
     var subjectSelector = button.getAttribute("data-copy-subject");
     var subject = subjectSelector ? document.querySelector(subjectSelector) : null;
     if (subject && subject.value) text = "Subject: " + subject.value + "\n\n" + text;
+    var label = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", label);
     copyText(text).then(function () {
       var status = button.parentElement.querySelector(".copied");
       if (status) status.textContent = "Copied to the clipboard.";
       button.textContent = "Copied";
-      setTimeout(function () { button.textContent = "Copy" + (subject ? " text" : ""); }, 2000);
+      setTimeout(function () { button.textContent = label; }, 2000);
     });
   });
 

@@ -200,3 +200,21 @@ def test_it_reviews_thousands_of_tickets_per_second_in_bulk():
     assert ticket_reviews_refresh(ticket_ids=ids) == 2000
     rate = 2000 / (time.perf_counter() - started)
     assert rate > 500, f"{rate:.0f} tickets/s"  # ~2,000/s on a developer laptop; CI machines vary
+
+
+def test_the_command_reviews_unreviewed_tickets_or_all_of_them():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    fresh = TicketFactory(description="broken")
+    done = TicketFactory(description="broken")
+    ticket_reviews_refresh(ticket_ids=[done.pk])
+    Ticket.objects.filter(pk=done.pk).update(quality_score=77)
+    out = StringIO()
+    call_command("tickets_review", "--batch", "1", stdout=out)
+    assert "Reviewed 1 tickets" in out.getvalue()
+    assert Ticket.objects.get(pk=fresh.pk).quality_score is not None
+    assert Ticket.objects.get(pk=done.pk).quality_score == 77
+    call_command("tickets_review", "--all", stdout=out)
+    assert Ticket.objects.get(pk=done.pk).quality_score != 77
