@@ -29,6 +29,14 @@ class CsmFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("empty_label", None)
         super().__init__(*args, **kwargs)
 
+    @property
+    def field(self) -> Any:
+        """The form field, with the CSM list read once (a callable would be re-read on every use)."""
+        if not hasattr(self, "_field"):
+            field = super().field
+            field.choices = list(field.choices)
+        return self._field
+
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value in (None, "", "any"):
             return qs
