@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -15,7 +16,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -55,49 +55,77 @@ def _count(qs: QuerySet, group: str) -> Coalesce:
     )
 
 
-def account_list() -> QuerySet[Account]:
-    """The portfolio: accounts with onboarding progress, open tickets, recent ratings and problems."""
+def _portfolio_columns() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The portfolio's computed columns, in two stages (the second reads the first)."""
     since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
     ratings = Rating.objects.filter(account=OuterRef("pk"), zd_created_at__gte=since)
     steps = ChecklistStep.objects.filter(checklist__account=OuterRef("pk"))
-    return (
-        Account.objects.select_related("csm")
-        .annotate(
-            open_tickets=_count(
-                Ticket.objects.filter(account=OuterRef("pk"), status__in=OPEN_STATUSES), "account"
-            ),
-            ratings_good=_count(ratings.filter(score=Score.GOOD), "account"),
-            ratings_bad=_count(ratings.filter(score=Score.BAD), "account"),
-            steps_total=_count(steps, "checklist__account"),
-            steps_done=_count(steps.filter(status__in=FINISHED_STATUSES), "checklist__account"),
-            **problem_annotations(),
-        )
-        .annotate(
-            onboarding=Case(
-                When(steps_total=0, then=Value(Onboarding.NOT_STARTED)),
-                When(steps_done=F("steps_total"), then=Value(Onboarding.COMPLETE)),
-                default=Value(Onboarding.IN_PROGRESS),
-            ),
-            progress=Case(
-                When(steps_total=0, then=Value(-1)),
-                default=F("steps_done") * 100 / F("steps_total"),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("name", "pk")
-    )
+    first = {
+        "open_tickets": _count(
+            Ticket.objects.filter(account=OuterRef("pk"), status__in=OPEN_STATUSES), "account"
+        ),
+        "ratings_good": _count(ratings.filter(score=Score.GOOD), "account"),
+        "ratings_bad": _count(ratings.filter(score=Score.BAD), "account"),
+        "steps_total": _count(steps, "checklist__account"),
+        "steps_done": _count(steps.filter(status__in=FINISHED_STATUSES), "checklist__account"),
+        **problem_annotations(),
+    }
+    second = {
+        "onboarding": Case(
+            When(steps_total=0, then=Value(Onboarding.NOT_STARTED)),
+            When(steps_done=F("steps_total"), then=Value(Onboarding.COMPLETE)),
+            default=Value(Onboarding.IN_PROGRESS),
+        ),
+        "progress": Case(
+            When(steps_total=0, then=Value(-1)),
+            default=F("steps_done") * 100 / F("steps_total"),
+            output_field=IntegerField(),
+        ),
+    }
+    return first, second
+
+
+def account_list() -> QuerySet[Account]:
+    """The portfolio's accounts, filterable and sortable by every column.
+
+    The computed columns are aliases: the database computes them only where a filter or the
+    sort order needs them, never for every row of a long list. `portfolio_rows` computes them
+    for the rows a page shows (see `PortfolioPaginator`).
+    """
+    first, second = _portfolio_columns()
+    return Account.objects.select_related("csm").alias(**first).alias(**second).order_by("name", "pk")
+
+
+def portfolio_rows(ids: list[int]) -> list[Account]:
+    """The given accounts with every portfolio column, in the given order (one query)."""
+    first, second = _portfolio_columns()
+    rows = Account.objects.filter(pk__in=ids).select_related("csm").annotate(**first).annotate(**second)
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+class PortfolioPaginator(Paginator):
+    """Pages through the light queryset, then loads the page's rows with their columns."""
+
+    def page(self, number: Any) -> Page:
+        page = super().page(number)
+        page.object_list = portfolio_rows([account.pk for account in page.object_list])
+        return page
 
 
 def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
-    """Totals over the filtered portfolio (one query)."""
-    totals = accounts.order_by().aggregate(
-        accounts=Count("pk"),
-        complete=Count("pk", filter=Q(onboarding=Onboarding.COMPLETE)),
-        not_started=Count("pk", filter=Q(onboarding=Onboarding.NOT_STARTED)),
-        with_problems=Count("pk", filter=problem_filter("any")),
-        tickets_open=Sum("open_tickets"),  # an aggregate may not reuse an annotation's name
-    )
-    return {key: value or 0 for key, value in totals.items()}
+    """Totals over the filtered portfolio: a few small counts (cheaper than one query that
+    computes every column for every account)."""
+    base = accounts.order_by()
+    return {
+        "accounts": base.count(),
+        "complete": base.filter(Q(onboarding=Onboarding.COMPLETE)).count(),  # Q: an alias, not a field
+        "not_started": base.filter(Q(onboarding=Onboarding.NOT_STARTED)).count(),
+        "with_problems": base.filter(problem_filter("any")).count(),
+        "tickets_open": Ticket.objects.filter(
+            account__in=base.values("pk"), status__in=OPEN_STATUSES
+        ).count(),
+    }
 
 
 def get_account_for_user(user: Any, pk: int) -> Account:

@@ -15,11 +15,13 @@ from .links import collaboration_project_url, salesforce_account_url, zendesk_or
 from .panels import panels_for
 from .permissions import can_manage_onboarding, can_work_step
 from .selectors import (
+    PortfolioPaginator,
     account_checklists,
     account_events,
     account_list,
     account_page,
     get_account_for_user,
+    portfolio_rows,
     portfolio_stats,
     startable_templates,
 )
@@ -39,6 +41,7 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/list.html",
         accounts,
+        paginator_class=PortfolioPaginator,
         context={
             "filter": filterset,
             "stats": portfolio_stats(accounts) if filterset.is_valid() else None,
@@ -73,7 +76,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
             a.ratings_bad,
             "; ".join(labels[p] for p in problems_of(a)),
         ]
-        for a in accounts.iterator(chunk_size=500)
+        for a in _rows_in_chunks(accounts)
     )
     return csv_response("accounts.csv", header, rows)  # type: ignore[return-value]
 
@@ -108,6 +111,13 @@ def onboarding_context(
         "events": list(account_events(account)[:TRAIL_ON_PAGE]),
         **extra,
     }
+
+
+def _rows_in_chunks(accounts: Any, size: int = 500) -> Any:
+    """Every filtered account with its columns, a chunk at a time (the CSV streams)."""
+    ids = list(accounts.values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield from portfolio_rows(ids[start : start + size])
 
 
 def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[str, Any]:
