@@ -1,8 +1,12 @@
 """How notifications react to the sync (receivers are quick: the work goes to tasks)."""
 
+import logging
 from typing import Any
 
+from . import rule
 from .models import Finding
+
+log = logging.getLogger(__name__)
 
 TICKETS_STREAM = "zendesk.tickets"
 # A run of these can link a ticket's organization to an account or give the account a CSM.
@@ -32,7 +36,14 @@ def on_page_synced(
             )
         )
     for start in range(0, len(ids), CHUNK):
-        process_new_tickets.delay(ids[start : start + CHUNK])
+        chunk = ids[start : start + CHUNK]
+        try:
+            process_new_tickets.delay(chunk)
+        except Exception:
+            # The broker is unreachable: claim the rows here rather than lose them (the sync
+            # announces a ticket as new only once). Their emails wait for the hourly sweep.
+            log.exception("could not enqueue the notification rule; applying it in the sync")
+            rule.notifications_create_for_tickets(ticket_ids=chunk)
 
 
 def on_stream_synced(sender: Any, *, stream: str, **kwargs: Any) -> None:

@@ -12,10 +12,9 @@ Not notified and not a finding: tickets opened before the notification window (s
 `max_ticket_age`), so importing old tickets never floods anyone.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -107,8 +106,16 @@ def notifications_create_for_tickets(*, ticket_ids: Sequence[int], now: datetime
             )
         immediate = [pk for pk, how in claimed if how == Delivery.IMMEDIATE]
         for pk in immediate:
-            transaction.on_commit(partial(send_email.delay, pk))
+            # robust: an unreachable broker must not undo the claim; the hourly sweep sends later.
+            transaction.on_commit(_enqueue_email(send_email, pk), robust=True)
     return RuleResult([pk for pk, _ in claimed], immediate, findings, too_old)
+
+
+def _enqueue_email(task: Any, notification_id: int) -> Callable[[], None]:
+    def enqueue_email() -> None:  # a named function: robust on_commit logs its __qualname__
+        task.delay(notification_id)
+
+    return enqueue_email
 
 
 def findings_recheck(*, now: datetime | None = None) -> RuleResult:

@@ -31,14 +31,21 @@ def new_ticket(org):
 
 
 def announce(*tickets, stream="zendesk.tickets", updated=()):
-    """What the sync does after committing a page: page_synced with the rows it created."""
-    page_synced.send(
+    """What the sync does after committing a page: page_synced with the rows it created.
+
+    Sent robustly, as the sync's runner does (another app's receiver failing does not stop
+    ours); a failure of the notification receiver itself is raised.
+    """
+    responses = page_synced.send_robust(
         sender=None,
         stream=stream,
         created=[t.pk for t in tickets],
         updated=[t.pk for t in updated],
         deleted=[],
     )
+    for receiver, response in responses:
+        if isinstance(response, Exception) and receiver.__module__.startswith("notifications."):
+            raise response
 
 
 @pytest.fixture

@@ -221,3 +221,34 @@ def test_it_returns_what_it_claimed_and_claims_nothing_the_second_time(csm, new_
     assert len(first.claimed) == 1 and first.immediate == first.claimed
     assert second.claimed == [] and second.immediate == []
     assert Notification.objects.count() == 1
+
+
+@pytest.fixture
+def broker_down():
+    """Celery publishing to a broker nobody listens on (no retries), as when Redis is down."""
+    from celery import current_app
+
+    conf = current_app.conf
+    saved = {k: conf[k] for k in ("task_always_eager", "broker_url", "task_publish_retry")}
+    conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:9/0", task_publish_retry=False)
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+    yield
+    conf.update(saved)
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_rows_are_still_claimed_for_the_hourly_sweep(broker_down):
+    from notifications.sending import STUCK_AFTER, stuck_immediate
+    from tests.factories import TicketFactory, UserFactory
+
+    csm = UserFactory(roles=["CSM"])
+    org = OrganizationFactory(account=AccountFactory(csm=csm))
+    ticket = TicketFactory(requester=SupportUserFactory(organization=org))
+    announce(ticket)  # neither the rule's task nor the email's can be enqueued
+    row = Notification.objects.get(ticket=ticket)
+    assert (row.recipient, row.email_status) == (csm, EmailStatus.PENDING) and not mail.outbox
+    Notification.objects.update(created_at=timezone.now() - STUCK_AFTER * 2)
+    assert stuck_immediate() == [row.pk]  # what the hourly task re-sends
