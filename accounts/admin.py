@@ -90,9 +90,13 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     """Saving publishes a new version when the steps changed; started checklists are not touched."""
 
     list_display = ("name", "key", "version", "is_default", "is_active", "updated_at")
-    readonly_fields = ("version",)
-    prepopulated_fields = {"key": ("name",)}
     inlines = [TemplateStepInline, VersionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("key", "version") if obj else ("version",)  # the key names the template for good
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, tuple[str, ...]]:
+        return {} if obj else {"key": ("name",)}
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -104,3 +104,48 @@ def test_it_validates_template_steps():
         TemplateStep(template=template, title="x", kind=StepKind.AUTOMATIC).clean()
     with pytest.raises(ValidationError, match="Choose the email"):
         TemplateStep(template=template, title="x", kind=StepKind.EMAIL).clean()
+
+
+def test_it_adds_a_template_in_the_admin_and_publishes_its_first_version(admin_client_):
+    shipped_templates()
+    data = {
+        "key": "renewal-prep",
+        "name": "Renewal preparation",
+        "description": "",
+        "is_active": "on",
+        "steps-TOTAL_FORMS": "1",
+        "steps-INITIAL_FORMS": "0",
+        "steps-0-position": "1",
+        "steps-0-title": "Review the last quarter's tickets",
+        "steps-0-kind": "manual",
+        "steps-0-check_key": "",
+        "steps-0-email_template": "",
+        "steps-0-description": "",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+    }
+    response = admin_client_.post("/admin/accounts/checklisttemplate/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template = ChecklistTemplate.objects.get(key="renewal-prep")
+    assert template.version == 1
+    assert template.versions.get().steps[0]["title"] == "Review the last quarter's tickets"
+
+
+def test_it_refuses_an_automatic_step_without_a_check_in_the_admin(admin_client_):
+    data = {
+        "key": "broken",
+        "name": "Broken",
+        "description": "",
+        "steps-TOTAL_FORMS": "1",
+        "steps-INITIAL_FORMS": "0",
+        "steps-0-position": "1",
+        "steps-0-title": "Check something",
+        "steps-0-kind": "automatic",
+        "steps-0-check_key": "",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+    }
+    response = admin_client_.post("/admin/accounts/checklisttemplate/add/", data)
+    assert response.status_code == 200
+    assert "Choose the check that verifies this step." in response.content.decode()
+    assert not ChecklistTemplate.objects.filter(key="broken").exists()
