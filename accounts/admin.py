@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin, messages
@@ -95,7 +96,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("key", "version") if obj else ("version",)  # the key names the template for good
 
-    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, tuple[str, ...]]:
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Sequence[str]]:
         return {} if obj else {"key": ("name",)}
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
