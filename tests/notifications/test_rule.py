@@ -229,8 +229,14 @@ def broker_down():
     from celery import current_app
 
     conf = current_app.conf
-    saved = {k: conf[k] for k in ("task_always_eager", "broker_url", "task_publish_retry")}
-    conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:9/0", task_publish_retry=False)
+    keys = ("task_always_eager", "broker_url", "task_publish_retry", "broker_transport_options")
+    saved = {k: conf[k] for k in keys}
+    conf.update(
+        task_always_eager=False,
+        broker_url="redis://127.0.0.1:9/0",
+        task_publish_retry=False,
+        broker_transport_options={"max_retries": 0},
+    )
     current_app._pool = None
     current_app.amqp._producer_pool = None
     yield
