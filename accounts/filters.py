@@ -32,7 +32,7 @@ class AccountFilter(django_filters.FilterSet):
         choices=Onboarding.CHOICES, label="Onboarding", empty_label="Any progress"
     )
     problem = django_filters.ChoiceFilter(
-        choices=PROBLEM_CHOICES, method="by_problem", label="Data problems", empty_label="Any"
+        choices=PROBLEM_CHOICES, method="by_problem", label="Data problems", empty_label="All accounts"
     )
     renewal = django_filters.ChoiceFilter(
         choices=RENEWAL_CHOICES, method="by_renewal", label="Renewal", empty_label="Any time"
