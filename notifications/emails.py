@@ -66,7 +66,8 @@ def format_local(moment: datetime, time_zone: str) -> str:
     """`Mon 2 Feb 2026, 14:05 CET (Europe/Berlin)` in the recipient's zone."""
     zone = _zone(time_zone)
     local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()} ({zone.key})"
+    text = f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    return text if local.tzname() == zone.key else f"{text} ({zone.key})"
 
 
 def format_utc(moment: datetime) -> str:

@@ -140,6 +140,7 @@ def test_it_shows_one_time_when_the_csm_works_in_utc(ticket, csm, django_capture
     csm.save()
     _, text, _ = send_for(ticket, django_capture_on_commit_callbacks)
     assert text.count("13:05") == 1
+    assert "Mon 2 Mar 2026, 13:05 UTC\n" in text  # no "(UTC)" repeated after it
 
 
 def test_it_says_when_the_requester_is_not_synced_yet(new_ticket, csm, django_capture_on_commit_callbacks):
