@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_filters
 from django import forms
@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from accounts.models import Account
 from csmportal.filters import CsmFilter
+from users.models import User
+from users.roles import Role
 
 from . import sla
 from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap
 from .review import Check
+from .widgets import FastSelect
 
 UNSOLVED = "unsolved"
 STATUS_CHOICES = [(UNSOLVED, "Not solved"), *Status.choices]
@@ -37,20 +40,45 @@ MIN_SEARCH = 3
 ACCOUNT_CHOICES_LIMIT = 300
 
 
+def csm_choices() -> list[tuple[str, str]]:
+    """The CSM filter's choices (as csmportal.filters.csm_choices), read as plain tuples."""
+    people = (
+        User.objects.filter(groups__name=Role.CSM, is_active=True)
+        .order_by("name", "email")
+        .values_list("pk", "name", "email")
+    )
+    return [("mine", "My accounts"), ("any", "Any CSM"), ("none", "No CSM")] + [
+        (str(pk), name or email) for pk, name, email in people
+    ]
+
+
+class SelectedAccount(NamedTuple):
+    pk: int
+    name: str
+
+
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="Search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Subject or #number"}),
     )
-    csm = CsmFilter(field_name="account__csm")
-    account = django_filters.ModelChoiceFilter(queryset=Account.objects.all(), empty_label="Any account")
-    status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", empty_label="Any status"
+    csm = CsmFilter(field_name="account__csm", choices=csm_choices, widget=FastSelect)
+    account = django_filters.ModelChoiceFilter(
+        queryset=Account.objects.all(), empty_label="Any account", widget=FastSelect
     )
-    priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", empty_label="Any status", widget=FastSelect
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, empty_label="Any priority", widget=FastSelect
+    )
     preferred_region = django_filters.ChoiceFilter(
-        choices=REGION_CHOICES, method="filter_region", label="Preferred region", empty_label="Any region"
+        choices=REGION_CHOICES,
+        method="filter_region",
+        label="Preferred region",
+        empty_label="Any region",
+        widget=FastSelect,
     )
     opened = django_filters.DateFromToRangeFilter(
         field_name="zd_created_at",
@@ -58,19 +86,21 @@ class TicketFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     sla = django_filters.ChoiceFilter(
-        choices=SLA_CHOICES, method="filter_sla", label="SLA", empty_label="Any SLA"
+        choices=SLA_CHOICES, method="filter_sla", label="SLA", empty_label="Any SLA", widget=FastSelect
     )
     finding = django_filters.ChoiceFilter(
         choices=Check.choices,
         method="filter_finding",
         label="Best-practice finding",
         empty_label="Any finding",
+        widget=FastSelect,
     )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         method="filter_sort",
         label="Sort",
         empty_label=None,
+        widget=FastSelect,
     )
 
     class Meta:
@@ -80,7 +110,7 @@ class TicketFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account_choices_limited = False
-        self.selected_account: Account | None = None
+        self.selected_account: SelectedAccount | None = None
 
     # -- filters -----------------------------------------------------------------------
 
@@ -130,7 +160,7 @@ class TicketFilter(django_filters.FilterSet):
     def _limit_account_choices(self, form: forms.Form) -> None:
         """Offer the accounts of the chosen CSM scope (a short list), plus the selected one."""
         field = form.fields["account"]
-        scope = Account.objects.order_by("name").only("pk", "name")
+        scope = Account.objects.order_by("name")
         csm = form.data.get("csm") if form.is_bound else None
         user = getattr(self.request, "user", None)
         if csm == "mine" and user is not None:
@@ -139,21 +169,20 @@ class TicketFilter(django_filters.FilterSet):
             scope = scope.filter(csm__isnull=True)
         elif csm and str(csm).isdigit():
             scope = scope.filter(csm_id=int(csm))
-        accounts = list(scope[: ACCOUNT_CHOICES_LIMIT + 1])
+        accounts = list(scope.values_list("pk", "name")[: ACCOUNT_CHOICES_LIMIT + 1])
         self.account_choices_limited = len(accounts) > ACCOUNT_CHOICES_LIMIT
         if self.account_choices_limited:
             accounts = []
         selected = form.data.get("account") if form.is_bound else None
         if selected and str(selected).isdigit():
-            chosen = next((a for a in accounts if a.pk == int(selected)), None)
+            chosen = next((a for a in accounts if a[0] == int(selected)), None)
             if chosen is None:
-                chosen = Account.objects.filter(pk=int(selected)).only("pk", "name").first()
+                chosen = Account.objects.filter(pk=int(selected)).values_list("pk", "name").first()
                 if chosen is not None:
                     accounts.insert(0, chosen)
-            self.selected_account = chosen
-        field.widget.choices = [("", "Any account")] + [(a.pk, a.name) for a in accounts]
-        if self.account_choices_limited:
-            field.help_text = "Choose a CSM to pick one of their accounts."
+            self.selected_account = SelectedAccount(*chosen) if chosen else None
+        empty = "Any account (choose a CSM to list theirs)" if self.account_choices_limited else "Any account"
+        field.widget.choices = [("", empty), *accounts]
         form.fields["q"].validators.append(_min_length_unless_number(MIN_SEARCH))
 
 

@@ -1,23 +1,13 @@
-"""Template helpers of the tickets pages: masked text, score and SLA badges, gap labels."""
+"""Template helpers of the tickets pages: masked text, score badges, check labels, dashboard rows."""
 
 from typing import Any
 
 from django import template
-from django.utils import timezone
 
-from tickets import sla
-from tickets.models import SlaState
+from tickets import rows
 from tickets.review import CHECKS, mask
 
 register = template.Library()
-
-# Negative findings worth a flag in the dashboard row (short labels).
-ROW_FLAGS = {
-    "sensitive": ("Secret shared", "bad"),
-    "follow_up": ("Awaiting customer", "warn"),
-    "call_request": ("Call asked", "warn"),
-    "doc_attachment": (".doc/.pdf", "warn"),
-}
 
 
 @register.filter
@@ -27,12 +17,8 @@ def mask_secrets(value: Any) -> str:
 
 
 @register.filter
-def score_class(score: int | None) -> str:
-    if score is None:
-        return ""
-    if score >= 75:
-        return "ok"
-    return "warn" if score >= 50 else "bad"
+def score_class(score: int | float | None) -> str:
+    return rows.score_class(score)
 
 
 @register.filter
@@ -47,24 +33,6 @@ def check_info(code: str) -> Any:
 
 
 @register.simple_tag
-def row_flags(ticket: Any) -> list[tuple[str, str]]:
-    """The flags of a dashboard row, from its prefetched gap rows (no query)."""
-    codes = {gap.code for gap in ticket.gaps.all()}
-    return [ROW_FLAGS[code] for code in ROW_FLAGS if code in codes]
-
-
-@register.simple_tag
-def sla_badge(ticket: Any) -> dict[str, str]:
-    """{"label", "class", "title"} of a ticket's first-reply SLA now (from the stored times)."""
-    now = timezone.now()
-    state = sla.state_at(
-        due_at=ticket.sla_due_at, replied_at=ticket.sla_replied_at, status=ticket.status, now=now
-    )
-    if state == SlaState.NONE:
-        return {"label": "\u2014", "class": "", "title": "No first-reply SLA running"}
-    if state == SlaState.DUE:
-        left = sla.format_duration(ticket.sla_due_at - now)
-        return {"label": f"due in {left}", "class": "info", "title": "First reply due (wall-clock time left)"}
-    if state == SlaState.MET:
-        return {"label": "met", "class": "ok", "title": "First reply in time"}
-    return {"label": "breached", "class": "bad", "title": "First reply late or overdue"}
+def dashboard_rows(tickets: Any) -> list[rows.Row]:
+    """The dashboard's rows with their text, links and badges prepared (see tickets.rows)."""
+    return rows.dashboard_rows(tickets)
