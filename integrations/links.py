@@ -27,6 +27,8 @@ from feedback.models import Rating
 from tickets.models import Case, Comment, Ticket
 from users.models import User
 
+from .sql import execute
+
 
 def _t(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -41,9 +43,9 @@ def _pk(model: type[models.Model]) -> str:
 
 
 def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """``column IN values`` as SQL + params (an array parameter on PostgreSQL)."""
+    """``column IN values`` as SQL + params (one binary array parameter on PostgreSQL)."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} = ANY(%b)", [list(values)]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
@@ -89,9 +91,7 @@ def _update(child: type[models.Model], fk: str, value_sql: str, scope: str, para
         f"WHERE {scope} AND {table}.{_c(fk)} IS DISTINCT FROM ({value_sql}) "
         f"RETURNING {table}.{_c(_pk(child))}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in execute(sql, params)]
 
 
 def link_rows(link: Link, pks: Sequence[Any]) -> list[Any]:
@@ -100,6 +100,25 @@ def link_rows(link: Link, pks: Sequence[Any]) -> list[Any]:
         return []
     scope, params = in_list(f"{_t(link.child)}.{_c(_pk(link.child))}", pks)
     return _update(link.child, link.fk, link.value_sql(), scope, params)
+
+
+def link_rows_all(links: Sequence[Link], pks: Sequence[Any]) -> list[Any]:
+    """Child side, several links of one table in one statement (each value computed once)."""
+    if not pks:
+        return []
+    child = links[0].child
+    assert all(link.child is child for link in links)
+    t, pk = _t(child), _c(_pk(child))
+    scope, params = in_list(f"{t}.{pk}", pks)
+    values = ", ".join(f"({link.value_sql()}) AS v{n}" for n, link in enumerate(links))
+    sets = ", ".join(f"{_c(link.fk)} = v.v{n}" for n, link in enumerate(links))
+    mine = ", ".join(f"{t}.{_c(link.fk)}" for link in links)
+    theirs = ", ".join(f"v.v{n}" for n in range(len(links)))
+    sql = (
+        f"UPDATE {t} SET {sets} FROM (SELECT {t}.{pk} AS pk, {values} FROM {t} WHERE {scope}) AS v "
+        f"WHERE {t}.{pk} = v.pk AND ({mine}) IS DISTINCT FROM ({theirs}) RETURNING {t}.{pk}"
+    )
+    return [row[0] for row in execute(sql, params)]
 
 
 def link_children(link: Link, parent_keys: Iterable[Any]) -> list[Any]:

@@ -28,6 +28,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from .sql import execute
+
 
 @dataclass(frozen=True, slots=True)
 class Written:
@@ -116,24 +118,42 @@ def upsert(
     key: str,
     version: str | None,
     returning: Sequence[str] = (),
+    links: Sequence[Any] = (),
 ) -> list[Written]:
-    """Write ``records`` (dataclasses named like the model's columns); return the rows changed."""
+    """Write ``records`` (dataclasses named like the model's columns); return the rows changed.
+
+    ``links`` (``integrations.links.Link`` of this model) are resolved for the rows written: on
+    PostgreSQL inside the same statement, so a new row is written once, already linked (an
+    UPDATE of indexed link columns afterwards would write every index entry a second time).
+    """
     if not records:
         return []
     records = dedupe(records, key, version)
     columns = tuple(f.name for f in fields(records[0]))
     plan = _plan(model, columns)
-    if connection.vendor == "postgresql":
-        return _upsert_postgresql(model, plan, records, key, version, tuple(returning))
-    return _upsert_generic(model, plan, records, key, version, tuple(returning))
+    if _use_postgresql():
+        return _upsert_postgresql(model, plan, records, key, version, tuple(returning), tuple(links))
+    written = _upsert_generic(model, plan, records, key, version, tuple(returning))
+    if links and written:
+        from .links import link_rows_all
+
+        link_rows_all(list(links), [w.pk for w in written])
+    return written
+
+
+def _use_postgresql() -> bool:
+    """PostgreSQL's statement (unnest arrays, xmax); the generic one (SQLite) otherwise."""
+    return connection.vendor == "postgresql"
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _update_clause(plan: _Plan, key: str, version: str | None, target: str) -> tuple[str, str]:
-    compared = [c for c in plan.record_columns if c != key]
+def _update_clause(
+    plan: _Plan, key: str, version: str | None, target: str, derived: Sequence[str] = ()
+) -> tuple[str, str]:
+    compared = [c for c in plan.record_columns if c != key] + list(derived)
     sets = [f"{_q(c)} = EXCLUDED.{_q(c)}" for c in compared + list(plan.now_always)]
     mine = ", ".join(f"{target}.{_q(c)}" for c in compared)
     theirs = ", ".join(f"EXCLUDED.{_q(c)}" for c in compared)
@@ -157,6 +177,7 @@ def _upsert_postgresql(
     key: str,
     version: str | None,
     returning: tuple,
+    links: tuple = (),
 ) -> list[Written]:
     now = timezone.now()
     rows = list(map(attrgetter(*plan.record_columns), records))
@@ -169,10 +190,19 @@ def _upsert_postgresql(
             values = [json.dumps(v) if v is not None else None for v in values]
         params.append(values)
         selects.append(f"u.c{index}")
-    unnest = ", ".join(f"%s::{plan.db_types[c]}[]" for c in plan.record_columns)
+    unnest = ", ".join(f"%b::{plan.db_types[c]}[]" for c in plan.record_columns)
     aliases = ", ".join(f"c{i}" for i in range(len(plan.record_columns)))
+    derived = [link.fk for link in links]
+    for link in links:
+        src = plan.record_columns.index(link.src)
+        parent = _q(link.parent._meta.db_table)
+        selects.append(
+            f"(SELECT p.{_q(link.value)} FROM {parent} AS p WHERE p.{_q(link.parent_key)} = u.c{src})"
+        )
     constants: list[str] = []
     for column in plan.default_columns:
+        if column in derived:
+            continue
         value = _default(model, column)
         if column in plan.json_columns:
             value = json.dumps(value)
@@ -183,8 +213,8 @@ def _upsert_postgresql(
         selects.append("%s")
         constants.append(column)
         params.append(now)
-    insert_columns = ", ".join(_q(c) for c in (*plan.record_columns, *constants))
-    sets, where = _update_clause(plan, key, version, "t")
+    insert_columns = ", ".join(_q(c) for c in (*plan.record_columns, *derived, *constants))
+    sets, where = _update_clause(plan, key, version, "t", derived)
     extra = "".join(f", t.{_q(c)}" for c in returning)
     sql = (
         f"INSERT INTO {_q(plan.table)} AS t ({insert_columns}) "
@@ -194,9 +224,7 @@ def _upsert_postgresql(
     )
     # Constants come after the unnest arrays in the SELECT list but before them in the text.
     ordered = params[len(plan.record_columns) :] + params[: len(plan.record_columns)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ordered)
-        return [Written(row[0], row[1], bool(row[2]), tuple(row[3:])) for row in cursor.fetchall()]
+    return [Written(row[0], row[1], bool(row[2]), tuple(row[3:])) for row in execute(sql, ordered)]
 
 
 def _upsert_generic(

@@ -34,8 +34,10 @@ class SalesforceStream(StreamSpec):
         since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
         return client.pages(self.sobject, since)
 
+    resolve: tuple[links.Link, ...] = ()  # links resolved as the rows are written
+
     def write(self, page: Page[Any]) -> PageResult:
-        written = upsert(self.model, page.records, key="sf_id", version="sf_modstamp")
+        written = upsert(self.model, page.records, key="sf_id", version="sf_modstamp", links=self.resolve)
         if written:
             self.link(page, [w.pk for w in written], [w.key for w in written if w.inserted], written)
         return PageResult.from_written(written)
@@ -111,8 +113,9 @@ class ContactStream(SalesforceStream):
     model = Contact
     sobject = "Contact"
 
+    resolve = (links.CT_ACCOUNT,)
+
     def link(self, page: Page[Any], pks: list[Any], new_keys: list[Any], written: list[Written]) -> None:
-        links.link_rows(links.CT_ACCOUNT, pks)
         links.link_children(links.CS_CONTACT, new_keys)
         links.link_user_contacts(email_keys=[r.email_key for r in page.records], contact_pks=pks)
 
@@ -122,6 +125,7 @@ class CaseStream(SalesforceStream):
     model = Case
     sobject = "Case"
 
+    resolve = (links.CS_TICKET, links.CS_ACCOUNT, links.CS_CONTACT)
+
     def link(self, page: Page[Any], pks: list[Any], new_keys: list[Any], written: list[Written]) -> None:
-        for link in (links.CS_TICKET, links.CS_ACCOUNT, links.CS_CONTACT):
-            links.link_rows(link, pks)
+        pass

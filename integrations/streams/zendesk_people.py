@@ -60,11 +60,10 @@ class UserStream(StreamSpec):
         return client.user_pages(cursor)
 
     def write(self, page: Page[SupportUserRecord]) -> PageResult:
-        written = upsert(SupportUser, page.records, key="zd_id", version="zd_updated_at")
+        written = upsert(SupportUser, page.records, key="zd_id", version="zd_updated_at", links=[links.U_ORG])
         if not written:
             return PageResult()
         pks = [w.pk for w in written]
-        links.link_rows(links.U_ORG, pks)
         links.link_user_contacts(user_pks=pks)
         new = [w.key for w in written if w.inserted]
         links.link_children(links.T_REQUESTER, new)
@@ -93,10 +92,6 @@ class RatingStream(StreamSpec):
         return json.dumps({"start_time": max(start, 0), "after": None})
 
     def write(self, page: Page[RatingRecord]) -> PageResult:
-        written = upsert(Rating, page.records, key="zd_id", version="zd_updated_at")
-        if not written:
-            return PageResult()
-        pks = [w.pk for w in written]
-        for link in (links.R_TICKET, links.R_ORG, links.R_ACCOUNT, links.R_REQUESTER):
-            links.link_rows(link, pks)
+        resolve = [links.R_TICKET, links.R_ORG, links.R_ACCOUNT, links.R_REQUESTER]
+        written = upsert(Rating, page.records, key="zd_id", version="zd_updated_at", links=resolve)
         return PageResult.from_written(written)

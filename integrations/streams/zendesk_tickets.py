@@ -29,13 +29,16 @@ class TicketStream(StreamSpec):
 
 def write_tickets(records: list[TicketRecord]) -> PageResult:
     """Upsert tickets and link them; shared by the stream and the single-ticket fetch."""
-    written = upsert(Ticket, records, key="zd_id", version="generated_timestamp", returning=("status",))
+    written = upsert(
+        Ticket,
+        records,
+        key="zd_id",
+        version="generated_timestamp",
+        returning=("status",),
+        links=[links.T_ORG, links.T_ACCOUNT, links.T_REQUESTER],
+    )
     if not written:
         return PageResult()
-    pks = [w.pk for w in written]
-    links.link_rows(links.T_ORG, pks)
-    links.link_rows(links.T_ACCOUNT, pks)
-    links.link_rows(links.T_REQUESTER, pks)
     new = [w.key for w in written if w.inserted]
     # Comments, ratings and cases can arrive before their ticket.
     links.link_children(links.C_TICKET, new)
@@ -62,12 +65,11 @@ class CommentStream(StreamSpec):
         return "0"
 
     def write(self, page: Page[CommentRecord]) -> PageResult:
-        written = upsert(Comment, page.records, key="zd_id", version=None)
+        written = upsert(
+            Comment, page.records, key="zd_id", version=None, links=[links.C_TICKET, links.C_AUTHOR]
+        )
         if not written:
             return PageResult()
-        pks = [w.pk for w in written]
-        links.link_rows(links.C_TICKET, pks)
-        links.link_rows(links.C_AUTHOR, pks)
         changed = {w.key for w in written}
         links.update_first_replies(r.zd_ticket_id for r in page.records if r.zd_id in changed)
         return PageResult.from_written(written)

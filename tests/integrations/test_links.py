@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Account, AccountEvent, Organization, SalesforceUser
 from contacts.models import SupportUser
+from integrations import upsert as upsert_module
 from integrations.records import (
     AccountRecord,
     CaseRecord,
@@ -23,6 +24,16 @@ from tests.factories import UserFactory
 from tickets.models import Case, Comment, Ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True, params=["postgresql", "generic"])
+def upsert_flavour(request, monkeypatch):
+    """Each test runs with PostgreSQL's upsert and with the generic one (SQLite's, in the demo)."""
+    if request.param == "generic":
+        monkeypatch.setattr(upsert_module, "_use_postgresql", lambda: False)
+    return request.param
+
+
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ACME = "0018d0000001XyZAAA"  # 15-character IDs are case-sensitive
 

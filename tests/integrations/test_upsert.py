@@ -43,7 +43,7 @@ def record(zd_id: int, version: int, **changes) -> TicketRecord:
 @pytest.fixture(params=["postgresql", "generic"])
 def write(request, monkeypatch):
     if request.param == "generic":
-        monkeypatch.setattr(upsert_module, "_upsert_postgresql", upsert_module._upsert_generic)
+        monkeypatch.setattr(upsert_module, "_use_postgresql", lambda: False)
 
     def run(records, **kwargs):
         kwargs.setdefault("key", "zd_id")

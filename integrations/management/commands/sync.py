@@ -39,6 +39,7 @@ def pick_streams(names: list[str] | None) -> list[str]:
 
 
 class Command(BaseCommand):
+    verbosity = 1
     help = "Mirror Zendesk and Salesforce into the portal's database, in the foreground."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -64,6 +65,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         streams = pick_streams(options["stream"])
+        self.verbosity = options["verbosity"]
         progress = not options["no_progress"] and options["verbosity"] > 0
         if options["wait_for_source"]:
             self.wait_for_sources(streams, options["wait_for_source"])
@@ -121,7 +123,7 @@ class Command(BaseCommand):
 
     def summary(self, results: list[tuple[str, SyncRun | None, str]]) -> None:
         header = ("stream", "status", "fetched", "created", "updated", "deleted", "seconds")
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for stream, run, _why in results:
             if run is None:
                 rows.append((stream, "skipped", "-", "-", "-", "-", "-"))
