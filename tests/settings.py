@@ -23,9 +23,12 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
 if "DATABASE_URL" not in os.environ and _reachable("127.0.0.1", 5432):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/csmportal"
-if "REDIS_URL" not in os.environ and _reachable("127.0.0.1", 6379):
-    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
-TEST_REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis for the tests that need a real server. TEST_REDIS_URL carries it to xdist workers and
+# subprocesses, because REDIS_URL itself is blanked below.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL", "")
+if not TEST_REDIS_URL and _reachable("127.0.0.1", 6379):
+    TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+os.environ["TEST_REDIS_URL"] = TEST_REDIS_URL
 os.environ["REDIS_URL"] = ""  # the app under test uses in-process cache and broker by default
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 
