@@ -32,8 +32,9 @@ run: $(VENV)/.runtime-installed
 	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  CSM Portal: http://127.0.0.1:$(PORT)/   (Ctrl-C stops everything)"
+	@echo "  The worker first syncs the sandbox (a few seconds); beat keeps it fresh after that."
 	@echo ""
-	@$(DEMO_ENV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	@$(DEMO_ENV) PORT=$(PORT) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.dev-installed
 	@DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings -v 0 || \

@@ -165,13 +165,14 @@ def link_org_accounts(*, org_pks: Sequence[Any] = (), account_ids: Iterable[str]
 
 
 def _user_contact_sql() -> str:
-    """The contact with the support user's email (case-insensitive); one in the user's org's
-    account first."""
+    """The contact with the support user's email (case-insensitive): one on the account of the
+    user's organization if there is one, else the first."""
     u, c, o = _t(SupportUser), _t(Contact), _t(Organization)
-    same_account = f"(SELECT o.account_id FROM {o} AS o WHERE o.id = {u}.organization_id)"
+    same_email = f"c.email_key = {u}.email_key AND {u}.email_key <> ''"
+    same_account = f"c.account_id IN (SELECT o.account_id FROM {o} AS o WHERE o.id = {u}.organization_id)"
     return (
-        f"SELECT c.id FROM {c} AS c WHERE {u}.email_key <> '' AND c.email_key = {u}.email_key "
-        f"ORDER BY COALESCE(c.account_id = {same_account}, FALSE) DESC, c.id LIMIT 1"
+        f"SELECT COALESCE((SELECT MIN(c.id) FROM {c} AS c WHERE {same_email} AND {same_account}), "
+        f"(SELECT MIN(c.id) FROM {c} AS c WHERE {same_email}))"
     )
 
 

@@ -23,10 +23,10 @@ from integrations.streams import get_stream
 from tests.factories import UserFactory
 from tickets.models import Case, Comment, Ticket
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db  # runs on SQLite too (the demo's database)
 
 
-@pytest.fixture(autouse=True, params=["postgresql", "generic"])
+@pytest.fixture(autouse=True, params=[pytest.param("postgresql", marks=pytest.mark.postgres), "generic"])
 def upsert_flavour(request, monkeypatch):
     """Each test runs with PostgreSQL's upsert and with the generic one (SQLite's, in the demo)."""
     if request.param == "generic":

@@ -13,7 +13,7 @@ from integrations.records import TicketRecord
 from integrations.upsert import dedupe, upsert
 from tickets.models import Ticket
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db  # runs on SQLite too (the demo's database)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -40,7 +40,7 @@ def record(zd_id: int, version: int, **changes) -> TicketRecord:
     return dataclasses.replace(base, **changes)
 
 
-@pytest.fixture(params=["postgresql", "generic"])
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres), "generic"])
 def write(request, monkeypatch):
     if request.param == "generic":
         monkeypatch.setattr(upsert_module, "_use_postgresql", lambda: False)

@@ -94,7 +94,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{source} is answering.")
 
     def run_one(self, stream: str, *, full: bool, progress: bool) -> tuple[str, SyncRun | None, str]:
-        bar = tqdm(desc=f"{stream:<22}", unit=" rec", disable=not progress, file=self.stderr._out, leave=True)
+        out = self.stderr._out
+        bars = progress and out.isatty()  # no bars in a log (honcho, cron): a line per stream
+        if progress and not bars:
+            self.stderr.write(f"sync {stream} ...")
+        bar = tqdm(desc=f"{stream:<22}", unit=" rec", disable=not bars, file=out, leave=True)
 
         def on_page(p: Progress) -> None:
             if p.run.expected and bar.total != p.run.expected:
