@@ -90,7 +90,8 @@ class Organization(models.Model):
     tags = models.JSONField(default=list, blank=True)
     # Organization fields.
     salesforce_id = models.CharField(max_length=18, blank=True, db_index=True)  # link resolution
-    am_project_id = models.CharField("Collaboration project (AM) ID", max_length=32, blank=True)
+    # Wide enough for the odd values support ops has to correct (e.g. a pasted project URL).
+    am_project_id = models.CharField("Collaboration project (AM) ID", max_length=255, blank=True)
     cmp_id = models.CharField("Contact management project ID", max_length=32, blank=True)
     cmp_developers = models.TextField("CMP developers", blank=True)
     support_level = models.CharField(max_length=40, blank=True)
