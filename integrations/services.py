@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 def sync_request(*, user: Any, streams: Sequence[str]) -> list[str]:
     """Someone pressed "sync now": mark the streams as queued and enqueue their tasks (after
-    commit). Returns the streams queued. A stream already running just runs again after."""
+    commit). Returns the streams queued. A stream already running is not started twice: the
+    run under way reads to the end of the source and serves the request."""
     from .tasks import SYNC_TASKS
 
     wanted = [s for s in streams if s in Stream.values]

@@ -19,7 +19,7 @@ from typing import Any
 from celery import Task, shared_task
 
 from .errors import CursorStalled, PermanentError, RateLimited, TransientError
-from .models import Stream
+from .models import Stream, SyncState
 from .runner import StreamBusy, run_stream
 from .services import ticket_fetch
 
@@ -48,6 +48,8 @@ def _sync(task: Task, stream: str, *, full: bool, trigger: str, user_id: int | N
     try:
         run = run_stream(stream, full=full, trigger=trigger, user=user, may_wait=False)
     except StreamBusy:
+        # The run under way serves a "sync now" pressed meanwhile: it reads to the end.
+        SyncState.objects.filter(stream=stream).update(requested_at=None)
         log.info("%s: already running; skipped", stream)
         return "busy"
     except RateLimited as exc:

@@ -90,6 +90,18 @@ def test_busy_permanent_and_stalled_are_not_retried(task, monkeypatch, exc, outc
     assert not task.calls.retry and not task.calls.apply_async
 
 
+@pytest.mark.django_db
+def test_a_sync_now_pressed_during_a_run_is_served_by_that_run(task, monkeypatch):
+    from django.utils import timezone
+
+    from integrations.models import SyncState
+
+    SyncState.objects.create(stream="zendesk.tickets", requested_at=timezone.now())
+    failing_with(monkeypatch, StreamBusy("running"))
+    task.apply(kwargs={"trigger": "manual"}).get()
+    assert SyncState.objects.get(stream="zendesk.tickets").requested_at is None
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_stream_task_syncs_against_the_sandbox(synced):

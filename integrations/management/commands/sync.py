@@ -94,7 +94,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{source} is answering.")
 
     def run_one(self, stream: str, *, full: bool, progress: bool) -> tuple[str, SyncRun | None, str]:
-        out = self.stderr._out
+        out: Any = self.stderr._out
         bars = progress and out.isatty()  # no bars in a log (honcho, cron): a line per stream
         if progress and not bars:
             self.stderr.write(f"sync {stream} ...")
