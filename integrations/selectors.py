@@ -125,7 +125,7 @@ COUNTS_CACHE_SECONDS = 10  # the page polls every 2 s during a sync; counting 10
 
 def mirrored_counts() -> dict[str, int]:
     """Rows in the portal per stream, in one query (cached for a few seconds)."""
-    return cache.get_or_set("integrations:mirrored_counts", _count_rows, COUNTS_CACHE_SECONDS)
+    return cache.get_or_set("integrations:mirrored_counts", _count_rows, COUNTS_CACHE_SECONDS) or {}
 
 
 def _count_rows() -> dict[str, int]:
