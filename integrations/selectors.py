@@ -116,6 +116,14 @@ class StreamStatus:
         return run.fetched / seconds if seconds > 0 else None
 
     @property
+    def failing(self) -> bool:
+        """The last run failed, stalled or lost its worker (a rate-limited one will resume)."""
+        run = self.last_run
+        return self.unresponsive or (
+            run is not None and run.status in (RunStatus.FAILED, RunStatus.STALLED, RunStatus.ABANDONED)
+        )
+
+    @property
     def last_error(self) -> str:
         return self.state.last_error if self.state else ""
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from zenpy import Zenpy
 from zenpy.lib.exception import RecordNotFoundException
 
@@ -90,19 +91,28 @@ class ZendeskClient:
         self.http.get_json(self.url("users/me.json"))
 
     def region_field_id(self) -> int | None:
-        """The id of the "Preferred Region for Support" ticket field (looked up by its title)."""
+        """The id of the "Preferred Region for Support" ticket field (looked up by its title,
+        remembered for an hour: the webhook's single-ticket fetches would otherwise ask each time)."""
         if self._region_field_id is False:
-            found: int | None = None
-            url: str | None = self.url("ticket_fields.json")
-            while url and found is None:
-                data = self.http.get_json(url) or {}
-                for field in data.get("ticket_fields") or ():
-                    if (field.get("title") or field.get("raw_title")) == parse.REGION_FIELD_TITLE:
-                        found = int(field["id"])
-                        break
-                url = data.get("next_page")
-            self._region_field_id = found
+            key = f"integrations:zendesk:region_field:{self.base_url}"
+            cached = cache.get(key)
+            if cached is not None:
+                self._region_field_id = cached or None
+            else:
+                found = self._find_region_field()
+                cache.set(key, found or 0, 3600)
+                self._region_field_id = found
         return self._region_field_id  # type: ignore[return-value]
+
+    def _find_region_field(self) -> int | None:
+        url: str | None = self.url("ticket_fields.json")
+        while url:
+            data = self.http.get_json(url) or {}
+            for field in data.get("ticket_fields") or ():
+                if (field.get("title") or field.get("raw_title")) == parse.REGION_FIELD_TITLE:
+                    return int(field["id"])
+            url = data.get("next_page")
+        return None
 
     # -- cursor-based exports (tickets, users) ----------------------------------------------
     def _cursor_export(self, kind: str, cursor: str, extra: dict[str, str]) -> Iterator[tuple[dict, str]]:

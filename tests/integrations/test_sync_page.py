@@ -148,7 +148,13 @@ def test_a_run_whose_worker_died_says_so(csm_client):
         stream="zendesk.tickets", locked_until=now - timedelta(minutes=5), lock_token="x"
     )
     SyncRun.objects.create(stream="zendesk.tickets", fetched=3000)
-    assert b"Not responding" in csm_client.get("/sync/").content
+    limited = SyncRun.objects.create(stream="zendesk.users", status=RunStatus.RATE_LIMITED)
+    SyncRun.objects.filter(pk=limited.pk).update(finished_at=now, resume_at=now + timedelta(seconds=30))
+    html = csm_client.get("/sync/").content.decode()
+    assert "Not responding" in html and "Rate limited" in html
+    assert (
+        '<div class="value">1</div><div class="label">streams failing</div>' in html
+    )  # not the rate-limited
 
 
 def test_customer_text_in_errors_is_escaped(csm_client):
