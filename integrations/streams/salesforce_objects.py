@@ -21,6 +21,7 @@ from .. import links
 from ..records import Page
 from ..salesforce import OVERLAP
 from ..upsert import Written, upsert
+from . import account_audit
 from .base import PageResult, StreamSpec
 
 
@@ -97,6 +98,14 @@ class AccountStream(SalesforceStream):
     name = "salesforce.accounts"
     model = Account
     sobject = "Account"
+
+    def write(self, page: Page[Any]) -> PageResult:
+        before = account_audit.snapshot(r.sf_id for r in page.records)
+        written = upsert(Account, page.records, key="sf_id", version="sf_modstamp")
+        if written:
+            self.link(page, [w.pk for w in written], [w.key for w in written if w.inserted], written)
+            account_audit.record_changes(before, written, page.records)
+        return PageResult.from_written(written)
 
     def link(self, page: Page[Any], pks: list[Any], new_keys: list[Any], written: list[Written]) -> None:
         relink_csms(Q(pk__in=pks), new=[w.pk for w in written if w.inserted])

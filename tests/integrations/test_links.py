@@ -1,6 +1,7 @@
 """Link resolution: records link to their parents whichever arrives first, relink when the
 source changes, and stay (unlinked) when their parent is missing."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -302,3 +303,18 @@ def test_it_links_comments_and_cases_that_arrive_before_their_ticket_and_sets_th
     assert set(Comment.objects.values_list("ticket", flat=True)) == {saved.pk}
     assert Case.objects.get().ticket == saved
     assert saved.first_reply_at == T0 + timedelta(minutes=9)  # the first public answer from support
+
+
+def test_what_salesforce_changed_on_a_known_account_goes_to_its_audit_trail():
+    write("salesforce.accounts", account())
+    assert not AccountEvent.objects.exists()  # first seen: nothing changed on it
+    changed = dataclasses.replace(account(version=2), support_level="standard", seats=250, restricted=True)
+    write("salesforce.accounts", changed)
+    event = AccountEvent.objects.get(verb="sync.account_changed")
+    assert event.actor is None
+    assert (
+        event.summary == "Salesforce: support level Priority → Standard; seats 100 → 250; restricted no → yes"
+    )
+    assert event.detail["seats"] == ["100", "250"]
+    write("salesforce.accounts", changed)  # the same again (the overlap window): no new line
+    assert AccountEvent.objects.count() == 1
