@@ -32,6 +32,7 @@ from .sql import execute
 from .streams import PageResult, StreamSpec, get_stream
 
 log = logging.getLogger(__name__)
+RUNS_KEPT = timedelta(days=30)  # older runs of a stream are deleted when it next succeeds
 ABANDONED_NOTE = "The worker running this sync stopped; the next run carried on from its last saved page."
 
 
@@ -214,6 +215,7 @@ def _run(
                 raise LockLost(f"{name}: another run took the stream over")
             run.status, run.finished_at, run.cursor_end = RunStatus.SUCCEEDED, finished, final
             run.save(update_fields=["status", "finished_at", "cursor_end"])
+            SyncRun.objects.filter(stream=name, started_at__lt=finished - RUNS_KEPT).delete()
             transaction.on_commit(partial(_send_stream_synced, name, run))
         return run
     except RateLimited as exc:

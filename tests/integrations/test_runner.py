@@ -192,3 +192,12 @@ def test_the_page_records_are_the_newest_version_even_out_of_order():
     page = [dataclasses.replace(ticket(1, version=3), subject="stale")]
     run_stream(STREAM, full=True, client=Script(page))
     assert Ticket.objects.get().subject == "T1"
+
+
+def test_runs_older_than_a_month_are_deleted_when_the_stream_next_succeeds():
+    old = SyncRun.objects.create(stream=STREAM, status=RunStatus.SUCCEEDED)
+    other = SyncRun.objects.create(stream="zendesk.users", status=RunStatus.SUCCEEDED)
+    SyncRun.objects.filter(pk__in=[old.pk, other.pk]).update(started_at=timezone.now() - timedelta(days=31))
+    recent = SyncRun.objects.create(stream=STREAM, status=RunStatus.FAILED)
+    run = run_stream(STREAM, client=Script([ticket(1)]))
+    assert set(SyncRun.objects.values_list("pk", flat=True)) == {other.pk, recent.pk, run.pk}
