@@ -6,7 +6,7 @@ Timestamps are timezone-aware UTC datetimes; text is never None ("" when the sou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -162,14 +162,3 @@ class CaseRecord:
     origin: str
     sf_created_at: datetime | None
     sf_modstamp: datetime | None
-
-
-@dataclass(slots=True)
-class SourceCounts:
-    """What a client saw besides the records (for the sync page and the tests)."""
-
-    requests: int = 0
-    retried: int = 0
-    rate_limited: int = 0
-    waited_seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
