@@ -32,6 +32,7 @@ def check_broker() -> dict[str, Any]:
 
 
 def sync_state() -> dict[str, Any]:
+    """Per stream: how far behind the source the mirror may be (the sync page's rule too)."""
     from integrations.models import Stream, SyncState
 
     now = timezone.now()
@@ -42,13 +43,17 @@ def sync_state() -> dict[str, Any]:
         fast = stream in settings.SYNC_STREAMS_FAST
         interval = settings.SYNC_FAST_INTERVAL if fast else settings.SYNC_SLOW_INTERVAL
         state = states.get(stream)
-        last = state.last_success_at if state else None
+        # Everything the source had changed when the last successful run began is mirrored.
+        through = (state.synced_through or state.last_success_at) if state else None
+        lag = now - through if through else None
         # Stale after three missed runs (at least ten minutes).
-        is_stale = last is None or now - last > max(timedelta(seconds=3 * interval), timedelta(minutes=10))
+        is_stale = lag is None or lag > max(timedelta(seconds=3 * interval), timedelta(minutes=10))
         if is_stale:
             stale.append(stream)
         streams[stream] = {
-            "last_success_at": last.isoformat() if last else None,
+            "synced_through": through.isoformat() if through else None,
+            "lag_seconds": round(lag.total_seconds()) if lag is not None else None,
+            "last_success_at": state.last_success_at.isoformat() if state and state.last_success_at else None,
             "last_error": (state.last_error if state else "") or None,
             "stale": is_stale,
         }

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -21,10 +22,24 @@ def test_it_reports_database_broker_and_sync_state(client):
 
 def test_it_is_ok_when_every_stream_synced_recently(client):
     for stream in Stream.values:
-        SyncState.objects.create(stream=stream, last_success_at=timezone.now())
+        SyncState.objects.create(stream=stream, last_success_at=timezone.now(), synced_through=timezone.now())
     response = client.get("/healthz")
+    body = json.loads(response.content)
     assert response.status_code == 200
-    assert json.loads(response.content)["status"] == "ok"
+    assert body["status"] == "ok"
+    assert all(0 <= s["lag_seconds"] < 5 for s in body["sync"]["streams"].values())
+
+
+def test_it_calls_a_stream_stale_when_its_data_is_too_old(client):
+    now = timezone.now()
+    for stream in Stream.values:
+        SyncState.objects.create(stream=stream, last_success_at=now, synced_through=now)
+    # The tickets stream last ran fully an hour ago (beat runs it every minute).
+    SyncState.objects.filter(stream=Stream.ZD_TICKETS).update(synced_through=now - timedelta(hours=1))
+    body = json.loads(client.get("/healthz").content)
+    assert body["status"] == "degraded"
+    assert body["sync"]["stale"] == [Stream.ZD_TICKETS]
+    assert body["sync"]["streams"][Stream.ZD_TICKETS]["lag_seconds"] >= 3600
 
 
 def test_it_answers_503_when_the_broker_is_unreachable(client):
