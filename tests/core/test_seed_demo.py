@@ -1,0 +1,69 @@
+"""seed_demo: one login per role, and with --activity some work for every role's home page."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from feedback.models import Feedback, FeedbackStatus, RotationWeek
+from feedback.rotation import current_week_start
+from supportops.models import OpsRequest, RequestKind
+from tests.factories import AccountFactory, OrganizationFactory, RatingFactory, TicketFactory
+from users.models import User
+from users.roles import Role, user_roles
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=False, DEMO=False)
+def test_it_refuses_outside_debug_or_demo_mode():
+    with pytest.raises(CommandError, match="only created when DEBUG or DEMO"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@override_settings(DEMO=True)
+def test_it_creates_one_login_per_role_and_is_repeatable(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "demo-portal-pass" in out
+    roles = {u.email: user_roles(u) for u in User.objects.all()}
+    assert roles["csm@example.com"] == {Role.CSM}
+    assert roles["manager@example.com"] == {Role.SUPPORT_MANAGER}
+    assert roles["ops@example.com"] == {Role.SUPPORT_OPS}
+    assert Role.ADMIN in roles["admin@example.com"]
+    assert User.objects.get(email="csm@example.com").check_password("demo-portal-pass")
+
+
+@override_settings(DEMO=True)
+def test_it_files_demo_work_once_after_the_sync(django_capture_on_commit_callbacks):
+    call_command("seed_demo")
+    csm = User.objects.get(email="csm@example.com")
+    account = AccountFactory(csm=csm)
+    OrganizationFactory(account=account, am_project_id="")
+    OrganizationFactory(account=account, name="Second org")
+    tickets = [TicketFactory(requester__organization__account=account) for _ in range(3)]
+    RatingFactory(ticket=tickets[0], score="bad", comment="Nobody answered for two days.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--activity")
+    manager = User.objects.get(email="manager@example.com")
+    assert RotationWeek.objects.get(week_start=current_week_start()).manager == manager
+    items = Feedback.objects.filter(forwarded_by=csm)
+    assert items.count() == 3
+    assert items.filter(status=FeedbackStatus.TRIAGED, reviewing_manager=manager).count() == 1
+    assert set(OpsRequest.objects.values_list("kind", flat=True)) == {
+        RequestKind.AM_PROJECT_ID,
+        RequestKind.ORG_NOTES,
+    }
+
+    call_command("seed_demo", "--activity")
+    assert Feedback.objects.count() == 3 and OpsRequest.objects.count() == 2
+
+
+@override_settings(DEMO=True)
+def test_it_only_sets_the_rotation_before_the_first_sync(capsys):
+    call_command("seed_demo", "--activity")
+    assert RotationWeek.objects.count() == 2
+    assert not Feedback.objects.exists()
+    assert "No synced accounts" in capsys.readouterr().out
