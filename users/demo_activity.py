@@ -100,7 +100,7 @@ def _requests(csm: User, accounts: list[Account]) -> Iterator[str]:
             project_url=f"{settings.GITLAB_URL}/gitlab-com/account-management/{slug}",
         )
         yield f"Asked support ops to correct the collaboration project ID of {wrong.name}."
-    other = orgs.exclude(pk=getattr(wrong, "pk", None)).first()
+    other = (orgs.exclude(pk=wrong.pk) if wrong is not None else orgs).first()
     if other is not None:
         ops_request_open_notes(
             user=csm,
