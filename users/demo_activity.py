@@ -53,9 +53,9 @@ def _feedback(csm: User, manager: User, accounts: list[Account]) -> Iterator[str
         feedback_forward_rating(rating=rating, forwarded_by=csm)
         yield f"Forwarded the bad rating on ticket #{rating.zd_ticket_id}."
     tickets = list(
-        Ticket.objects.filter(account__in=accounts).exclude(status="deleted").order_by("-zd_created_at")[:3]
+        Ticket.objects.filter(account__in=accounts).exclude(status="deleted").order_by("-zd_created_at")[:2]
     )
-    if len(tickets) < 2:
+    if len(tickets) < 2 or tickets[0].account is None or tickets[1].account is None:
         return
     negative = feedback_forward(
         forwarded_by=csm,
