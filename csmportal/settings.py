@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -254,6 +255,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
+# New-ticket work (the webhook's fetch, the rule, the emails) has its own queue, so a long
+# backfill never delays a notification. Every worker consumes both queues unless told
+# otherwise; production can add a worker dedicated to it with `-Q urgent`.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("urgent"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "integrations.fetch_ticket": {"queue": "urgent"},
+    "notifications.process_new_tickets": {"queue": "urgent"},
+    "notifications.send_email": {"queue": "urgent"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
