@@ -30,7 +30,10 @@ def _posting_persona(route: str) -> str | None:
 POST_ROUTES = sorted(
     route
     for route, _ in all_routes()
-    if not is_admin_route(route) and route in EXPECTED and _posting_persona(route) and route not in SIGNED_INSTEAD
+    if not is_admin_route(route)
+    and route in EXPECTED
+    and _posting_persona(route)
+    and route not in SIGNED_INSTEAD
 )
 
 
