@@ -99,6 +99,13 @@ class Ticket(models.Model):
             models.Index(fields=["-zd_updated_at"], name="ticket_updated"),
             # Dashboard sorted by "lowest score first" (any CSM).
             models.Index(fields=["quality_score", "-zd_created_at"], name="ticket_score"),
+            # Dashboard "Not solved" (and the SLA due/breached filters with it), any CSM, newest
+            # first: open tickets are a small part of all tickets, so this index stays small.
+            models.Index(
+                fields=["-zd_created_at"],
+                condition=models.Q(status__in=["new", "open", "pending", "hold"]),
+                name="ticket_open_created",
+            ),
         ]
         # PostgreSQL also has a trigram index on UPPER(subject) for the dashboard's search
         # (migration 0002; `subject__icontains` compiles to UPPER(subject) LIKE UPPER(...)).

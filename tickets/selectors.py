@@ -28,7 +28,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
+        # Without ORDER BY: the database can stop at cap + 1 matches instead of sorting them all.
+        return self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
