@@ -48,7 +48,13 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
     now = timezone.now()
     portal = settings.SITE_URL
     for t in tickets.prefetch_related("gaps").iterator(chunk_size=2000):
-        state = sla.state_at(due_at=t.sla_due_at, replied_at=t.sla_replied_at, status=t.status, now=now)
+        state = sla.state_at(
+            due_at=t.sla_due_at,
+            replied_at=t.sla_replied_at,
+            status=t.status,
+            now=now,
+            zendesk_state=t.sla_state,
+        )
         findings = "; ".join(CHECKS[g.code].title for g in t.gaps.all() if g.code in CHECKS)
         yield [
             t.zd_id,

@@ -57,7 +57,11 @@ def score_class(score: int | float | None) -> str:
 def sla_badge(ticket: Ticket, now: dt.datetime) -> tuple[str, str, str]:
     """(label, badge class, title) of a ticket's first-reply SLA now, from the stored times."""
     state = sla.state_at(
-        due_at=ticket.sla_due_at, replied_at=ticket.sla_replied_at, status=ticket.status, now=now
+        due_at=ticket.sla_due_at,
+        replied_at=ticket.sla_replied_at,
+        status=ticket.status,
+        now=now,
+        zendesk_state=ticket.sla_state,
     )
     if state == SlaState.DUE and ticket.sla_due_at is not None:
         return f"due in {sla.format_duration(ticket.sla_due_at - now)}", "info", "First reply due (time left)"

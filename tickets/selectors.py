@@ -55,6 +55,7 @@ def ticket_dashboard() -> QuerySet[Ticket]:
             "zd_updated_at",
             "sla_due_at",
             "sla_replied_at",
+            "sla_state",
             "quality_score",
             "account__id",
             "account__name",

@@ -113,9 +113,17 @@ def ticket_policy(ticket: Any) -> SlaPolicy:
 
 
 def state_at(
-    *, due_at: dt.datetime | None, replied_at: dt.datetime | None, status: str, now: dt.datetime
+    *,
+    due_at: dt.datetime | None,
+    replied_at: dt.datetime | None,
+    status: str,
+    now: dt.datetime,
+    zendesk_state: str = "",
 ) -> str:
-    """Where the first-reply SLA stands at `now` (mirrors `state_q`)."""
+    """Where the first-reply SLA stands at `now` (mirrors `state_q`). Zendesk saying the target
+    was achieved (`zendesk_state` "met", from the sync) settles it."""
+    if zendesk_state == SlaState.MET:
+        return SlaState.MET
     if due_at is None:
         return SlaState.NONE
     if replied_at is not None:
@@ -127,18 +135,19 @@ def state_at(
 
 def state_q(state: str, now: dt.datetime) -> Q:
     """Filter on the stored `sla_due_at` / `sla_replied_at` (mirrors `state_at`)."""
+    zendesk_met = Q(sla_state=SlaState.MET)
     waiting = Q(sla_replied_at__isnull=True, status__in=OPEN_STATUSES, sla_due_at__isnull=False)
     if state == SlaState.DUE:
-        return waiting & Q(sla_due_at__gte=now)
+        return waiting & Q(sla_due_at__gte=now) & ~zendesk_met
     if state == SlaState.BREACHED:
-        return (waiting & Q(sla_due_at__lt=now)) | Q(
-            sla_due_at__isnull=False, sla_replied_at__gt=F("sla_due_at")
-        )
+        late = Q(sla_due_at__isnull=False, sla_replied_at__gt=F("sla_due_at"))
+        return ((waiting & Q(sla_due_at__lt=now)) | late) & ~zendesk_met
     if state == SlaState.MET:
-        return Q(sla_due_at__isnull=False, sla_replied_at__lte=F("sla_due_at"))
-    return Q(sla_due_at__isnull=True) | Q(sla_replied_at__isnull=True, sla_due_at__isnull=False) & ~Q(
-        status__in=OPEN_STATUSES
-    )
+        return zendesk_met | Q(sla_due_at__isnull=False, sla_replied_at__lte=F("sla_due_at"))
+    return (
+        Q(sla_due_at__isnull=True)
+        | Q(sla_replied_at__isnull=True, sla_due_at__isnull=False) & ~Q(status__in=OPEN_STATUSES)
+    ) & ~zendesk_met
 
 
 @dataclass(frozen=True)
@@ -171,11 +180,15 @@ def explain(ticket: Any, now: dt.datetime) -> SlaView:
     due_at = ticket.sla_due_at if ticket.sla_due_at is not None else (ticket.first_reply_due_at or portal_due)
     replied_at = ticket.sla_replied_at or ticket.first_reply_at
     source = "zendesk" if ticket.first_reply_due_at is not None else "portal"
-    state = state_at(due_at=due_at, replied_at=replied_at, status=ticket.status, now=now)
+    state = state_at(
+        due_at=due_at, replied_at=replied_at, status=ticket.status, now=now, zendesk_state=ticket.sla_state
+    )
     lines = list(policy.reasons)
     if ticket.sla_policy:
         lines.append(f"Zendesk applies its SLA policy \u201c{ticket.sla_policy}\u201d to this ticket.")
-    if due_at is not None:
+    if ticket.sla_state == SlaState.MET:
+        lines.append("Zendesk reports the first-reply target as achieved.")
+    if due_at is not None and not (state == SlaState.MET and replied_at is None):
         lines.append(_progress(policy, ticket, due_at, replied_at, state, now))
     return SlaView(
         policy=policy,
@@ -200,7 +213,8 @@ def _progress(
     hours = policy.hours
     if replied_at is not None:
         took = time_between(ticket.zd_created_at, replied_at, hours)
-        verdict = "in time" if state == SlaState.MET else f"late by {format_duration(replied_at - due_at)}"
+        in_time = state == SlaState.MET or replied_at <= due_at
+        verdict = "in time" if in_time else f"late by {format_duration(replied_at - due_at)}"
         return f"First reply after {format_duration(took)} of SLA time: {verdict}."
     if state == SlaState.NONE:
         return "The ticket was solved without a public reply, so the SLA no longer runs."

@@ -96,6 +96,14 @@ def test_it_says_where_the_sla_stands(due, replied, status, now, expected):
     assert state_at(due_at=due, replied_at=replied, status=status, now=now) == expected
 
 
+@pytest.mark.parametrize(
+    "due,replied", [(None, None), (DUE, DUE + dt.timedelta(hours=1)), (NOW - dt.timedelta(hours=1), None)]
+)
+def test_zendesk_saying_the_target_was_achieved_settles_it(due, replied):
+    state = state_at(due_at=due, replied_at=replied, status=Status.OPEN, now=NOW, zendesk_state=SlaState.MET)
+    assert state == SlaState.MET
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", [SlaState.DUE, SlaState.BREACHED, SlaState.MET, SlaState.NONE])
 def test_the_database_filter_agrees_with_the_python_state(state):
@@ -110,10 +118,20 @@ def test_the_database_filter_agrees_with_the_python_state(state):
         (DUE, None, Status.SOLVED),
     ]
     tickets = [TicketFactory(sla_due_at=d, sla_replied_at=r, status=s) for d, r, s in cases]
+    tickets += [
+        TicketFactory(sla_due_at=d, sla_replied_at=r, status=s, sla_state=SlaState.MET) for d, r, s in cases
+    ]
     expected = {
         t.pk
         for t in tickets
-        if state_at(due_at=t.sla_due_at, replied_at=t.sla_replied_at, status=t.status, now=NOW) == state
+        if state_at(
+            due_at=t.sla_due_at,
+            replied_at=t.sla_replied_at,
+            status=t.status,
+            now=NOW,
+            zendesk_state=t.sla_state,
+        )
+        == state
     }
     found = set(Ticket.objects.filter(sla.state_q(state, NOW)).values_list("pk", flat=True))
     assert found == expected and found
@@ -126,6 +144,7 @@ def _ticket(**overrides):
         "preferred_region": PreferredRegion.ALL,
         "status": Status.OPEN,
         "sla_policy": "",
+        "sla_state": "",
         "first_reply_due_at": None,
         "first_reply_at": None,
         "sla_due_at": None,
@@ -154,6 +173,13 @@ def test_it_shows_zendesks_due_time_when_zendesk_has_one():
     assert view.source == "zendesk" and view.due_at == zendesk_due
     assert view.portal_due_at == TUESDAY_9_UTC + dt.timedelta(hours=4)
     assert any("Priority SLA" in line for line in view.lines)
+
+
+def test_it_trusts_zendesk_saying_the_first_reply_target_was_achieved():
+    view = sla.explain(_ticket(sla_state=SlaState.MET), TUESDAY_9_UTC + dt.timedelta(hours=9))
+    assert view.state == SlaState.MET
+    assert any("Zendesk reports the first-reply target as achieved" in line for line in view.lines)
+    assert not any("No reply yet" in line for line in view.lines)
 
 
 def test_it_explains_a_late_reply_and_a_breach():
