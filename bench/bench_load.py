@@ -1,0 +1,477 @@
+"""The portal under load: 50 people browsing for 60 s while the sync runs.
+
+Processes: the sandbox (HTTPS; 100,000 tickets by default, webhook on), the portal under
+gunicorn (DEBUG off, production static files), a Celery worker and beat on Redis (the ticket
+and user streams every 10 s, the others every 30 s), PostgreSQL, and locust headless
+(bench/locustfile.py). The data comes the real way: `manage.py sync` from the sandbox, then
+`manage.py tickets_review` (the best-practice scores the dashboards show). Every Salesforce
+user gets a portal login as a CSM (so accounts have CSMs), plus support managers and support
+ops; some bad ratings are forwarded as feedback and some correction requests filed, so the
+managers' and support ops' queues have items.
+
+While locust runs, a customer opens a ticket every second through the sandbox's API (the
+webhook fetches it; beat's polling syncs it too), so pages are read while rows are written.
+
+Each simulated person starts logged in (a session made as the login form makes it: 50 password
+hashes at once would measure PBKDF2, not the pages); ten real logins through the form are timed
+separately. Every gunicorn worker is warmed up (imports, template compilation) first.
+
+Targets: 0 failed requests, p95 <= 300 ms over every request of the run.
+
+Environment: BENCH_LOAD_TICKETS (100000), BENCH_LOAD_ACCOUNTS (400), BENCH_LOAD_USERS (50),
+BENCH_LOAD_SECONDS (60), BENCH_LOAD_WEB_WORKERS (4), BENCH_LOAD_DATABASE_URL
+(postgres://postgres@127.0.0.1:5432/csm_bench_load; dropped and created),
+BENCH_LOAD_REDIS_URL (redis://127.0.0.1:6379/9; flushed). Results: bench/results/load.json, the
+locust CSVs in bench/results/load_*.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from bench.common import RESULTS_DIR, Metric
+
+ROOT = Path(__file__).resolve().parent.parent
+TICKETS = int(os.environ.get("BENCH_LOAD_TICKETS", "100000"))
+ACCOUNTS = int(os.environ.get("BENCH_LOAD_ACCOUNTS", "400"))
+USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+WEB_WORKERS = int(os.environ.get("BENCH_LOAD_WEB_WORKERS", "4"))
+DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csm_bench_load")
+REDIS_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
+PASSWORD = "bench-load-pass-2026"
+P95_TARGET_MS = 300.0
+
+
+def run() -> list[Metric]:
+    """Parent side: run the measurement in a child process and turn its JSON into metrics."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "load.json"
+        subprocess.run(
+            [sys.executable, "-m", "bench.bench_load", str(out)], cwd=ROOT, check=True, timeout=60 * 60
+        )
+        data = json.loads(out.read_text())
+    total = data["total"]
+    detail = {k: data[k] for k in ("tickets", "accounts", "users", "seconds", "sync", "setup_seconds")}
+    logins = data["logins"]
+    metrics = [
+        Metric("requests", total["requests"], "", detail=detail),
+        Metric("throughput", total["rps"], "req/s"),
+        Metric("failed requests", total["failures"], "", "0", total["failures"] == 0, data["failures"]),
+        Metric("p50 response time", total["p50"], "ms"),
+        Metric(
+            "p95 response time",
+            total["p95"],
+            "ms",
+            f"<= {P95_TARGET_MS:g} ms",
+            total["p95"] <= P95_TARGET_MS,
+            {"per_page": data["pages"]},
+        ),
+        Metric("p99 response time", total["p99"], "ms"),
+        Metric("tickets synced during the run", data["sync"]["tickets_during_run"], ""),
+        Metric("login through the form (p50, one at a time)", logins["p50"], "ms", detail=logins),
+    ]
+    return metrics
+
+
+# -- child side -------------------------------------------------------------------------------
+
+
+def _stack(var_dir: Path):
+    from bench import bench_notify as notify  # its process stack, pointed at this bench's services
+
+    notify.DATABASE_URL = DATABASE_URL
+    notify.REDIS_URL = REDIS_URL
+    stack = notify.Stack(var_dir)
+    stack.env.update(
+        {
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "DATABASE_URL": DATABASE_URL,
+            "REDIS_URL": REDIS_URL,
+            "SYNC_FAST_INTERVAL": "10",
+            "SYNC_SLOW_INTERVAL": "30",
+            # 50 people log in from one address within seconds; production keeps 30/m/ip.
+            "LOGIN_RATE_LIMIT": "1000/m/ip",
+            "LOGIN_FAILED_RATE_LIMIT": "1000/m/ip",
+        }
+    )
+    return notify, stack
+
+
+def _manage(stack, *args: str, timeout: float = 1800) -> None:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=stack.env, check=True, timeout=timeout)
+    print(f"  manage.py {' '.join(args)}: {time.monotonic() - started:.1f} s", flush=True)
+
+
+def session_for(user: Any) -> str:
+    """A logged-in session, as the login form leaves it (what Django's force_login writes)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
+
+
+def person(email: str) -> dict[str, Any]:
+    from users.models import User
+
+    return {"email": email, "session": session_for(User.objects.get(email=email))}
+
+
+def prepare_people_and_items() -> dict[str, Any]:
+    """Portal logins for every Salesforce user (CSMs), managers and ops; feedback and requests."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from accounts.models import Account, Organization, SalesforceUser
+    from feedback.models import Rating, Score
+    from feedback.services import FeedbackError, feedback_forward_rating
+    from integrations.runner import run_stream
+    from supportops import services as ops_services
+    from tickets.models import Ticket
+    from users.models import User
+    from users.roles import Role
+
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role}
+    for sf_user in SalesforceUser.objects.exclude(email=""):
+        user, _ = User.objects.get_or_create(email=sf_user.email.lower(), defaults={"name": sf_user.name})
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.add(groups[Role.CSM])
+    run_stream("salesforce.users", full=True, may_wait=True)  # accounts get their CSM
+    for role, prefix, count in ((Role.SUPPORT_MANAGER, "manager", 5), (Role.SUPPORT_OPS, "ops", 5)):
+        for i in range(count):
+            user, _ = User.objects.get_or_create(
+                email=f"{prefix}{i}@bench.example", defaults={"name": prefix}
+            )
+            user.set_password(PASSWORD)
+            user.save()
+            user.groups.add(groups[role])
+
+    csms = []
+    for user in User.objects.filter(groups=groups[Role.CSM], csm_accounts__isnull=False).distinct():
+        accounts = list(Account.objects.filter(csm=user).values_list("pk", flat=True)[:200])
+        csms.append({"email": user.email, "accounts": accounts, "session": session_for(user)})
+
+    feedback = []
+    for rating in Rating.objects.filter(score=Score.BAD, account__csm__isnull=False).exclude(comment="")[
+        :300
+    ]:
+        try:
+            with transaction.atomic():
+                item, _ = feedback_forward_rating(rating=rating, forwarded_by=rating.account.csm)
+        except FeedbackError:
+            continue
+        feedback.append(item.pk)
+
+    requests = []
+    orgs = Organization.objects.filter(account__csm__isnull=False).select_related("account__csm")[:120]
+    for i, org in enumerate(orgs):
+        try:
+            item = ops_services.ops_request_open_correction(
+                user=org.account.csm,
+                organization=org,
+                am_project_id=str(880000 + i),
+                project_url=f"https://gitlab.com/customers/project-{i}",
+            )
+        except Exception:
+            continue
+        requests.append(item.pk)
+
+    rng = random.Random(7)
+    ticket_ids = list(Ticket.objects.values_list("pk", flat=True))
+    return {
+        "password": PASSWORD,
+        "users": {
+            "csm": csms,
+            "manager": [person(f"manager{i}@bench.example") for i in range(5)],
+            "ops": [person(f"ops{i}@bench.example") for i in range(5)],
+        },
+        "accounts": list(Account.objects.values_list("pk", flat=True)),
+        "tickets": rng.sample(ticket_ids, min(5000, len(ticket_ids))),
+        "feedback": feedback,
+        "requests": requests,
+    }
+
+
+def open_tickets_while_running(stack, stop: threading.Event, created: list[int]) -> None:
+    """A customer opens a ticket every second through the sandbox's API (the webhook fires)."""
+    import requests
+
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(stack.var_dir / "sandbox" / "ca.pem")
+    session.auth = ("portal@example.com/token", "sandbox-zendesk-token")
+    base = stack.env["SANDBOX_URL"]
+    orgs = session.get(f"{base}/api/v2/organizations.json?per_page=100", timeout=10).json()["organizations"]
+    i = 0
+    while not stop.wait(1.0):
+        org = orgs[i % len(orgs)]["id"]
+        response = session.post(
+            f"{base}/_sandbox/tickets",
+            json={"org": org, "subject": f"Load test ticket {i}", "priority": "normal"},
+            timeout=10,
+        )
+        if response.ok:
+            created.append(int(response.json()["ticket"]["id"]))
+        i += 1
+
+
+def warm_up_and_time_logins(stack, plan: dict[str, Any]) -> dict[str, float]:
+    """Each gunicorn worker imports the views and compiles the templates on first use: send every
+    page a few times first. Then time real logins through the form, one after another."""
+    import re
+
+    import requests
+
+    base = f"http://127.0.0.1:{stack.web_port}"
+    warm = requests.Session()
+    warm.trust_env = False
+    warm.cookies.set("sessionid", plan["users"]["csm"][0]["session"])
+    pages = [
+        "/tickets/",
+        "/accounts/",
+        "/feedback/",
+        "/feedback/ratings/",
+        "/requests/",
+        "/sync/",
+        "/notifications/",
+    ]
+    pages += [f"/accounts/{plan['accounts'][0]}/", f"/tickets/{plan['tickets'][0]}/"]
+    pages += [f"/contacts/account/{plan['accounts'][0]}/", f"/tickets/accounts/{plan['accounts'][0]}/review/"]
+    for _ in range(WEB_WORKERS * 3):
+        for path in pages:
+            warm.get(base + path, timeout=60)
+    times = []
+    for who in plan["users"]["csm"][:10]:
+        session = requests.Session()
+        session.trust_env = False
+        started = time.perf_counter()
+        form = session.get(base + "/auth/login/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        for cookie in list(session.cookies):  # Secure cookies, plain HTTP on loopback
+            session.cookies.set(cookie.name, cookie.value)
+        answer = session.post(
+            base + "/auth/login/",
+            {
+                "login": who["email"],
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
+        if answer.status_code != 302:
+            raise RuntimeError(f"login failed for {who['email']}: {answer.status_code}")
+        times.append((time.perf_counter() - started) * 1000)
+    return {"p50": round(statistics.median(times), 1), "max": round(max(times), 1), "count": len(times)}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 1)
+
+
+def read_locust_csv(prefix: Path) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+    pages: dict[str, Any] = {}
+    total: dict[str, Any] = {}
+    for row in rows:
+        figures = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50": float(row["50%"] or 0),
+            "p95": float(row["95%"] or 0),
+            "p99": float(row["99%"] or 0),
+            "max": float(row["Max Response Time"] or 0),
+            "rps": round(float(row["Requests/s"] or 0), 1),
+        }
+        if row["Name"] == "Aggregated":
+            total = figures
+        else:
+            pages[row["Name"]] = figures
+    failures_path = Path(f"{prefix}_failures.csv")
+    failures = list(csv.DictReader(open(failures_path))) if failures_path.exists() else []  # noqa: SIM115
+    return total, pages, failures
+
+
+def child(out_path: str) -> None:
+    setup_started = time.monotonic()
+    with ExitStack() as exits:
+        var_dir = Path(exits.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
+        notify, stack = _stack(var_dir)
+        exits.callback(stack.stop_all)
+        os.environ.update(stack.env)
+        notify.reset_services()
+        bin_dir = Path(sys.executable).parent
+
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        _manage(stack, "collectstatic", "--noinput", "-v", "0")
+        webhook = f"http://127.0.0.1:{stack.web_port}/webhooks/zendesk/"
+        stack.start(
+            "sandbox",
+            [
+                sys.executable,
+                "manage.py",
+                "sandbox",
+                "--port",
+                str(stack.sandbox_port),
+                "--accounts",
+                str(ACCOUNTS),
+                "--tickets",
+                str(TICKETS),
+                "--webhook-url",
+                webhook,
+                "--quiet",
+            ],
+        )
+        notify.wait_for_port(stack.sandbox_port, timeout=120)
+        _manage(stack, "sync", "--no-progress", "--wait-for-source", "60")
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()  # review tasks queued by the sync: done below instead
+        _manage(stack, "tickets_review")
+        plan = prepare_people_and_items()
+        plan_path = var_dir / "plan.json"
+        plan_path.write_text(json.dumps(plan))
+
+        from tickets.models import Ticket
+
+        tickets_before = Ticket.objects.count()
+        stack.start(
+            "web",
+            [
+                str(bin_dir / "gunicorn"),
+                "csmportal.wsgi",
+                "--workers",
+                str(WEB_WORKERS),
+                "--threads",
+                "2",
+                "--bind",
+                f"127.0.0.1:{stack.web_port}",
+                "--log-level",
+                "warning",
+            ],
+        )
+        celery = [str(bin_dir / "celery"), "-A", "csmportal"]
+        quiet = ["--loglevel", "WARNING"]
+        stack.start(
+            "worker",
+            [*celery, "worker", *quiet, "--concurrency", "2", "--without-heartbeat", "--without-gossip"],
+        )
+        stack.start("beat", [*celery, "beat", *quiet, "--schedule", str(var_dir / "beat-schedule")])
+        notify.wait_for_port(stack.web_port)
+        notify.wait_for_worker()
+        logins = warm_up_and_time_logins(stack, plan)
+        setup_seconds = round(time.monotonic() - setup_started, 1)
+
+        stop = threading.Event()
+        created: list[int] = []
+        opener = threading.Thread(target=open_tickets_while_running, args=(stack, stop, created), daemon=True)
+        opener.start()
+        prefix = var_dir / "locust"
+        samples_path = var_dir / "samples.json"
+        locust_env = {**stack.env, "BENCH_LOAD_PLAN": str(plan_path), "BENCH_LOAD_SAMPLES": str(samples_path)}
+        subprocess.run(
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                "10",
+                "-t",
+                f"{SECONDS}s",
+                "--stop-timeout",
+                "5",
+                "--only-summary",
+                "--csv",
+                str(prefix),
+                "--host",
+                f"http://127.0.0.1:{stack.web_port}",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=locust_env,
+            check=True,
+            timeout=SECONDS + 120,
+        )
+        stop.set()
+        opener.join(timeout=15)
+        time.sleep(3)
+        synced = Ticket.objects.count() - tickets_before
+        _, pages, failures = read_locust_csv(prefix)
+        samples = json.loads(samples_path.read_text())
+        times = [ms for _name, ms, _failed in samples]
+        total = {
+            "requests": len(samples),
+            "failures": sum(1 for *_rest, failed in samples if failed),
+            "rps": round(len(samples) / SECONDS, 1),
+            "p50": percentile(times, 0.50),
+            "p95": percentile(times, 0.95),
+            "p99": percentile(times, 0.99),
+            "max": round(max(times, default=0.0), 1),
+        }
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        for suffix in ("stats", "failures"):
+            source = Path(f"{prefix}_{suffix}.csv")
+            if source.exists():
+                shutil.copy(source, RESULTS_DIR / f"load_{suffix}.csv")
+        result = {
+            "tickets": tickets_before,
+            "accounts": len(plan["accounts"]),
+            "users": USERS,
+            "seconds": SECONDS,
+            "setup_seconds": setup_seconds,
+            "logins": logins,
+            "sync": {"tickets_opened_during_run": len(created), "tickets_during_run": synced},
+            "total": total,
+            "pages": pages,
+            "failures": failures[:20],
+        }
+        Path(out_path).write_text(json.dumps(result, indent=2))
+        width = max(len(name) for name in pages) if pages else 10
+        print(f"\n{'page':<{width}}  requests  fail   p50   p95   p99  (ms)")
+        for name, f in sorted(pages.items()):
+            figures = (
+                f"{f['requests']:8}  {f['failures']:4}  {f['p50']:4.0f}  {f['p95']:4.0f}  {f['p99']:4.0f}"
+            )
+            print(f"{name:<{width}}  {figures}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    child(sys.argv[1])
