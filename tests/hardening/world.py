@@ -38,13 +38,13 @@ from users.roles import Role
 PERSONAS = ["csm", "other_csm", "manager", "ops", "admin", "no_role", "anonymous"]
 PASSWORD = "test-password-123"  # what tests.conftest._make_user sets
 
-PERSONA_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "csm": ("csm@example.com", (Role.CSM,)),
-    "other_csm": ("other.csm@example.com", (Role.CSM,)),
-    "manager": ("manager@example.com", (Role.SUPPORT_MANAGER,)),
-    "ops": ("ops@example.com", (Role.SUPPORT_OPS,)),
-    "admin": ("admin@example.com", (Role.ADMIN,)),
-    "no_role": ("nobody@example.com", ()),
+PERSONA_USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "csm": ("csm@example.com", "Casey Morgan", (Role.CSM,)),
+    "other_csm": ("other.csm@example.com", "Robin Patel", (Role.CSM,)),
+    "manager": ("manager@example.com", "Sam Lee", (Role.SUPPORT_MANAGER,)),
+    "ops": ("ops@example.com", "Alex Kim", (Role.SUPPORT_OPS,)),
+    "admin": ("admin@example.com", "Portal Admin", (Role.ADMIN,)),
+    "no_role": ("nobody@example.com", "New Colleague", ()),
 }
 
 
@@ -76,9 +76,9 @@ class World:
 
 def make_users() -> dict[str, User]:
     users = {}
-    for persona, (email, roles) in PERSONA_USERS.items():
+    for persona, (email, name, roles) in PERSONA_USERS.items():
         admin = persona == "admin"
-        users[persona] = _make_user(email, persona, *roles, is_staff=admin, is_superuser=admin)
+        users[persona] = _make_user(email, name, *roles, is_staff=admin, is_superuser=admin)
     return users
 
 
@@ -151,3 +151,101 @@ def build_world(users: dict[str, User] | None = None) -> World:
         notification=notification,
         outbox=outbox,
     )
+
+
+def world_on_synced_data(users: dict[str, User] | None = None) -> World:
+    """The same world on data the real sync mirrored from the sandbox: the first account with an
+    organization, tickets and a bad rating becomes the `csm` persona's; the portal's own objects
+    (checklist, email, feedback, request, notification, outbox) are made on it."""
+    from django.db.models import Count
+
+    users = users or make_users()
+    csm = users["csm"]
+    account = (
+        Account.objects.annotate(
+            n_orgs=Count("organizations", distinct=True), n_tickets=Count("tickets", distinct=True)
+        )
+        .filter(n_orgs__gte=1, n_tickets__gte=1)
+        .order_by("-n_tickets")
+        .first()
+    )
+    assert account is not None, "the sync mirrored no account with an organization and tickets"
+    account.csm = csm
+    account.save(update_fields=["csm"])
+    org = account.organizations.order_by("zd_id").first()
+    spare_org = OrganizationFactory(account=account, name=f"{account.name} (second org)")
+    ticket = (
+        Ticket.objects.filter(account=account).exclude(status="deleted").order_by("-zd_created_at").first()
+    )
+    rating = Rating.objects.filter(account=account).first() or RatingFactory(
+        ticket=ticket, score="bad", comment="Slow."
+    )
+    unassigned = Account.objects.filter(csm__isnull=True).exclude(pk=account.pk).first() or AccountFactory(
+        csm=None
+    )
+    unassigned_org = unassigned.organizations.first() or OrganizationFactory(account=unassigned)
+
+    checklist = start_checklist(account, actor=csm)
+    manual_step = checklist.steps.filter(kind=StepKind.MANUAL).order_by("position").first()
+    email_step = checklist.steps.get(kind=StepKind.EMAIL)
+    custom_step = checklist_step_add(checklist=checklist, actor=csm, title="Walk through the portal")
+    email = AccountEmail.objects.create(
+        account=account,
+        step=email_step,
+        sent_by=csm,
+        to_email=account.sold_to_email or "buyer@customer.example",
+        subject="Managing your support contacts",
+        body="Hello",
+        status=EmailStatus.SENT,
+        sent_at=timezone.now(),
+    )
+    from accounts.checklist_models import ChecklistTemplate
+
+    unassigned_checklist = start_checklist(unassigned, actor=users["admin"])
+    feedback = FeedbackFactory(ticket=ticket, account=account, forwarded_by=csm)
+    request = OpsRequestFactory(organization=org, requested_by=csm)
+    notification = Notification.objects.create(
+        ticket=ticket,
+        recipient=csm,
+        reason="csm",
+        delivery=Delivery.IMMEDIATE,
+        email_status=NotificationEmailStatus.SENT,
+    )
+    outbox = OutboxMessage.objects.create(
+        to=csm.email, subject=f"New ticket #{ticket.zd_id}", body="A new ticket", html="<p>A new ticket</p>"
+    )
+    older = ChecklistTemplate.objects.get(key="support-onboarding-contact-collection")
+    return World(
+        extra={"older_template_pk": older.pk},
+        users=users,
+        account=account,
+        org=org,
+        spare_org=spare_org,
+        unassigned=unassigned,
+        unassigned_org=unassigned_org,
+        ticket=ticket,
+        checklist=checklist,
+        manual_step=manual_step,
+        email_step=email_step,
+        custom_step=custom_step,
+        unassigned_checklist=unassigned_checklist,
+        email=email,
+        rating=rating,
+        feedback=feedback,
+        request=request,
+        notification=notification,
+        outbox=outbox,
+    )
+
+
+def session_key_for(user: User) -> str:
+    """A logged-in session for the user, as Django's login leaves it (for browsers and load tests)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
