@@ -31,6 +31,20 @@ GOOD = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _project_celery_app():
+    """The email is delivered by a task: through the project's (eager) Celery app, even if an
+    earlier test in this process made another app the current one."""
+    from celery import current_app
+
+    from csmportal.celery import app
+
+    previous = current_app._get_current_object()
+    app.set_current()
+    yield
+    previous.set_current()
+
+
 @pytest.fixture
 def morning():
     csm = UserFactory(roles=["CSM"], email="casey@example.com", name="Casey CSM")

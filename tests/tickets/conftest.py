@@ -34,3 +34,18 @@ def make_ticket(world):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _project_celery_app():
+    """The tickets' tasks run through the project's Celery app (eager in tests). A test that
+    creates another Celery app makes it the current one for the rest of the process; put the
+    project's back so `shared_task(...).delay()` here runs the review inline as configured."""
+    from celery import current_app
+
+    from csmportal.celery import app
+
+    previous = current_app._get_current_object()
+    app.set_current()
+    yield
+    previous.set_current()
