@@ -86,7 +86,7 @@ def morning():
 
 
 def test_a_csm_goes_from_the_dashboard_to_a_ticket_to_the_drafted_email(page: Page, morning):
-    account, leaky = morning
+    account, _leaky = morning
     log_in(page, "casey@example.com")
 
     # The dashboard opens on the CSM's own accounts.
@@ -123,7 +123,8 @@ def test_a_csm_goes_from_the_dashboard_to_a_ticket_to_the_drafted_email(page: Pa
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-gaps'))")
     assert (
         page.evaluate(
-            "() => Chart.getChart(document.getElementById('chart-tickets')).data.datasets[0].data.reduce((a, b) => a + b, 0)"
+            "() => Chart.getChart(document.getElementById('chart-tickets'))"
+            ".data.datasets[0].data.reduce((a, b) => a + b, 0)"
         )
         == 5
     )
