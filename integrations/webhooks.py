@@ -91,7 +91,7 @@ def ticket_id_from(payload: object) -> int | None:
         raise Rejected(400, "No ticket id in the body (expected detail.id or ticket_id).")
     if isinstance(raw, bool):
         raw = None
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
         raw = int(raw.strip())
     if not isinstance(raw, int) or raw < 1 or raw >= 2**63:
         raise Rejected(400, "The ticket id is not a positive number.")

@@ -150,12 +150,6 @@ def test_every_page_opens_cleanly_for_each_role(browser, live_server, synced_wor
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console error: /favicon.ico 404 on every admin page (the admin's templates have no icon "
-    "link, unlike templates/base.html); fix: templates/admin/base_site.html with the portal's icon, "
-    "or a /favicon.ico route",
-)
 def test_the_admin_opens_without_console_errors(browser, live_server, admin_user):
     from tests.hardening.world import session_key_for
 
