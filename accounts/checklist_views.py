@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from users.roles import any_role_required
 
@@ -239,6 +239,7 @@ def step_email_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse
     )
 
 
+@require_GET
 @any_role_required
 def email_detail_view(request: HttpRequest, pk: int, email_pk: int) -> HttpResponse:
     """An email the portal sent for the account, exactly as sent (anyone who reads the account)."""

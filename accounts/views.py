@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from contacts.selectors import account_people
 from csmportal.filters import default_csm_scope
@@ -33,6 +34,7 @@ def _portfolio(request: HttpRequest) -> AccountFilter:
     return AccountFilter(default_csm_scope(request.GET, request), account_list(), request=request)
 
 
+@require_GET
 @any_role_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
     filterset = _portfolio(request)
@@ -50,6 +52,7 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @any_role_required
 def account_export(request: HttpRequest) -> HttpResponse:
     accounts = _portfolio(request).qs
@@ -143,12 +146,14 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
     )
 
 
+@require_GET
 @any_role_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)
     return render(request, "accounts/detail.html", account_context(request, account))
 
 
+@require_GET
 @any_role_required
 def account_history(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)

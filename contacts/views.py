@@ -1,4 +1,5 @@
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
 
 from accounts.links import zendesk_org_url
 from accounts.selectors import get_account_for_user
@@ -11,6 +12,7 @@ from .selectors import account_people, unentitled_tickets, why_unentitled
 UNENTITLED_SHOWN = 20
 
 
+@require_GET
 @any_role_required
 def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """An account's people: who may open tickets, who is missing, and the limits."""
@@ -35,6 +37,7 @@ def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
 @any_role_required
 def account_contacts_export(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)

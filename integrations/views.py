@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from users.roles import Role, any_role_required, has_role, role_required
 
@@ -13,6 +13,7 @@ from .services import sync_request
 TRIGGER_ROLES = (Role.SUPPORT_OPS, Role.ADMIN)
 
 
+@require_GET
 @any_role_required
 def sync_page(request: HttpRequest) -> HttpResponse:
     """Everyone with a role may look; the table refreshes itself while a sync is under way."""

@@ -156,8 +156,8 @@ _DONE = {
 }
 
 
-@role_required(Role.CSM, Role.ADMIN)
 @require_GET
+@role_required(Role.CSM, Role.ADMIN)
 def finding_list_view(request: HttpRequest) -> HttpResponse:
     require_findings_access(request.user)
     filterset = FindingFilter(request.GET, finding_list(), request=request)
@@ -165,15 +165,15 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
     return render_list(request, "notifications/findings.html", filterset.qs, context=context)
 
 
-@role_required(Role.ADMIN)
 @require_GET
+@role_required(Role.ADMIN)
 def outbox_list_view(request: HttpRequest) -> HttpResponse:
     filterset = OutboxFilter(request.GET, outbox_list(), request=request)
     return render_list(request, "notifications/outbox.html", filterset.qs, context={"filter": filterset})
 
 
-@role_required(Role.ADMIN)
 @require_GET
+@role_required(Role.ADMIN)
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_outbox_message_for_user(request.user, pk)
     return render(request, "notifications/outbox_detail.html", {"message": message})

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import OpsRequest, RequestEvent
 
@@ -19,6 +20,7 @@ class OpsRequestAdmin(admin.ModelAdmin):
     """Read-mostly: status changes go through the portal's pages so they are recorded and emailed."""
 
     list_display = ("id", "kind", "account", "status", "requested_by", "claimed_by", "created_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("kind", "status")
     search_fields = ("account__name", "organization__name", "requested_am_project_id")
     raw_id_fields = ("account", "organization", "requested_by", "claimed_by")

@@ -52,10 +52,11 @@ def can_view(user: Any, item: OpsRequest) -> bool:
 
 
 def can_file_for(user: Any, account: Account) -> bool:
-    """An account's CSM files requests for its orgs; admins may file for any account."""
+    """An account's CSM files requests for its orgs (any CSM while it has none, as for its
+    onboarding); admins may file for any account."""
     if is_admin(user):
         return True
-    return has_role(user, Role.CSM) and account.csm_id is not None and account.csm_id == user.pk
+    return has_role(user, Role.CSM) and account.csm_id in (None, user.pk)
 
 
 def get_organization_for_filing(user: Any, pk: int) -> Organization:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from .selectors import (
     get_organization_for_filing,
     get_request_for_user,
     is_ops,
+    may_ever,
     queue_counts,
     request_history,
     requests_for_user,
@@ -220,6 +222,8 @@ ACTIONS: dict[str, tuple[Callable[..., Any], str, tuple[bool, str] | None]] = {
 @require_POST
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = get_request_for_user(request.user, pk)
+    if not may_ever(request.user, item, action):  # who you are first, then what you typed
+        raise PermissionDenied("Your role does not let you do that with this request.")
     service, message, reason = ACTIONS[action]
     kwargs: dict[str, str] = {}
     if reason is not None:

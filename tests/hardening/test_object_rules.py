@@ -3,8 +3,8 @@
 One table, read across apps (accounts, contacts, tickets, feedback, supportops,
 notifications): reading is open to every role; changing an account's onboarding and writing
 to its customer is for its CSM (any CSM while it has none) and admins; forwarding feedback is
-open to every CSM on any account; asking support ops to change an org is for the account's
-CSM only (an account with no CSM: admins only, see docs/hardening.md).
+open to every CSM on any account; asking support ops to change an org follows the onboarding
+rule (the account's CSM, any CSM while it has none, admins).
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ RULES: dict[str, tuple[str, str, str]] = {
     "send the education email": ("ok", "403", "ok"),
     "forward feedback": ("ok", "ok", "ok"),
     "follow or mute the account": ("ok", "ok", "ok"),
-    "ask support ops to correct the AM ID": ("ok", "403", "403"),
-    "ask support ops for org notes": ("ok", "403", "403"),
+    "ask support ops to correct the AM ID": ("ok", "403", "ok"),
+    "ask support ops for org notes": ("ok", "403", "ok"),
 }
 
 # Actions that must leave a line in the account's audit trail when allowed (and none when not).
