@@ -214,6 +214,10 @@ def child(out_path: str) -> None:
             [
                 str(bin_dir / "gunicorn"),
                 "csmportal.wsgi",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--access-logfile",
+                os.devnull,  # the production config logs every request; a benchmark would measure that
                 "--workers",
                 "2",
                 "--threads",
