@@ -1,9 +1,13 @@
-"""Celery tasks of the ticket review: thin, explicitly named, take ids, idempotent (acks_late)."""
+"""Celery tasks of the ticket review: thin, explicitly named, take ids, idempotent (acks_late).
+
+Bound to the project's app (not `shared_task`), so they are sent with its configuration from
+whichever thread the sync's signal arrives on."""
 
 import random
 
-from celery import shared_task
 from django.db import DatabaseError
+
+from csmportal.celery import app
 
 from . import services
 
@@ -15,7 +19,7 @@ def _backoff(retries: int) -> float:
     return random.uniform(0.5, 1.0) * min(300.0, 5.0 * 2**retries)
 
 
-@shared_task(name="tickets.review_tickets", acks_late=True, max_retries=MAX_RETRIES, bind=True)
+@app.task(name="tickets.review_tickets", acks_late=True, max_retries=MAX_RETRIES, bind=True)
 def review_tickets(self, ticket_ids: list[int]) -> int:
     """Recompute the best-practice review and SLA of tickets the sync created or changed."""
     try:
@@ -24,7 +28,7 @@ def review_tickets(self, ticket_ids: list[int]) -> int:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
-@shared_task(name="tickets.review_comment_tickets", acks_late=True, max_retries=MAX_RETRIES, bind=True)
+@app.task(name="tickets.review_comment_tickets", acks_late=True, max_retries=MAX_RETRIES, bind=True)
 def review_comment_tickets(self, comment_ids: list[int]) -> int:
     """Recompute the tickets whose comments the sync created or changed."""
     try:
