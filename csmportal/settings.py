@@ -99,7 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csmportal.context_processors.portal",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            # partialdef everywhere; mask_secrets wherever customer ticket text is shown.
+            "builtins": ["template_partials.templatetags.partials", "tickets.templatetags.tickets_tags"],
         },
     },
 ]

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tickets.models import Case, Ticket
+from tickets.review.secrets import mask
 
 from .links import salesforce_account_cases_url, salesforce_case_url, zendesk_agent_url
 from .models import Notification
@@ -111,7 +112,9 @@ def ticket_email(notification: Notification) -> EmailMultiAlternatives:
     account = ticket.account.name if ticket.account else "an unlinked organization"
     context = ticket_context(notification)
     context["item"] = context  # the HTML block is shared with the digest, which loops over items
-    subject = one_line(f"New ticket #{ticket.zd_id} from {account}: {ticket.subject or '(no subject)'}", 180)
+    subject = one_line(
+        f"New ticket #{ticket.zd_id} from {account}: {mask(ticket.subject) or '(no subject)'}", 180
+    )
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/email/ticket.txt", context),

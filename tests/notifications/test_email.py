@@ -149,3 +149,13 @@ def test_it_says_when_the_requester_is_not_synced_yet(new_ticket, csm, django_ca
     ticket.save()
     _, text, html = send_for(ticket, django_capture_on_commit_callbacks)
     assert "Unknown requester" in text and "Unknown requester" in html
+
+
+def test_it_never_repeats_a_secret_pasted_into_the_subject(ticket, django_capture_on_commit_callbacks):
+    token = "glpat-" + "Zx81mQ" * 4
+    ticket.subject = f"Push fails with token {token}"
+    ticket.save()
+    message, text, html = send_for(ticket, django_capture_on_commit_callbacks)
+    for part in (message.subject, text, html):
+        assert "Push fails with token" in part
+        assert token not in part
