@@ -155,7 +155,8 @@ class Comment(models.Model):
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
-    zd_author_id = models.BigIntegerField(null=True, blank=True)
+    # Linking comments whose author arrived in a later users sync (integrations.links).
+    zd_author_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     author = models.ForeignKey(
         SupportUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )

@@ -123,7 +123,7 @@ def test_a_killed_celery_worker_loses_nothing_and_the_next_run_completes(slow_ba
         REDIS_URL=broker,
         CELERY_BROKER_URL=broker,
     )
-    sender = Celery(broker=broker)
+    sender = Celery(broker=broker, set_as_current=False)  # never the current app of later tests
     sender.connection_for_write().default_channel.client.flushdb()
 
     def start_worker():
