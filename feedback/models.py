@@ -54,6 +54,8 @@ class Rating(models.Model):
         indexes = [
             # Account page, cadence page and trend chart: an account's ratings over time.
             models.Index(fields=["account", "-zd_created_at"], name="rating_account_created"),
+            # Ratings page across all accounts (managers), newest first: reads just one page.
+            models.Index(fields=["-zd_created_at", "-id"], name="rating_created"),
             # Ratings page with no account chosen: newest first.
             models.Index(fields=["-zd_created_at"], name="rating_created"),
         ]
