@@ -59,7 +59,7 @@ class ReviewedTicketFactory(TicketFactory):
         skip_postgeneration_save = True
 
     @factory.post_generation
-    def reviewed(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's hook signature)
+    def reviewed(obj, create, extracted, **kwargs):
         if create:
             from tickets.services import ticket_reviews_refresh
 
