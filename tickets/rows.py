@@ -22,6 +22,8 @@ ROW_FLAGS = {
     "call_request": ("Call asked", "warn"),
     "doc_attachment": (".doc/.pdf", "warn"),
 }
+# On a solved or closed ticket the gap is still worth teaching, but nobody is waiting any more.
+CLOSED_FLAGS = {"follow_up": ("Follow-up unanswered", "warn")}
 STATUS_LABELS = dict(Status.choices)
 PRIORITY_LABELS = dict(Priority.choices)
 
@@ -44,6 +46,12 @@ class Row:
     score: int | None
     score_class: str
     opened: str
+
+
+def row_flag(code: str, status: str) -> tuple[str, str]:
+    if status in (Status.SOLVED, Status.CLOSED) and code in CLOSED_FLAGS:
+        return CLOSED_FLAGS[code]
+    return ROW_FLAGS[code]
 
 
 def score_class(score: int | float | None) -> str:
@@ -86,7 +94,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 zd_id=t.zd_id,
                 url=detail.format(t.pk),
                 subject=Truncator(mask(t.subject) or "(no subject)").chars(90),
-                flags=[ROW_FLAGS[code] for code in ROW_FLAGS if code in codes],
+                flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",
                 account_name=t.account.name if t.account else "",
                 requester=str(t.requester) if t.requester else "\u2014",

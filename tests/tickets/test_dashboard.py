@@ -268,3 +268,17 @@ def test_the_number_of_queries_is_the_same_at_10_and_10000_tickets(
     with django_assert_num_queries(len(small)):
         response = csm_client.get(url)
     assert len(listed(response)) == 50
+
+
+@pytest.mark.parametrize(
+    "status,label",
+    [("pending", "Awaiting customer"), ("open", "Awaiting customer"), ("solved", "Follow-up unanswered")],
+)
+def test_it_flags_an_unanswered_follow_up_by_whether_anyone_still_waits(status, label):
+    from tests.factories import TicketFactory
+    from tickets.rows import dashboard_rows
+
+    ticket = TicketFactory(status=status)
+    TicketGap.objects.create(ticket=ticket, code="follow_up")
+    (row,) = dashboard_rows(Ticket.objects.filter(pk=ticket.pk).prefetch_related("gaps"))
+    assert (label, "warn") in row.flags
