@@ -279,6 +279,9 @@ SYNC_SLOW_INTERVAL = env.int("SYNC_SLOW_INTERVAL", default=15 * 60)
 ZENDESK_RATE_LIMIT = env.str("ZENDESK_RATE_LIMIT", default="" if SANDBOX else "incremental=10/60")
 # A running sync renews its lock; a worker that dies loses it after this many seconds.
 SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=120)
+# A run that wrote at least this many rows refreshes its table's planner statistics
+# (PostgreSQL), so pages are planned on the new data at once after a backfill.
+SYNC_ANALYZE_AFTER_ROWS = env.int("SYNC_ANALYZE_AFTER_ROWS", default=5000)
 # One explicitly named task per stream (integrations/tasks.py); tickets and users run often.
 SYNC_STREAMS_FAST = ["zendesk.tickets", "zendesk.users"]
 SYNC_STREAMS_SLOW = [
