@@ -7,6 +7,7 @@ from django.db import transaction
 
 TICKETS_STREAM = "zendesk.tickets"
 COMMENTS_STREAM = "zendesk.comments"
+ACCOUNTS_STREAM = "salesforce.accounts"
 CHUNK = 1000
 
 
@@ -18,12 +19,25 @@ def on_page_synced(
     updated: list[int] | None = None,
     **kwargs: Any,
 ) -> None:
-    """Tickets or comments created/changed -> recompute those tickets' review and SLA."""
-    if stream not in (TICKETS_STREAM, COMMENTS_STREAM):
+    """Tickets or comments created/changed -> recompute those tickets' review and SLA.
+
+    An account changed in Salesforce (its plan decides the SLA) -> recompute its open tickets;
+    a solved ticket keeps the SLA it was held to.
+    """
+    if stream not in (TICKETS_STREAM, COMMENTS_STREAM, ACCOUNTS_STREAM):
         return
+    from .models import OPEN_STATUSES, Ticket
     from .tasks import review_comment_tickets, review_tickets
 
-    task = review_tickets if stream == TICKETS_STREAM else review_comment_tickets
+    task = review_comment_tickets if stream == COMMENTS_STREAM else review_tickets
     ids = sorted(set(created or []) | set(updated or []))
+    if stream == ACCOUNTS_STREAM:
+        if not updated:
+            return
+        ids = list(
+            Ticket.objects.filter(account_id__in=updated, status__in=OPEN_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     for start in range(0, len(ids), CHUNK):
         transaction.on_commit(partial(task.delay, ids[start : start + CHUNK]))
