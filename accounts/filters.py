@@ -66,7 +66,7 @@ class AccountFilter(django_filters.FilterSet):
             return qs
         orgs = Organization.objects.filter(account=OuterRef("pk"))
         org_match = Q(name__icontains=value)
-        if value.isdigit():
+        if value.isdecimal():
             org_match |= Q(zd_id=int(value))
         return qs.filter(Q(name__icontains=value) | Q(sf_id__iexact=value) | Exists(orgs.filter(org_match)))
 

@@ -103,7 +103,7 @@ class TicketRow:
 
 
 def period_days(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and int(value) in PERIODS else DEFAULT_DAYS
+    return int(value) if value and value.isdecimal() and int(value) in PERIODS else DEFAULT_DAYS
 
 
 def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback]) -> dict[str, Any]:

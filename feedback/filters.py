@@ -37,7 +37,7 @@ def search_feedback(qs: QuerySet, value: str) -> QuerySet:
     if not value:
         return qs
     number = value.lstrip("#")
-    if number.isdigit():
+    if number.isdecimal():
         return qs.filter(Q(zd_ticket_id=int(number)) | Q(pk=int(number)))
     return qs.filter(
         Q(account__name__icontains=value)
@@ -80,7 +80,7 @@ class FeedbackFilter(django_filters.FilterSet):
             return qs.filter(reviewing_manager=self.request.user if self.request else None)
         if value == "unassigned":
             return qs.filter(reviewing_manager__isnull=True)
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return qs.filter(reviewing_manager_id=int(value))
         return qs
 
@@ -151,7 +151,7 @@ class RatingFilter(django_filters.FilterSet):
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         number = value.lstrip("#")
-        if number.isdigit():
+        if number.isdecimal():
             return qs.filter(zd_ticket_id=int(number))
         if not value:
             return qs
@@ -170,10 +170,10 @@ class RatingFilter(django_filters.FilterSet):
         return qs
 
     def by_period(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return qs.filter(zd_created_at__gte=timezone.now() - dt.timedelta(days=int(value)))
         return qs
 
     def since(self) -> dt.datetime | None:
         value = self.form.cleaned_data.get("period") if self.form.is_valid() else "90"
-        return timezone.now() - dt.timedelta(days=int(value)) if value and value.isdigit() else None
+        return timezone.now() - dt.timedelta(days=int(value)) if value and value.isdecimal() else None

@@ -29,4 +29,4 @@ def parse_ticket_reference(text: str) -> int | None:
 def looks_like_reference(text: str) -> bool:
     """True when the text is meant as a number or a link (not as words to search for)."""
     text = (text or "").strip()
-    return bool(text) and (text.lstrip("#").strip().isdigit() or "/" in text)
+    return bool(text) and (text.lstrip("#").strip().isdecimal() or "/" in text)

@@ -59,7 +59,7 @@ def verify_signature(secret: str, timestamp: str, body: bytes, signature: str) -
 def parse_timestamp(value: str) -> float:
     """Zendesk sends ISO 8601 (`2026-01-31T12:34:56Z`); unix seconds are accepted too."""
     text = value.strip()
-    if text.isdigit():
+    if text.isdecimal():
         return float(text)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -91,7 +91,7 @@ def ticket_id_from(payload: object) -> int | None:
         raise Rejected(400, "No ticket id in the body (expected detail.id or ticket_id).")
     if isinstance(raw, bool):
         raw = None
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdecimal():
         raw = int(raw.strip())
     if not isinstance(raw, int) or raw < 1 or raw >= 2**63:
         raise Rejected(400, "The ticket id is not a positive number.")
@@ -138,7 +138,7 @@ def _check(request: HttpRequest) -> int | None:
     if not signature or not timestamp:
         raise Rejected(401, "Missing webhook signature.")
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+    if not length.isdecimal() or int(length) > MAX_BODY_BYTES:
         raise Rejected(400, "Body too large.")
     body = request.body
     if not verify_signature(secret, timestamp, body, signature):

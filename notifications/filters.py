@@ -10,7 +10,7 @@ def _ticket_search(qs: QuerySet, prefix: str, value: str) -> QuerySet:
     value = value.strip().lstrip("#")
     if not value:
         return qs
-    if value.isdigit():
+    if value.isdecimal():
         return qs.filter(**{f"{prefix}zd_id": int(value)})
     return qs.filter(
         Q(**{f"{prefix}subject__icontains": value})
@@ -55,7 +55,7 @@ class FindingFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip().lstrip("#")
-        if value.isdigit():
+        if value.isdecimal():
             return qs.filter(Q(ticket__zd_id=int(value)) | Q(ticket__zd_organization_id=int(value)))
         return _ticket_search(qs, "ticket__", value) if value else qs
 

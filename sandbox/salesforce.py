@@ -119,7 +119,7 @@ def _page_size(req: Request, store: SFStore) -> int:
     option = req.headers.get("sforce-query-options", "")
     for part in option.split(","):
         name, _, value = part.strip().partition("=")
-        if name.lower() == "batchsize" and value.isdigit():
+        if name.lower() == "batchsize" and value.isdecimal():
             size = max(200, min(2000, int(value)))
     return size
 

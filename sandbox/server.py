@@ -337,7 +337,7 @@ class SandboxServer:
         w = self.state.world
         found = (
             w.org_by_id.get(int(org))
-            if str(org).isdigit()
+            if str(org).isdecimal()
             else next((o for o in w.orgs if o["name"].casefold() == str(org).casefold()), None)
         )
         if found is None:

@@ -47,7 +47,7 @@ class OpsRequestFilter(django_filters.FilterSet):
         value = value.strip().lstrip("#")
         if not value:
             return qs
-        if value.isdigit():
+        if value.isdecimal():
             number = int(value)
             return qs.filter(
                 Q(pk=number)

@@ -41,13 +41,13 @@ class CorrectionForm(forms.Form):
 
     def clean_am_project_id(self) -> str:
         value = "".join(self.cleaned_data["am_project_id"].split())
-        if not value.isdigit():
+        if not value.isdecimal():
             raise forms.ValidationError("The AM ID is a number, e.g. 17735787: digits only.")
         value = str(int(value))
         if value == "0":
             raise forms.ValidationError("The AM ID is a project's ID and can't be 0.")
         current = (self.organization.am_project_id or "").strip()
-        if current.isdigit() and str(int(current)) == value:
+        if current.isdecimal() and str(int(current)) == value:
             raise forms.ValidationError(
                 f"{value} is already this organization's AM ID in Zendesk: nothing to change."
             )

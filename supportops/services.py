@@ -295,7 +295,7 @@ def ops_requests_flag_stale(*, now: dt.datetime | None = None) -> list[int]:
 
 def _normalise_am_id(value: str) -> str:
     value = (value or "").strip()
-    return str(int(value)) if value.isdigit() else value
+    return str(int(value)) if value.isdecimal() else value
 
 
 def _seen_in_zendesk(item: OpsRequest) -> str | None:

@@ -28,7 +28,7 @@ def org_agent_url(zd_id: int | None) -> str:
 def collaboration_project_url(am_project_id: str) -> str:
     """The link the Zendesk app builds from an org's AM ID; empty when the ID is not numeric."""
     value = (am_project_id or "").strip()
-    if not value.isdigit():
+    if not value.isdecimal():
         return ""
     return f"{settings.GITLAB_URL}/projects/{int(value)}"
 

@@ -129,9 +129,9 @@ class TicketFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        if value.startswith("#") and value[1:].isdigit():
+        if value.startswith("#") and value[1:].isdecimal():
             return qs.filter(zd_id=int(value[1:]))
-        if value.isdigit():
+        if value.isdecimal():
             by_number = Q(zd_id=int(value))
             return (
                 qs.filter(by_number | Q(subject__icontains=value))
@@ -181,7 +181,7 @@ class TicketFilter(django_filters.FilterSet):
             scope = scope.filter(csm=user)
         elif csm == "none":
             scope = scope.filter(csm__isnull=True)
-        elif csm and str(csm).isdigit():
+        elif csm and str(csm).isdecimal():
             scope = scope.filter(csm_id=int(csm))
         else:
             narrowed = False
@@ -192,7 +192,7 @@ class TicketFilter(django_filters.FilterSet):
         elif narrowed:
             self.scope_account_ids = [pk for pk, _name in accounts]
         selected = form.data.get("account") if form.is_bound else None
-        if selected and str(selected).isdigit():
+        if selected and str(selected).isdecimal():
             chosen = next((a for a in accounts if a[0] == int(selected)), None)
             if chosen is None:
                 chosen = Account.objects.filter(pk=int(selected)).values_list("pk", "name").first()
@@ -207,7 +207,7 @@ class TicketFilter(django_filters.FilterSet):
 def _min_length_unless_number(minimum: int) -> Any:
     def check(value: str) -> None:
         value = (value or "").strip().lstrip("#")
-        if value and not value.isdigit() and len(value) < minimum:
+        if value and not value.isdecimal() and len(value) < minimum:
             raise forms.ValidationError(f"Type at least {minimum} characters, or a ticket number.")
 
     return check

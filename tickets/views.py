@@ -109,7 +109,7 @@ def _teaching_order(finding: dict) -> tuple[int, int]:
 
 def _weeks(request: HttpRequest) -> int:
     value = request.GET.get("weeks", "")
-    return int(value) if value.isdigit() and int(value) in PERIODS else DEFAULT_WEEKS
+    return int(value) if value.isdecimal() and int(value) in PERIODS else DEFAULT_WEEKS
 
 
 @require_GET

@@ -129,7 +129,7 @@ def feedback_forward_view(request: HttpRequest) -> HttpResponse:
     else:
         initial: dict[str, Any] = {}
         account = request.GET.get("account", "")
-        if account.isdigit():
+        if account.isdecimal():
             initial["account"] = int(account)
         if request.GET.get("ticket"):
             initial["ticket"] = request.GET["ticket"][:500]
@@ -143,7 +143,7 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: what the ticket field names (a number/link resolved), or tickets matching words."""
     text = request.GET.get("ticket", "")[:500].strip()
     account = request.GET.get("account", "")
-    account_id = int(account) if account.isdigit() else None
+    account_id = int(account) if account.isdecimal() else None
     context: dict[str, Any] = {"text": text, "account_id": account_id}
     if looks_like_reference(text):
         number = parse_ticket_reference(text)

@@ -77,7 +77,8 @@ LIST_PARAMS = [
 
 numbers = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
-    st.sampled_from(["0", "-1", "9223372036854775808", "1e309", "NaN", "0x10", "१२३", " 7 "]),
+    # "²" and "①" pass str.isdigit() but not int(); "१२३" passes both.
+    st.sampled_from(["0", "-1", "9223372036854775808", "1e309", "NaN", "0x10", "१२३", " 7 ", "²", "①"]),
 )
 dates = st.sampled_from(["2026-02-30", "0000-00-00", "9999-12-31", "2026-13-01", "yesterday", "1/2/3"])
 values = st.one_of(
@@ -156,3 +157,16 @@ def test_no_query_string_is_a_server_error(route):
         assert response.status_code < 500, f"GET {path} {params!r}: {response.status_code}"
 
     check()
+
+
+@pytest.mark.parametrize("route", GET_ROUTES)
+def test_a_digit_that_int_cannot_read_is_never_a_server_error(route):
+    """Every parameter of every page, given "²" (a digit to str.isdigit(), not to int())."""
+    world = build_world()
+    path = concrete_path(route, world)
+    client = _client(world, _get_persona(route))
+    for name in LIST_PARAMS:
+        response = client.get(path, {name: "²"})
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        assert response.status_code < 500, f"GET {path}?{name}=²: {response.status_code}"

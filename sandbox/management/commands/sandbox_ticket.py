@@ -83,7 +83,7 @@ class Command(BaseCommand):
         return response.json()
 
     def _find_org(self, session: requests.Session, base: str, value: str) -> dict:
-        if value.isdigit():
+        if value.isdecimal():
             org = self._get(session, f"{base}/api/v2/organizations/{value}.json").get("organization")
         else:
             found = self._get(session, f"{base}/api/v2/organizations/search.json?name={quote(value)}")
