@@ -1,4 +1,5 @@
-"""Links people open from an account: Salesforce (Lightning), the Zendesk org, the collaboration project."""
+"""Links people open to the systems of record: Salesforce (Lightning), Zendesk's agent pages,
+the collaboration project. Every app builds these addresses here."""
 
 import re
 from urllib.parse import quote, urlsplit
@@ -35,10 +36,19 @@ def salesforce_account_url(sf_id: str) -> str:
     return f"{base}/lightning/r/Account/{quote(sf_id, safe='')}/view"
 
 
+def zendesk_host() -> str:
+    return f"{settings.ZENDESK_SUBDOMAIN}.zendesk.com".lower()
+
+
+def zendesk_ticket_url(zd_id: int) -> str:
+    """A ticket's agent page (never the /api/v2/... JSON address)."""
+    return f"https://{zendesk_host()}/agent/tickets/{int(zd_id)}"
+
+
 def zendesk_org_url(zd_id: int | None) -> str:
     if not zd_id:
         return ""
-    return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/agent/organizations/{int(zd_id)}"
+    return f"https://{zendesk_host()}/agent/organizations/{int(zd_id)}"
 
 
 def is_project_id(value: str | None) -> bool:

@@ -11,10 +11,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.links import zendesk_ticket_url
 from tickets.models import Case, Ticket
 from tickets.review.secrets import mask
 
-from .links import salesforce_account_cases_url, salesforce_case_url, zendesk_agent_url
+from .links import salesforce_account_cases_url, salesforce_case_url
 from .models import Notification
 
 
@@ -40,7 +41,7 @@ def ticket_links(ticket: Ticket, case: Any = _LOOK_UP) -> TicketLinks:
     elif ticket.account is not None and ticket.account.sf_id:
         salesforce = salesforce_account_cases_url(ticket.account.sf_id)
     return TicketLinks(
-        zendesk=zendesk_agent_url(ticket.zd_id),
+        zendesk=zendesk_ticket_url(ticket.zd_id),
         salesforce=salesforce,
         salesforce_is_case=is_case,
         case_number=number,

@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.links import zendesk_host, zendesk_ticket_url
 from users.roles import any_role_required
 
 from .forms import GoForm
-from .links import NotAZendeskTicketLink, parse_ticket_reference, zendesk_agent_url, zendesk_host
+from .links import NotAZendeskTicketLink, parse_ticket_reference
 
 
 @any_role_required
@@ -28,7 +29,7 @@ def go(request: HttpRequest) -> HttpResponse:
         except NotAZendeskTicketLink as exc:
             form.add_error("url", str(exc))
         else:
-            response = HttpResponseRedirect(zendesk_agent_url(number))
+            response = HttpResponseRedirect(zendesk_ticket_url(number))
             response["Referrer-Policy"] = "no-referrer"
             return response
     context = {

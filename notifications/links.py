@@ -1,4 +1,5 @@
-"""Links people open: the Zendesk agent page, Salesforce records, and the /go/ link fixer's parser.
+"""Links in notifications (Salesforce cases; addresses built by accounts.links) and the /go/
+link fixer's parser.
 
 Every outgoing link is built from a validated number or ID and a configured host, never from
 a URL someone supplied, so nothing here can be turned into an open redirect.
@@ -7,7 +8,7 @@ a URL someone supplied, so nothing here can be turned into an open redirect.
 import re
 from urllib.parse import urlsplit
 
-from django.conf import settings
+from accounts.links import salesforce_web_url, zendesk_host
 
 # Salesforce IDs are 15 or 18 alphanumeric characters.
 _SF_ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
@@ -22,44 +23,22 @@ _TICKET_PATHS = [
 _NUMBER = re.compile(r"^#?\s*(\d{1,15})$")
 
 
-def zendesk_host() -> str:
-    return f"{settings.ZENDESK_SUBDOMAIN}.zendesk.com".lower()
-
-
-def zendesk_agent_url(zd_ticket_id: int) -> str:
-    """The agent page of a ticket (the same address as `Ticket.agent_url`)."""
-    return f"https://{zendesk_host()}/agent/tickets/{int(zd_ticket_id)}"
-
-
-def salesforce_web_url() -> str:
-    """Where people open Salesforce records: SALESFORCE_WEB_URL, else derived from the login URL.
-
-    A My Domain login (`https://acme.my.salesforce.com`) serves Lightning pages at
-    `https://acme.lightning.force.com`; any other login URL (the sandbox) serves them itself.
-    """
-    configured = (getattr(settings, "SALESFORCE_WEB_URL", "") or "").rstrip("/")
-    if configured:
-        return configured
-    login = (settings.SALESFORCE_LOGIN_URL or "").rstrip("/")
-    if not login:
-        return "https://login.salesforce.com"
-    parts = urlsplit(login)
-    host = parts.hostname or ""
-    if host.endswith(".my.salesforce.com"):
-        return f"https://{host.removesuffix('.my.salesforce.com')}.lightning.force.com"
-    return f"{parts.scheme}://{parts.netloc}"
+def _salesforce_base() -> str:
+    """Where Salesforce records open; an email cannot carry a relative link, so with no
+    Salesforce configured at all it falls back to Salesforce's own login host."""
+    return salesforce_web_url() or "https://login.salesforce.com"
 
 
 def salesforce_case_url(sf_id: str) -> str:
     if not _SF_ID.match(sf_id or ""):
         raise ValueError(f"not a Salesforce ID: {sf_id!r}")
-    return f"{salesforce_web_url()}/lightning/r/Case/{sf_id}/view"
+    return f"{_salesforce_base()}/lightning/r/Case/{sf_id}/view"
 
 
 def salesforce_account_cases_url(sf_account_id: str) -> str:
     if not _SF_ID.match(sf_account_id or ""):
         raise ValueError(f"not a Salesforce ID: {sf_account_id!r}")
-    return f"{salesforce_web_url()}/lightning/r/Account/{sf_account_id}/related/Cases/view"
+    return f"{_salesforce_base()}/lightning/r/Account/{sf_account_id}/related/Cases/view"
 
 
 class NotAZendeskTicketLink(ValueError):

@@ -4,6 +4,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from accounts.links import collaboration_project_url as accounts_project_url
+from accounts.links import zendesk_org_url
+
 HANDBOOK_CORRECTION_REF = (
     "https://about.gitlab.com/handbook/support/workflows/looking_up_customer_technical_details/"
     "#architecture-diagram-and-customer-success-project"
@@ -19,18 +22,16 @@ SUPPORT_OPS_NEW_ISSUE_URL = (
 
 
 def org_agent_url(zd_id: int | None) -> str:
-    """The organization's page in the Zendesk agent interface (the tickets tab)."""
-    if zd_id is None:
-        return ""
-    return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/agent/organizations/{int(zd_id)}/tickets"
+    """The organization's page in the Zendesk agent interface, on its tickets tab (the
+    handbook's request quotes that address)."""
+    url = zendesk_org_url(zd_id)
+    return f"{url}/tickets" if url else ""
 
 
 def collaboration_project_url(am_project_id: str) -> str:
-    """The link the Zendesk app builds from an org's AM ID; empty when the ID is not numeric."""
-    value = (am_project_id or "").strip()
-    if not value.isdecimal():
-        return ""
-    return f"{settings.GITLAB_URL}/projects/{int(value)}"
+    """The link the Zendesk app builds from an org's AM ID (surrounding spaces ignored, as the
+    app does); empty when the ID is not numeric."""
+    return accounts_project_url((am_project_id or "").strip())
 
 
 def gitlab_host() -> str:

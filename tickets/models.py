@@ -1,8 +1,8 @@
 """Zendesk tickets (with comments) and the Salesforce cases created for them."""
 
-from django.conf import settings
 from django.db import models
 
+from accounts.links import zendesk_ticket_url
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
 
@@ -120,7 +120,7 @@ class Ticket(models.Model):
     @property
     def agent_url(self) -> str:
         """The page a person opens in Zendesk (never the /api/v2/... JSON address)."""
-        return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/agent/tickets/{self.zd_id}"
+        return zendesk_ticket_url(self.zd_id)
 
 
 class TicketGap(models.Model):
