@@ -9,11 +9,16 @@ from users.roles import Role, user_roles
 
 
 def csm_choices() -> list[tuple[str, str]]:
+    """Scopes, then every active CSM (read as plain tuples: lists show hundreds)."""
     from users.models import User
 
-    people = User.objects.filter(groups__name=Role.CSM, is_active=True).order_by("name", "email")
+    people = (
+        User.objects.filter(groups__name=Role.CSM, is_active=True)
+        .order_by("name", "email")
+        .values_list("pk", "name", "email")
+    )
     return [("mine", "My accounts"), ("any", "Any CSM"), ("none", "No CSM")] + [
-        (str(u.pk), str(u)) for u in people
+        (str(pk), name or email) for pk, name, email in people
     ]
 
 

@@ -10,9 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from csmportal.filters import CsmFilter
-from users.models import User
-from users.roles import Role
+from csmportal.filters import CsmFilter, csm_choices
 
 from . import sla
 from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap
@@ -38,18 +36,6 @@ SORTS = {
 MIN_SEARCH = 3
 # A select with every account only while the list stays short; beyond that, choose a CSM first.
 ACCOUNT_CHOICES_LIMIT = 300
-
-
-def csm_choices() -> list[tuple[str, str]]:
-    """The CSM filter's choices (as csmportal.filters.csm_choices), read as plain tuples."""
-    people = (
-        User.objects.filter(groups__name=Role.CSM, is_active=True)
-        .order_by("name", "email")
-        .values_list("pk", "name", "email")
-    )
-    return [("mine", "My accounts"), ("any", "Any CSM"), ("none", "No CSM")] + [
-        (str(pk), name or email) for pk, name, email in people
-    ]
 
 
 class TicketCsmFilter(CsmFilter):
