@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zenpy.lib.exception import ZenpyException
 
 from integrations.errors import SyncError
-from integrations.zendesk_setup import WEBHOOK_NAME, InstallReport, ZendeskSetup
+from integrations.zendesk_setup import TRIGGER_TITLE, WEBHOOK_NAME, InstallReport, ZendeskSetup
 
 
 class Command(BaseCommand):
@@ -35,7 +35,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f'Webhook "{WEBHOOK_NAME}" -> {report.endpoint}: {report.webhook} (id {report.webhook_id})'
         )
-        self.stdout.write(f'Trigger "ticket created -> notify it": {report.trigger} (id {report.trigger_id})')
+        self.stdout.write(
+            f'Trigger "{TRIGGER_TITLE}" (ticket is created -> notify the webhook): '
+            f"{report.trigger} (id {report.trigger_id})"
+        )
         for warning in report.warnings:
             self.stderr.write(f"Warning: {warning}")
         self._secret(report)
