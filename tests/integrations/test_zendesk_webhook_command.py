@@ -142,6 +142,14 @@ def test_bad_credentials_and_a_missing_install_are_clear_errors(sandbox, setting
     assert installed(sandbox) == ([], [])
 
 
+def test_an_unreachable_zendesk_is_a_clear_error(make_sandbox, settings):
+    handle = make_sandbox()
+    point_at(settings, handle, SITE)
+    handle.stop()
+    with pytest.raises(CommandError, match="Zendesk is not reachable"):
+        run("install")
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_test_action_reports_whether_the_portal_accepts_the_signature(sandbox, live_server, settings):

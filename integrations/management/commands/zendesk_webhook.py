@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zenpy.lib.exception import ZenpyException
@@ -29,6 +31,8 @@ class Command(BaseCommand):
             getattr(self, f"_{options['action']}")(setup)
         except (SyncError, ZenpyException) as exc:
             raise CommandError(f"Zendesk: {exc}") from exc
+        except requests.RequestException as exc:
+            raise CommandError(f"Zendesk is not reachable: {type(exc).__name__}: {exc}") from exc
 
     def _install(self, setup: ZendeskSetup) -> None:
         report = setup.install(settings.ZENDESK_WEBHOOK_SECRET or "")
@@ -39,6 +43,14 @@ class Command(BaseCommand):
             f'Trigger "{TRIGGER_TITLE}" (ticket is created -> notify the webhook): '
             f"{report.trigger} (id {report.trigger_id})"
         )
+        parts = urlsplit(report.endpoint)
+        if not settings.SANDBOX and (
+            parts.scheme != "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
+        ):
+            report.warnings.append(
+                f"SITE_URL is {settings.SITE_URL}: Zendesk can only reach a public https address; "
+                "set SITE_URL to the portal's public address and run install again."
+            )
         for warning in report.warnings:
             self.stderr.write(f"Warning: {warning}")
         self._secret(report)
