@@ -83,7 +83,7 @@ class Webhooks:
     def _actor(self) -> str:
         return str(self.state.world.agents[0])
 
-    def create(self, data: dict) -> dict:
+    def create(self, data: Any) -> dict:
         fields = self._validated(data, partial=False)
         now = iso_z(time.time())
         with self.lock:
@@ -104,7 +104,7 @@ class Webhooks:
             self.items[webhook_id] = stored
             return self.public(stored)
 
-    def update(self, webhook_id: str, data: dict, partial: bool) -> bool:
+    def update(self, webhook_id: str, data: Any, partial: bool) -> bool:
         fields = self._validated(data, partial=partial)
         with self.lock:
             stored = self.items.get(webhook_id)
