@@ -32,7 +32,9 @@ run: $(VENV)/.runtime-installed
 	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  CSM Portal: http://127.0.0.1:$(PORT)/   (Ctrl-C stops everything)"
-	@echo "  The worker first syncs the sandbox (a few seconds); beat keeps it fresh after that."
+	@echo "  The worker first syncs the sandbox (a few seconds), then installs the Zendesk webhook and"
+	@echo "  trigger through the sandbox's API (manage.py zendesk_webhook install, as in production);"
+	@echo "  beat keeps the mirror fresh after that."
 	@echo ""
 	@$(DEMO_ENV) PORT=$(PORT) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

@@ -1,8 +1,9 @@
 """The portal under load: 50 people browsing for 60 s while the sync runs.
 
-Processes: the sandbox (HTTPS; 100,000 tickets by default, webhook on), the portal under
-gunicorn (DEBUG off, production static files), a Celery worker and beat on Redis (the ticket
-and user streams every 10 s, the others every 30 s), PostgreSQL, and locust headless
+Processes: the sandbox (HTTPS; 100,000 tickets by default; the webhook installed through its API
+by `zendesk_webhook install`), the portal under gunicorn (DEBUG off, production static files), a
+Celery worker and beat on Redis (the ticket and user streams every 10 s, the others every 30 s),
+PostgreSQL, and locust headless
 (bench/locustfile.py). The data comes the real way: `manage.py sync` from the sandbox, then
 `manage.py tickets_review` (the best-practice scores the dashboards show). Every Salesforce
 user gets a portal login as a CSM (so accounts have CSMs), plus support managers and support
@@ -216,7 +217,7 @@ def prepare_people_and_items() -> dict[str, Any]:
 
 
 def open_tickets_while_running(stack, stop: threading.Event, created: list[int]) -> None:
-    """A customer opens a ticket every second through the sandbox's API (the webhook fires)."""
+    """A customer opens a ticket every second through the sandbox's API (the trigger fires)."""
     import requests
 
     session = requests.Session()
@@ -337,7 +338,6 @@ def child(out_path: str) -> None:
 
         call_command("migrate", verbosity=0)
         _manage(stack, "collectstatic", "--noinput", "-v", "0")
-        webhook = f"http://127.0.0.1:{stack.web_port}/webhooks/zendesk/"
         stack.start(
             "sandbox",
             [
@@ -350,12 +350,11 @@ def child(out_path: str) -> None:
                 str(ACCOUNTS),
                 "--tickets",
                 str(TICKETS),
-                "--webhook-url",
-                webhook,
                 "--quiet",
             ],
         )
         notify.wait_for_port(stack.sandbox_port, timeout=120)
+        _manage(stack, "zendesk_webhook", "install")  # the webhook and trigger, through the API
         _manage(stack, "sync", "--no-progress", "--wait-for-source", "60")
         import redis
 

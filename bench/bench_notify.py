@@ -1,10 +1,11 @@
 """New-ticket notification latency: from a ticket created in the sandbox (its API) to the email
 handed to the mail backend, through the real stack.
 
-Processes: the sandbox (HTTPS, webhook on), the portal under gunicorn, a Celery worker and beat
-on Redis, PostgreSQL. The outbox mail backend stamps each email as the worker hands it over.
+Processes: the sandbox (HTTPS; its webhook and trigger installed through its API by
+`manage.py zendesk_webhook install`, as in production), the portal under gunicorn, a Celery
+worker and beat on Redis, PostgreSQL. The outbox mail backend stamps each email as the worker hands it over.
 
-1. Webhook path: N tickets, one every 0.2 s; sandbox -> signed webhook -> portal (202) ->
+1. Webhook path: N tickets, one every 0.2 s; sandbox -> trigger -> signed webhook -> portal (202) ->
    worker fetches the ticket -> rule -> email. Target: p95 <= 5 s.
 2. Webhooks off (the web server is stopped, so every delivery fails): only beat's polling of
    the ticket stream finds them. Target: p95 <= polling interval + 10 s.
@@ -188,7 +189,6 @@ def child(out_path: str) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        webhook = f"http://127.0.0.1:{stack.web_port}/webhooks/zendesk/"
         stack.start(
             "sandbox",
             [
@@ -201,12 +201,12 @@ def child(out_path: str) -> None:
                 "30",
                 "--tickets",
                 "600",
-                "--webhook-url",
-                webhook,
                 "--quiet",
             ],
         )
         wait_for_port(stack.sandbox_port)
+        # The webhook to SITE_URL/webhooks/zendesk/ and its trigger, through Zendesk's API.
+        call_command("zendesk_webhook", "install")
         orgs = initial_sync()
 
         stack.start(

@@ -66,8 +66,8 @@ class SandboxConfig:
     zendesk_subdomain: str = "example"
     zendesk_email: str = "portal@example.com"
     zendesk_api_token: str = "sandbox-zendesk-token"
+    # The signing secret of every webhook created through the sandbox's API (until reset).
     webhook_secret: str = "sandbox-webhook-secret"
-    webhook_url: str | None = None
     sf_client_id: str = "sandbox-client"
     sf_client_secret: str = "sandbox-client-secret"
     session_ttl_seconds: float = 7200.0
@@ -132,7 +132,6 @@ class SandboxConfig:
             "sf_client_id": pick("SALESFORCE_CLIENT_ID", base.sf_client_id),
             "sf_client_secret": pick("SALESFORCE_CLIENT_SECRET", base.sf_client_secret),
             "var_dir": Path(pick("VAR_DIR", Path(settings.BASE_DIR) / "var")),
-            "webhook_url": pick("SANDBOX_WEBHOOK_URL", None),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -7,8 +7,8 @@ POST /_sandbox/rate-limit                 {"spec": "incremental=10/60,default=70
 POST /_sandbox/salesforce/expire-sessions every issued Salesforce token stops working
 POST /_sandbox/tickets                    {"org": id or name, "subject", "description",
                                            "priority", "requester": email, "region"}: a customer
-                                           opens a ticket (the webhook fires)
-GET  /_sandbox/webhooks                   delivery attempts so far
+                                           opens a ticket (the triggers run)
+GET  /_sandbox/webhooks                   webhook deliveries so far
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, salesforce, zendesk
+from . import control, salesforce, zdtriggers, zdwebhooks, zendesk
 from .config import SandboxConfig
 from .customer import ticket_payload
 from .state import State
@@ -164,16 +164,15 @@ class SandboxServer:
         self.url = f"https://{host}:{port}"
         self.netloc = f"{host}:{port}"
         self.state = State(config, self.url)
-        self.webhooks = WebhookSender(
-            self.state,
-            config.webhook_url,
-            config.webhook_secret,
-            config.webhook_attempts,
-            config.webhook_backoff,
-        )
-        self.state.on_ticket_created = self.webhooks.ticket_created
+        # Deliveries go only to webhooks created through the API (and triggers that use them).
+        self.webhooks = WebhookSender(self.state, config.webhook_attempts, config.webhook_backoff)
+        self.zd_webhooks = zdwebhooks.Webhooks(self.state, self.webhooks)
+        self.zd_triggers = zdtriggers.Triggers(self.state, self.zd_webhooks)
+        self.state.on_ticket_created = self._ticket_created
         self.router = Router()
         zendesk.register(self.router, self.state)
+        zdwebhooks.register(self.router, self.zd_webhooks)
+        zdtriggers.register(self.router, self.zd_triggers)
         salesforce.register(self.router, self.state)
         control.register(self.router, self)
         self.thread: threading.Thread | None = None
@@ -329,11 +328,16 @@ class SandboxServer:
             headers,
         )
 
+    def _ticket_created(self, ticket: dict) -> None:
+        """What Zendesk does when a ticket is created: run the triggers, send subscribed events."""
+        self.zd_triggers.ticket_created(ticket)
+        self.zd_webhooks.ticket_created(ticket)
+
     # -- demo helpers ------------------------------------------------------------------------------
     def open_customer_ticket(
         self, org, subject=None, description=None, priority=None, requester=None, region=None
     ) -> dict:
-        """A customer of ``org`` (id or name) opens a ticket; the webhook fires."""
+        """A customer of ``org`` (id or name) opens a ticket; the triggers run."""
         w = self.state.world
         found = (
             w.org_by_id.get(int(org))

@@ -96,6 +96,35 @@ class SandboxHandle:
             "VAR_DIR": c.var_dir,
         }
 
+    def install_webhook(
+        self, endpoint: str, body: str = '{"ticket_id": "{{ticket.id}}"}', **webhook: Any
+    ) -> dict[str, dict]:
+        """Create, through the sandbox's Zendesk API, a webhook to ``endpoint`` and a trigger
+        "ticket is created -> notify it" sending ``body``: what an admin does in Zendesk (the
+        portal's own ``zendesk_webhook install`` does the same with zenpy). Returns both."""
+        session = self.zendesk_session()
+        fields = {
+            "name": "Test webhook",
+            "endpoint": endpoint,
+            "http_method": "POST",
+            "request_format": "json",
+            "status": "active",
+            "subscriptions": ["conditional_ticket_events"],
+            **webhook,
+        }
+        with session:
+            created = session.post(f"{self.url}/api/v2/webhooks", json={"webhook": fields}, timeout=10)
+            created.raise_for_status()
+            hook = created.json()["webhook"]
+            trigger = {
+                "title": f"Notify {hook['name']}",
+                "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Create"}]},
+                "actions": [{"field": "notification_webhook", "value": [hook["id"], body]}],
+            }
+            answer = session.post(f"{self.url}/api/v2/triggers", json={"trigger": trigger}, timeout=10)
+            answer.raise_for_status()
+        return {"webhook": hook, "trigger": answer.json()["trigger"]}
+
     def wait_for_webhooks(self, timeout: float = 10.0) -> bool:
         """Block until queued webhook deliveries are done."""
         return self.server.webhooks.wait(timeout)

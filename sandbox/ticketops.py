@@ -84,7 +84,7 @@ class TicketOps:
     def create_ticket(
         self, fields: dict[str, Any], comment: dict | None = None, notify: bool = True
     ) -> tuple[dict, dict]:
-        """Open a ticket (as the API does). Returns (ticket, audit); fires the webhook."""
+        """Open a ticket (as the API does). Returns (ticket, audit); runs the triggers."""
         with self.lock:
             ts = self.now()
             tid = self.next_ticket_id

@@ -1,16 +1,21 @@
-"""Zendesk-style event webhooks, signed as Zendesk signs them, delivered in the background."""
+"""Webhook deliveries, signed as Zendesk signs them, sent from a background thread.
+
+What is delivered, and where, is decided by the webhooks and triggers created through the
+sandbox's API (``sandbox.zdwebhooks``), as on Zendesk: nothing is sent until a client installs
+a webhook. This module only signs and sends.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import queue
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import requests
@@ -22,7 +27,12 @@ if TYPE_CHECKING:
     from .state import State
 
 log = logging.getLogger(__name__)
-WEBHOOK_ID = "01GK8E6BKWMJZD2T8Y5AXJQMG5"
+TIMEOUT_SECONDS = 12  # Zendesk waits 12 seconds for an answer
+CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "xml": "application/xml; charset=utf-8",
+    "form_encoded": "application/x-www-form-urlencoded; charset=utf-8",
+}
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -78,34 +88,77 @@ def ticket_created_event(ticket: dict) -> dict:
     }
 
 
-class WebhookSender:
-    """Delivers events to ``url`` from one background thread, retrying failures.
+@dataclass
+class Delivery:
+    """One request a webhook sends (what, where, signed with which secret)."""
 
-    Failure to deliver never reaches the code that created the ticket. Every attempt is
+    webhook_id: str
+    url: str
+    method: str
+    request_format: str
+    body: bytes
+    secret: str
+    headers: dict[str, str] = field(default_factory=dict)  # authentication, custom headers
+    ticket_id: int | None = None
+    trigger_id: int | None = None
+    event_id: str | None = None
+    invocation_id: str = field(default_factory=lambda: str(uuid.uuid4().int)[:10])
+
+    def request_headers(self) -> dict[str, str]:
+        timestamp = iso_z(time.time())
+        headers = {
+            "User-Agent": "Zendesk Webhook",
+            "X-Zendesk-Account-Id": str(ids.ZD_ACCOUNT_ID),
+            "X-Zendesk-Webhook-Id": self.webhook_id,
+            "X-Zendesk-Webhook-Invocation-Id": self.invocation_id,
+            "X-Zendesk-Webhook-Signature": sign(self.secret, timestamp, self.body),
+            "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
+        }
+        if self.body:
+            headers["Content-Type"] = CONTENT_TYPES.get(self.request_format, CONTENT_TYPES["json"])
+        headers.update(self.headers)
+        return headers
+
+
+def send_once(session: requests.Session, delivery: Delivery) -> requests.Response:
+    """One attempt (the test endpoint uses it directly)."""
+    return session.request(
+        delivery.method,
+        delivery.url,
+        data=delivery.body or None,
+        headers=delivery.request_headers(),
+        timeout=TIMEOUT_SECONDS,
+        allow_redirects=False,
+    )
+
+
+def plain_session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+class WebhookSender:
+    """Sends deliveries from one background thread, retrying failures.
+
+    Failure to deliver never reaches the code that created the ticket. Every delivery is
     recorded in ``state.webhook_deliveries``.
     """
 
-    def __init__(
-        self, state: State, url: str | None, secret: str, attempts: int = 3, backoff: float = 0.5
-    ) -> None:
+    def __init__(self, state: State, attempts: int = 3, backoff: float = 0.5) -> None:
         self.state = state
-        self.url = url
-        self.secret = secret
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.queue: queue.Queue = queue.Queue()
-        self.session = requests.Session()
-        self.session.trust_env = False
+        self.session = plain_session()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def ticket_created(self, ticket: dict) -> None:
-        if not self.url:
-            return
-        event = ticket_created_event(ticket)
+    def send(self, delivery: Delivery) -> None:
+        """Queue a delivery (with faults on, sometimes twice: the same invocation again)."""
         copies = 2 if self.state.faults.duplicate() else 1
         for n in range(copies):
-            self.queue.put((event, n > 0))
+            self.queue.put((delivery, n > 0))
         self._ensure_thread()
 
     def _ensure_thread(self) -> None:
@@ -118,23 +171,24 @@ class WebhookSender:
         while True:
             item = self.queue.get()
             if item is None:
+                self.queue.task_done()
                 return
-            event, duplicate = item
+            delivery, duplicate = item
             try:
-                self._deliver(event, duplicate)
-            except Exception:  # never let one event stop the worker
+                self._deliver(delivery, duplicate)
+            except Exception:  # never let one delivery stop the worker
                 log.exception("webhook delivery crashed")
             finally:
                 self.queue.task_done()
 
-    def _deliver(self, event: dict, duplicate: bool) -> None:
-        url = self.url
-        if not url:
-            return
-        body = json.dumps(event, separators=(",", ":")).encode("utf-8")
+    def _deliver(self, delivery: Delivery, duplicate: bool) -> None:
         record = {
-            "event_id": event["id"],
-            "ticket_id": int(event["detail"]["id"]),
+            "webhook_id": delivery.webhook_id,
+            "trigger_id": delivery.trigger_id,
+            "invocation_id": delivery.invocation_id,
+            "event_id": delivery.event_id,
+            "ticket_id": delivery.ticket_id,
+            "url": delivery.url,
             "duplicate": duplicate,
             "attempts": 0,
             "status": None,
@@ -144,18 +198,8 @@ class WebhookSender:
         self.state.webhook_deliveries.append(record)
         for attempt in range(1, self.attempts + 1):
             record["attempts"] = attempt
-            timestamp = iso_z(time.time())
-            headers = {
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": "Zendesk Webhook",
-                "X-Zendesk-Account-Id": str(ids.ZD_ACCOUNT_ID),
-                "X-Zendesk-Webhook-Id": WEBHOOK_ID,
-                "X-Zendesk-Webhook-Invocation-Id": event["id"].replace("-", "")[:20],
-                "X-Zendesk-Webhook-Signature": sign(self.secret, timestamp, body),
-                "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
-            }
             try:
-                response = self.session.post(url, data=body, headers=headers, timeout=10)
+                response = send_once(self.session, delivery)
                 record["status"] = response.status_code
                 if response.status_code < 300:
                     record["delivered"] = True

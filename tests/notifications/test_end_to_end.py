@@ -1,5 +1,6 @@
-"""End to end with the real sync and the sandbox: a customer opens a ticket in (sandbox) Zendesk,
-its signed webhook reaches the portal, the worker fetches the ticket, and the CSM gets one email.
+"""End to end with the real sync and the sandbox: the webhook installed through Zendesk's API
+(`zendesk_webhook install`), a customer opens a ticket in (sandbox) Zendesk, the trigger's
+signed webhook reaches the portal, the worker fetches the ticket, and the CSM gets one email.
 """
 
 import json
@@ -18,6 +19,7 @@ from integrations.streams import ORDER
 from notifications.models import Notification
 from sandbox.ids import iso_z
 from sandbox.webhooks import sign, ticket_created_event
+from tests.webhook_install import install_webhook
 from users.models import User
 from users.roles import Role
 
@@ -67,8 +69,8 @@ def test_a_backfill_of_old_tickets_emails_nobody(sandbox, settings):
 def test_the_sandboxs_webhook_reaches_the_portal_and_the_csm_gets_one_email(
     make_sandbox, live_server, settings
 ):
-    handle = make_sandbox(webhook_url=f"{live_server.url}/webhooks/zendesk/")
-    point_at(settings, handle)
+    handle = make_sandbox()
+    install_webhook(settings, handle, live_server.url)
     sync_all()
     org = make_csms_and_pick_an_org()
 

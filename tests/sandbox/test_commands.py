@@ -40,7 +40,8 @@ def test_sandbox_command_reads_settings_and_flags(settings, tmp_path):
 def test_sandbox_ticket_opens_a_ticket_through_the_api_and_the_webhook_fires(make_sandbox, pointed_at):
     receiver = Receiver()
     try:
-        handle = pointed_at(make_sandbox(webhook_url=receiver.url))
+        handle = pointed_at(make_sandbox())
+        handle.install_webhook(receiver.url)
         org = handle.state.world.orgs[2]
         out = io.StringIO()
         call_command(
@@ -58,7 +59,7 @@ def test_sandbox_ticket_opens_a_ticket_through_the_api_and_the_webhook_fires(mak
         assert ticket["subject"] == "Runner down" and ticket["organization_id"] == org["id"]
         assert ticket["requester_id"] in handle.state.world.org_members[org["id"]]
         assert handle.wait_for_webhooks() and receiver.arrived.wait(5)
-        assert json.loads(receiver.received[0][1])["detail"]["id"] == str(ticket["id"])
+        assert json.loads(receiver.received[0][1]) == {"ticket_id": str(ticket["id"])}
         call_command(
             "sandbox_ticket",
             "--org",

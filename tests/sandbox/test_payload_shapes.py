@@ -89,6 +89,12 @@ def test_an_active_sla_matches(sandbox, zd):
     assert_same_shape(load("zendesk/ticket_slas.json"), body)
 
 
+def test_triggers_match(sandbox, zd):
+    sandbox.install_webhook("https://portal.example.com/webhooks/zendesk/")
+    actual = zd.get(f"{sandbox.url}/api/v2/triggers.json").json()
+    assert_same_shape(load("zendesk/triggers.json"), actual)
+
+
 def test_webhook_event_matches(sandbox):
     user = next(u for u in sandbox.state.world.users if u["role"] == "end-user")
     ticket, _ = sandbox.state.create_ticket(

@@ -22,7 +22,6 @@ def build_config(options: dict[str, Any]) -> SandboxConfig:
             "accounts": options.get("accounts"),
             "tickets": options.get("tickets"),
             "faults": options.get("faults"),
-            "webhook_url": options.get("webhook_url"),
         }
         if options.get("rate_limit") is not None:
             overrides["rate_limit"] = parse_rate_limit(options["rate_limit"])
@@ -47,11 +46,6 @@ class Command(BaseCommand):
             dest="rate_limit",
             help="budgets like 'incremental=10/60,default=700/60' (count/seconds)",
         )
-        parser.add_argument(
-            "--webhook-url",
-            dest="webhook_url",
-            help="where new tickets are announced (Zendesk-signed webhook)",
-        )
         parser.add_argument("--quiet", action="store_true", help="no access log")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,8 +62,8 @@ class Command(BaseCommand):
             f"{len(state.world.orgs)} orgs, {config.tickets} tickets, "
             f"built in {(time.perf_counter() - started) * 1000:.0f} ms\n"
             f"  CA: {server.ca_path}\n"
-            f"  faults: {config.faults}, rate limits: {config.rate_limit or 'off'}, "
-            f"webhook: {config.webhook_url or 'off'}"
+            f"  faults: {config.faults}, rate limits: {config.rate_limit or 'off'}\n"
+            "  webhooks: none until installed through the API (manage.py zendesk_webhook install)"
         )
 
         def stop(*_: Any) -> None:

@@ -1,7 +1,7 @@
 """python manage.py sandbox_ticket --org ...: a customer opens a ticket in the running sandbox.
 
 It goes through the sandbox's real API (POST /api/v2/tickets.json over HTTPS, trusting the
-sandbox's CA), so the sandbox fires its webhook as Zendesk would.
+sandbox's CA), so the sandbox runs its triggers (and their webhooks) as Zendesk would.
 """
 
 from __future__ import annotations
