@@ -17,6 +17,7 @@ from django.conf import settings
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
+from . import mapping
 from . import salesforce_records as parse
 from .errors import CursorStalled, PermanentError, TransientError
 from .http import Caller, make_session
@@ -116,8 +117,9 @@ class SalesforceClient:
         Each page's cursor is the newest SystemModstamp read so far: a later run (or the rerun
         after a crash) asks again from there, minus the overlap window.
         """
-        parser: Callable[[dict[str, Any]], Any] = parse.PARSERS[sobject]
-        query = parse.soql(sobject, since)
+        names = mapping.names_for(mapping.SALESFORCE, sobject)
+        parser: Callable[[dict[str, Any]], Any] = partial(parse.PARSERS[sobject], names=names)
+        query = parse.soql(sobject, since, names)
         data: dict[str, Any] = self._run(lambda sf: sf.query(query), f"SOQL {sobject}")
         watermark = since
         asked = since.isoformat() if since else ""

@@ -8,6 +8,7 @@ so it never gets the chance. zenpy's object cache is off (it would serve stale t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from zenpy import Zenpy
 from zenpy.lib.exception import RecordNotFoundException
 
+from . import mapping
 from . import zendesk_records as parse
 from .errors import CursorStalled, PermanentError
 from .http import Caller, make_session
@@ -33,6 +35,7 @@ from .records import (
     TicketRecord,
 )
 
+REGION_KEY = "zendesk.ticket.preferred_region"
 EXPORT_PAGE = 1000  # items per incremental export page (Zendesk's maximum)
 RATINGS_PAGE = 100
 
@@ -91,25 +94,28 @@ class ZendeskClient:
         self.http.get_json(self.url("users/me.json"))
 
     def region_field_id(self) -> int | None:
-        """The id of the "Preferred Region for Support" ticket field (looked up by its title,
-        remembered for an hour: the webhook's single-ticket fetches would otherwise ask each time)."""
+        """The id of the "Preferred Region for Support" ticket field (looked up by its mapped
+        title, remembered for an hour: the webhook's single-ticket fetches would otherwise ask
+        each time). None when the field is unmapped or the instance has no such field."""
         if self._region_field_id is False:
-            key = f"integrations:zendesk:region_field:{self.base_url}"
+            title = mapping.current()[REGION_KEY]
+            digest = hashlib.sha256(f"{self.base_url} {title}".encode()).hexdigest()[:24]
+            key = f"integrations:zendesk:region_field:{digest}"
             cached = cache.get(key)
             if cached is not None:
                 self._region_field_id = cached or None
             else:
-                found = self._find_region_field()
+                found = self._find_region_field(title) if title else None
                 cache.set(key, found or 0, 3600)
                 self._region_field_id = found
         return self._region_field_id  # type: ignore[return-value]
 
-    def _find_region_field(self) -> int | None:
+    def _find_region_field(self, title: str) -> int | None:
         url: str | None = self.url("ticket_fields.json")
         while url:
             data = self.http.get_json(url) or {}
             for field in data.get("ticket_fields") or ():
-                if (field.get("title") or field.get("raw_title")) == parse.REGION_FIELD_TITLE:
+                if (field.get("title") or field.get("raw_title")) == title:
                     return int(field["id"])
             url = data.get("next_page")
         return None
@@ -180,8 +186,9 @@ class ZendeskClient:
 
     def organization_pages(self, cursor: str = "") -> Iterator[Page[OrganizationRecord]]:
         start = int(cursor or 0)
+        names = mapping.names_for(mapping.ZENDESK, "organization")
         for data, asked in self._time_export("incremental/organizations.json", start, {"per_page": "1000"}):
-            records = [parse.parse_organization(o) for o in data.get("organizations") or ()]
+            records = [parse.parse_organization(o, names) for o in data.get("organizations") or ()]
             yield Page(
                 records=records,
                 cursor=str(int(data.get("end_time") or asked)),

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .schema import SCHEMAS
+
 # Budget keys of --rate-limit. "incremental" covers /api/v2/incremental/..., "default" every
 # other Zendesk API path, "salesforce" the Salesforce REST API (off unless given).
 RATE_LIMIT_KEYS = ("incremental", "default", "salesforce")
@@ -82,6 +84,9 @@ class SandboxConfig:
     # Webhook delivery: attempts and the pause before each retry (seconds).
     webhook_attempts: int = 3
     webhook_backoff: float = 0.5
+    # Custom field names: "default" (the portal's defaults) or "renamed" (another company's
+    # org and instance: see sandbox/schema.py).
+    schema: str = "default"
     # Where the CA is written: <var_dir>/sandbox/ca.pem.
     var_dir: Path = field(default_factory=lambda: Path("var"))
 
@@ -91,6 +96,8 @@ class SandboxConfig:
         self.var_dir = Path(self.var_dir)
         if not 0.0 <= float(self.faults) <= 1.0:
             raise ValueError("faults must be between 0 and 1")
+        if self.schema not in SCHEMAS:
+            raise ValueError(f"schema must be one of {', '.join(SCHEMAS)}")
         if self.accounts < 1 or self.tickets < 0:
             raise ValueError("accounts must be >= 1 and tickets >= 0")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ids
+from . import ids, schema
 from .ids import parse_iso
 from .state import TICKET_SHIFT, State
 from .streams import decode_cursor, encode_cursor
@@ -292,7 +292,7 @@ def ticket_fields(req: Request, state: State) -> Response:
             base,
             ids.ZD_FIELD_REGION,
             "tagger",
-            "Preferred Region for Support",
+            schema.region_title(state.config.schema),
             options,
             "The region whose business hours the customer wants support in.",
         )

@@ -1,4 +1,4 @@
-"""The Zendesk Support API subset: organizations, users, tickets, comments, ratings.
+"""The Zendesk Support API subset: organizations (and their fields), users, tickets, comments, ratings.
 
 Payload shapes follow Zendesk's API reference (see tests/fixtures/vendor/). Paths work with
 and without the ``.json`` suffix, as on Zendesk.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 
+from . import schema
 from .state import State
 from .web import Request, Response, Router, json_response
 from .zdcommon import NOT_FOUND, after_key, cursor_args, cursor_page, error, int_arg, invalid, paginate, url
@@ -47,12 +48,23 @@ def register(router: Router, state: State) -> None:
     add("GET", r"incremental/ticket_events", lambda req, st: ticket_events_page(req, st))
     add("GET", r"satisfaction_ratings", satisfaction_ratings)
     add("GET", r"ticket_fields", ticket_fields)
+    add("GET", r"organization_fields", organization_fields)
 
 
 # -- organizations -----------------------------------------------------------------------------
+def _out(state: State, org: dict) -> dict:
+    return schema.org_out(state.config.schema, org)
+
+
 def list_orgs(req: Request, state: State) -> Response:
-    return paginate(
-        req, "organizations", sorted(state.world.orgs, key=lambda o: o["id"]), "/api/v2/organizations.json"
+    orgs = [_out(state, o) for o in sorted(state.world.orgs, key=lambda o: o["id"])]
+    return paginate(req, "organizations", orgs, "/api/v2/organizations.json")
+
+
+def organization_fields(req: Request, state: State) -> Response:
+    fields = schema.organization_fields(state.config.schema, req.base_url)
+    return json_response(
+        {"organization_fields": fields, "next_page": None, "previous_page": None, "count": len(fields)}
     )
 
 
@@ -63,6 +75,7 @@ def search_orgs(req: Request, state: State) -> Response:
         for o in state.world.orgs
         if (name and o["name"].casefold() == name) or (external and o["external_id"] == external)
     ]
+    found = [_out(state, o) for o in found]
     return json_response(
         {"organizations": found, "next_page": None, "previous_page": None, "count": len(found)}
     )
@@ -70,7 +83,7 @@ def search_orgs(req: Request, state: State) -> Response:
 
 def show_org(req: Request, state: State, org_id: str) -> Response:
     org = state.world.org_by_id.get(int(org_id))
-    return json_response({"organization": org}) if org else json_response(NOT_FOUND, 404)
+    return json_response({"organization": _out(state, org)}) if org else json_response(NOT_FOUND, 404)
 
 
 def update_org(req: Request, state: State, org_id: str) -> Response:
@@ -85,7 +98,9 @@ def update_org(req: Request, state: State, org_id: str) -> Response:
     fields = changes.get("organization_fields")
     if fields is not None and not isinstance(fields, dict):
         return invalid("organization_fields must be an object", "organization_fields")
-    return json_response({"organization": state.update_org(int(org_id), changes)})
+    if fields:
+        changes = {**changes, "organization_fields": schema.org_fields_in(state.config.schema, fields)}
+    return json_response({"organization": _out(state, state.update_org(int(org_id), changes))})
 
 
 def org_users(req: Request, state: State, org_id: str) -> Response:
@@ -97,7 +112,7 @@ def org_users(req: Request, state: State, org_id: str) -> Response:
     )
 
 
-def _time_based(req: Request, state: State, kind: str) -> Response:
+def _time_based(req: Request, state: State, kind: str, out=lambda row: row) -> Response:
     try:
         start = int(req.arg("start_time") or "")
         per_page = int_arg(req.arg("per_page"), 1000, 1, 1000, "per_page")
@@ -114,7 +129,7 @@ def _time_based(req: Request, state: State, kind: str) -> Response:
     path = f"/api/v2/incremental/{kind}.json"
     return json_response(
         {
-            kind: [row for _, row in chunk],
+            kind: [out(row) for _, row in chunk],
             "count": len(chunk),
             "end_time": end_time,
             "next_page": None
@@ -126,7 +141,7 @@ def _time_based(req: Request, state: State, kind: str) -> Response:
 
 
 def incremental_orgs(req: Request, state: State) -> Response:
-    return _time_based(req, state, "organizations")
+    return _time_based(req, state, "organizations", lambda org: _out(state, org))
 
 
 # -- users -----------------------------------------------------------------------------------
