@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.core.cache import cache
 from zenpy import Zenpy
@@ -92,6 +93,25 @@ class ZendeskClient:
     def ping(self) -> None:
         """Raise unless Zendesk answers and accepts the credentials."""
         self.http.get_json(self.url("users/me.json"))
+
+    def probe(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
+        """One GET with the credentials but without retries or error mapping: the connection
+        check reads the status and headers (rate limit) itself."""
+        session = requests.Session()
+        session.auth, session.verify = self.session.auth, self.session.verify
+        session.trust_env = self.session.trust_env
+        return session.get(self.url(path), params=params, timeout=(10, 30))
+
+    def fields(self, kind: str) -> list[dict[str, Any]]:
+        """Every ticket or organization field (``kind``: ``ticket_fields`` or
+        ``organization_fields``), as Zendesk lists them."""
+        found: list[dict[str, Any]] = []
+        url: str | None = self.url(f"{kind}.json")
+        while url:
+            data = self.http.get_json(url) or {}
+            found.extend(data.get(kind) or ())
+            url = data.get("next_page")
+        return found
 
     def region_field_id(self) -> int | None:
         """The id of the "Preferred Region for Support" ticket field (looked up by its mapped

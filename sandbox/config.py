@@ -75,6 +75,8 @@ class SandboxConfig:
     session_ttl_seconds: float = 7200.0
     # Records per SOQL page (Salesforce: 2000; clients may ask for less with batchSize).
     sf_page_size: int = 2000
+    # The org's daily API request limit (/limits reports what is left of it).
+    sf_daily_api_requests: int = 100_000
     # Faults: the share of API requests answered with an injected fault (0..1).
     faults: float = 0.0
     fault_kinds: tuple[str, ...] = ("429", "500", "502", "503", "504", "reset", "slow")

@@ -32,6 +32,8 @@ def register(router: Router, state: State) -> None:
         def run(req: Request, **kw) -> Response:
             if auth and not _authorised(req, state):
                 return json_response(SESSION_EXPIRED, 401)
+            if auth:
+                store.api_requests += 1
             try:
                 return handler(req, store, **kw)
             except SFError as exc:
@@ -51,6 +53,7 @@ def register(router: Router, state: State) -> None:
         query_more,
     )
     add("GET", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/describe/?", describe)
+    add("GET", rf"/services/data/{VERSION}/limits/?", limits)
     add("POST", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/?", create)
     add("GET", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", read)
     add("PATCH", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", update)
@@ -171,6 +174,19 @@ def _sobject(name: str) -> str:
             f"The requested resource does not exist: sObject type '{name}' is not supported.",
         )
     return found
+
+
+def limits(req: Request, store: SFStore, version: str) -> Response:
+    """``/limits``: the org's daily API requests (Max, Remaining) and a few others, as Salesforce
+    lists them."""
+    most = store.state.config.sf_daily_api_requests
+    return json_response(
+        {
+            "DailyApiRequests": {"Max": most, "Remaining": max(most - store.api_requests, 0)},
+            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
+            "DataStorageMB": {"Max": 5120, "Remaining": 5000},
+        }
+    )
 
 
 def describe(req: Request, store: SFStore, version: str, sobject: str) -> Response:

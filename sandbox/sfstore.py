@@ -100,6 +100,7 @@ class SFStore:
         self.cursors: OrderedDict[str, QueryCursor] = OrderedDict()
         # Custom field names as this org has them (sandbox/schema.py); records keep the defaults.
         self.schema = state.config.schema
+        self.api_requests = 0  # counted against the daily limit that /limits reports
         self.external = {t: fschema.external_schema(self.schema, t, fields) for t, fields in SCHEMAS.items()}
         self._serial = itertools.count(10_000_000)
 

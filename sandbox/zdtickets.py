@@ -65,6 +65,12 @@ def _ticket_or_404(state: State, ticket_id: str) -> dict | Response:
     return ticket
 
 
+def count_tickets(req: Request, state: State) -> Response:
+    """``/api/v2/tickets/count``: Zendesk's approximate count (here exact), with when it was taken."""
+    count = {"value": state.next_ticket_id - 1, "refreshed_at": ids.iso_z(state.now())}
+    return json_response({"count": count})
+
+
 def show_ticket(req: Request, state: State, ticket_id: str) -> Response:
     ticket = _ticket_or_404(state, ticket_id)
     if isinstance(ticket, Response):

@@ -14,6 +14,7 @@ from .web import Request, Response, Router, json_response
 from .zdcommon import NOT_FOUND, after_key, cursor_args, cursor_page, error, int_arg, invalid, paginate, url
 from .zdevents import ticket_events_page
 from .zdtickets import (
+    count_tickets,
     create_ticket,
     delete_ticket,
     incremental_tickets,
@@ -40,6 +41,7 @@ def register(router: Router, state: State) -> None:
     add("GET", r"users/(?P<user_id>\d+)", show_user)
     add("GET", r"incremental/users/cursor", incremental_users)
     add("POST", r"tickets", create_ticket)
+    add("GET", r"tickets/count", count_tickets)
     add("GET", r"tickets/(?P<ticket_id>\d+)", show_ticket)
     add("PUT", r"tickets/(?P<ticket_id>\d+)", update_ticket)
     add("DELETE", r"tickets/(?P<ticket_id>\d+)", delete_ticket)
