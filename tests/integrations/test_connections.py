@@ -117,6 +117,11 @@ def test_an_unmapped_optional_field_is_not_asked_for_and_reads_empty(synced, adm
     result = connections.run()
     arr = {r.key: r for r in result.fields}["salesforce.Account.arr"]
     assert arr.status == "ok" and "Not mapped" in arr.message
+    # The account page leaves out what the unmapped fields would have shown, instead of blanks.
+    account = Account.objects.order_by("pk").first()
+    page = admin_client_.get(f"/accounts/{account.pk}/").content.decode()
+    assert "<dt>ARR</dt>" not in page and "<dt>Health</dt>" not in page
+    assert "<dt>Seats</dt>" in page  # still mapped, still shown
 
 
 def test_a_required_field_cannot_be_left_unmapped(admin_client_):
