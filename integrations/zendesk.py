@@ -161,8 +161,23 @@ class ZendeskClient:
                 )
             cursor = after
 
+    def count(self, kind: str) -> int | None:
+        """Zendesk's (approximate) count of tickets, users or organizations, or None."""
+        try:
+            data = self.http.get_json(self.url(f"{kind}/count.json")) or {}
+        except PermanentError:
+            return None
+        value = (data.get("count") or {}).get("value")
+        return int(value) if isinstance(value, int | float) else None
+
+    def _backfill_total(self, kind: str, cursor: str) -> int | None:
+        """A run from the start of an export gets the source's count, so the sync page can say
+        how far a first backfill is and how long it has left (one request per backfill)."""
+        return self.count(kind) if cursor in ("", "0") else None
+
     def ticket_pages(self, cursor: str = "") -> Iterator[Page[TicketRecord]]:
         region_field = self.region_field_id()
+        total = self._backfill_total("tickets", cursor)
         for data, asked in self._cursor_export("tickets", cursor, {"include": "slas"}):
             now = datetime.now(UTC)
             records = [
@@ -176,9 +191,11 @@ class ZendeskClient:
                 has_more=not data.get("end_of_stream"),
                 request_cursor=asked,
                 position=datetime.fromtimestamp(newest, tz=UTC) if newest else None,
+                expected=total,
             )
 
     def user_pages(self, cursor: str = "") -> Iterator[Page[SupportUserRecord]]:
+        total = self._backfill_total("users", cursor)
         for data, asked in self._cursor_export("users", cursor, {}):
             records = [parse.parse_user(u) for u in data.get("users") or ()]
             yield Page(
@@ -187,6 +204,7 @@ class ZendeskClient:
                 has_more=not data.get("end_of_stream"),
                 request_cursor=asked,
                 position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+                expected=total,
             )
 
     # -- time-based exports (organizations, ticket events) ---------------------------------
@@ -207,6 +225,7 @@ class ZendeskClient:
     def organization_pages(self, cursor: str = "") -> Iterator[Page[OrganizationRecord]]:
         start = int(cursor or 0)
         names = mapping.names_for(mapping.ZENDESK, "organization")
+        total = self._backfill_total("organizations", cursor)
         for data, asked in self._time_export("incremental/organizations.json", start, {"per_page": "1000"}):
             records = [parse.parse_organization(o, names) for o in data.get("organizations") or ()]
             yield Page(
@@ -215,6 +234,7 @@ class ZendeskClient:
                 has_more=not data.get("end_of_stream") and bool(data.get("next_page")),
                 request_cursor=str(asked),
                 position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+                expected=total,
             )
 
     def comment_pages(self, cursor: str = "") -> Iterator[Page[CommentRecord]]:

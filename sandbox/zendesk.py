@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 
 from . import schema
+from .ids import iso_z
 from .state import State
 from .web import Request, Response, Router, json_response
 from .zdcommon import NOT_FOUND, after_key, cursor_args, cursor_page, error, int_arg, invalid, paginate, url
@@ -32,12 +33,14 @@ def register(router: Router, state: State) -> None:
 
     add("GET", r"organizations", list_orgs)
     add("GET", r"organizations/search", search_orgs)
+    add("GET", r"organizations/count", lambda req, st: _count(st, len(st.world.orgs)))
     add("GET", r"organizations/(?P<org_id>\d+)", show_org)
     add("PUT", r"organizations/(?P<org_id>\d+)", update_org)
     add("GET", r"organizations/(?P<org_id>\d+)/users", org_users)
     add("GET", r"incremental/organizations", incremental_orgs)
     add("GET", r"users", list_users)
     add("GET", r"users/me", me)
+    add("GET", r"users/count", lambda req, st: _count(st, len(st.world.users)))
     add("GET", r"users/(?P<user_id>\d+)", show_user)
     add("GET", r"incremental/users/cursor", incremental_users)
     add("POST", r"tickets", create_ticket)
@@ -147,6 +150,11 @@ def incremental_orgs(req: Request, state: State) -> Response:
 
 
 # -- users -----------------------------------------------------------------------------------
+def _count(state: State, value: int) -> Response:
+    """``/api/v2/<things>/count``: Zendesk's approximate count (here exact) and when it was taken."""
+    return json_response({"count": {"value": value, "refreshed_at": iso_z(state.now())}})
+
+
 def list_users(req: Request, state: State) -> Response:
     roles = set(req.query.get("role", []) + req.query.get("role[]", []))
     users = [u for u in state.world.users if not roles or u["role"] in roles]
