@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from users.roles import Role, user_roles
 
@@ -27,4 +28,13 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "user_roles": sorted(roles),
         "is_admin_role": Role.ADMIN in roles,
         "allowed_signup": bool(settings.ALLOWED_SIGNUP_DOMAINS),
+        # mapped.account.arr: is that source field mapped? (pages hide what an unmapped field
+        # would have shown; read only by the templates that ask)
+        "mapped": SimpleLazyObject(_mapped_flags),
     }
+
+
+def _mapped_flags() -> dict[str, dict[str, bool]]:
+    from integrations.mapping import mapped_flags
+
+    return mapped_flags()

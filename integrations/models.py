@@ -97,3 +97,36 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class FieldMapping(models.Model):
+    """An admin's name for one of the portal's logical source fields (integrations/mapping.py);
+    fields without a row use the default name. An empty name means "not mapped"."""
+
+    key = models.CharField(max_length=80, unique=True)  # e.g. "salesforce.Account.arr"
+    source_name = models.CharField(max_length=255, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.source_name or '(not mapped)'}"
+
+
+class FieldMappingChange(models.Model):
+    """The audit trail of the field mapping: who changed which field from what to what."""
+
+    key = models.CharField(max_length=80)
+    old_name = models.CharField(max_length=255, blank=True)
+    new_name = models.CharField(max_length=255, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.old_name or '-'} -> {self.new_name or '-'}"

@@ -17,6 +17,7 @@ from django.conf import settings
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
+from . import mapping
 from . import salesforce_records as parse
 from .errors import CursorStalled, PermanentError, TransientError
 from .http import Caller, make_session
@@ -109,6 +110,29 @@ class SalesforceClient:
     def ping(self) -> None:
         self.login()
 
+    # -- setup checks (integrations/connections.py) -------------------------------------------
+    def describe(self, sobject: str) -> list[dict[str, Any]]:
+        """The fields of ``sobject`` this user may read (field-level security hides the rest)."""
+        data = self._run(lambda sf: getattr(sf, sobject).describe(), f"describe {sobject}")
+        return [
+            {"name": str(f.get("name")), "label": str(f.get("label") or ""), "type": str(f.get("type") or "")}
+            for f in (data or {}).get("fields") or ()
+        ]
+
+    def api_versions(self) -> list[str]:
+        """The REST API versions the org serves (``/services/data/``)."""
+
+        def call(sf: Salesforce) -> Any:
+            url = f"https://{sf.sf_instance}/services/data/"
+            response = self.session.get(url, headers=sf.headers, timeout=(10, 30))
+            return response.json()
+
+        return [str(v.get("version")) for v in self._run(call, "API versions") or ()]
+
+    def limits(self) -> dict[str, Any]:
+        """The org's limits (``/limits``): DailyApiRequests Max and Remaining, ..."""
+        return dict(self._run(lambda sf: sf.limits(), "limits") or {})
+
     # -- queries ---------------------------------------------------------------------------
     def pages(self, sobject: str, since: datetime | None) -> Iterator[Page[Any]]:
         """Pages of ``sobject`` changed at or after ``since`` (all when None), oldest first.
@@ -116,8 +140,9 @@ class SalesforceClient:
         Each page's cursor is the newest SystemModstamp read so far: a later run (or the rerun
         after a crash) asks again from there, minus the overlap window.
         """
-        parser: Callable[[dict[str, Any]], Any] = parse.PARSERS[sobject]
-        query = parse.soql(sobject, since)
+        names = mapping.names_for(mapping.SALESFORCE, sobject)
+        parser: Callable[[dict[str, Any]], Any] = partial(parse.PARSERS[sobject], names=names)
+        query = parse.soql(sobject, since, names)
         data: dict[str, Any] = self._run(lambda sf: sf.query(query), f"SOQL {sobject}")
         watermark = since
         asked = since.isoformat() if since else ""

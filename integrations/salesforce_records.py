@@ -1,7 +1,9 @@
 """Salesforce SOQL records -> typed records. Pure functions, no HTTP.
 
 The SOQL field lists live here beside the mappings that read them, so a field cannot be
-mapped without being asked for.
+mapped without being asked for. Custom fields are asked for by the company's own names
+(``names``: logical name -> API name, from ``integrations.mapping``); an unmapped field is
+not asked for and reads as empty.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .mapping import FIELDS as MAPPED_FIELDS
+from .mapping import SALESFORCE
 from .records import AccountRecord, CaseRecord, ContactRecord, SalesforceUserRecord
 from .zendesk_records import parse_dt, text
 
@@ -19,15 +23,6 @@ FIELDS = {
         "Id",
         "Name",
         "Type",
-        "Support_Level__c",
-        "Region__c",
-        "Seats__c",
-        "ARR__c",
-        "Renewal_Date__c",
-        "Health_Score__c",
-        "Restricted_Account__c",
-        "Sold_To_Email__c",
-        "CSM__c",
         "CreatedDate",
         "SystemModstamp",
     ],
@@ -51,19 +46,35 @@ FIELDS = {
         "Status",
         "Priority",
         "Origin",
-        "Zendesk_Ticket_ID__c",
         "CreatedDate",
         "SystemModstamp",
     ],
 }
 
 
-def soql(sobject: str, since: datetime | None) -> str:
+# The portal's custom fields by logical name, as the org the portal was built against names them.
+DEFAULT_NAMES = {
+    obj: {f.name: f.default for f in MAPPED_FIELDS if f.source == SALESFORCE and f.obj == obj}
+    for obj in ("Account", "Case")
+}
+
+
+def field_list(sobject: str, names: dict[str, str] | None = None) -> list[str]:
+    """Standard fields, then the mapped custom ones (each once)."""
+    mapped = DEFAULT_NAMES.get(sobject, {}) if names is None else names
+    fields = list(FIELDS[sobject])
+    for api_name in mapped.values():
+        if api_name and api_name not in fields:
+            fields.append(api_name)
+    return fields
+
+
+def soql(sobject: str, since: datetime | None, names: dict[str, str] | None = None) -> str:
     """The incremental query: records changed at or after ``since``, oldest change first."""
     where = ""
     if since is not None:
         where = f" WHERE SystemModstamp >= {since.strftime('%Y-%m-%dT%H:%M:%SZ')}"
-    fields = ", ".join(FIELDS[sobject])
+    fields = ", ".join(field_list(sobject, names))
     return f"SELECT {fields} FROM {sobject}{where} ORDER BY SystemModstamp ASC, Id ASC"  # noqa: S608
 
 
@@ -92,7 +103,17 @@ def _whole(value: Any) -> int:
         return 0
 
 
-def parse_user(r: dict[str, Any]) -> SalesforceUserRecord:
+def _reader(r: dict[str, Any], sobject: str, names: dict[str, str] | None):
+    mapped = DEFAULT_NAMES[sobject] if names is None else names
+
+    def get(logical: str) -> Any:
+        api_name = mapped.get(logical)
+        return r.get(api_name) if api_name else None
+
+    return get
+
+
+def parse_user(r: dict[str, Any], names: dict[str, str] | None = None) -> SalesforceUserRecord:
     return SalesforceUserRecord(
         sf_id=r["Id"],
         name=text(r.get("Name")),
@@ -103,26 +124,27 @@ def parse_user(r: dict[str, Any]) -> SalesforceUserRecord:
     )
 
 
-def parse_account(r: dict[str, Any]) -> AccountRecord:
+def parse_account(r: dict[str, Any], names: dict[str, str] | None = None) -> AccountRecord:
+    get = _reader(r, "Account", names)
     return AccountRecord(
         sf_id=r["Id"],
         name=text(r.get("Name")),
         account_type=text(r.get("Type")),
-        support_level=text(r.get("Support_Level__c")).strip().lower(),
-        region=text(r.get("Region__c")).strip().upper(),
-        seats=_whole(r.get("Seats__c")),
-        arr=_decimal(r.get("ARR__c")),
-        renewal_date=_date(r.get("Renewal_Date__c")),
-        health=text(r.get("Health_Score__c")).strip().lower(),
-        restricted=bool(r.get("Restricted_Account__c")),
-        sold_to_email=text(r.get("Sold_To_Email__c")).strip(),
-        csm_sf_user_id=text(r.get("CSM__c")),
+        support_level=text(get("support_level")).strip().lower(),
+        region=text(get("region")).strip().upper(),
+        seats=_whole(get("seats")),
+        arr=_decimal(get("arr")),
+        renewal_date=_date(get("renewal_date")),
+        health=text(get("health")).strip().lower(),
+        restricted=bool(get("restricted")),
+        sold_to_email=text(get("sold_to_email")).strip(),
+        csm_sf_user_id=text(get("csm")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
     )
 
 
-def parse_contact(r: dict[str, Any]) -> ContactRecord:
+def parse_contact(r: dict[str, Any], names: dict[str, str] | None = None) -> ContactRecord:
     email = text(r.get("Email")).strip()
     return ContactRecord(
         sf_id=r["Id"],
@@ -138,8 +160,8 @@ def parse_contact(r: dict[str, Any]) -> ContactRecord:
     )
 
 
-def parse_case(r: dict[str, Any]) -> CaseRecord:
-    ticket = r.get("Zendesk_Ticket_ID__c")
+def parse_case(r: dict[str, Any], names: dict[str, str] | None = None) -> CaseRecord:
+    ticket = _reader(r, "Case", names)("zendesk_ticket_id")
     try:
         zd_ticket_id = int(float(ticket)) if ticket not in (None, "") else None
     except (TypeError, ValueError):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma, intword
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, Window
@@ -17,7 +19,9 @@ from contacts.models import Contact, SupportUser
 from feedback.models import Rating
 from tickets.models import Case, Comment, Ticket
 
+from .connections import duration
 from .models import RunStatus, Stream, SyncRun, SyncState
+from .pacing import zendesk_budgets
 from .streams import ORDER
 
 RUNS_SHOWN = 5
@@ -116,6 +120,31 @@ class StreamStatus:
         return run.fetched / seconds if seconds > 0 else None
 
     @property
+    def estimate(self) -> str:
+        """A first backfill's progress in words: "Zendesk tickets: 230,000 of about 1.2 million,
+        about 1 h 35 min left at 10 requests a minute" ("" when the source gave no total).
+
+        The time left is the longer of what the measured rate and the request budget allow."""
+        run = self.running
+        if run is None or not run.expected:
+            return ""
+        left = max(run.expected - run.fetched, 0)
+        waits = []
+        if self.rate:
+            waits.append(left / self.rate)
+        per_minute = budget_per_minute(self.stream)
+        if per_minute:
+            page = 2000 if self.source == "salesforce" else 1000
+            waits.append(math.ceil(left / page) / per_minute * 60)
+        total = intcomma(run.expected) if run.expected < 1_000_000 else intword(run.expected)
+        text = f"{self.label}: {intcomma(run.fetched)} of about {total}"
+        if waits:
+            text += f", about {duration(max(waits))} left"
+        if per_minute:
+            text += f" at {per_minute:g} requests a minute"
+        return text
+
+    @property
     def failing(self) -> bool:
         """The last run failed, stalled or lost its worker (a rate-limited one will resume)."""
         run = self.last_run
@@ -126,6 +155,14 @@ class StreamStatus:
     @property
     def last_error(self) -> str:
         return self.state.last_error if self.state else ""
+
+
+def budget_per_minute(stream: str) -> float | None:
+    """The request budget a stream's exports are paced to (Zendesk's incremental exports), a minute."""
+    if not stream.startswith("zendesk.") or stream == "zendesk.ratings":
+        return None
+    count, window = zendesk_budgets().get("incremental", (0, 60.0))
+    return count * 60.0 / window if count else None
 
 
 COUNTS_CACHE_SECONDS = 10  # the page polls every 2 s during a sync; counting 10M rows takes a while

@@ -59,3 +59,43 @@ def ticket_fetch(*, zd_id: int, client: Any = None) -> PageResult | None:
         log.info("ticket %s: not found in Zendesk", zd_id)
         return None
     return ticket_record_write(record=record)
+
+
+def field_mapping_set(*, changes: dict[str, str], user: Any) -> list[str]:
+    """Save an admin's field names (logical key -> the source's name; "" = not mapped), audit
+    each change, and sync every stream that reads a changed field again from the start (its
+    cursor goes back to the beginning, and a run is requested). Returns the streams re-synced."""
+    from . import mapping
+    from .models import FieldMapping, FieldMappingChange
+    from .streams import STREAMS
+
+    names = mapping.current()
+    streams: set[str] = set()
+    with transaction.atomic():
+        for key, new in changes.items():
+            field = mapping.BY_KEY[key]
+            new = new.strip()
+            old = names[key]
+            if new == old:
+                continue
+            if not new and field.required:
+                raise ValueError(f"{field.label} is required: it cannot be left unmapped.")
+            FieldMapping.objects.update_or_create(
+                key=key,
+                defaults={"source_name": new, "updated_by": user if getattr(user, "pk", None) else None},
+            )
+            FieldMappingChange.objects.create(
+                key=key, old_name=old, new_name=new, changed_by=user if getattr(user, "pk", None) else None
+            )
+            log.info("field mapping %s: %r -> %r by user %s", key, old, new, getattr(user, "pk", None))
+            streams.add(field.stream)
+        for stream in streams:
+            SyncState.objects.get_or_create(stream=stream)
+            SyncState.objects.filter(stream=stream).update(
+                cursor=STREAMS[stream].full_cursor(), watermark=None
+            )
+        transaction.on_commit(mapping.forget)
+    mapping.forget()
+    if streams:
+        sync_request(user=user, streams=sorted(streams))
+    return sorted(streams)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views, webhooks
+from . import connection_views, views, webhooks
 
 app_name = "integrations"
 urlpatterns = [
     path("sync/", views.sync_page, name="sync"),
     path("sync/run/", views.sync_now, name="sync_now"),
+    path("connections/", connection_views.connections_page, name="connections"),
+    path("connections/check/", connection_views.connections_check, name="connections_check"),
     path("webhooks/zendesk/", webhooks.zendesk_webhook, name="zendesk_webhook"),
 ]

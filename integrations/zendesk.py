@@ -8,6 +8,7 @@ so it never gets the chance. zenpy's object cache is off (it would serve stale t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -15,11 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.core.cache import cache
 from zenpy import Zenpy
 from zenpy.lib.exception import RecordNotFoundException
 
+from . import mapping
 from . import zendesk_records as parse
 from .errors import CursorStalled, PermanentError
 from .http import Caller, make_session
@@ -33,6 +36,7 @@ from .records import (
     TicketRecord,
 )
 
+REGION_KEY = "zendesk.ticket.preferred_region"
 EXPORT_PAGE = 1000  # items per incremental export page (Zendesk's maximum)
 RATINGS_PAGE = 100
 
@@ -90,26 +94,48 @@ class ZendeskClient:
         """Raise unless Zendesk answers and accepts the credentials."""
         self.http.get_json(self.url("users/me.json"))
 
+    def probe(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
+        """One GET with the credentials but without retries or error mapping: the connection
+        check reads the status and headers (rate limit) itself."""
+        session = requests.Session()
+        session.auth, session.verify = self.session.auth, self.session.verify
+        session.trust_env = self.session.trust_env
+        return session.get(self.url(path), params=params, timeout=(10, 30))
+
+    def fields(self, kind: str) -> list[dict[str, Any]]:
+        """Every ticket or organization field (``kind``: ``ticket_fields`` or
+        ``organization_fields``), as Zendesk lists them."""
+        found: list[dict[str, Any]] = []
+        url: str | None = self.url(f"{kind}.json")
+        while url:
+            data = self.http.get_json(url) or {}
+            found.extend(data.get(kind) or ())
+            url = data.get("next_page")
+        return found
+
     def region_field_id(self) -> int | None:
-        """The id of the "Preferred Region for Support" ticket field (looked up by its title,
-        remembered for an hour: the webhook's single-ticket fetches would otherwise ask each time)."""
+        """The id of the "Preferred Region for Support" ticket field (looked up by its mapped
+        title, remembered for an hour: the webhook's single-ticket fetches would otherwise ask
+        each time). None when the field is unmapped or the instance has no such field."""
         if self._region_field_id is False:
-            key = f"integrations:zendesk:region_field:{self.base_url}"
+            title = mapping.current()[REGION_KEY]
+            digest = hashlib.sha256(f"{self.base_url} {title}".encode()).hexdigest()[:24]
+            key = f"integrations:zendesk:region_field:{digest}"
             cached = cache.get(key)
             if cached is not None:
                 self._region_field_id = cached or None
             else:
-                found = self._find_region_field()
+                found = self._find_region_field(title) if title else None
                 cache.set(key, found or 0, 3600)
                 self._region_field_id = found
         return self._region_field_id  # type: ignore[return-value]
 
-    def _find_region_field(self) -> int | None:
+    def _find_region_field(self, title: str) -> int | None:
         url: str | None = self.url("ticket_fields.json")
         while url:
             data = self.http.get_json(url) or {}
             for field in data.get("ticket_fields") or ():
-                if (field.get("title") or field.get("raw_title")) == parse.REGION_FIELD_TITLE:
+                if (field.get("title") or field.get("raw_title")) == title:
                     return int(field["id"])
             url = data.get("next_page")
         return None
@@ -135,8 +161,23 @@ class ZendeskClient:
                 )
             cursor = after
 
+    def count(self, kind: str) -> int | None:
+        """Zendesk's (approximate) count of tickets, users or organizations, or None."""
+        try:
+            data = self.http.get_json(self.url(f"{kind}/count.json")) or {}
+        except PermanentError:
+            return None
+        value = (data.get("count") or {}).get("value")
+        return int(value) if isinstance(value, int | float) else None
+
+    def _backfill_total(self, kind: str, cursor: str) -> int | None:
+        """A run from the start of an export gets the source's count, so the sync page can say
+        how far a first backfill is and how long it has left (one request per backfill)."""
+        return self.count(kind) if cursor in ("", "0") else None
+
     def ticket_pages(self, cursor: str = "") -> Iterator[Page[TicketRecord]]:
         region_field = self.region_field_id()
+        total = self._backfill_total("tickets", cursor)
         for data, asked in self._cursor_export("tickets", cursor, {"include": "slas"}):
             now = datetime.now(UTC)
             records = [
@@ -150,9 +191,11 @@ class ZendeskClient:
                 has_more=not data.get("end_of_stream"),
                 request_cursor=asked,
                 position=datetime.fromtimestamp(newest, tz=UTC) if newest else None,
+                expected=total,
             )
 
     def user_pages(self, cursor: str = "") -> Iterator[Page[SupportUserRecord]]:
+        total = self._backfill_total("users", cursor)
         for data, asked in self._cursor_export("users", cursor, {}):
             records = [parse.parse_user(u) for u in data.get("users") or ()]
             yield Page(
@@ -161,6 +204,7 @@ class ZendeskClient:
                 has_more=not data.get("end_of_stream"),
                 request_cursor=asked,
                 position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+                expected=total,
             )
 
     # -- time-based exports (organizations, ticket events) ---------------------------------
@@ -180,14 +224,17 @@ class ZendeskClient:
 
     def organization_pages(self, cursor: str = "") -> Iterator[Page[OrganizationRecord]]:
         start = int(cursor or 0)
+        names = mapping.names_for(mapping.ZENDESK, "organization")
+        total = self._backfill_total("organizations", cursor)
         for data, asked in self._time_export("incremental/organizations.json", start, {"per_page": "1000"}):
-            records = [parse.parse_organization(o) for o in data.get("organizations") or ()]
+            records = [parse.parse_organization(o, names) for o in data.get("organizations") or ()]
             yield Page(
                 records=records,
                 cursor=str(int(data.get("end_time") or asked)),
                 has_more=not data.get("end_of_stream") and bool(data.get("next_page")),
                 request_cursor=str(asked),
                 position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+                expected=total,
             )
 
     def comment_pages(self, cursor: str = "") -> Iterator[Page[CommentRecord]]:

@@ -104,8 +104,15 @@ def parse_ticket(data: dict[str, Any], *, region_field_id: int | None, now: date
     )
 
 
-def parse_organization(data: dict[str, Any]) -> OrganizationRecord:
-    fields = data.get("organization_fields") or {}
+def parse_organization(data: dict[str, Any], names: dict[str, str] | None = None) -> OrganizationRecord:
+    """``names``: logical field -> the instance's organization field key (None: the defaults,
+    which are the logical names themselves); an unmapped field reads as empty."""
+    values = data.get("organization_fields") or {}
+
+    def field(logical: str) -> Any:
+        key = logical if names is None else names.get(logical)
+        return values.get(key) if key else None
+
     return OrganizationRecord(
         zd_id=int(data["id"]),
         name=text(data.get("name")),
@@ -113,13 +120,13 @@ def parse_organization(data: dict[str, Any]) -> OrganizationRecord:
         notes=text(data.get("notes")),
         details=text(data.get("details")),
         tags=[str(t) for t in data.get("tags") or ()],
-        salesforce_id=text(fields.get("salesforce_id")).strip(),
-        am_project_id=text(fields.get("am_project_id")),
-        cmp_id=text(fields.get("cmp_id")),
-        cmp_developers=text(fields.get("cmp_developers")),
-        support_level=text(fields.get("support_level")),
-        org_region=text(fields.get("org_region")),
-        technical_account_manager=text(fields.get("technical_account_manager")),
+        salesforce_id=text(field("salesforce_id")).strip(),
+        am_project_id=text(field("am_project_id")),
+        cmp_id=text(field("cmp_id")),
+        cmp_developers=text(field("cmp_developers")),
+        support_level=text(field("support_level")),
+        org_region=text(field("org_region")),
+        technical_account_manager=text(field("technical_account_manager")),
         zd_created_at=parse_dt(data.get("created_at")),
         zd_updated_at=parse_dt(data.get("updated_at")),
     )

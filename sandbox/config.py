@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .schema import SCHEMAS
+
 # Budget keys of --rate-limit. "incremental" covers /api/v2/incremental/..., "default" every
 # other Zendesk API path, "salesforce" the Salesforce REST API (off unless given).
 RATE_LIMIT_KEYS = ("incremental", "default", "salesforce")
@@ -73,6 +75,8 @@ class SandboxConfig:
     session_ttl_seconds: float = 7200.0
     # Records per SOQL page (Salesforce: 2000; clients may ask for less with batchSize).
     sf_page_size: int = 2000
+    # The org's daily API request limit (/limits reports what is left of it).
+    sf_daily_api_requests: int = 100_000
     # Faults: the share of API requests answered with an injected fault (0..1).
     faults: float = 0.0
     fault_kinds: tuple[str, ...] = ("429", "500", "502", "503", "504", "reset", "slow")
@@ -82,6 +86,9 @@ class SandboxConfig:
     # Webhook delivery: attempts and the pause before each retry (seconds).
     webhook_attempts: int = 3
     webhook_backoff: float = 0.5
+    # Custom field names: "default" (the portal's defaults) or "renamed" (another company's
+    # org and instance: see sandbox/schema.py).
+    schema: str = "default"
     # Where the CA is written: <var_dir>/sandbox/ca.pem.
     var_dir: Path = field(default_factory=lambda: Path("var"))
 
@@ -91,6 +98,8 @@ class SandboxConfig:
         self.var_dir = Path(self.var_dir)
         if not 0.0 <= float(self.faults) <= 1.0:
             raise ValueError("faults must be between 0 and 1")
+        if self.schema not in SCHEMAS:
+            raise ValueError(f"schema must be one of {', '.join(SCHEMAS)}")
         if self.accounts < 1 or self.tickets < 0:
             raise ValueError("accounts must be >= 1 and tickets >= 0")
 

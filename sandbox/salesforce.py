@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import time
 
+from . import schema as fschema
 from . import soql
 from .sfstore import SCHEMAS, SFError, SFStore
 from .state import State
@@ -31,6 +32,8 @@ def register(router: Router, state: State) -> None:
         def run(req: Request, **kw) -> Response:
             if auth and not _authorised(req, state):
                 return json_response(SESSION_EXPIRED, 401)
+            if auth:
+                store.api_requests += 1
             try:
                 return handler(req, store, **kw)
             except SFError as exc:
@@ -50,6 +53,7 @@ def register(router: Router, state: State) -> None:
         query_more,
     )
     add("GET", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/describe/?", describe)
+    add("GET", rf"/services/data/{VERSION}/limits/?", limits)
     add("POST", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/?", create)
     add("GET", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", read)
     add("PATCH", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", update)
@@ -133,7 +137,9 @@ def _page(
     body: dict = {
         "totalSize": cursor.total,
         "done": done,
-        "records": [store.serialize(cursor.sobject, r, cursor.fields, version) for r in records],
+        "records": [
+            store.serialize(cursor.sobject, r, cursor.fields, version, cursor.names) for r in records
+        ],
     }
     if not done:
         body["nextRecordsUrl"] = f"/services/data/v{version}/{kind}/{locator}-{offset + len(records)}"
@@ -170,8 +176,22 @@ def _sobject(name: str) -> str:
     return found
 
 
+def limits(req: Request, store: SFStore, version: str) -> Response:
+    """``/limits``: the org's daily API requests (Max, Remaining) and a few others, as Salesforce
+    lists them."""
+    most = store.state.config.sf_daily_api_requests
+    return json_response(
+        {
+            "DailyApiRequests": {"Max": most, "Remaining": max(most - store.api_requests, 0)},
+            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
+            "DataStorageMB": {"Max": 5120, "Remaining": 5000},
+        }
+    )
+
+
 def describe(req: Request, store: SFStore, version: str, sobject: str) -> Response:
     name = _sobject(sobject)
+    shown = fschema.sf_names(store.schema, name)
     type_names = {
         "id": "id",
         "reference": "reference",
@@ -195,8 +215,8 @@ def describe(req: Request, store: SFStore, version: str, sobject: str) -> Respon
             "updateable": True,
             "fields": [
                 {
-                    "name": f,
-                    "label": f,
+                    "name": shown.get(f, f),
+                    "label": fschema.sf_label(store.schema, name, f),
                     "type": type_names[t],
                     "nillable": f != "Id",
                     "custom": f.endswith("__c"),
@@ -213,13 +233,16 @@ def read(req: Request, store: SFStore, version: str, sobject: str, record_id: st
     if record is None:
         return sf_error(404, "NOT_FOUND", "The requested resource does not exist")
     fields = [f.strip() for f in (req.arg("fields") or "").split(",") if f.strip()] or None
+    names = None
     if fields:
-        lookup = {f.lower(): f for f in SCHEMAS[name]}
+        lookup = {f.lower(): f for f in store.external[name]}
         unknown = [f for f in fields if f.lower() not in lookup]
         if unknown:
             return sf_error(400, "INVALID_FIELD", f"No such column '{unknown[0]}' on sobject of type {name}")
-        fields = [lookup[f.lower()] for f in fields]
-    return json_response(store.serialize(name, record, fields, version))
+        names = [lookup[f.lower()] for f in fields]
+        back = fschema.to_canonical(store.schema, name)
+        fields = [back.get(f, f) for f in names]
+    return json_response(store.serialize(name, record, fields, version, names))
 
 
 def _body(req: Request) -> dict:
@@ -234,10 +257,12 @@ def _body(req: Request) -> dict:
 
 
 def create(req: Request, store: SFStore, version: str, sobject: str) -> Response:
-    record = store.create(_sobject(sobject), _body(req))
+    name = _sobject(sobject)
+    record = store.create(name, store.canonical(name, _body(req)))
     return json_response({"id": record["Id"], "success": True, "errors": []}, 201)
 
 
 def update(req: Request, store: SFStore, version: str, sobject: str, record_id: str) -> Response:
-    store.update(_sobject(sobject), record_id, _body(req))
+    name = _sobject(sobject)
+    store.update(name, record_id, store.canonical(name, _body(req)))
     return Response(204, b"", content_type="")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import ids, soql, soqleval
+from . import schema as fschema
 from .ids import sf_datetime, sf_id, sf_serial
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class QueryCursor:
     fields: list[str]
     total: int
     source: Iterator  # records, lazily
+    names: list[str] | None = None  # the fields' names as the query asked for them (--schema)
     served: list[dict] = field(default_factory=list)  # buffered records (for re-fetching pages)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,6 +98,10 @@ class SFStore:
             t: {r["Id"]: r for r in rows} for t, rows in self.lists.items()
         }
         self.cursors: OrderedDict[str, QueryCursor] = OrderedDict()
+        # Custom field names as this org has them (sandbox/schema.py); records keep the defaults.
+        self.schema = state.config.schema
+        self.api_requests = 0  # counted against the daily limit that /limits reports
+        self.external = {t: fschema.external_schema(self.schema, t, fields) for t, fields in SCHEMAS.items()}
         self._serial = itertools.count(10_000_000)
 
     # -- records --------------------------------------------------------------------------
@@ -144,22 +150,41 @@ class SFStore:
             rec["Name"] = " ".join(p for p in (rec.get("FirstName"), rec.get("LastName")) if p)
         return rec
 
-    def serialize(self, sobject: str, record: dict, fields: list[str] | None, version: str) -> dict:
+    def serialize(
+        self,
+        sobject: str,
+        record: dict,
+        fields: list[str] | None,
+        version: str,
+        names: list[str] | None = None,
+    ) -> dict:
+        """The record as the API shows it: ``fields`` (default names; all when None), each under
+        ``names`` (as asked) or the org's name for it."""
         rec = self.view(sobject, record)
         schema = SCHEMAS[sobject]
+        ext = fschema.sf_names(self.schema, sobject)
         out: dict[str, Any] = {
             "attributes": {
                 "type": sobject,
                 "url": f"/services/data/v{version}/sobjects/{sobject}/{rec['Id']}",
             }
         }
-        for name in fields or list(schema):
+        wanted = fields or list(schema)
+        for name, shown in zip(wanted, names or [ext.get(n, n) for n in wanted], strict=True):
             value = rec.get(name)
             ftype = schema[name]
             if value is not None and ftype == "datetime":
                 value = sf_datetime(value)
-            out[name] = value
+            out[shown] = value
         return out
+
+    def canonical(self, sobject: str, values: dict) -> dict:
+        """Field values sent under the org's names -> the names the records keep."""
+        back = fschema.to_canonical(self.schema, sobject)
+        if not back:
+            return values
+        hidden = set(back.values())  # a default name this org does not have is unknown
+        return {back.get(k, "?" + k if k in hidden else k): v for k, v in values.items()}
 
     # -- writes ------------------------------------------------------------------------------
     def _coerce(self, sobject: str, values: dict, creating: bool) -> dict:
@@ -258,10 +283,16 @@ class SFStore:
     # -- queries -----------------------------------------------------------------------------
     def query(self, text: str) -> QueryCursor:
         query = soql.parse(text)
-        sobject, schema = soqleval.resolve(query, SCHEMAS)
-        source, total = self._plan(sobject, schema, query)
-        cursor = QueryCursor(sobject, query.fields, total, source)
-        return cursor
+        sobject, _ = soqleval.resolve(query, self.external)
+        names = list(query.fields)
+        back = fschema.to_canonical(self.schema, sobject)
+        if back:
+            query.fields = [back.get(f, f) for f in query.fields]
+            for cond in query.where:
+                cond.field = back.get(cond.field, cond.field)
+            query.order = [(back.get(f, f), d, n) for f, d, n in query.order]
+        source, total = self._plan(sobject, SCHEMAS[sobject], query)
+        return QueryCursor(sobject, query.fields, total, source, names=names)
 
     def remember(self, cursor: QueryCursor) -> str:
         locator = "01g8d" + secrets.token_hex(6).upper()[:10]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ids
+from . import ids, schema
 from .ids import parse_iso
 from .state import TICKET_SHIFT, State
 from .streams import decode_cursor, encode_cursor
@@ -63,6 +63,12 @@ def _ticket_or_404(state: State, ticket_id: str) -> dict | Response:
     if ticket is None or ticket["status"] == "deleted":
         return json_response(NOT_FOUND, 404)
     return ticket
+
+
+def count_tickets(req: Request, state: State) -> Response:
+    """``/api/v2/tickets/count``: Zendesk's approximate count (here exact), with when it was taken."""
+    count = {"value": state.next_ticket_id - 1, "refreshed_at": ids.iso_z(state.now())}
+    return json_response({"count": count})
 
 
 def show_ticket(req: Request, state: State, ticket_id: str) -> Response:
@@ -292,7 +298,7 @@ def ticket_fields(req: Request, state: State) -> Response:
             base,
             ids.ZD_FIELD_REGION,
             "tagger",
-            "Preferred Region for Support",
+            schema.region_title(state.config.schema),
             options,
             "The region whose business hours the customer wants support in.",
         )

@@ -1,4 +1,4 @@
-"""The Zendesk Support API subset: organizations, users, tickets, comments, ratings.
+"""The Zendesk Support API subset: organizations (and their fields), users, tickets, comments, ratings.
 
 Payload shapes follow Zendesk's API reference (see tests/fixtures/vendor/). Paths work with
 and without the ``.json`` suffix, as on Zendesk.
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import bisect
 
+from . import schema
+from .ids import iso_z
 from .state import State
 from .web import Request, Response, Router, json_response
 from .zdcommon import NOT_FOUND, after_key, cursor_args, cursor_page, error, int_arg, invalid, paginate, url
 from .zdevents import ticket_events_page
 from .zdtickets import (
+    count_tickets,
     create_ticket,
     delete_ticket,
     incremental_tickets,
@@ -30,15 +33,18 @@ def register(router: Router, state: State) -> None:
 
     add("GET", r"organizations", list_orgs)
     add("GET", r"organizations/search", search_orgs)
+    add("GET", r"organizations/count", lambda req, st: _count(st, len(st.world.orgs)))
     add("GET", r"organizations/(?P<org_id>\d+)", show_org)
     add("PUT", r"organizations/(?P<org_id>\d+)", update_org)
     add("GET", r"organizations/(?P<org_id>\d+)/users", org_users)
     add("GET", r"incremental/organizations", incremental_orgs)
     add("GET", r"users", list_users)
     add("GET", r"users/me", me)
+    add("GET", r"users/count", lambda req, st: _count(st, len(st.world.users)))
     add("GET", r"users/(?P<user_id>\d+)", show_user)
     add("GET", r"incremental/users/cursor", incremental_users)
     add("POST", r"tickets", create_ticket)
+    add("GET", r"tickets/count", count_tickets)
     add("GET", r"tickets/(?P<ticket_id>\d+)", show_ticket)
     add("PUT", r"tickets/(?P<ticket_id>\d+)", update_ticket)
     add("DELETE", r"tickets/(?P<ticket_id>\d+)", delete_ticket)
@@ -47,12 +53,23 @@ def register(router: Router, state: State) -> None:
     add("GET", r"incremental/ticket_events", lambda req, st: ticket_events_page(req, st))
     add("GET", r"satisfaction_ratings", satisfaction_ratings)
     add("GET", r"ticket_fields", ticket_fields)
+    add("GET", r"organization_fields", organization_fields)
 
 
 # -- organizations -----------------------------------------------------------------------------
+def _out(state: State, org: dict) -> dict:
+    return schema.org_out(state.config.schema, org)
+
+
 def list_orgs(req: Request, state: State) -> Response:
-    return paginate(
-        req, "organizations", sorted(state.world.orgs, key=lambda o: o["id"]), "/api/v2/organizations.json"
+    orgs = [_out(state, o) for o in sorted(state.world.orgs, key=lambda o: o["id"])]
+    return paginate(req, "organizations", orgs, "/api/v2/organizations.json")
+
+
+def organization_fields(req: Request, state: State) -> Response:
+    fields = schema.organization_fields(state.config.schema, req.base_url)
+    return json_response(
+        {"organization_fields": fields, "next_page": None, "previous_page": None, "count": len(fields)}
     )
 
 
@@ -63,6 +80,7 @@ def search_orgs(req: Request, state: State) -> Response:
         for o in state.world.orgs
         if (name and o["name"].casefold() == name) or (external and o["external_id"] == external)
     ]
+    found = [_out(state, o) for o in found]
     return json_response(
         {"organizations": found, "next_page": None, "previous_page": None, "count": len(found)}
     )
@@ -70,7 +88,7 @@ def search_orgs(req: Request, state: State) -> Response:
 
 def show_org(req: Request, state: State, org_id: str) -> Response:
     org = state.world.org_by_id.get(int(org_id))
-    return json_response({"organization": org}) if org else json_response(NOT_FOUND, 404)
+    return json_response({"organization": _out(state, org)}) if org else json_response(NOT_FOUND, 404)
 
 
 def update_org(req: Request, state: State, org_id: str) -> Response:
@@ -85,7 +103,9 @@ def update_org(req: Request, state: State, org_id: str) -> Response:
     fields = changes.get("organization_fields")
     if fields is not None and not isinstance(fields, dict):
         return invalid("organization_fields must be an object", "organization_fields")
-    return json_response({"organization": state.update_org(int(org_id), changes)})
+    if fields:
+        changes = {**changes, "organization_fields": schema.org_fields_in(state.config.schema, fields)}
+    return json_response({"organization": _out(state, state.update_org(int(org_id), changes))})
 
 
 def org_users(req: Request, state: State, org_id: str) -> Response:
@@ -97,7 +117,7 @@ def org_users(req: Request, state: State, org_id: str) -> Response:
     )
 
 
-def _time_based(req: Request, state: State, kind: str) -> Response:
+def _time_based(req: Request, state: State, kind: str, out=lambda row: row) -> Response:
     try:
         start = int(req.arg("start_time") or "")
         per_page = int_arg(req.arg("per_page"), 1000, 1, 1000, "per_page")
@@ -114,7 +134,7 @@ def _time_based(req: Request, state: State, kind: str) -> Response:
     path = f"/api/v2/incremental/{kind}.json"
     return json_response(
         {
-            kind: [row for _, row in chunk],
+            kind: [out(row) for _, row in chunk],
             "count": len(chunk),
             "end_time": end_time,
             "next_page": None
@@ -126,10 +146,15 @@ def _time_based(req: Request, state: State, kind: str) -> Response:
 
 
 def incremental_orgs(req: Request, state: State) -> Response:
-    return _time_based(req, state, "organizations")
+    return _time_based(req, state, "organizations", lambda org: _out(state, org))
 
 
 # -- users -----------------------------------------------------------------------------------
+def _count(state: State, value: int) -> Response:
+    """``/api/v2/<things>/count``: Zendesk's approximate count (here exact) and when it was taken."""
+    return json_response({"count": {"value": value, "refreshed_at": iso_z(state.now())}})
+
+
 def list_users(req: Request, state: State) -> Response:
     roles = set(req.query.get("role", []) + req.query.get("role[]", []))
     users = [u for u in state.world.users if not roles or u["role"] in roles]

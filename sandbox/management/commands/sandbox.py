@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sandbox.config import SandboxConfig, parse_rate_limit
+from sandbox.schema import SCHEMAS
 from sandbox.server import SandboxServer
 
 
@@ -22,6 +23,7 @@ def build_config(options: dict[str, Any]) -> SandboxConfig:
             "accounts": options.get("accounts"),
             "tickets": options.get("tickets"),
             "faults": options.get("faults"),
+            "schema": options.get("schema"),
         }
         if options.get("rate_limit") is not None:
             overrides["rate_limit"] = parse_rate_limit(options["rate_limit"])
@@ -46,6 +48,11 @@ class Command(BaseCommand):
             dest="rate_limit",
             help="budgets like 'incremental=10/60,default=700/60' (count/seconds)",
         )
+        parser.add_argument(
+            "--schema",
+            choices=SCHEMAS,
+            help="custom field names: 'default', or 'renamed' as another company's org has them",
+        )
         parser.add_argument("--quiet", action="store_true", help="no access log")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,7 +69,8 @@ class Command(BaseCommand):
             f"{len(state.world.orgs)} orgs, {config.tickets} tickets, "
             f"built in {(time.perf_counter() - started) * 1000:.0f} ms\n"
             f"  CA: {server.ca_path}\n"
-            f"  faults: {config.faults}, rate limits: {config.rate_limit or 'off'}\n"
+            f"  field names: {config.schema}, faults: {config.faults}, "
+            f"rate limits: {config.rate_limit or 'off'}\n"
             "  webhooks: none until installed through the API (manage.py zendesk_webhook install)"
         )
 

@@ -1,0 +1,284 @@
+"""The connection check: can the portal sync this company's Zendesk and Salesforce as configured?
+
+Run by ``python manage.py connections check`` (exits non-zero on any error, so it can gate a
+deploy) and by the Connections page. Every check says ok, warning or error; a warning or an
+error also says what to do, in one sentence.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from . import discovery
+from .errors import SyncError
+from .mapping import FIELDS, SALESFORCE, ZENDESK
+
+OK, WARNING, ERROR = "ok", "warning", "error"
+LAST_KEY = "integrations:connections:last"
+EXPORT_PAGE = 1000
+
+
+@dataclass
+class Check:
+    source: str  # Zendesk | Salesforce
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+
+@dataclass
+class Result:
+    checks: list[Check] = field(default_factory=list)
+    fields: list[discovery.FieldReport] = field(default_factory=list)
+    checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for c in self.checks if c.status == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for c in self.checks if c.status == WARNING)
+
+
+def webhook_url() -> str:
+    return f"{settings.SITE_URL}{reverse('integrations:zendesk_webhook')}"
+
+
+# -- Zendesk ---------------------------------------------------------------------------------
+def check_zendesk(client: Any, available: dict) -> list[Check]:
+    z = "Zendesk"
+    me = client.probe("users/me.json")
+    if me.status_code in (401, 403):
+        fix = "Set ZENDESK_EMAIL and ZENDESK_API_TOKEN to an active API token of an admin of this instance."
+        return [Check(z, "Credentials", ERROR, f"Zendesk refused the credentials ({me.status_code}).", fix)]
+    if me.status_code != 200:
+        fix = f"Check ZENDESK_SUBDOMAIN ({settings.ZENDESK_SUBDOMAIN}): is it this company's instance?"
+        return [Check(z, "Credentials", ERROR, f"Zendesk answered {me.status_code} for the API user.", fix)]
+    user = (me.json() or {}).get("user") or {}
+    checks = [
+        Check(z, "Credentials", OK, f"Signed in as {user.get('email', '?')} ({user.get('role', '?')}).")
+    ]
+    checks.append(_incremental(client))
+    checks += _field_checks(z, [r for r in _reports(available) if r.field.source == ZENDESK])
+    checks.append(_rate_limit(client, me.headers))
+    checks += _webhook(client)
+    return checks
+
+
+def _incremental(client: Any) -> Check:
+    start = str(int(datetime.now(UTC).timestamp()) - 60)
+    answer = client.probe("incremental/tickets/cursor.json", {"start_time": start, "per_page": "1"})
+    if answer.status_code == 200:
+        return Check("Zendesk", "Incremental exports", OK, "The API user may read the incremental exports.")
+    fix = "Use the API token of a Zendesk admin: only admins may read the incremental exports."
+    return Check(
+        "Zendesk", "Incremental exports", ERROR, f"The incremental export answered {answer.status_code}.", fix
+    )
+
+
+def _rate_limit(client: Any, headers: Any) -> Check:
+    """The account's request limit (from the response headers) and what a backfill will take."""
+    per_minute = _int(headers.get("X-Rate-Limit") or headers.get("ratelimit-limit"))
+    incremental = _incremental_budget()
+    count = client.probe("tickets/count.json")
+    tickets = (
+        _int(((count.json() or {}).get("count") or {}).get("value")) if count.status_code == 200 else None
+    )
+    account = f"{per_minute:,} requests a minute for the account" if per_minute else "no rate-limit header"
+    if tickets is None:
+        detail = f"{account}; the ticket count was not available, so no backfill estimate."
+        return Check("Zendesk", "Rate limit", WARNING, detail, "Check that the API user may read tickets.")
+    pages = max(math.ceil(tickets / EXPORT_PAGE), 1)
+    minutes = pages / incremental
+    detail = (
+        f"{account}; incremental exports {incremental:g} a minute. A full backfill of about "
+        f"{tickets:,} tickets needs about {pages:,} export pages: about {duration(minutes * 60)} "
+        "for the tickets, and about as long again for their comments."
+    )
+    return Check("Zendesk", "Rate limit", OK, detail)
+
+
+def _incremental_budget() -> float:
+    from .pacing import zendesk_budgets
+
+    count, window = zendesk_budgets().get("incremental", (10, 60.0))
+    return count * 60.0 / window
+
+
+def _webhook(client: Any) -> list[Check]:
+    z, name = "Zendesk", "Webhook"
+    install = "Run `python manage.py zendesk_webhook install`."
+    answer = client.probe("webhooks.json", {"filter[name_contains]": ""})
+    if answer.status_code != 200:
+        return [Check(z, name, ERROR, f"The webhooks API answered {answer.status_code}.", install)]
+    target = webhook_url()
+    hooks = [w for w in (answer.json() or {}).get("webhooks") or () if w.get("endpoint") == target]
+    if not hooks:
+        return [Check(z, name, ERROR, f"No webhook points at {target}.", install)]
+    hook = hooks[0]
+    if hook.get("status") != "active":
+        detail = f"The webhook {hook.get('name')!r} is {hook.get('status')}."
+        return [Check(z, name, ERROR, detail, "Activate it in Zendesk, or run the install command again.")]
+    checks = [Check(z, name, OK, f"{hook.get('name')!r} is active and points at {target}.")]
+    secret = client.probe(f"webhooks/{hook['id']}/signing_secret.json")
+    value = ((secret.json() or {}).get("signing_secret") or {}).get("secret") if secret.ok else None
+    configured = settings.ZENDESK_WEBHOOK_SECRET or ""
+    if value is None:
+        checks.append(Check(z, "Webhook secret", WARNING, "Could not read the signing secret.", install))
+    elif not hmac.compare_digest(str(value), configured):
+        fix = "Set ZENDESK_WEBHOOK_SECRET to the webhook's signing secret (the install command prints it)."
+        checks.append(
+            Check(z, "Webhook secret", ERROR, "ZENDESK_WEBHOOK_SECRET is not the signing secret.", fix)
+        )
+    else:
+        checks.append(Check(z, "Webhook secret", OK, "ZENDESK_WEBHOOK_SECRET matches the signing secret."))
+    return checks
+
+
+# -- Salesforce ------------------------------------------------------------------------------
+def check_salesforce(client: Any, available: dict) -> list[Check]:
+    s = "Salesforce"
+    try:
+        client.login()
+    except SyncError as exc:
+        fix = "Check SALESFORCE_LOGIN_URL (the org's My Domain) and the connected app's client id and secret."
+        return [Check(s, "Login", ERROR, f"The OAuth login failed: {exc}", fix)]
+    checks = [Check(s, "Login", OK, "Logged in with the connected app (OAuth client credentials).")]
+    version = settings.SALESFORCE_API_VERSION
+    versions = client.api_versions()
+    if version in versions:
+        checks.append(Check(s, "API version", OK, f"The org serves API version {version}."))
+    else:
+        newest = max(versions, key=float) if versions else "?"
+        fix = f"Set SALESFORCE_API_VERSION to one the org serves (the newest is {newest})."
+        checks.append(Check(s, "API version", ERROR, f"The org does not serve API version {version}.", fix))
+    checks += _field_checks(s, [r for r in _reports(available) if r.field.source == SALESFORCE])
+    checks.append(_daily_requests(client))
+    return checks
+
+
+def _daily_requests(client: Any) -> Check:
+    daily = client.limits().get("DailyApiRequests") or {}
+    most, left = _int(daily.get("Max")), _int(daily.get("Remaining"))
+    if most is None or left is None:
+        return Check(
+            "Salesforce",
+            "API requests",
+            WARNING,
+            "The org did not report its daily API requests.",
+            "Give the integration user the 'View Setup and Configuration' permission.",
+        )
+    detail = f"{left:,} of {most:,} daily API requests remaining."
+    if left == 0:
+        fix = "Wait for the 24-hour window to roll over, or ask Salesforce for a higher limit."
+        return Check("Salesforce", "API requests", ERROR, detail, fix)
+    if left < most / 10:
+        fix = "Other integrations use most of the org's API requests: a full sync may run out."
+        return Check("Salesforce", "API requests", WARNING, detail, fix)
+    return Check("Salesforce", "API requests", OK, detail)
+
+
+# -- fields ----------------------------------------------------------------------------------
+def _reports(available: dict) -> list[discovery.FieldReport]:
+    return discovery.report(available)
+
+
+def _field_checks(source: str, reports: list[discovery.FieldReport]) -> list[Check]:
+    checks = []
+    for r in reports:
+        fix = ""
+        if r.status != OK:
+            if r.suggestions:
+                names = ", ".join(s.name for s in r.suggestions)
+                fix = f"Map it on the Connections page; the closest existing fields: {names}."
+            else:
+                fix = "Create the field in the source, or map it to another on the Connections page."
+        checks.append(Check(source, f"Field {r.field.obj}.{r.field.name}", r.status, r.message, fix))
+    return checks
+
+
+# -- the whole check -------------------------------------------------------------------------
+def available_fields(sf: Any, zd: Any) -> dict[tuple[str, str], list[discovery.SourceField] | None]:
+    """Every mapped object's fields, or None for a source that could not be read."""
+    available: dict[tuple[str, str], list[discovery.SourceField] | None] = {}
+    for source, obj in sorted({(f.source, f.obj) for f in FIELDS}):
+        client = sf if source == SALESFORCE else zd
+        try:
+            if client is None:
+                raise SyncError("not configured")
+            if source == SALESFORCE:
+                available[(source, obj)] = discovery.salesforce_fields(client, obj)
+            else:
+                available[(source, obj)] = discovery.zendesk_fields(client, obj)
+        except Exception:  # the source's own check says why
+            available[(source, obj)] = None
+    return available
+
+
+def run() -> Result:
+    """Check both sources as configured; remembered for the Connections page."""
+    from .salesforce import SalesforceClient
+    from .zendesk import ZendeskClient
+
+    result = Result()
+    zd = sf = None
+    try:
+        zd = ZendeskClient.from_settings()
+    except SyncError as exc:
+        result.checks.append(Check("Zendesk", "Configuration", ERROR, str(exc), "Set the variables named."))
+    try:
+        sf = SalesforceClient.from_settings()
+    except SyncError as exc:
+        result.checks.append(
+            Check("Salesforce", "Configuration", ERROR, str(exc), "Set the variables named.")
+        )
+    available = available_fields(sf, zd)
+    result.fields = discovery.report(available)
+    for client, check, source in ((zd, check_zendesk, "Zendesk"), (sf, check_salesforce, "Salesforce")):
+        if client is None:
+            continue
+        try:
+            result.checks += check(client, available)
+        except Exception as exc:  # a source that cannot be reached: name it with the fix
+            fix = f"Check that {source} is reachable from this server and the settings name it."
+            result.checks.append(
+                Check(source, "Connection", ERROR, f"{type(exc).__name__}: {exc}"[:300], fix)
+            )
+    return result
+
+
+def remember(result: Result, fields: list[dict] | None = None) -> dict:
+    checks = [asdict(c) for c in result.checks]
+    last = {"checks": checks, "checked_at": result.checked_at.isoformat(), "fields": fields or []}
+    cache.set(LAST_KEY, last, None)
+    return last
+
+
+def last() -> dict | None:
+    return cache.get(LAST_KEY)
+
+
+# -- words -----------------------------------------------------------------------------------
+def duration(seconds: float) -> str:
+    minutes = max(round(seconds / 60), 1)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,125 @@
+"""Field mapping: every source field the portal reads, by a logical name, and the name the
+company's own Salesforce org or Zendesk instance gives it.
+
+The defaults are the names the portal was built against; an admin changes a name on the
+Connections page (stored as a ``FieldMapping`` row, audited by ``FieldMappingChange``), and the
+stream that reads the field syncs again from the start. An optional field may be left unmapped
+(an empty name): the sync then does not ask for it and the pages hide what depends on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+SALESFORCE = "salesforce"
+ZENDESK = "zendesk"
+
+
+@dataclass(frozen=True)
+class LogicalField:
+    source: str  # salesforce | zendesk
+    obj: str  # Account, Case (Salesforce); organization, ticket (Zendesk)
+    name: str  # the portal's logical name
+    default: str  # the source's field name the portal was built against
+    label: str  # what a person calls it (and what discovery compares labels with)
+    types: tuple[str, ...]  # source types that fit (describe()'s type, Zendesk's field type)
+    required: bool = False  # the portal cannot work without it
+    stream: str = ""  # the stream that reads it (re-synced from the start when it changes)
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}.{self.obj}.{self.name}"
+
+
+TEXT = ("text", "textarea", "string", "regexp")
+PICK = ("picklist", "string")
+
+
+def _account(name: str, default: str, label: str, types: tuple[str, ...], **kw: bool) -> LogicalField:
+    stream = "salesforce.accounts"
+    return LogicalField(SALESFORCE, "Account", name, default, label, types, stream=stream, **kw)
+
+
+def _org(name: str, label: str, types: tuple[str, ...] = TEXT, **kw: bool) -> LogicalField:
+    stream = "zendesk.organizations"
+    return LogicalField(ZENDESK, "organization", name, name, label, types, stream=stream, **kw)
+
+
+FIELDS: tuple[LogicalField, ...] = (
+    _account("csm", "CSM__c", "CSM", ("reference",), required=True),
+    _account("support_level", "Support_Level__c", "Support level", PICK),
+    _account("region", "Region__c", "Region", PICK),
+    _account("seats", "Seats__c", "Seats", ("double", "int", "integer")),
+    _account("arr", "ARR__c", "ARR", ("currency", "double")),
+    _account("renewal_date", "Renewal_Date__c", "Renewal date", ("date",)),
+    _account("health", "Health_Score__c", "Health score", PICK),
+    _account("restricted", "Restricted_Account__c", "Restricted account", ("boolean",)),
+    _account("sold_to_email", "Sold_To_Email__c", "Sold-to email", ("email", "string")),
+    LogicalField(
+        SALESFORCE,
+        "Case",
+        "zendesk_ticket_id",
+        "Zendesk_Ticket_ID__c",
+        "Zendesk ticket ID",
+        ("double", "string", "int", "integer"),
+        stream="salesforce.cases",
+    ),
+    _org("salesforce_id", "Salesforce ID", required=True),
+    _org("am_project_id", "Collaboration project ID (AM ID)", (*TEXT, "integer")),
+    _org("cmp_id", "Contact management project ID", (*TEXT, "integer")),
+    _org("cmp_developers", "Contact management project developers"),
+    _org("support_level", "Support level", (*TEXT, "dropdown")),
+    _org("org_region", "Region", (*TEXT, "dropdown")),
+    _org("technical_account_manager", "Technical account manager"),
+    LogicalField(
+        ZENDESK,
+        "ticket",
+        "preferred_region",
+        "Preferred Region for Support",
+        "Preferred Region for Support",
+        ("tagger", "dropdown"),
+        stream="zendesk.tickets",
+    ),
+)
+BY_KEY = {f.key: f for f in FIELDS}
+CACHE_KEY = "integrations:field-mapping"
+
+
+def current() -> dict[str, str]:
+    """Every logical field's source name by key ("" = unmapped), overrides applied."""
+    names = cache.get(CACHE_KEY)
+    if names is None:
+        from .models import FieldMapping
+
+        names = {f.key: f.default for f in FIELDS}
+        for key, source_name in FieldMapping.objects.values_list("key", "source_name"):
+            if key in names:
+                names[key] = source_name
+        cache.set(CACHE_KEY, names, 300)
+    return names
+
+
+def forget() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def names_for(source: str, obj: str) -> dict[str, str]:
+    """{logical name: source name} for one object's mapped fields (unmapped ones left out)."""
+    mapping = current()
+    return {f.name: mapping[f.key] for f in FIELDS if f.source == source and f.obj == obj and mapping[f.key]}
+
+
+def is_mapped(key: str) -> bool:
+    return bool(current().get(key))
+
+
+def mapped_flags() -> dict[str, dict[str, bool]]:
+    """For templates: ``mapped.account.arr`` is True when the ARR field is mapped."""
+    mapping = current()
+    flags: dict[str, dict[str, bool]] = {}
+    for f in FIELDS:
+        group = "account" if f.obj == "Account" else f.obj.lower()
+        flags.setdefault(group, {})[f.name] = bool(mapping[f.key])
+    return flags
