@@ -118,7 +118,7 @@ def _incremental_budget() -> float:
 def _webhook(client: Any) -> list[Check]:
     z, name = "Zendesk", "Webhook"
     install = "Run `python manage.py zendesk_webhook install`."
-    answer = client.probe("webhooks.json", {"filter[name_contains]": ""})
+    answer = client.probe("webhooks")
     if answer.status_code != 200:
         return [Check(z, name, ERROR, f"The webhooks API answered {answer.status_code}.", install)]
     target = webhook_url()
@@ -130,7 +130,7 @@ def _webhook(client: Any) -> list[Check]:
         detail = f"The webhook {hook.get('name')!r} is {hook.get('status')}."
         return [Check(z, name, ERROR, detail, "Activate it in Zendesk, or run the install command again.")]
     checks = [Check(z, name, OK, f"{hook.get('name')!r} is active and points at {target}.")]
-    secret = client.probe(f"webhooks/{hook['id']}/signing_secret.json")
+    secret = client.probe(f"webhooks/{hook['id']}/signing_secret")
     value = ((secret.json() or {}).get("signing_secret") or {}).get("secret") if secret.ok else None
     configured = settings.ZENDESK_WEBHOOK_SECRET or ""
     if value is None:

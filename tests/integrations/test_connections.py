@@ -90,11 +90,16 @@ def test_after_mapping_on_the_page_the_fields_check_and_a_full_sync_fills_every_
         assert (run.trigger, run.cursor_start) in {("manual", ""), ("manual", "0")}, stream
     assert not SyncRun.objects.filter(stream="zendesk.users").exists()  # reads no mapped field
 
+    # The webhook, installed the way production installs it; then every check passes.
+    from tests.webhook_install import run as webhook_command
+
+    webhook_command("install")
     result = connections.run()
-    field_checks = [c for c in result.checks if c.name.startswith("Field ")]
-    assert field_checks and all(c.status == "ok" for c in field_checks), [
-        (c.name, c.detail) for c in field_checks if c.status != "ok"
+    assert result.errors == 0 and result.warnings == 0, [
+        (c.name, c.detail) for c in result.checks if c.status != "ok"
     ]
+    assert {c.name for c in result.checks} >= {"Webhook", "Webhook secret", "Rate limit", "API requests"}
+    call_command("connections", "check")  # exits 0: no CommandError
 
     runs = sync_all(full=True)
     assert all(run.status == RunStatus.SUCCEEDED for run in runs.values()), {
@@ -138,3 +143,16 @@ def test_a_label_instead_of_an_api_name_is_a_field_error(admin_client_):
     assert page.status_code == 200
     assert b"API name" in page.content
     assert not FieldMappingChange.objects.exists()
+
+
+def test_a_webhook_whose_secret_differs_is_an_error_with_the_fix(synced, settings):
+    from tests.webhook_install import run as webhook_command
+
+    webhook_command("install")
+    assert by_name(connections.run().checks)["Zendesk: Webhook secret"].status == "ok"
+    settings.ZENDESK_WEBHOOK_SECRET = "not-the-signing-secret"
+    check = by_name(connections.run().checks)["Zendesk: Webhook secret"]
+    assert check.status == "error" and "ZENDESK_WEBHOOK_SECRET" in check.fix
+    webhook_command("remove")
+    check = by_name(connections.run().checks)["Zendesk: Webhook"]
+    assert check.status == "error" and "zendesk_webhook install" in check.fix
