@@ -202,28 +202,33 @@ def step_email_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse
     account = step.checklist.account
     draft = checklist_email_draft(step, request.user)
     if request.method == "POST":
-        form = StepEmailForm(request.POST)
+        form = StepEmailForm(request.POST, account=account)
         if form.is_valid():
-            email = checklist_email_send(
-                step=step,
-                actor=request.user,
-                to_email=form.cleaned_data["to_email"],
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                cc_sender=form.cleaned_data["cc_sender"],
-            )
-            messages.success(
-                request, f"Sending “{email.subject}” to {email.to_email}; it is recorded on the step."
-            )
-            return redirect(reverse("accounts:detail", args=[account.pk]) + "#onboarding")
+            try:
+                email = checklist_email_send(
+                    step=step,
+                    actor=request.user,
+                    to_email=form.cleaned_data["to_email"],
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    cc_sender=form.cleaned_data["cc_sender"],
+                )
+            except StepError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"Sending “{email.subject}” to {email.to_email}; it is recorded on the step."
+                )
+                return redirect(reverse("accounts:detail", args=[account.pk]) + "#onboarding")
     else:
         form = StepEmailForm(
+            account=account,
             initial={
                 "to_email": draft.to_email,
                 "subject": draft.subject,
                 "body": draft.body,
                 "cc_sender": True,
-            }
+            },
         )
     return render(
         request,
@@ -250,3 +255,21 @@ def email_detail_view(request: HttpRequest, pk: int, email_pk: int) -> HttpRespo
         AccountEmail.objects.select_related("sent_by", "step"), pk=email_pk, account=account
     )
     return render(request, "accounts/email_detail.html", {"account": account, "email": email})
+
+
+@require_POST
+@any_role_required
+def organization_link_confirm_view(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    """Confirm that a Zendesk organization belongs to this account (its people may then get the
+    account's emails). The account's CSM or an admin."""
+    from .selectors import get_organization_for_link_confirm
+    from .services.organizations import LinkError, organization_link_confirm
+
+    org = get_organization_for_link_confirm(request.user, pk, org_pk)
+    try:
+        organization_link_confirm(organization=org, user=request.user)
+    except LinkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Confirmed: “{org.name}” belongs to {org.account}.")
+    return redirect(reverse("accounts:detail", args=[pk]))

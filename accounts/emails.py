@@ -29,3 +29,13 @@ def fill_placeholders(text: str, values: Mapping[str, Any]) -> str:
         return str(values[name]) if name in values else match.group(0)
 
     return PLACEHOLDER.sub(replace, text or "")
+
+
+# Every character str.splitlines() breaks a line at.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def is_single_line(text: str) -> bool:
+    """A header (an email's subject) must be one line: a line break makes the mail library
+    refuse the message at delivery (or, unchecked, would start a new header)."""
+    return not any(char in LINE_BREAKS for char in text or "")

@@ -7,7 +7,9 @@ from users.models import User
 from users.roles import Role
 
 from .checklist_models import ChecklistTemplate
-from .emails import unknown_placeholders
+from .emails import is_single_line, unknown_placeholders
+from .models import Account
+from .recipients import recipient_refusal
 
 
 def possible_owners() -> QuerySet[User]:
@@ -69,10 +71,34 @@ class AddStepForm(forms.Form):
 
 
 class StepEmailForm(forms.Form):
-    to_email = forms.EmailField(label="To", help_text="The sold-to contact from Salesforce.")
-    subject = forms.CharField(max_length=200)
+    to_email = forms.EmailField(
+        label="To",
+        help_text="The sold-to contact from Salesforce, or another of the account's own people: "
+        "its contacts, its Zendesk users, or an address at its organizations' domains.",
+    )
+    subject = forms.CharField(max_length=200, strip=False)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
     cc_sender = forms.BooleanField(required=False, initial=True, label="Send me a copy")
+
+    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_to_email(self) -> str:
+        email = self.cleaned_data["to_email"]
+        refusal = recipient_refusal(self.account, email)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return email
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        if not is_single_line(subject):
+            raise forms.ValidationError("The subject must be one line: remove the line break.")
+        subject = subject.strip()
+        if not subject:
+            raise forms.ValidationError("This field is required.")
+        return subject
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

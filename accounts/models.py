@@ -104,6 +104,14 @@ class Organization(models.Model):
     zd_created_at = models.DateTimeField(null=True, blank=True)
     zd_updated_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+    # The portal's own: a person confirmed that this org belongs to the account whose Salesforce
+    # ID it carries (accounts.recipients says when its people may get the account's emails).
+    # The confirmation holds for that account only: a new salesforce_id needs a new one.
+    link_confirmed_sf_id = models.CharField("Link confirmed for (Salesforce ID)", max_length=18, blank=True)
+    link_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,8 @@
   has no CSM, so onboarding is never blocked on an unassigned account.
 - A step's owner (a CSM covering for a colleague) may also complete, undo, skip and email that
   one step, but not change the rest of the checklist.
+- Confirming that a Zendesk organization belongs to the account (so its people may get the
+  account's emails): the account's CSM and admins only.
 - Everyone else (other CSMs, support managers, support ops) reads only.
 """
 
@@ -29,3 +31,9 @@ def can_work_step(user: Any, step: ChecklistStep, account: Account) -> bool:
     if can_manage_onboarding(user, account):
         return True
     return step.owner_id is not None and step.owner_id == user.pk and has_role(user, Role.CSM)
+
+
+def can_confirm_organization_link(user: Any, account: Account) -> bool:
+    if is_admin(user):
+        return True
+    return has_role(user, Role.CSM) and account.csm_id is not None and account.csm_id == user.pk

@@ -33,7 +33,7 @@ from .checklist_models import FINISHED_STATUSES, Checklist, ChecklistStep, Check
 from .emails import fill_placeholders
 from .findings import Finding, account_findings, problem_annotations, problem_filter
 from .models import Account, AccountEvent, Organization, SalesforceUser
-from .permissions import can_manage_onboarding, can_work_step
+from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 
 RECENT_RATINGS_DAYS = 90
 
@@ -139,6 +139,16 @@ def get_account_for_onboarding(user: Any, pk: int) -> Account:
     if not can_manage_onboarding(user, account):
         raise PermissionDenied("Only the account's CSM or an admin can change its onboarding.")
     return account
+
+
+def get_organization_for_link_confirm(user: Any, account_pk: int, org_pk: int) -> Organization:
+    """An org linked to the account, whose link the user may confirm (404 / 403 otherwise)."""
+    account = get_account_for_user(user, account_pk)
+    org = get_object_or_404(Organization, pk=org_pk, account=account)
+    org.account = account
+    if not can_confirm_organization_link(user, account):
+        raise PermissionDenied("Only the account's CSM or an admin can confirm an organization's link.")
+    return org
 
 
 def get_checklist_for_user(user: Any, account_pk: int, checklist_pk: int) -> Checklist:

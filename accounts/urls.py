@@ -23,4 +23,9 @@ urlpatterns = [
     path("<int:pk>/steps/<int:step_pk>/remove/", checklist_views.step_remove_view, name="step_remove"),
     path("<int:pk>/steps/<int:step_pk>/email/", checklist_views.step_email_view, name="step_email"),
     path("<int:pk>/emails/<int:email_pk>/", checklist_views.email_detail_view, name="email_detail"),
+    path(
+        "<int:pk>/organizations/<int:org_pk>/confirm-link/",
+        checklist_views.organization_link_confirm_view,
+        name="organization_link_confirm",
+    ),
 ]

@@ -24,3 +24,8 @@ class PermanentError(SyncError):
 
 class CursorStalled(PermanentError):
     """The source handed back the cursor it was given and said there is more: it would loop."""
+
+
+class ForeignHost(PermanentError):
+    """A URL the source handed back (a next page, an instance URL) is on another host than the
+    configured one: the client refuses to send it the credentials."""

@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
-from .errors import PermanentError, RateLimited, TransientError
+from .errors import ForeignHost, PermanentError, RateLimited, TransientError
 from .pacing import Budget
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,73 @@ NETWORK_ERRORS = (
 RATE_LIMIT_WAITS = 30  # foreground only: 429s waited out for one request before giving up
 
 
-def make_session(*, sandbox: bool | None = None) -> requests.Session:
-    """A session for one source. With the sandbox, trust only its CA (ignore proxy/CA env vars)."""
+DEFAULT_PORTS = {"https": 443, "http": 80}
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: str) -> Origin:
+    """(scheme, host, port) of a URL; ("", "", 0) for one that names no host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(url).strip())
+        port = parts.port
+    except ValueError:
+        return ("", "", 0)
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme, 0))
+
+
+def show_origin(origin: Origin) -> str:
+    scheme, host, port = origin
+    if not host:
+        return "(no host)"
+    return f"{scheme}://{host}" + ("" if DEFAULT_PORTS.get(scheme) == port else f":{port}")
+
+
+def refuse_foreign(url: str, allowed: set[Origin], *, source: str, fix: str) -> None:
+    """Raise ForeignHost unless ``url`` is on one of the ``allowed`` origins."""
+    found = origin_of(url)
+    if found not in allowed:
+        configured = ", ".join(sorted(show_origin(o) for o in allowed)) or "none"
+        raise ForeignHost(
+            f"Refused to send the {source} credentials to {show_origin(found)}: it is not the "
+            f"configured {source} host ({configured}). {fix}"
+        )
+
+
+class OriginGuard(HTTPAdapter):
+    """Sends a request only to the origins its session is configured for (a mutable set: the
+    Salesforce client adds its checked instance URL after login). Every request of the session
+    passes here, zenpy's and simple-salesforce's and each redirect hop too, so a URL returned
+    by the vendor's API never gets the token on another host."""
+
+    def __init__(self, *, allowed: set[Origin], source: str, fix: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allowed, self.source, self.fix = allowed, source, fix
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        refuse_foreign(request.url or "", self.allowed, source=self.source, fix=self.fix)
+        return super().send(request, *args, **kwargs)
+
+
+def make_session(
+    *,
+    sandbox: bool | None = None,
+    allowed: set[Origin] | None = None,
+    source: str = "",
+    fix: str = "",
+) -> requests.Session:
+    """A session for one source. With the sandbox, trust only its CA (ignore proxy/CA env vars).
+    With ``allowed``, the session sends nothing to any other origin (``OriginGuard``)."""
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
+    adapter: HTTPAdapter
+    if allowed is not None:
+        adapter = OriginGuard(
+            allowed=allowed, source=source, fix=fix, pool_connections=4, pool_maxsize=4, max_retries=0
+        )
+    else:
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     if settings.SANDBOX if sandbox is None else sandbox:

@@ -130,3 +130,15 @@ class FieldMappingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.old_name or '-'} -> {self.new_name or '-'}"
+
+
+class WebhookDelivery(models.Model):
+    """A webhook delivery already acted on, kept for the signature's timestamp window: a replay
+    (or Zendesk's own repeat) is claimed by INSERTing the same key, which the unique index
+    refuses in every worker at once. Rows older than the window are pruned on each delivery."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of the delivery's identity
+    received_at = models.DateTimeField(db_index=True)  # pruning: rows older than the window
+
+    def __str__(self) -> str:
+        return self.key

@@ -19,8 +19,8 @@ from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSessi
 
 from . import mapping
 from . import salesforce_records as parse
-from .errors import CursorStalled, PermanentError, TransientError
-from .http import Caller, make_session
+from .errors import CursorStalled, ForeignHost, PermanentError, TransientError
+from .http import Caller, make_session, origin_of, show_origin
 from .records import Page
 
 T = TypeVar("T")
@@ -28,6 +28,31 @@ T = TypeVar("T")
 # Salesforce stamps a record when its transaction starts, so a slow transaction can commit a
 # change stamped earlier than one we have already read.
 OVERLAP = timedelta(minutes=5)
+# The domains Salesforce serves its orgs' APIs from (My Domain, legacy instances, Government
+# Cloud, Salesforce on Alibaba Cloud): a login answer's instance_url must be HTTPS on one.
+SALESFORCE_DOMAINS = (
+    "salesforce.com",
+    "force.com",
+    "cloudforce.com",
+    "database.com",
+    "salesforce.mil",
+    "crmforce.mil",
+    "sfcrmproducts.cn",
+)
+SALESFORCE_FIX = (
+    "The portal sends the Salesforce token only over HTTPS to a Salesforce domain "
+    f"({', '.join('*.' + d for d in SALESFORCE_DOMAINS)}) or, with SANDBOX on, to SANDBOX_URL; "
+    "check SALESFORCE_LOGIN_URL (the org's My Domain)."
+)
+
+
+def instance_url_allowed(instance_url: str, *, sandbox_urls: tuple[str, ...] = ()) -> bool:
+    """HTTPS on a Salesforce domain, or exactly one of the sandbox's origins when it is on."""
+    scheme, host, _port = origin = origin_of(instance_url)
+    if origin in {origin_of(u) for u in sandbox_urls}:
+        return True
+    on_domain = any(host == d or host.endswith("." + d) for d in SALESFORCE_DOMAINS)
+    return scheme == "https" and on_domain
 
 
 class SalesforceClient:
@@ -49,7 +74,12 @@ class SalesforceClient:
         self.login_url = login_url.rstrip("/")
         self.client_id, self.client_secret = client_id, client_secret
         self.version = version
-        self.session = make_session(sandbox=sandbox)
+        self.sandbox = sandbox
+        # The login URL is configured; the instance URL joins once the login answer is checked.
+        self.allowed = {origin_of(self.login_url)}
+        self.session = make_session(
+            sandbox=sandbox, allowed=self.allowed, source="Salesforce", fix=SALESFORCE_FIX
+        )
         self.http = Caller(self.session, may_wait=may_wait)
         self._sf: Salesforce | None = None
         self.logins = 0
@@ -84,6 +114,15 @@ class SalesforceClient:
             session_id, instance_url = token["access_token"], token["instance_url"]
         except (ValueError, KeyError) as exc:
             raise PermanentError(f"Salesforce login: unexpected answer ({response.text[:200]})") from exc
+        sandbox_urls = (settings.SANDBOX_URL, self.login_url) if self.sandbox else ()
+        allowed = instance_url_allowed(str(instance_url), sandbox_urls=sandbox_urls)
+        checked = isinstance(instance_url, str) and allowed
+        if not checked:
+            raise ForeignHost(
+                f"Salesforce login answered instance_url {show_origin(origin_of(str(instance_url)))}, "
+                f"which is not HTTPS on a Salesforce domain: refused to send it the token. {SALESFORCE_FIX}"
+            )
+        self.allowed.add(origin_of(instance_url))
         self.logins += 1
         self._sf = Salesforce(
             session_id=session_id, instance_url=instance_url, session=self.session, version=self.version

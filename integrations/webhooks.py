@@ -6,7 +6,11 @@ with a missing or wrong signature gets 401, a stale timestamp (more than 5 minut
 body without a ticket id 400, and nothing is enqueued. A good one is answered 202 at once; the
 fetch runs in a worker (integrations.fetch_ticket), which upserts the ticket through the
 tickets stream's code path, so the notification rule sees it exactly like a polled ticket.
-Deliveries repeat: that is harmless (the fetch is an upsert, notifications are unique rows).
+Deliveries repeat: that is harmless (the fetch is an upsert, notifications are unique rows),
+but a replayed delivery must not cost a fetch each time: a delivery already seen within the
+timestamp window (the same X-Zendesk-Webhook-Id + X-Zendesk-Webhook-Invocation-Id, else the
+same signature) is answered 200 and enqueues nothing. The claim is a unique row in the
+database (``WebhookDelivery``), so every web worker sees it, with or without Redis.
 """
 
 import base64
@@ -16,11 +20,11 @@ import hmac
 import json
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -29,7 +33,12 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE"
 TIMESTAMP_HEADER = "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP"
+WEBHOOK_ID_HEADER = "HTTP_X_ZENDESK_WEBHOOK_ID"
+INVOCATION_HEADER = "HTTP_X_ZENDESK_WEBHOOK_INVOCATION_ID"
 MAX_SKEW_SECONDS = 300
+# A signed request is accepted while its timestamp is within MAX_SKEW either way, so a replay
+# can arrive up to 2 x MAX_SKEW after the first copy: remember deliveries that long (+ margin).
+SEEN_FOR = timedelta(seconds=2 * MAX_SKEW_SECONDS + 60)
 MAX_BODY_BYTES = 256 * 1024
 FETCH_TASK = "integrations.fetch_ticket"
 
@@ -98,6 +107,41 @@ def ticket_id_from(payload: object) -> int | None:
     return raw
 
 
+def delivery_key(request: HttpRequest) -> str:
+    """The delivery's identity: Zendesk's webhook + invocation ids when both are sent (they stay
+    the same when Zendesk repeats a delivery), else the signature (unique per timestamp + body)."""
+    webhook_id = request.META.get(WEBHOOK_ID_HEADER, "").strip()
+    invocation = request.META.get(INVOCATION_HEADER, "").strip()
+    if webhook_id and invocation:
+        identity = f"zendesk:{webhook_id}:{invocation}"
+    else:
+        identity = "signature:" + request.META.get(SIGNATURE_HEADER, "").strip()
+    return hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()
+
+
+def delivery_claim(key: str) -> bool:
+    """Claim a delivery by INSERTing its key; False when it was already claimed in the window."""
+    from django.utils import timezone
+
+    from .models import WebhookDelivery
+
+    now = timezone.now()
+    WebhookDelivery.objects.filter(received_at__lt=now - SEEN_FOR).delete()
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.create(key=key, received_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def delivery_release(key: str) -> None:
+    """Forget a claimed delivery that could not be queued, so Zendesk's retry gets through."""
+    from .models import WebhookDelivery
+
+    WebhookDelivery.objects.filter(key=key).delete()
+
+
 def enqueue_fetch(ticket_id: int) -> None:
     """Send "fetch ticket N" to the workers."""
     from .tasks import fetch_ticket
@@ -117,11 +161,16 @@ def zendesk_webhook(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": exc.message}, status=exc.status)
     if ticket_id is None:
         return JsonResponse({"status": "ignored"}, status=200)
+    key = delivery_key(request)
+    if not delivery_claim(key):
+        log.info("zendesk webhook: ticket %s delivery already seen; nothing queued", ticket_id)
+        return JsonResponse({"status": "duplicate", "ticket_id": ticket_id}, status=200)
     try:
         # No transaction is open here, so this runs at once; inside one it would wait for commit.
         transaction.on_commit(lambda: enqueue_fetch(ticket_id))
     except Exception:
         log.exception("zendesk webhook: could not enqueue ticket %s", ticket_id)
+        delivery_release(key)
         # 503: Zendesk retries the delivery, and the polling sync is the safety net anyway.
         return JsonResponse({"error": "Could not queue the ticket; try again."}, status=503)
     log.info("zendesk webhook: ticket %s queued in %.1f ms", ticket_id, (time.monotonic() - started) * 1000)

@@ -25,7 +25,7 @@ from zenpy.lib.exception import RecordNotFoundException
 from . import mapping
 from . import zendesk_records as parse
 from .errors import CursorStalled, PermanentError
-from .http import Caller, make_session
+from .http import Caller, make_session, origin_of, refuse_foreign
 from .pacing import Budget, zendesk_budgets
 from .records import (
     CommentRecord,
@@ -39,6 +39,12 @@ from .records import (
 REGION_KEY = "zendesk.ticket.preferred_region"
 EXPORT_PAGE = 1000  # items per incremental export page (Zendesk's maximum)
 RATINGS_PAGE = 100
+
+
+ZENDESK_FIX = (
+    "The portal follows only URLs on the configured Zendesk host; check ZENDESK_SUBDOMAIN "
+    "(SANDBOX_URL with SANDBOX on), and ask Zendesk why it named another host."
+)
 
 
 def zendesk_base_url() -> str:
@@ -62,7 +68,9 @@ class ZendeskClient:
         if not (email and token):
             raise PermanentError("Zendesk is not configured: set ZENDESK_EMAIL and ZENDESK_API_TOKEN.")
         self.base_url = base_url.rstrip("/")
-        self.session = make_session(sandbox=sandbox)
+        # The token goes to the configured host only, whatever URL an answer names.
+        self.allowed = {origin_of(self.base_url)}
+        self.session = make_session(sandbox=sandbox, allowed=self.allowed, source="Zendesk", fix=ZENDESK_FIX)
         self.session.auth = (f"{email}/token", token)
         self.sandbox = sandbox
         pacers = {
@@ -138,6 +146,8 @@ class ZendeskClient:
                 if (field.get("title") or field.get("raw_title")) == title:
                     return int(field["id"])
             url = data.get("next_page")
+            if url:
+                refuse_foreign(url, self.allowed, source="Zendesk", fix=ZENDESK_FIX)
         return None
 
     # -- cursor-based exports (tickets, users) ----------------------------------------------

@@ -9,6 +9,10 @@ POST /_sandbox/tickets                    {"org": id or name, "subject", "descri
                                            "priority", "requester": email, "region"}: a customer
                                            opens a ticket (the triggers run)
 GET  /_sandbox/webhooks                   webhook deliveries so far
+POST /_sandbox/foreign-urls               {"next_page": url, "instance_url": url} (null = off):
+                                           the ticket fields answer an empty page whose
+                                           next_page is that URL; the Salesforce login answers
+                                           that instance_url (a client must not follow either)
 """
 
 from __future__ import annotations
@@ -81,6 +85,19 @@ def register(router: Router, server: SandboxServer) -> None:
     def webhooks(req: Request) -> Response:
         return json_response({"deliveries": list(state.webhook_deliveries)})
 
+    def foreign_urls(req: Request) -> Response:
+        data = body(req)
+        for name in ("next_page", "instance_url"):
+            if name in data:
+                value = data[name]
+                if value is None:
+                    state.foreign_urls.pop(name, None)
+                elif isinstance(value, str) and value:
+                    state.foreign_urls[name] = value
+                else:
+                    raise ValueError(f"{name} must be a URL or null")
+        return json_response({"foreign_urls": dict(state.foreign_urls)})
+
     router.add("GET", r"/_sandbox/?", lambda req: json_response({"endpoints": __doc__}))
     router.add("GET", r"/_sandbox/stats", guarded(stats))
     router.add("POST", r"/_sandbox/faults", guarded(faults))
@@ -88,3 +105,4 @@ def register(router: Router, server: SandboxServer) -> None:
     router.add("POST", r"/_sandbox/salesforce/expire-sessions", guarded(expire))
     router.add("POST", r"/_sandbox/tickets", guarded(open_ticket))
     router.add("GET", r"/_sandbox/webhooks", guarded(webhooks))
+    router.add("POST", r"/_sandbox/foreign-urls", guarded(foreign_urls))

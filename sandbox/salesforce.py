@@ -94,7 +94,7 @@ def token(req: Request, state: State) -> Response:
             "access_token": access,
             "signature": signature,
             "scope": "api",
-            "instance_url": req.base_url,
+            "instance_url": state.foreign_urls.get("instance_url") or req.base_url,
             "id": identity,
             "token_type": "Bearer",
             "issued_at": issued,

@@ -35,6 +35,10 @@ class State(TicketOps):
         self.lock = threading.RLock()
         self.world: World = generate_world(config, base_url)
         self.factory = TicketFactory(self.world)
+        # URLs the sandbox hands out as if another host were Zendesk's or Salesforce's
+        # (set through POST /_sandbox/foreign-urls): "next_page" of the ticket fields,
+        # "instance_url" of the Salesforce login.
+        self.foreign_urls: dict[str, str] = {}
         self.faults = Faults(
             config.faults, config.fault_kinds, config.seed, config.slow_seconds, config.retry_after_seconds
         )

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from accounts.models import Account
 
-from .selectors import account_requests, can_file_for
+from .selectors import account_requests, can_file_for, can_view
 from .text import collaboration_project_url, org_agent_url
 
 
@@ -15,7 +15,11 @@ def account_panel_context(request: HttpRequest, account: Account) -> dict[str, A
     open_by_org: dict[int | None, list] = {}
     items = account_requests(account)
     for item in items:
+        item.account = account  # the page's own row: can_view reads its CSM without a query
         open_by_org.setdefault(item.organization_id, []).append(item)
+    # Each request is listed only to those who may open it (the detail page's own rule); the
+    # org rows above still know a correction is under way, so nobody files a second one.
+    visible = [item for item in items if can_view(request.user, item)]
     return {
         "can_file": can_file_for(request.user, account),
         "orgs": [
@@ -27,5 +31,6 @@ def account_panel_context(request: HttpRequest, account: Account) -> dict[str, A
             }
             for org in orgs
         ],
-        "requests": items,
+        "requests": visible,
+        "hidden_requests": len(items) - len(visible),
     }

@@ -3,18 +3,26 @@ addressed to one of the account's own contacts, and sent only by whoever may spe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import Account
-from contacts.models import Contact, SupportUser
+from accounts.recipients import MAX_RECIPIENTS, Recipient, account_recipients
 from users.roles import Role, has_role, is_admin
 
 from .account_review import AccountReview
 from .review import CHECKS, Check
 
 MAX_LESSONS = 4
-MAX_RECIPIENTS = 200
+__all__ = [
+    "LESSONS",
+    "MAX_LESSONS",
+    "MAX_RECIPIENTS",
+    "Recipient",
+    "draft_education_email",
+    "education_gaps",
+    "education_recipients",
+    "may_send_education_email",
+]
 
 LESSONS = {
     Check.DETAIL: "Put all the detail into the first message",
@@ -41,36 +49,11 @@ def may_send_education_email(user: Any, account: Account) -> bool:
     return account.csm_id is None or account.csm_id == user.pk
 
 
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    label: str
-
-
 def education_recipients(account: Account) -> list[Recipient]:
-    """The account's own people: the sold-to contact, its Salesforce contacts, and the entitled
-    Zendesk users of its organizations (each email once)."""
-    found: dict[str, Recipient] = {}
-
-    def add(email: str, label: str) -> None:
-        key = (email or "").strip().lower()
-        if key and key not in found and len(found) < MAX_RECIPIENTS:
-            found[key] = Recipient(email.strip(), label)
-
-    add(account.sold_to_email, f"{account.sold_to_email} (sold-to contact)")
-    for contact in (
-        Contact.objects.filter(account=account)
-        .exclude(email="")
-        .order_by("last_name", "first_name")[:MAX_RECIPIENTS]
-    ):
-        title = f", {contact.title}" if contact.title else ""
-        add(contact.email, f"{contact.name or contact.email} <{contact.email}>{title}")
-    users = SupportUser.objects.filter(
-        organization__account=account, role="end-user", active=True, suspended=False
-    ).exclude(email="")
-    for person in users.order_by("name")[:MAX_RECIPIENTS]:
-        add(person.email, f"{person.name or person.email} <{person.email}> (support contact)")
-    return list(found.values())
+    """The account's own people (accounts.recipients): the sold-to contact, its Salesforce
+    contacts, and the entitled Zendesk users of its trusted organizations, never the people of an
+    organization that only carries the account's Salesforce ID."""
+    return account_recipients(account)
 
 
 def education_gaps(review: AccountReview) -> list[str]:

@@ -4,12 +4,14 @@ from typing import Any
 
 from django import forms
 
+from accounts.emails import is_single_line
+
 from .education import Recipient
 
 
 class EducationEmailForm(forms.Form):
     to = forms.ChoiceField(label="To", help_text="One of the account's own contacts.")
-    subject = forms.CharField(max_length=200)
+    subject = forms.CharField(max_length=200, strip=False)
     body = forms.CharField(
         label="Message",
         max_length=20_000,
@@ -24,6 +26,14 @@ class EducationEmailForm(forms.Form):
         to_field = self.fields["to"]
         assert isinstance(to_field, forms.ChoiceField)
         to_field.choices = [("", "Choose a contact\u2026"), *choices]
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        if not is_single_line(subject):
+            raise forms.ValidationError("The subject must be one line: remove the line break.")
+        if not subject.strip():
+            raise forms.ValidationError("This field is required.")
+        return subject.strip()
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\r\n", "\n")

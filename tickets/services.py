@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.checklist_models import AccountEmail
+from accounts.emails import is_single_line
 from accounts.models import Account
 from accounts.services import account_event_record
 from accounts.tasks import deliver_account_email
@@ -196,6 +197,8 @@ def education_email_send(
     allowed = {r.email.lower() for r in education_recipients(account)}
     if to_email.strip().lower() not in allowed:
         raise PermissionDenied("The recipient is not one of this account's contacts.")
+    if not is_single_line(subject):
+        raise ValueError("The subject must be one line.")
     sender_email = getattr(sender, "email", "") or ""
     with transaction.atomic():
         email = AccountEmail.objects.create(

@@ -10,12 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from ..checklist_models import AccountEmail, ChecklistStep, EmailStatus, StepKind, StepStatus
+from ..emails import is_single_line
+from ..recipients import recipient_refusal
 from . import account_event_record
 from .checklists import StepError, _locked, _sync_completion
 
@@ -32,6 +34,11 @@ def checklist_email_send(
     """Queue the step's email, complete the step with it as evidence, deliver on commit."""
     if step.kind != StepKind.EMAIL:
         raise StepError("This step is not done by sending an email.")
+    if not is_single_line(subject):
+        raise StepError("The subject must be one line.")
+    refusal = recipient_refusal(step.checklist.account, to_email)
+    if refusal:
+        raise StepError(refusal)
     sender_email = getattr(actor, "email", "") or ""
     with transaction.atomic():
         step = _locked(step)
@@ -88,6 +95,9 @@ def account_email_deliver(*, email_id: int) -> bool:
     )
     try:
         message.send(fail_silently=False)
+    except BadHeaderError as exc:  # e.g. a line break in the subject: retrying cannot help
+        account_email_fail(email_id=email_id, error=f"The email could not be built: {exc}")
+        return False
     except smtplib.SMTPRecipientsRefused as exc:
         account_email_fail(email_id=email_id, error=f"The mail server refused the recipient: {exc}")
         return False

@@ -179,7 +179,9 @@ def test_it_lets_every_role_read_any_account(persona, page):
     owner = UserFactory(roles=["CSM"])
     account = AccountFactory(csm=owner)
     step = start_checklist(account, actor=owner).steps.get(kind="email")
-    email = checklist_email_send(step=step, actor=owner, to_email="a@b.example", subject="s", body="b")
+    email = checklist_email_send(
+        step=step, actor=owner, to_email=account.sold_to_email, subject="s", body="b"
+    )
     url = {
         "account": f"/accounts/{account.pk}/",
         "history": f"/accounts/{account.pk}/history/",
@@ -200,6 +202,6 @@ def test_it_does_not_show_an_email_under_another_account(csm, csm_client):
 
     account = AccountFactory(csm=csm)
     step = start_checklist(account, actor=csm).steps.get(kind="email")
-    email = checklist_email_send(step=step, actor=csm, to_email="a@b.example", subject="s", body="b")
+    email = checklist_email_send(step=step, actor=csm, to_email=account.sold_to_email, subject="s", body="b")
     other = AccountFactory(csm=csm)
     assert csm_client.get(f"/accounts/{other.pk}/emails/{email.pk}/").status_code == 404

@@ -8,8 +8,10 @@ from django.core import mail
 
 from accounts.checklist_models import AccountEmail, EmailStatus, EmailTemplate, StepKind, StepStatus
 from accounts.models import AccountEvent
+from accounts.services.checklists import StepError
 from accounts.services.emails import TransientEmailError, account_email_deliver, checklist_email_send
-from tests.factories import AccountFactory, ContactFactory, OrganizationFactory
+from accounts.services.organizations import organization_link_confirm
+from tests.factories import AccountFactory, ContactFactory, OrganizationFactory, SupportUserFactory
 from tests.factories.accounts import start_checklist
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def email_step(csm):
     account = AccountFactory(csm=csm, name="Acme Corp", sold_to_email="Buyer@Acme.example")
     ContactFactory(account=account, first_name="Bea", last_name="Buyer", email="buyer@acme.example")
-    OrganizationFactory(account=account, cmp_id="")
+    OrganizationFactory(account=account, cmp_id="", domain_names=["acme.example"])
     return start_checklist(account, actor=csm).steps.get(kind=StepKind.EMAIL)
 
 
@@ -142,3 +144,70 @@ def test_it_rejects_unknown_placeholders_in_the_admin():
     template = EmailTemplate(key="x", name="x", subject="{{ account_name }}", body="Hi {{ first_name }}")
     with pytest.raises(ValidationError, match="first_name"):
         template.full_clean()
+
+
+def post_email(client, step, **data):
+    account = step.checklist.account
+    payload = {"to_email": "buyer@acme.example", "subject": "Your support contacts", "body": "Hello"}
+    return client.post(f"/accounts/{account.pk}/steps/{step.pk}/email/", {**payload, **data})
+
+
+@pytest.mark.parametrize(
+    "outsider", ["someone@gmail.com", "buyer@acme.example.evil.io", "ceo@competitor.example"]
+)
+def test_it_refuses_an_address_outside_the_account_with_a_form_error(email_step, csm_client, outsider):
+    response = post_email(csm_client, email_step, to_email=outsider)
+    assert response.status_code == 200
+    assert f"{outsider} is not one of this account&#x27;s own people" in response.content.decode()
+    assert not AccountEmail.objects.exists() and not mail.outbox
+    with pytest.raises(StepError):  # the service refuses it too
+        checklist_email_send(step=email_step, actor=None, to_email=outsider, subject="s", body="b")
+
+
+def test_it_sends_to_the_accounts_people_and_its_domains(
+    email_step, csm_client, django_capture_on_commit_callbacks
+):
+    account = email_step.checklist.account
+    SupportUserFactory(organization=account.organizations.get(), email="zoe@zd-only.example")
+    for to in ("zoe@zd-only.example", "new.person@acme.example"):  # a Zendesk user; the org's domain
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post_email(csm_client, email_step, to_email=to).status_code == 302
+    assert [m.to for m in mail.outbox] == [["zoe@zd-only.example"], ["new.person@acme.example"]]
+
+
+@pytest.mark.parametrize("subject", ["Hi\nBcc: all@evil.example", "Hi\r\n", "Hi\u2028there"])
+def test_a_subject_with_a_line_break_is_a_form_error_not_a_stuck_email(email_step, csm_client, subject):
+    response = post_email(csm_client, email_step, subject=subject)
+    assert response.status_code == 200
+    assert "The subject must be one line" in response.content.decode()
+    assert not AccountEmail.objects.exists()
+    email_step.refresh_from_db()
+    assert email_step.status == StepStatus.PENDING
+
+
+def test_a_line_break_that_reaches_delivery_fails_the_email_instead_of_leaving_it_sending(email_step, csm):
+    email = checklist_email_send(step=email_step, actor=csm, to_email="b@acme.example", subject="s", body="b")
+    AccountEmail.objects.filter(pk=email.pk).update(subject="Hi\nBcc: x@evil.example")  # an old row
+    assert account_email_deliver(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.status == EmailStatus.FAILED and not mail.outbox
+
+
+def test_it_never_sends_to_an_unconfirmed_orgs_people_until_the_link_is_confirmed(
+    email_step, csm, csm_client, django_capture_on_commit_callbacks
+):
+    account = email_step.checklist.account
+    delta = OrganizationFactory(
+        account=account, name="Delta Payments Pte. Ltd.", domain_names=["deltapayments.sg"]
+    )
+    SupportUserFactory(organization=delta, email="tan@deltapayments.sg")
+    for to in ("tan@deltapayments.sg", "other@deltapayments.sg"):
+        response = post_email(csm_client, email_step, to_email=to)
+        assert response.status_code == 200
+        assert "nobody has confirmed that it belongs to the account" in response.content.decode()
+    assert not AccountEmail.objects.exists()
+
+    organization_link_confirm(organization=delta, user=csm)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_email(csm_client, email_step, to_email="tan@deltapayments.sg").status_code == 302
+    assert [m.to for m in mail.outbox] == [["tan@deltapayments.sg"]]

@@ -96,6 +96,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "accounts/<int:pk>/steps/<int:step_pk>/remove/": (POST_ONLY, OWNER),
     "accounts/<int:pk>/steps/<int:step_pk>/email/": (OWNER, OWNER),
     "accounts/<int:pk>/emails/<int:email_pk>/": (READ, GET_ONLY),
+    # Confirming an org's link to the account: its CSM and admins (no "any CSM" fallback).
+    "accounts/<int:pk>/organizations/<int:org_pk>/confirm-link/": (POST_ONLY, OWNER),
     "contacts/account/<int:pk>/": (READ, GET_ONLY),
     "contacts/account/<int:pk>/export.csv": (READ, GET_ONLY),
     "tickets/": (READ, GET_ONLY),

@@ -83,3 +83,24 @@ def test_a_superscript_digit_as_the_ticket_id_is_a_400():
         HTTP_X_ZENDESK_WEBHOOK_SIGNATURE=signature,
     )
     assert response.status_code == 400
+
+
+def test_a_captured_delivery_replayed_within_the_window_enqueues_nothing(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    queued: list[int] = []
+    monkeypatch.setattr("integrations.webhooks.enqueue_fetch", queued.append)
+    body = b'{"ticket_id": 4242}'
+    timestamp = iso_z(time.time())
+    headers = {
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP": timestamp,
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE": signature_for(
+            django_settings.ZENDESK_WEBHOOK_SECRET, timestamp, body
+        ),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        codes = [
+            Client().post(URL, body, content_type="application/json", **headers).status_code for _ in range(5)
+        ]
+    assert codes == [202, 200, 200, 200, 200]
+    assert queued == [4242]

@@ -4,7 +4,8 @@ One table, read across apps (accounts, contacts, tickets, feedback, supportops,
 notifications): reading is open to every role; changing an account's onboarding and writing
 to its customer is for its CSM (any CSM while it has none) and admins; forwarding feedback is
 open to every CSM on any account; asking support ops to change an org follows the onboarding
-rule (the account's CSM, any CSM while it has none, admins).
+rule (the account's CSM, any CSM while it has none, admins); confirming that an organization
+belongs to the account (so its people get the account's emails) is for its CSM and admins only.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ RULES: dict[str, tuple[str, str, str]] = {
     "follow or mute the account": ("ok", "ok", "ok"),
     "ask support ops to correct the AM ID": ("ok", "403", "ok"),
     "ask support ops for org notes": ("ok", "403", "ok"),
+    # Who gets the account's emails: its CSM and admins only, even while it has no CSM.
+    "confirm an organization's link": ("ok", "403", "403"),
 }
 
 # Actions that must leave a line in the account's audit trail when allowed (and none when not).
@@ -55,6 +58,7 @@ AUDITED = {
     "forward feedback",
     "ask support ops to correct the AM ID",
     "ask support ops for org notes",
+    "confirm an organization's link",
 }
 
 
@@ -93,7 +97,7 @@ def _action(world: World, name: str, account, checklist, org) -> tuple[str, str,
         "send a step's email": (
             "post",
             f"{a}/steps/{email_step.pk}/email/",
-            {"to_email": "buyer@acme.example", "subject": "Contacts", "body": "Hello"},
+            {"to_email": account.sold_to_email, "subject": "Contacts", "body": "Hello"},
         ),
         "send the education email": (
             "post",
@@ -116,6 +120,7 @@ def _action(world: World, name: str, account, checklist, org) -> tuple[str, str,
             f"/requests/new/notes/{org.pk}/",
             {"notes": "Escalations go to the platform team lead."},
         ),
+        "confirm an organization's link": ("post", f"{a}/organizations/{org.pk}/confirm-link/", {}),
     }[name]
 
 

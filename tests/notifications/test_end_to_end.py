@@ -109,7 +109,7 @@ def test_three_duplicate_webhooks_and_a_concurrent_poll_send_one_email(sandbox, 
             HTTP_X_ZENDESK_WEBHOOK_SIGNATURE=sign(settings.ZENDESK_WEBHOOK_SECRET, timestamp, raw),
             HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP=timestamp,
         )
-        assert response.status_code == 202
+        assert response.status_code in (200, 202)  # 200: the same signed delivery, already queued
 
     def poll():
         run_stream("zendesk.tickets", may_wait=True)

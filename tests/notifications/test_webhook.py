@@ -1,10 +1,12 @@
 """POST /webhooks/zendesk/: signed deliveries enqueue "fetch ticket N"; anything else enqueues nothing."""
 
+import datetime as dt
 import json
 import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -78,10 +80,72 @@ def test_it_accepts_a_trigger_style_body(anon, published, body):
     assert published == [(FETCH_TASK, (4712,))]
 
 
-def test_repeated_deliveries_are_each_accepted(anon, published):
+def zendesk_ids(invocation: str) -> dict[str, str]:
+    return {"HTTP_X_ZENDESK_WEBHOOK_ID": "01HWEBHOOK", "HTTP_X_ZENDESK_WEBHOOK_INVOCATION_ID": invocation}
+
+
+def test_a_replayed_delivery_is_answered_200_and_enqueues_nothing(anon, published):
+    raw = json.dumps(ticket_created_event(sandbox_ticket(4711))).encode()
+    timestamp = iso_z(time.time())
+    headers = {
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE": sandbox_sign(SECRET, timestamp, raw),
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP": timestamp,
+    }
+    answers = [anon.post(URL, data=raw, content_type="application/json", **headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [202, 200, 200]
+    assert answers[1].json() == {"status": "duplicate", "ticket_id": 4711}
+    assert published == [(FETCH_TASK, (4711,))]
+
+
+def test_zendesks_repeat_of_an_invocation_is_recognised_by_its_ids(anon, published):
+    """Zendesk signs a repeat afresh (new timestamp, new signature) but keeps its ids."""
     event = ticket_created_event(sandbox_ticket(4711))
-    assert [deliver(anon, event).status_code for _ in range(3)] == [202, 202, 202]
-    assert published == [(FETCH_TASK, (4711,))] * 3  # the fetch is an upsert; notifications are unique rows
+    raw = json.dumps(event).encode()
+    codes = []
+    for timestamp, invocation in [
+        (iso_z(time.time()), "inv-1"),
+        (iso_z(time.time() + 7), "inv-1"),  # the same invocation, signed again
+        (iso_z(time.time() + 7), "inv-2"),  # a new invocation about the same ticket
+    ]:
+        response = anon.post(
+            URL,
+            data=raw,
+            content_type="application/json",
+            HTTP_X_ZENDESK_WEBHOOK_SIGNATURE=sandbox_sign(SECRET, timestamp, raw),
+            HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP=timestamp,
+            **zendesk_ids(invocation),
+        )
+        codes.append(response.status_code)
+    assert codes == [202, 200, 202]
+    assert published == [(FETCH_TASK, (4711,))] * 2
+
+
+def test_seen_deliveries_are_forgotten_after_the_window(anon, published):
+    from integrations.models import WebhookDelivery
+    from integrations.webhooks import SEEN_FOR
+
+    assert deliver(anon, {"ticket_id": 9}, **{}).status_code == 202
+    WebhookDelivery.objects.update(received_at=timezone.now() - SEEN_FOR - dt.timedelta(seconds=1))
+    assert deliver(anon, {"ticket_id": 10}).status_code == 202
+    assert WebhookDelivery.objects.count() == 1  # the old row was pruned by the new delivery
+
+
+def test_a_delivery_that_could_not_be_queued_can_be_delivered_again(anon, published, monkeypatch):
+    raw = json.dumps({"ticket_id": 11}).encode()
+    timestamp = iso_z(time.time())
+    headers = {
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE": sandbox_sign(SECRET, timestamp, raw),
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP": timestamp,
+    }
+
+    def broker_down(ticket_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("integrations.webhooks.enqueue_fetch", broker_down)
+    assert anon.post(URL, data=raw, content_type="application/json", **headers).status_code == 503
+    monkeypatch.undo()
+    assert anon.post(URL, data=raw, content_type="application/json", **headers).status_code == 202
+    assert published == [(FETCH_TASK, (11,))]
 
 
 @pytest.mark.parametrize("offset", [-280, 280])

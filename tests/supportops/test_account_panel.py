@@ -41,3 +41,16 @@ def test_it_escapes_the_org_name_and_its_am_id(csm_client, account):
     html = csm_client.get(f"/accounts/{account.pk}/").content.decode()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<b>1</b>" not in html
+
+
+def test_it_lists_a_request_only_to_those_who_may_open_it(client, csm, other_csm, manager, account, org):
+    item = OpsRequestFactory(organization=org, requested_by=csm, requested_am_project_id="4242")
+    for viewer in (other_csm, manager):  # neither may open it (the detail page answers 403)
+        client.force_login(viewer)
+        assert client.get(f"/requests/{item.pk}/").status_code == 403
+        html = client.get(f"/accounts/{account.pk}/").content.decode()
+        assert f'href="/requests/{item.pk}/"' not in html and "4242" not in html
+        assert "1 open request on this account is for its CSM and support ops." in html
+    client.force_login(csm)
+    html = client.get(f"/accounts/{account.pk}/").content.decode()
+    assert f'href="/requests/{item.pk}/"' in html and "4242" in html

@@ -110,3 +110,35 @@ def test_any_csm_may_cover_an_account_without_a_csm(
 def test_an_account_without_tickets_gets_general_tips(csm_client, world):
     body = csm_client.get(url(world["mine2"])).content.decode()
     assert "there were none to review" in body and "Include the steps to reproduce" in body
+
+
+def test_it_never_offers_or_sends_to_an_unconfirmed_orgs_people_until_someone_confirms(
+    csm_client, csm, account, django_capture_on_commit_callbacks
+):
+    from accounts.services.organizations import organization_link_confirm
+    from tests.factories import OrganizationFactory
+
+    delta = OrganizationFactory(
+        account=account, name="Delta Payments Pte. Ltd.", domain_names=["deltapayments.sg"]
+    )
+    SupportUserFactory(organization=delta, email="tan@deltapayments.sg", name="Tan Delta")
+    assert "tan@deltapayments.sg" not in csm_client.get(url(account)).content.decode()
+    response = csm_client.post(url(account), {"to": "tan@deltapayments.sg", "subject": "Tips", "body": "Hi"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not mail.outbox
+
+    organization_link_confirm(organization=delta, user=csm)
+    assert "Tan Delta &lt;tan@deltapayments.sg&gt;" in csm_client.get(url(account)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = csm_client.post(
+            url(account), {"to": "tan@deltapayments.sg", "subject": "Tips", "body": "Hi"}
+        )
+    assert response.status_code == 302 and [m.to for m in mail.outbox] == [["tan@deltapayments.sg"]]
+
+
+def test_a_subject_with_a_line_break_is_a_form_error(csm_client, account):
+    response = csm_client.post(
+        url(account), {"to": "robin@acme.example", "subject": "Tips\nBcc: all@evil.example", "body": "Hi"}
+    )
+    assert response.status_code == 200 and "The subject must be one line" in response.content.decode()
+    assert not mail.outbox
