@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0002_sync_progress_and_pacing'),
+        ('integrations', '0003_field_mapping'),
     ]
 
     operations = [
