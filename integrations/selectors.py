@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Account, Organization, SalesforceUser
 from contacts.models import Contact, SupportUser
 from feedback.models import Rating
-from tickets.models import Case, Comment, Ticket
+from tickets.models import Case, Comment, Schedule, Ticket
 
 from .models import RunStatus, Stream, SyncRun, SyncState
 from .streams import ORDER
@@ -31,6 +31,7 @@ MODELS = {
     "zendesk.tickets": Ticket,
     "zendesk.comments": Comment,
     "zendesk.ratings": Rating,
+    "zendesk.schedules": Schedule,
 }
 
 

@@ -82,6 +82,8 @@ class SandboxConfig:
     # Webhook delivery: attempts and the pause before each retry (seconds).
     webhook_attempts: int = 3
     webhook_backoff: float = 0.5
+    # Zendesk applies SLA policies (tickets carry `slas` metrics); off: an account without them.
+    sla_policies: bool = True
     # Where the CA is written: <var_dir>/sandbox/ca.pem.
     var_dir: Path = field(default_factory=lambda: Path("var"))
 

@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, salesforce, zendesk
+from . import control, salesforce, zdschedules, zendesk
 from .config import SandboxConfig
 from .customer import ticket_payload
 from .state import State
@@ -176,6 +176,8 @@ class SandboxServer:
         zendesk.register(self.router, self.state)
         salesforce.register(self.router, self.state)
         control.register(self.router, self)
+        zdschedules.register(self.router, self.state)
+        zdschedules.control(self.router, self.state)
         self.thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
