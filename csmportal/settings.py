@@ -233,7 +233,9 @@ ZENDESK_WEBHOOK_SECRET = secret("ZENDESK_WEBHOOK_SECRET", default=_sandbox_defau
 # (docs/connecting.md); a region without one keeps the portal's built-in hours.
 ZENDESK_SCHEDULE_REGIONS = env.str(
     "ZENDESK_SCHEDULE_REGIONS",
-    default="Americas USA=Americas Schedule,Europe Middle East Africa=EMEA Schedule,Asia Pacific=APAC Schedule",
+    default=(
+        "Americas USA=Americas Schedule,Europe Middle East Africa=EMEA Schedule,Asia Pacific=APAC Schedule"
+    ),
 )
 SALESFORCE_LOGIN_URL = env.str("SALESFORCE_LOGIN_URL", default=SANDBOX_URL if SANDBOX else "").rstrip("/")
 SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default=_sandbox_default("sandbox-client"))

@@ -52,7 +52,9 @@ def add_weekday_time(
     cursor, remaining = start.astimezone(dt.UTC), duration
     for _ in range(_MAX_DAYS):
         day = cursor.astimezone(tz).date()
-        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz).astimezone(
+            dt.UTC
+        )
         if day.weekday() not in WEEKEND and not any(a <= day <= b for a, b in closed):
             if remaining <= next_midnight - cursor:
                 return cursor + remaining

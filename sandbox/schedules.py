@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import Any
 
 from .ids import iso_z
@@ -121,19 +122,20 @@ class ScheduleStore:
         holiday_rows = [_holiday(h) for h in holidays]
         with self.lock:
             self._next_schedule += 1
+            schedule_id = self._next_schedule
             now = iso_z(self.clock())
-            schedule = {
-                "id": self._next_schedule,
+            schedule: dict[str, Any] = {
+                "id": schedule_id,
                 "name": name,
                 "time_zone": time_zone,
                 "intervals": spans,
                 "created_at": now,
                 "updated_at": now,
             }
-            self.schedules[schedule["id"]] = schedule
-            self.holidays[schedule["id"]] = []
+            self.schedules[schedule_id] = schedule
+            self.holidays[schedule_id] = []
             for row in holiday_rows:
-                self._add_holiday(schedule["id"], row)
+                self._add_holiday(schedule_id, row)
             return _copy(schedule)
 
     def update(
@@ -191,7 +193,12 @@ class ScheduleStore:
         with self.lock:
             self.clear()
             return [
-                self.create(s.get("name", ""), s.get("time_zone", ""), s.get("intervals") or (), s.get("holidays") or ())
+                self.create(
+                    s.get("name", ""),
+                    s.get("time_zone", ""),
+                    s.get("intervals") or (),
+                    s.get("holidays") or (),
+                )
                 for s in specs
             ]
 
@@ -236,7 +243,7 @@ def _intervals(raw: Iterable[Any]) -> list[dict[str, int]]:
             raise ScheduleError("intervals", f"interval {start}-{end} spans calendar days")
         spans.append({"start_time": start, "end_time": end})
     spans.sort(key=lambda s: s["start_time"])
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in pairwise(spans):
         if after["start_time"] < before["end_time"]:
             raise ScheduleError("intervals", "intervals overlap")
     return spans

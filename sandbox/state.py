@@ -19,8 +19,8 @@ from .config import SandboxConfig
 from .data import DAY, World, generate_world
 from .faults import Faults, RateLimiter
 from .ids import iso_z, parse_iso
-from .sfstore import SFStore
 from .schedules import ScheduleStore, default_schedules
+from .sfstore import SFStore
 from .sla import sla_metrics
 from .streams import EVENT_SHIFT, TICKET_SHIFT, SortedStream
 from .ticketops import TicketOps

@@ -129,7 +129,10 @@ class WeeklySchedule(_Windows):
         if not self.intervals:
             raise ValueError("A schedule needs at least one interval.")
         for start, end in self.intervals:
-            if not (0 <= start < end <= MINUTES_PER_WEEK) or start // MINUTES_PER_DAY != (end - 1) // MINUTES_PER_DAY:
+            if (
+                not (0 <= start < end <= MINUTES_PER_WEEK)
+                or start // MINUTES_PER_DAY != (end - 1) // MINUTES_PER_DAY
+            ):
                 raise ValueError(f"Interval {start}-{end} is not within one day of the week.")
 
     def _day_minutes(self, day: dt.date) -> list[tuple[int, int]]:
@@ -137,7 +140,9 @@ class WeeklySchedule(_Windows):
         sunday_index = (day.weekday() + 1) % 7  # Zendesk's week starts on Sunday
         base = sunday_index * MINUTES_PER_DAY
         return sorted(
-            (start - base, end - base) for start, end in self.intervals if base <= start < base + MINUTES_PER_DAY
+            (start - base, end - base)
+            for start, end in self.intervals
+            if base <= start < base + MINUTES_PER_DAY
         )
 
     def is_holiday(self, day: dt.date) -> bool:

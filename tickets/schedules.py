@@ -52,7 +52,9 @@ class RegionClock:
 def schedule_regions(spec: str | None = None) -> dict[str, str]:
     """`ZENDESK_SCHEDULE_REGIONS` parsed: region value -> schedule name."""
     text = settings.ZENDESK_SCHEDULE_REGIONS if spec is None else spec
-    by_name = {r.value.casefold(): r.value for r in REGIONAL} | {r.label.casefold(): r.value for r in REGIONAL}
+    by_name = {r.value.casefold(): r.value for r in REGIONAL} | {
+        r.label.casefold(): r.value for r in REGIONAL
+    }
     mapping: dict[str, str] = {}
     for item in (text or "").split(","):
         if not item.strip():
@@ -74,7 +76,9 @@ def hours_of(schedule: Schedule) -> tuple[WeeklySchedule | None, str]:
     if not schedule.tz_name:
         return None, f"its time zone \u2018{schedule.time_zone}\u2019 is not one the portal knows"
     intervals = tuple(
-        (int(i[0]), int(i[1])) for i in schedule.intervals or () if isinstance(i, list | tuple) and len(i) == 2
+        (int(i[0]), int(i[1]))
+        for i in schedule.intervals or ()
+        if isinstance(i, list | tuple) and len(i) == 2
     )
     holidays = tuple(_holiday_dates(schedule.holidays or ()))
     try:

@@ -4,20 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0002_sync_progress_and_pacing'),
+        ("integrations", "0002_sync_progress_and_pacing"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='syncrun',
-            name='stream',
-            field=models.CharField(choices=[('salesforce.users', 'Salesforce users'), ('salesforce.accounts', 'Salesforce accounts'), ('salesforce.contacts', 'Salesforce contacts'), ('salesforce.cases', 'Salesforce cases'), ('zendesk.organizations', 'Zendesk organizations'), ('zendesk.users', 'Zendesk users'), ('zendesk.tickets', 'Zendesk tickets'), ('zendesk.comments', 'Zendesk comments'), ('zendesk.ratings', 'Zendesk satisfaction ratings'), ('zendesk.schedules', 'Zendesk schedules (business hours)')], max_length=40),
+            model_name="syncrun",
+            name="stream",
+            field=models.CharField(
+                choices=[
+                    ("salesforce.users", "Salesforce users"),
+                    ("salesforce.accounts", "Salesforce accounts"),
+                    ("salesforce.contacts", "Salesforce contacts"),
+                    ("salesforce.cases", "Salesforce cases"),
+                    ("zendesk.organizations", "Zendesk organizations"),
+                    ("zendesk.users", "Zendesk users"),
+                    ("zendesk.tickets", "Zendesk tickets"),
+                    ("zendesk.comments", "Zendesk comments"),
+                    ("zendesk.ratings", "Zendesk satisfaction ratings"),
+                    ("zendesk.schedules", "Zendesk schedules (business hours)"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AlterField(
-            model_name='syncstate',
-            name='stream',
-            field=models.CharField(choices=[('salesforce.users', 'Salesforce users'), ('salesforce.accounts', 'Salesforce accounts'), ('salesforce.contacts', 'Salesforce contacts'), ('salesforce.cases', 'Salesforce cases'), ('zendesk.organizations', 'Zendesk organizations'), ('zendesk.users', 'Zendesk users'), ('zendesk.tickets', 'Zendesk tickets'), ('zendesk.comments', 'Zendesk comments'), ('zendesk.ratings', 'Zendesk satisfaction ratings'), ('zendesk.schedules', 'Zendesk schedules (business hours)')], max_length=40, unique=True),
+            model_name="syncstate",
+            name="stream",
+            field=models.CharField(
+                choices=[
+                    ("salesforce.users", "Salesforce users"),
+                    ("salesforce.accounts", "Salesforce accounts"),
+                    ("salesforce.contacts", "Salesforce contacts"),
+                    ("salesforce.cases", "Salesforce cases"),
+                    ("zendesk.organizations", "Zendesk organizations"),
+                    ("zendesk.users", "Zendesk users"),
+                    ("zendesk.tickets", "Zendesk tickets"),
+                    ("zendesk.comments", "Zendesk comments"),
+                    ("zendesk.ratings", "Zendesk satisfaction ratings"),
+                    ("zendesk.schedules", "Zendesk schedules (business hours)"),
+                ],
+                max_length=40,
+                unique=True,
+            ),
         ),
     ]

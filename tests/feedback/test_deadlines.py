@@ -28,7 +28,11 @@ def manager_contact(forwarded_at, account=EMEA, ticket=None, clocks=BUILTIN):
 
 def test_it_gives_every_item_seven_days():
     due = first_response_due(
-        forwarded_at=at(2026, 3, 6, 17), wants_manager_contact=False, account=None, ticket=None, clocks=BUILTIN
+        forwarded_at=at(2026, 3, 6, 17),
+        wants_manager_contact=False,
+        account=None,
+        ticket=None,
+        clocks=BUILTIN,
     )
     assert due.at == at(2026, 3, 13, 17) and due.rule == "7 days"
 

@@ -123,7 +123,9 @@ def test_it_shows_the_due_date_and_how_it_was_worked_out(client, item, manager):
     )
     client.force_login(manager)
     page = client.get(f"/feedback/{item.pk}/").content.decode()
-    assert "First response due" in page and "48 hours Mon-Fri (Europe/London); Europe Middle East Africa" in page
+    assert (
+        "First response due" in page and "48 hours Mon-Fri (Europe/London); Europe Middle East Africa" in page
+    )
 
 
 def test_it_escapes_the_customers_words_and_context(client, csm, account, ticket):

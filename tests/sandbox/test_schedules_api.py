@@ -40,7 +40,9 @@ def test_tests_change_schedules_through_the_state(zd, sandbox):
     holiday = store.add_holiday(created["id"], "Closure", "2026-12-24", "2026-12-27")
     store.update(created["id"], name="Late shift")
     listed = zd.get(f"{sandbox.url}{BASE}.json").json()["schedules"]
-    assert [(s["name"], s["intervals"]) for s in listed] == [("Late shift", [{"start_time": 2640, "end_time": 2880}])]
+    assert [(s["name"], s["intervals"]) for s in listed] == [
+        ("Late shift", [{"start_time": 2640, "end_time": 2880}])
+    ]
     assert store.holidays_of(created["id"]) == [holiday]
     store.remove_holiday(created["id"], holiday["id"])
     assert store.holidays_of(created["id"]) == []
@@ -50,7 +52,9 @@ def test_tests_change_schedules_through_the_state(zd, sandbox):
 
 def test_the_control_endpoint_replaces_the_schedules_all_or_nothing(zd, sandbox):
     url = f"{sandbox.url}/_sandbox/schedules"
-    bad = zd.post(url, json={"schedules": [{"name": "A", "time_zone": "UTC", "intervals": [[0, 60]]}, {"name": ""}]})
+    bad = zd.post(
+        url, json={"schedules": [{"name": "A", "time_zone": "UTC", "intervals": [[0, 60]]}, {"name": ""}]}
+    )
     assert bad.status_code == 422 and "name" in bad.json()["details"]
     assert len(zd.get(f"{sandbox.url}{BASE}.json").json()["schedules"]) == 3  # untouched
     good = zd.post(

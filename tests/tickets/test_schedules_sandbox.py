@@ -39,7 +39,13 @@ def open_ticket(handle, region: str) -> Ticket:
         sync("salesforce.accounts")
     members = handle.state.world.org_members.get(org.zd_id) or [None]
     ticket, _ = handle.state.create_ticket(
-        {"subject": "Runner stuck", "organization_id": org.zd_id, "requester_id": members[0], "priority": "high", "region": region},
+        {
+            "subject": "Runner stuck",
+            "organization_id": org.zd_id,
+            "requester_id": members[0],
+            "priority": "high",
+            "region": region,
+        },
         {"body": "Our runner has been stuck since the upgrade."},
         notify=False,
     )
@@ -56,7 +62,9 @@ def test_a_zendesk_holiday_moves_the_sla_due_time_past_it(zendesk, client, manag
                 "name": "EMEA Schedule",
                 "time_zone": "London",
                 "intervals": EMEA_HOURS,
-                "holidays": [{"name": "Office closed", "start_date": today.isoformat(), "end_date": last.isoformat()}],
+                "holidays": [
+                    {"name": "Office closed", "start_date": today.isoformat(), "end_date": last.isoformat()}
+                ],
             }
         ]
     )
@@ -97,7 +105,9 @@ def test_without_zendesk_schedules_the_builtin_hours_are_used_and_the_page_says_
     ticket = open_ticket(zendesk, "europe_middle_east_africa")
     from tickets.sla import REGION_HOURS
 
-    assert ticket.sla_due_at == REGION_HOURS["europe_middle_east_africa"].add(ticket.zd_created_at, dt.timedelta(hours=4))
+    assert ticket.sla_due_at == REGION_HOURS["europe_middle_east_africa"].add(
+        ticket.zd_created_at, dt.timedelta(hours=4)
+    )
     client.force_login(manager)
     body = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "Mon-Fri 08:00-18:00 (Europe/London)" in body

@@ -171,7 +171,9 @@ def test_it_explains_the_policy_and_time_left_when_zendesk_has_no_sla():
 
 def test_it_shows_zendesks_due_time_when_zendesk_has_one():
     zendesk_due = TUESDAY_9_UTC + dt.timedelta(hours=3)
-    view = sla.explain(_ticket(first_reply_due_at=zendesk_due, sla_policy="Priority SLA"), TUESDAY_9_UTC, BUILTIN)
+    view = sla.explain(
+        _ticket(first_reply_due_at=zendesk_due, sla_policy="Priority SLA"), TUESDAY_9_UTC, BUILTIN
+    )
     assert view.source == "zendesk" and view.due_at == zendesk_due
     assert view.portal_due_at == TUESDAY_9_UTC + dt.timedelta(hours=4)
     assert any("Priority SLA" in line for line in view.lines)

@@ -4,27 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0004_comment_author_index'),
+        ("tickets", "0004_comment_author_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Schedule',
+            name="Schedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('zd_id', models.BigIntegerField(unique=True, verbose_name='Zendesk ID')),
-                ('name', models.CharField(max_length=255)),
-                ('time_zone', models.CharField(blank=True, max_length=100)),
-                ('tz_name', models.CharField(blank=True, max_length=64)),
-                ('intervals', models.JSONField(blank=True, default=list)),
-                ('holidays', models.JSONField(blank=True, default=list)),
-                ('zd_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('synced_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("zd_id", models.BigIntegerField(unique=True, verbose_name="Zendesk ID")),
+                ("name", models.CharField(max_length=255)),
+                ("time_zone", models.CharField(blank=True, max_length=100)),
+                ("tz_name", models.CharField(blank=True, max_length=64)),
+                ("intervals", models.JSONField(blank=True, default=list)),
+                ("holidays", models.JSONField(blank=True, default=list)),
+                ("zd_updated_at", models.DateTimeField(blank=True, null=True)),
+                ("synced_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name', 'zd_id'],
+                "ordering": ["name", "zd_id"],
             },
         ),
     ]
