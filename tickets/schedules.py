@@ -83,7 +83,7 @@ def hours_of(schedule: Schedule) -> tuple[WeeklySchedule | None, str]:
     holidays = tuple(_holiday_dates(schedule.holidays or ()))
     try:
         return WeeklySchedule(schedule.tz_name, intervals, holidays, schedule.name), ""
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, KeyError) as exc:  # KeyError: ZoneInfoNotFoundError
         return None, f"its business hours cannot be read ({exc})"
 
 
