@@ -229,6 +229,14 @@ ZENDESK_SUBDOMAIN = env.str("ZENDESK_SUBDOMAIN", default="example")
 ZENDESK_EMAIL = env.str("ZENDESK_EMAIL", default=_sandbox_default("portal@example.com"))
 ZENDESK_API_TOKEN = secret("ZENDESK_API_TOKEN", default=_sandbox_default("sandbox-zendesk-token"))
 ZENDESK_WEBHOOK_SECRET = secret("ZENDESK_WEBHOOK_SECRET", default=_sandbox_default("sandbox-webhook-secret"))
+# Which Zendesk schedule (by name) holds each region's business hours and holidays
+# (docs/connecting.md); a region without one keeps the portal's built-in hours.
+ZENDESK_SCHEDULE_REGIONS = env.str(
+    "ZENDESK_SCHEDULE_REGIONS",
+    default=(
+        "Americas USA=Americas Schedule,Europe Middle East Africa=EMEA Schedule,Asia Pacific=APAC Schedule"
+    ),
+)
 SALESFORCE_LOGIN_URL = env.str("SALESFORCE_LOGIN_URL", default=SANDBOX_URL if SANDBOX else "").rstrip("/")
 SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default=_sandbox_default("sandbox-client"))
 SALESFORCE_CLIENT_SECRET = secret(
@@ -290,6 +298,7 @@ SYNC_STREAMS_SLOW = [
     "salesforce.contacts",
     "salesforce.cases",
     "zendesk.organizations",
+    "zendesk.schedules",
     "zendesk.comments",
     "zendesk.ratings",
 ]

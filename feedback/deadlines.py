@@ -1,26 +1,31 @@
-"""When a forwarded item's first response is due, and whose business hours count.
+"""When a forwarded item's first response is due (the handbook's SSAT workflow).
 
 - Every item: within 7 calendar days of being forwarded.
-- When the customer asks to be contacted by a manager: within 48 business hours of the
-  customer's region - the ticket's Preferred Region for Support when it names one, else the
-  account's region - and never later than the 7 days. With no region, support's global
-  week counts: Monday to Friday, around the clock (UTC).
-
-The regions' hours are the ones the ticket SLA uses (tickets.sla.REGION_HOURS), computed by
-tickets.business_hours, so feedback and tickets agree on what a business hour is.
+- When the customer asks to be contacted by a manager: within 48 hours "Mon-Fri": 48 clock
+  hours that skip Saturdays and Sundays (so an item forwarded on Sunday evening is due at the
+  end of Tuesday, one forwarded on Friday at noon on Tuesday at noon), and never later than
+  the 7 days. The weekend is the customer's region's - the ticket's Preferred Region for
+  Support when it names one, else the account's region - on that region's local clock; the
+  region's Zendesk holidays are skipped too when Zendesk has a schedule for it
+  (tickets/schedules.py). With no region, the weekend is Saturday and Sunday in UTC.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from accounts.models import Account, Region
-from tickets.business_hours import BusinessHours
 from tickets.models import PreferredRegion, Ticket
-from tickets.sla import REGION_HOURS
+from tickets.schedules import RegionClock, region_clocks
 
 FIRST_RESPONSE_DAYS = 7
-MANAGER_CONTACT_BUSINESS_HOURS = 48
-
+MANAGER_CONTACT_HOURS = 48
+WEEKEND = frozenset({5, 6})  # Saturday, Sunday
+# Never more than this many calendar days of holidays and weekends in a row (guards a loop).
+_MAX_DAYS = 3660
 
 ACCOUNT_TO_TICKET_REGION = {
     Region.AMER: PreferredRegion.AMER,
@@ -35,42 +40,67 @@ class Due:
     rule: str  # one readable line: how `at` was worked out
 
 
-def add_weekday_time(start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
-    """`start + duration` counting Monday to Friday around the clock (UTC): support's week."""
+def add_weekday_time(
+    start: dt.datetime,
+    duration: dt.timedelta,
+    tz: dt.tzinfo = dt.UTC,
+    holidays: Iterable[tuple[dt.date, dt.date]] = (),
+) -> dt.datetime:
+    """`start + duration` counting every hour of Monday to Friday on the local clock of `tz`,
+    except the `holidays` (inclusive local date ranges)."""
+    closed = tuple(holidays)
     cursor, remaining = start.astimezone(dt.UTC), duration
-    while True:
-        next_midnight = dt.datetime.combine(cursor.date() + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
-        if cursor.weekday() < 5:
+    for _ in range(_MAX_DAYS):
+        day = cursor.astimezone(tz).date()
+        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz).astimezone(
+            dt.UTC
+        )
+        if day.weekday() not in WEEKEND and not any(a <= day <= b for a, b in closed):
             if remaining <= next_midnight - cursor:
                 return cursor + remaining
             remaining -= next_midnight - cursor
         cursor = next_midnight
+    raise ValueError("No working day within ten years.")
 
 
-def customer_hours(*, account: Account | None, ticket: Ticket | None) -> tuple[BusinessHours | None, str]:
-    """The customer's business hours (None: support's 24x5 week), and where they came from."""
-    if ticket is not None and ticket.preferred_region in REGION_HOURS:
+def customer_clock(
+    *, account: Account | None, ticket: Ticket | None, clocks: dict[str, RegionClock]
+) -> tuple[RegionClock | None, str]:
+    """The customer's regional clock (None: no region), and where the region came from."""
+    if ticket is not None and ticket.preferred_region in clocks:
         region = PreferredRegion(ticket.preferred_region)
-        return REGION_HOURS[region], f"{region.label}, the ticket's preferred region"
+        return clocks[region], f"{region.label}, the ticket's preferred region"
     if account is not None and account.region in ACCOUNT_TO_TICKET_REGION:
         region = ACCOUNT_TO_TICKET_REGION[Region(account.region)]
-        return REGION_HOURS[region], f"{region.label}, the account's region"
+        return clocks[region], f"{region.label}, the account's region"
     return None, "all regions: no region set"
 
 
 def first_response_due(
-    *, forwarded_at: dt.datetime, wants_manager_contact: bool, account: Account | None, ticket: Ticket | None
+    *,
+    forwarded_at: dt.datetime,
+    wants_manager_contact: bool,
+    account: Account | None,
+    ticket: Ticket | None,
+    clocks: dict[str, RegionClock] | None = None,
 ) -> Due:
+    """`clocks`: the regions' business hours (read from the database when not given)."""
     week = forwarded_at + dt.timedelta(days=FIRST_RESPONSE_DAYS)
     if not wants_manager_contact:
         return Due(week, f"{FIRST_RESPONSE_DAYS} days")
-    hours, source = customer_hours(account=account, ticket=ticket)
-    budget = dt.timedelta(hours=MANAGER_CONTACT_BUSINESS_HOURS)
-    if hours is None:
-        contact, hours_text = add_weekday_time(forwarded_at, budget), "Mon-Fri, all day (UTC)"
+    clock, source = customer_clock(
+        account=account, ticket=ticket, clocks=region_clocks() if clocks is None else clocks
+    )
+    budget = dt.timedelta(hours=MANAGER_CONTACT_HOURS)
+    if clock is None:
+        contact, days_text = add_weekday_time(forwarded_at, budget), "Mon-Fri (UTC)"
     else:
-        contact, hours_text = hours.add(forwarded_at, budget), hours.describe()
-    rule = f"{MANAGER_CONTACT_BUSINESS_HOURS} business hours: {hours_text}; {source}"
+        tz = ZoneInfo(clock.hours.tz_name)
+        contact = add_weekday_time(forwarded_at, budget, tz, clock.holidays)
+        days_text = f"Mon-Fri ({clock.hours.tz_name})"
+        if clock.from_zendesk:
+            days_text += f" without the holidays of Zendesk schedule \u2018{clock.schedule_name}\u2019"
+    rule = f"{MANAGER_CONTACT_HOURS} hours {days_text}; {source}"
     if contact > week:
-        return Due(week, f"{FIRST_RESPONSE_DAYS} days (sooner than {rule})")
-    return Due(contact, rule)
+        return Due(week, f"{FIRST_RESPONSE_DAYS} days (sooner than {rule})"[:200])
+    return Due(contact, rule[:200])

@@ -53,7 +53,10 @@ class ForwardForm(forms.Form):
     wants_manager_contact = forms.BooleanField(
         required=False,
         label="The customer asks to be contacted by a manager",
-        help_text="A manager's first response is then due within 48 business hours in the customer's region.",
+        help_text=(
+            "A manager's first response is then due within 48 hours, Monday to Friday "
+            "(weekends and the region's Zendesk holidays do not count)."
+        ),
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 

@@ -14,6 +14,7 @@ class Stream(models.TextChoices):
     ZD_TICKETS = "zendesk.tickets", "Zendesk tickets"
     ZD_COMMENTS = "zendesk.comments", "Zendesk comments"
     ZD_RATINGS = "zendesk.ratings", "Zendesk satisfaction ratings"
+    ZD_SCHEDULES = "zendesk.schedules", "Zendesk schedules (business hours)"
 
 
 class SyncState(models.Model):

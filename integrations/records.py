@@ -162,3 +162,16 @@ class CaseRecord:
     origin: str
     sf_created_at: datetime | None
     sf_modstamp: datetime | None
+
+
+@dataclass(slots=True)
+class ScheduleRecord:
+    """A Zendesk schedule with its holidays (``/api/v2/business_hours/schedules``)."""
+
+    zd_id: int
+    name: str
+    time_zone: str  # Zendesk's (Rails) name, e.g. "Pacific Time (US & Canada)"
+    tz_name: str  # the IANA zone it maps to; "" when unknown
+    intervals: list[list[int]]  # [[start, end], ...] minutes from Sunday 00:00, sorted
+    holidays: list[dict[str, Any]]  # [{"id", "name", "start_date", "end_date"}], sorted
+    zd_updated_at: datetime | None

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Account, Organization, SalesforceUser
 from contacts.models import Contact, SupportUser
 from feedback.models import Rating
-from tickets.models import Case, Comment, Ticket
+from tickets.models import Case, Comment, Schedule, Ticket
 
 from .connections import duration
 from .models import RunStatus, Stream, SyncRun, SyncState
@@ -35,6 +35,7 @@ MODELS = {
     "zendesk.tickets": Ticket,
     "zendesk.comments": Comment,
     "zendesk.ratings": Rating,
+    "zendesk.schedules": Schedule,
 }
 
 

@@ -32,6 +32,7 @@ from .records import (
     OrganizationRecord,
     Page,
     RatingRecord,
+    ScheduleRecord,
     SupportUserRecord,
     TicketRecord,
 )
@@ -298,6 +299,27 @@ class ZendeskClient:
                     f"Zendesk's satisfaction ratings returned the cursor it was given ({after})"
                 )
             after = nxt
+
+    # -- schedules (business hours and holidays) ----------------------------------------------
+    def schedule_pages(self, cursor: str = "") -> Iterator[Page[ScheduleRecord]]:
+        """Every schedule with its holidays, as one page: Zendesk lists schedules unpaginated
+        and an account holds a handful. The stream re-reads them all on each run."""
+        data = self.http.get_json(self.url("business_hours/schedules.json")) or {}
+        records = []
+        for schedule in data.get("schedules") or ():
+            path = f"business_hours/schedules/{int(schedule['id'])}/holidays.json"
+            holidays = self.http.get_json(self.url(path))
+            if holidays is None:
+                continue  # deleted between the two requests
+            records.append(parse.parse_schedule(schedule, holidays.get("holidays") or []))
+        yield Page(
+            records=records,
+            cursor="",
+            has_more=False,
+            request_cursor=cursor,
+            expected=len(records),
+            position=max((r.zd_updated_at for r in records if r.zd_updated_at), default=None),
+        )
 
     # -- one ticket (webhook) ---------------------------------------------------------------
     def _zenpy_client(self) -> Zenpy:

@@ -3,10 +3,18 @@ and the single-ticket fetch (zenpy object turned into the same dict)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from .records import CommentRecord, OrganizationRecord, RatingRecord, SupportUserRecord, TicketRecord
+from .records import (
+    CommentRecord,
+    OrganizationRecord,
+    RatingRecord,
+    ScheduleRecord,
+    SupportUserRecord,
+    TicketRecord,
+)
+from .zendesk_timezones import iana_zone
 
 REGION_FIELD_TITLE = "Preferred Region for Support"
 # The portal's PreferredRegion values, and the option names Zendesk shows for them.
@@ -206,3 +214,50 @@ def parse_rating(data: dict[str, Any]) -> RatingRecord:
         zd_created_at=created,
         zd_updated_at=parse_dt(data.get("updated_at")) or created,
     )
+
+
+def parse_schedule(data: dict[str, Any], holidays: list[dict[str, Any]]) -> ScheduleRecord:
+    """A schedule and its holidays. Intervals that are not whole-minute pairs are dropped;
+    a holiday without a readable start date is dropped (the end defaults to the start)."""
+    intervals = sorted(
+        [start, end]
+        for start, end in (
+            (_int(i.get("start_time")), _int(i.get("end_time")))
+            for i in data.get("intervals") or ()
+            if isinstance(i, dict)
+        )
+        if start is not None and end is not None
+    )
+    days = []
+    for holiday in holidays:
+        start = text(holiday.get("start_date"))[:10]
+        if not _is_date(start):
+            continue
+        end = text(holiday.get("end_date"))[:10]
+        days.append(
+            {
+                "id": _int(holiday.get("id")),
+                "name": text(holiday.get("name")),
+                "start_date": start,
+                "end_date": end if _is_date(end) else start,
+            }
+        )
+    days.sort(key=lambda h: (h["start_date"], h["end_date"], h["id"] or 0))
+    time_zone = text(data.get("time_zone"))
+    return ScheduleRecord(
+        zd_id=int(data["id"]),
+        name=text(data.get("name")),
+        time_zone=time_zone,
+        tz_name=iana_zone(time_zone, text(data.get("tzinfo"))),
+        intervals=intervals,
+        holidays=days,
+        zd_updated_at=parse_dt(data.get("updated_at")),
+    )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

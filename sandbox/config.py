@@ -89,6 +89,8 @@ class SandboxConfig:
     # Custom field names: "default" (the portal's defaults) or "renamed" (another company's
     # org and instance: see sandbox/schema.py).
     schema: str = "default"
+    # Zendesk applies SLA policies (tickets carry `slas` metrics); off: an account without them.
+    sla_policies: bool = True
     # Where the CA is written: <var_dir>/sandbox/ca.pem.
     var_dir: Path = field(default_factory=lambda: Path("var"))
 

@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, salesforce, zdtriggers, zdwebhooks, zendesk
+from . import control, salesforce, zdschedules, zdtriggers, zdwebhooks, zendesk
 from .config import SandboxConfig
 from .customer import ticket_payload
 from .state import State
@@ -175,6 +175,8 @@ class SandboxServer:
         zdtriggers.register(self.router, self.zd_triggers)
         salesforce.register(self.router, self.state)
         control.register(self.router, self)
+        zdschedules.register(self.router, self.state)
+        zdschedules.control(self.router, self.state)
         self.thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .config import SandboxConfig
 from .data import DAY, World, generate_world
 from .faults import Faults, RateLimiter
 from .ids import iso_z, parse_iso
+from .schedules import ScheduleStore, default_schedules
 from .sfstore import SFStore
 from .sla import sla_metrics
 from .streams import EVENT_SHIFT, TICKET_SHIFT, SortedStream
@@ -73,6 +74,10 @@ class State(TicketOps):
         self._sorted: dict[str, tuple] = {}
         self._sorted_version = 0
         self.sf = SFStore(self)
+        # Business hours and holidays (sandbox/schedules.py); `sla_policies` off: Zendesk
+        # applies no SLA policy, so tickets carry no SLA metrics (the portal estimates its own).
+        self.schedules = ScheduleStore(self.now, default_schedules(self.world.anchor))
+        self.sla_policies = config.sla_policies
 
     # -- time and keys -------------------------------------------------------------------
     def now(self) -> int:
@@ -290,6 +295,8 @@ class State(TicketOps):
     # -- derived views --------------------------------------------------------------------------
     def ticket_slas(self, ticket: dict) -> dict:
         """``slas`` of a ticket (first and next reply time), as ``include=slas`` adds it."""
+        if not self.sla_policies:
+            return {"policy_metrics": []}
         tid = ticket["id"]
         comments = self.changed_comments.get(tid)
         if comments is None:

@@ -10,6 +10,9 @@ class TicketsConfig(AppConfig):
 
         from . import receivers
         from .panels import account_panel_context
+        from .schedules import schedule_regions
+
+        schedule_regions()  # a malformed ZENDESK_SCHEDULE_REGIONS fails at start-up, naming the entry
 
         page_synced.connect(receivers.on_page_synced, dispatch_uid="tickets.page_synced")
         register_panel(

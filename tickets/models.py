@@ -206,3 +206,26 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.case_number}"
+
+
+class Schedule(models.Model):
+    """A Zendesk schedule (business hours and holidays), mirrored by the zendesk.schedules
+    stream. The SLA clock and feedback due dates use a region's schedule when Zendesk has one
+    (tickets/schedules.py maps regions to schedules by name)."""
+
+    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    name = models.CharField(max_length=255)
+    time_zone = models.CharField(max_length=100, blank=True)  # Zendesk's name, e.g. "London"
+    tz_name = models.CharField(max_length=64, blank=True)  # IANA, "" when the portal cannot map it
+    # [[start, end], ...] in minutes from Sunday 00:00 local time, as Zendesk sends them.
+    intervals = models.JSONField(default=list, blank=True)
+    # [{"id", "name", "start_date", "end_date"}, ...] (inclusive local dates).
+    holidays = models.JSONField(default=list, blank=True)
+    zd_updated_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "zd_id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,6 +20,7 @@ from accounts.tasks import deliver_account_email
 from .education import education_recipients, may_send_education_email
 from .models import Comment, Ticket, TicketGap
 from .review import CHECKS, Attachment, Message, TicketText, review
+from .schedules import RegionClock, region_clocks
 from .sla import plan_of, policy_for
 
 BATCH = 500
@@ -53,9 +54,10 @@ def ticket_reviews_refresh(*, ticket_ids: Iterable[int], now: dt.datetime | None
     """
     now = now or timezone.now()
     ids = sorted(set(ticket_ids))
+    clocks = region_clocks()  # the regions' business hours: Zendesk's schedules or built-in
     done = 0
     for batch in _chunks(ids, BATCH):
-        done += _refresh_batch(batch, now)
+        done += _refresh_batch(batch, now, clocks)
     return done
 
 
@@ -66,7 +68,7 @@ def ticket_reviews_refresh_for_comments(*, comment_ids: Iterable[int], now: dt.d
     return ticket_reviews_refresh(ticket_ids=list(ticket_ids), now=now)
 
 
-def _refresh_batch(ids: Sequence[int], now: dt.datetime) -> int:
+def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, RegionClock]) -> int:
     tickets = list(
         Ticket.objects.filter(pk__in=ids).select_related("account", "organization").only(*_TICKET_FIELDS)
     )
@@ -84,6 +86,7 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime) -> int:
             plan=plan_of(ticket.account, ticket.organization),
             priority=ticket.priority or "",
             preferred_region=ticket.preferred_region or "",
+            clocks=clocks,
         )
         ticket.sla_due_at = ticket.first_reply_due_at or policy.due_at(ticket.zd_created_at)
         ticket.sla_replied_at = ticket.first_reply_at or first_reply

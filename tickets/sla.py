@@ -6,7 +6,8 @@ Policy (see docs/tickets.md):
 - Standard support: first reply within 24 hours, whatever the priority.
 - Basic (or no plan): no first-reply SLA.
 - The clock: "All Regions" (or no region chosen) runs around the clock; a preferred region
-  limits the SLA to that region's business hours (REGION_HOURS).
+  limits the SLA to that region's business hours: its Zendesk schedule (with holidays) when
+  Zendesk has one (tickets/schedules.py), else the built-in hours below (REGION_HOURS).
 
 Zendesk computes its own SLA (the sync copies it into `sla_policy`, `first_reply_due_at`,
 `first_reply_at`); when it has one, that is what support works to and what the portal shows.
@@ -23,9 +24,11 @@ from django.db.models import F, Q
 
 from accounts.models import SupportLevel
 
-from .business_hours import BusinessHours, add_time, time_between
+from .business_hours import BusinessHours, Hours, add_time, time_between
 from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState
+from .schedules import RegionClock, builtin_clocks, region_clocks
 
+# The built-in hours: used for a region only when Zendesk has no schedule for it.
 REGION_HOURS: dict[str, BusinessHours] = {
     PreferredRegion.AMER: BusinessHours("America/Chicago", dt.time(7), dt.time(19)),
     PreferredRegion.EMEA: BusinessHours("Europe/London", dt.time(8), dt.time(18)),
@@ -63,8 +66,14 @@ class SlaPolicy:
     priority: str
     region: str
     target: dt.timedelta | None
-    hours: BusinessHours | None
+    hours: Hours | None
     reasons: tuple[str, ...] = field(default=())
+    clock: RegionClock | None = None  # the region's clock (None: around the clock)
+
+    @property
+    def hours_source(self) -> str:
+        """Which business hours the clock runs on, in words ("" when around the clock)."""
+        return self.clock.source if self.clock is not None else ""
 
     def due_at(self, opened_at: dt.datetime) -> dt.datetime | None:
         if self.target is None:
@@ -72,17 +81,21 @@ class SlaPolicy:
         return add_time(opened_at, self.target, self.hours)
 
 
-def policy_for(*, plan: str, priority: str, preferred_region: str) -> SlaPolicy:
-    """The policy for a plan, priority and preferred region, with the reasons in words."""
+def policy_for(
+    *, plan: str, priority: str, preferred_region: str, clocks: dict[str, RegionClock] | None = None
+) -> SlaPolicy:
+    """The policy for a plan, priority and preferred region, with the reasons in words.
+    `clocks` are the regions' business hours (`region_clocks()`; the built-in hours when None)."""
     reasons: list[str] = []
     plan_label = SupportLevel(plan).label if plan in SupportLevel.values else ""
     targets = FIRST_REPLY_TARGETS.get(plan)
-    hours = REGION_HOURS.get(preferred_region)
-    if preferred_region in REGION_HOURS:
+    clock = (clocks if clocks is not None else builtin_clocks()).get(preferred_region)
+    hours = clock.hours if clock is not None else None
+    if clock is not None:
         region_label = PreferredRegion(preferred_region).label
         reasons.append(
             f"Preferred region {region_label}: the SLA clock runs only in that region's business "
-            f"hours, {REGION_HOURS[preferred_region].describe()}."
+            f"hours, {clock.hours.describe()}: {clock.source}."
         )
     elif preferred_region == PreferredRegion.ALL:
         reasons.append("Preferred region All Regions: the SLA clock runs around the clock (24x7).")
@@ -91,24 +104,26 @@ def policy_for(*, plan: str, priority: str, preferred_region: str) -> SlaPolicy:
     if targets is None:
         what = f"{plan_label} support" if plan_label else "No support plan on record"
         reasons.insert(0, f"{what}: no first-reply SLA applies.")
-        return SlaPolicy(plan, priority, preferred_region, None, hours, tuple(reasons))
+        return SlaPolicy(plan, priority, preferred_region, None, hours, tuple(reasons), clock)
     target = targets.get(priority)
     if target is None:
         reasons.insert(0, f"{plan_label} support, but the ticket has no priority: no SLA target applies.")
-        return SlaPolicy(plan, priority, preferred_region, None, hours, tuple(reasons))
+        return SlaPolicy(plan, priority, preferred_region, None, hours, tuple(reasons), clock)
     reasons.insert(
         0,
         f"{plan_label} support, {Priority(priority).label.lower()} priority: "
         f"first reply within {format_duration(target)}.",
     )
-    return SlaPolicy(plan, priority, preferred_region, target, hours, tuple(reasons))
+    return SlaPolicy(plan, priority, preferred_region, target, hours, tuple(reasons), clock)
 
 
-def ticket_policy(ticket: Any) -> SlaPolicy:
+def ticket_policy(ticket: Any, clocks: dict[str, RegionClock] | None = None) -> SlaPolicy:
+    """The ticket's policy, on the regions' current clocks (read from the database unless given)."""
     return policy_for(
         plan=plan_of(ticket.account, ticket.organization),
         priority=ticket.priority or "",
         preferred_region=ticket.preferred_region or "",
+        clocks=region_clocks() if clocks is None else clocks,
     )
 
 
@@ -173,9 +188,9 @@ class SlaView:
         return badges.get(self.state, "")
 
 
-def explain(ticket: Any, now: dt.datetime) -> SlaView:
+def explain(ticket: Any, now: dt.datetime, clocks: dict[str, RegionClock] | None = None) -> SlaView:
     """The SLA of a ticket in words: the policy, the clock, the due time and where it stands."""
-    policy = ticket_policy(ticket)
+    policy = ticket_policy(ticket, clocks)
     portal_due = policy.due_at(ticket.zd_created_at)
     due_at = ticket.sla_due_at if ticket.sla_due_at is not None else (ticket.first_reply_due_at or portal_due)
     replied_at = ticket.sla_replied_at or ticket.first_reply_at

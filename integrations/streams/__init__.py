@@ -6,6 +6,7 @@ from ..models import Stream
 from .base import PageResult, StreamSpec
 from .salesforce_objects import AccountStream, CaseStream, ContactStream, SalesforceUserStream
 from .zendesk_people import OrganizationStream, RatingStream, UserStream
+from .zendesk_schedules import ScheduleStream
 from .zendesk_tickets import CommentStream, TicketStream, write_tickets
 
 # The order a full sync runs in: parents before children, so most links resolve on arrival
@@ -15,6 +16,7 @@ ORDER: list[type[StreamSpec]] = [
     AccountStream,
     ContactStream,
     OrganizationStream,
+    ScheduleStream,
     UserStream,
     TicketStream,
     CommentStream,

@@ -50,7 +50,7 @@ def test_it_forwards_an_item_as_a_csm_and_closes_it_as_the_manager(page: Page, c
     screenshot(page, "feedback-forward")
     page.get_by_role("button", name="Forward to the support managers").click()
     expect(page.get_by_role("status")).to_contain_text(f"Forwarded to {manager}")
-    expect(page.get_by_text("48 business hours", exact=False)).to_be_visible()
+    expect(page.get_by_text("48 hours Mon-Fri", exact=False)).to_be_visible()
     item = Feedback.objects.get()
     assert item.reviewing_manager == manager and item.wants_manager_contact
     assert any(manager.email in m.to for m in mail.outbox)  # the manager on duty is told

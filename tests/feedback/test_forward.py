@@ -47,7 +47,7 @@ def test_it_sets_the_first_response_due_date(csm, account):
         dt.timedelta(days=7), abs=dt.timedelta(seconds=5)
     )
     urgent = feedback_forward(forwarded_by=csm, account=account, **forward_kwargs(wants_manager_contact=True))
-    assert "48 business hours" in urgent.due_rule
+    assert "48 hours Mon-Fri" in urgent.due_rule
     assert urgent.first_response_due_at < seven_days.first_response_due_at
 
 

@@ -119,11 +119,13 @@ def test_it_counts_a_managers_comment_as_the_first_response(client, item, manage
 
 def test_it_shows_the_due_date_and_how_it_was_worked_out(client, item, manager):
     Feedback.objects.filter(pk=item.pk).update(
-        due_rule="48 business hours: Mon-Fri 08:00-18:00 (Europe/London)"
+        due_rule="48 hours Mon-Fri (Europe/London); Europe Middle East Africa"
     )
     client.force_login(manager)
     page = client.get(f"/feedback/{item.pk}/").content.decode()
-    assert "First response due" in page and "48 business hours: Mon-Fri 08:00-18:00 (Europe/London)" in page
+    assert (
+        "First response due" in page and "48 hours Mon-Fri (Europe/London); Europe Middle East Africa" in page
+    )
 
 
 def test_it_escapes_the_customers_words_and_context(client, csm, account, ticket):

@@ -172,3 +172,41 @@ def test_it_asks_salesforce_for_changes_since_a_time_oldest_first():
         "FROM Account WHERE SystemModstamp >= 2026-01-02T03:04:05Z ORDER BY SystemModstamp ASC, Id ASC"
     )
     assert "WHERE" not in sf.soql("Case", None)
+
+
+def test_a_schedule_maps_zendesks_time_zone_names_and_keeps_its_holidays():
+    record = zd.parse_schedule(
+        {
+            "id": 7,
+            "name": "Americas Schedule",
+            "time_zone": "Central Time (US & Canada)",
+            "intervals": [
+                {"start_time": 3300, "end_time": 4020},
+                {"start_time": 1860, "end_time": 2580},
+                {"start_time": "x", "end_time": 10},  # unreadable: dropped
+            ],
+            "updated_at": "2026-01-02T03:04:05Z",
+        },
+        [
+            {"id": 2, "name": "Christmas", "start_date": "2026-12-25", "end_date": "2026-12-26"},
+            {"id": 1, "name": "Independence Day", "start_date": "2026-07-04", "end_date": None},
+            {"id": 3, "name": "Broken", "start_date": "someday"},
+        ],
+    )
+    assert record.tz_name == "America/Chicago"
+    assert record.intervals == [[1860, 2580], [3300, 4020]]
+    assert [(h["name"], h["start_date"], h["end_date"]) for h in record.holidays] == [
+        ("Independence Day", "2026-07-04", "2026-07-04"),
+        ("Christmas", "2026-12-25", "2026-12-26"),
+    ]
+
+
+def test_a_schedules_time_zone_is_mapped_or_left_empty():
+    from integrations.zendesk_timezones import RAILS_TO_IANA, iana_zone
+
+    assert iana_zone("London") == "Europe/London"
+    assert iana_zone("Pacific Time (US & Canada)") == "America/Los_Angeles"
+    assert iana_zone("London", tzinfo="Europe/Dublin") == "Europe/Dublin"  # the payload's own wins
+    assert iana_zone("Europe/Berlin") == "Europe/Berlin"  # already IANA
+    assert iana_zone("Atlantis") == "" and iana_zone("../../etc/passwd") == ""
+    assert all(iana_zone(name) == zone for name, zone in RAILS_TO_IANA.items())  # every zone exists here

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tickets.business_hours import BusinessHours, add_time, time_between
+from tickets.business_hours import BusinessHours, WeeklySchedule, add_time, time_between
 
 LONDON = BusinessHours("Europe/London", dt.time(8), dt.time(18))
 SYDNEY = BusinessHours("Australia/Sydney", dt.time(8), dt.time(18))
@@ -117,3 +117,78 @@ def test_it_refuses_naive_datetimes_and_impossible_schedules():
         BusinessHours("UTC", dt.time(8), dt.time(18), frozenset())
     with pytest.raises(ValueError):
         LONDON.add(at("Europe/London", 2025, 3, 4, 9), dt.timedelta(hours=-1))
+
+
+# -- Zendesk schedules: weekly intervals from Sunday 00:00, holidays --------------------------
+def _weekdays(opens: int, closes: int) -> tuple[tuple[int, int], ...]:
+    return tuple((d * 1440 + opens * 60, d * 1440 + closes * 60) for d in range(1, 6))
+
+
+LONDON_SCHEDULE = WeeklySchedule("Europe/London", _weekdays(8, 18), name="EMEA Schedule")
+
+
+def test_a_zendesk_schedule_counts_like_the_same_builtin_hours():
+    start = dt.datetime(2025, 3, 7, 16, 0, tzinfo=dt.UTC)
+    for hours in (1, 10, 37, 100):
+        assert LONDON_SCHEDULE.add(start, dt.timedelta(hours=hours)) == LONDON.add(
+            start, dt.timedelta(hours=hours)
+        )
+    assert LONDON_SCHEDULE.describe() == "Mon-Fri 08:00-18:00 (Europe/London)"
+
+
+def test_a_zendesk_schedule_skips_its_holidays():
+    # Easter Monday 2026-04-06 closed: Friday 17:00 + 3 h -> 1 h Friday, Monday skipped, Tuesday 10:00.
+    easter = WeeklySchedule(
+        "Europe/London", _weekdays(8, 18), ((dt.date(2026, 4, 6), dt.date(2026, 4, 6)),), "EMEA Schedule"
+    )
+    friday = dt.datetime(2026, 4, 3, 17, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert easter.add(friday, dt.timedelta(hours=3)) == dt.datetime(
+        2026, 4, 7, 10, 0, tzinfo=ZoneInfo("Europe/London")
+    )
+    assert not easter.is_open(dt.datetime(2026, 4, 6, 11, 0, tzinfo=ZoneInfo("Europe/London")))
+    assert easter.between(
+        friday, dt.datetime(2026, 4, 7, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    ) == dt.timedelta(hours=3)
+    assert easter.describe().endswith("closed on 1 holiday")
+
+
+def test_a_multi_day_holiday_closes_every_day_in_it():
+    closure = WeeklySchedule("UTC", _weekdays(9, 17), ((dt.date(2026, 12, 24), dt.date(2026, 12, 28)),))
+    wednesday = dt.datetime(2026, 12, 23, 16, 0, tzinfo=dt.UTC)
+    assert closure.add(wednesday, dt.timedelta(hours=2)) == dt.datetime(2026, 12, 29, 10, 0, tzinfo=dt.UTC)
+
+
+def test_a_zendesk_schedule_keeps_split_shifts_and_the_weekend():
+    # Monday 09:00-12:00 and 13:00-17:00, Saturday 10:00-14:00 (Zendesk's day 6).
+    split = WeeklySchedule(
+        "UTC", ((1440 + 540, 1440 + 720), (1440 + 780, 1440 + 1020), (6 * 1440 + 600, 6 * 1440 + 840))
+    )
+    monday = dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC)
+    assert split.add(monday, dt.timedelta(hours=2)) == dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
+    assert split.add(monday, dt.timedelta(hours=6)) == dt.datetime(
+        2026, 3, 7, 11, 0, tzinfo=dt.UTC
+    )  # Saturday
+    assert split.describe() == "Mon 09:00-12:00, 13:00-17:00; Sat 10:00-14:00 (UTC)"
+
+
+def test_a_zendesk_interval_may_end_at_midnight():
+    late = WeeklySchedule("Europe/London", ((1440 + 1200, 2 * 1440),))  # Monday 20:00-24:00
+    monday = dt.datetime(2026, 3, 2, 23, 0, tzinfo=dt.UTC)
+    assert late.add(monday, dt.timedelta(hours=2)) == dt.datetime(2026, 3, 9, 21, 0, tzinfo=dt.UTC)
+
+
+def test_a_zendesk_schedule_follows_daylight_saving_time():
+    # London goes to BST on 2026-03-29: Monday's 08:00 opening is 07:00 UTC.
+    monday = dt.datetime(2026, 3, 30, 6, 0, tzinfo=dt.UTC)
+    assert LONDON_SCHEDULE.add(monday, dt.timedelta(minutes=30)) == dt.datetime(
+        2026, 3, 30, 7, 30, tzinfo=dt.UTC
+    )
+
+
+def test_a_zendesk_schedule_refuses_what_zendesk_would():
+    with pytest.raises(ValueError):
+        WeeklySchedule("UTC", ())
+    with pytest.raises(ValueError):
+        WeeklySchedule("UTC", ((1400, 1500),))  # spans midnight
+    with pytest.raises(Exception):  # noqa: B017 (ZoneInfoNotFoundError)
+        WeeklySchedule("Pacific Time (US & Canada)", _weekdays(9, 17))

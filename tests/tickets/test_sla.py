@@ -9,10 +9,12 @@ import pytest
 from accounts.models import SupportLevel
 from tickets import sla
 from tickets.models import PreferredRegion, SlaState, Status, Ticket
+from tickets.schedules import builtin_clocks
 from tickets.sla import policy_for, state_at
 
 UTC = dt.UTC
 TUESDAY_9_UTC = dt.datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+BUILTIN = builtin_clocks()  # no Zendesk schedules: the portal's own regional hours
 
 
 @pytest.mark.parametrize(
@@ -157,7 +159,7 @@ def _ticket(**overrides):
 
 
 def test_it_explains_the_policy_and_time_left_when_zendesk_has_no_sla():
-    view = sla.explain(_ticket(), TUESDAY_9_UTC + dt.timedelta(hours=1))
+    view = sla.explain(_ticket(), TUESDAY_9_UTC + dt.timedelta(hours=1), BUILTIN)
     assert view.source == "portal"
     assert view.due_at == TUESDAY_9_UTC + dt.timedelta(hours=4)
     assert view.state == SlaState.DUE
@@ -169,24 +171,26 @@ def test_it_explains_the_policy_and_time_left_when_zendesk_has_no_sla():
 
 def test_it_shows_zendesks_due_time_when_zendesk_has_one():
     zendesk_due = TUESDAY_9_UTC + dt.timedelta(hours=3)
-    view = sla.explain(_ticket(first_reply_due_at=zendesk_due, sla_policy="Priority SLA"), TUESDAY_9_UTC)
+    view = sla.explain(
+        _ticket(first_reply_due_at=zendesk_due, sla_policy="Priority SLA"), TUESDAY_9_UTC, BUILTIN
+    )
     assert view.source == "zendesk" and view.due_at == zendesk_due
     assert view.portal_due_at == TUESDAY_9_UTC + dt.timedelta(hours=4)
     assert any("Priority SLA" in line for line in view.lines)
 
 
 def test_it_trusts_zendesk_saying_the_first_reply_target_was_achieved():
-    view = sla.explain(_ticket(sla_state=SlaState.MET), TUESDAY_9_UTC + dt.timedelta(hours=9))
+    view = sla.explain(_ticket(sla_state=SlaState.MET), TUESDAY_9_UTC + dt.timedelta(hours=9), BUILTIN)
     assert view.state == SlaState.MET
     assert any("Zendesk reports the first-reply target as achieved" in line for line in view.lines)
     assert not any("No reply yet" in line for line in view.lines)
 
 
 def test_it_explains_a_late_reply_and_a_breach():
-    late = sla.explain(_ticket(sla_replied_at=TUESDAY_9_UTC + dt.timedelta(hours=5)), TUESDAY_9_UTC)
+    late = sla.explain(_ticket(sla_replied_at=TUESDAY_9_UTC + dt.timedelta(hours=5)), TUESDAY_9_UTC, BUILTIN)
     assert late.state == SlaState.BREACHED
     assert any("late by 1 hour" in line for line in late.lines)
-    overdue = sla.explain(_ticket(), TUESDAY_9_UTC + dt.timedelta(hours=6))
+    overdue = sla.explain(_ticket(), TUESDAY_9_UTC + dt.timedelta(hours=6), BUILTIN)
     assert overdue.state == SlaState.BREACHED
     assert any("breached 2 hours ago" in line for line in overdue.lines)
 
@@ -195,7 +199,7 @@ def test_it_counts_time_left_in_business_hours_for_a_region():
     # EMEA, normal (8 h), opened Friday 17:00 London: due Monday 15:00. On Saturday, 7 h are left.
     opened = dt.datetime(2025, 3, 7, 17, 0, tzinfo=ZoneInfo("Europe/London"))
     ticket = _ticket(zd_created_at=opened, priority="normal", preferred_region=PreferredRegion.EMEA)
-    view = sla.explain(ticket, dt.datetime(2025, 3, 8, 12, 0, tzinfo=ZoneInfo("Europe/London")))
+    view = sla.explain(ticket, dt.datetime(2025, 3, 8, 12, 0, tzinfo=ZoneInfo("Europe/London")), BUILTIN)
     assert any("7 hours of SLA time left" in line for line in view.lines)
 
 
