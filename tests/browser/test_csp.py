@@ -7,7 +7,10 @@ The policy itself: csmportal/settings.py; why each directive: docs/hardening.md.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from csp.constants import SELF
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import watched_page
@@ -77,3 +80,32 @@ def test_the_500_page_is_clean_under_the_policy(browser, live_server):
     assert page.evaluate("getComputedStyle(document.body).display") == "grid"
     context.close()
     assert [p for p in problems if "status of 500" not in p] == [], problems
+
+
+def test_a_form_whose_post_redirects_to_another_origin_needs_that_origin_in_form_action(
+    browser, live_server, settings
+):
+    """Why the SSO provider's origin is in form-action: the login page's SSO button posts to the
+    portal, which redirects to the provider, and Chromium checks that redirect too."""
+    provider = live_server.url.replace("localhost", "127.0.0.1")  # another origin, same server
+    path = "/_test/form/?to=" + quote(provider + "/_test/landed/")
+
+    context = _context(browser, live_server)
+    page, problems = watched_page(context)
+    page.goto(path)
+    page.click("button")
+    page.wait_for_timeout(500)
+    assert not page.url.startswith(provider), page.url
+    assert any(p.startswith("CSP violation: form-action refused") for p in problems), problems
+    context.close()
+
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "form-action": [SELF, provider]}}
+    context = _context(browser, live_server)
+    page, problems = watched_page(context)
+    page.goto(path)
+    with page.expect_navigation():
+        page.click("button")
+    assert page.url == provider + "/_test/landed/" and "<p>landed</p>" in page.content()
+    context.close()
+    assert problems == []
