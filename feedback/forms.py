@@ -71,12 +71,15 @@ class ForwardForm(forms.Form):
             groups.append(("Other accounts" if mine else "Accounts", others))
         self.fields["account"].choices = groups  # type: ignore[attr-defined]
         # Typing in the ticket field looks it up (htmx): a number or link is resolved,
-        # words search ticket subjects; picking a result fills the field and the account.
+        # words search ticket subjects; picking a result fills the field and the account. A field
+        # already filled is looked up on load (static/feedback/feedback.js sends "lookup": an
+        # htmx trigger filter would need eval, which the Content-Security-Policy refuses).
         self.fields["ticket"].widget.attrs.update(
             {
                 "aria-describedby": "ticket-help",
+                "data-lookup-on-load": "",
                 "hx-get": reverse("feedback:ticket_lookup"),
-                "hx-trigger": "input changed delay:350ms, load[this.value]",
+                "hx-trigger": "input changed delay:350ms, lookup",
                 "hx-target": "#ticket-lookup",
                 "hx-swap": "outerHTML",
                 "hx-include": "#id_account",

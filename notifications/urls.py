@@ -14,4 +14,5 @@ urlpatterns = [
     path("findings/", views.finding_list_view, name="findings"),
     path("outbox/", views.outbox_list_view, name="outbox"),
     path("outbox/<int:pk>/", views.outbox_detail, name="outbox_detail"),
+    path("outbox/<int:pk>/html/", views.outbox_html, name="outbox_html"),
 ]

@@ -162,5 +162,6 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
         for name in ("ticket", "account"):  # both replace the form's own fields (out of band)
             form.fields[name].widget.attrs["hx-swap-oob"] = "true"
         form.fields["ticket"].widget.attrs["hx-trigger"] = "input changed delay:350ms"
+        del form.fields["ticket"].widget.attrs["data-lookup-on-load"]
         context["picked_form"] = form
     return render(request, "feedback/_ticket_lookup.html", context)

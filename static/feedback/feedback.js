@@ -1,4 +1,5 @@
-/* Feedback pages: the satisfaction trend charts (data from json_script) and the print button. */
+/* Feedback pages: the satisfaction trend charts (data from json_script), the print button and
+   the forward form's ticket lookup of a field already filled in. */
 (function () {
   "use strict";
 
@@ -44,8 +45,18 @@
     });
   }
 
+  // The forward form's ticket field, already filled (the form shown again, or opened from a
+  // ticket), is looked up at once: htmx's "load[this.value]" would need eval, refused by the CSP.
+  function lookUpFilledTicket(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll("input[data-lookup-on-load]").forEach(function (input) {
+      if (input.value) window.htmx.trigger(input, "lookup");
+    });
+  }
+
   if (window.htmx && window.htmx.onLoad) {
     window.htmx.onLoad(draw); // the first page load and every swapped-in part (filters)
+    window.htmx.onLoad(lookUpFilledTicket);
   } else {
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
   }

@@ -5,7 +5,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,6 +18,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+# Every page runs under the portal's Content-Security-Policy. Chromium logs each refusal as a
+# console error ("Refused to ..."), which the checks below already count; this listener reports
+# each violation explicitly too (directive, what was blocked, where), in every frame, and also
+# catches what the console may word differently (eval, inline style attributes).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  if (typeof window.__cspViolation !== "function") return; // a frame the binding cannot reach
+  window.__cspViolation(
+    e.effectiveDirective + " refused " + (e.blockedURI || "inline") + " on " + e.documentURI
+      + (e.sourceFile ? " (" + e.sourceFile + ":" + e.lineNumber + ")" : "")
+      + (e.sample ? " [" + e.sample + "]" : "")
+  );
+});
+"""
 SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots")
 
 
@@ -40,12 +54,18 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    """A fresh browser context; fails the test on any console error or failed request."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def watch_csp(context: BrowserContext, problems: list[str]) -> None:
+    """Add every Content-Security-Policy violation in the context's pages to problems."""
+    context.expose_binding("__cspViolation", lambda source, text: problems.append(f"CSP violation: {text}"))
+    context.add_init_script(CSP_LISTENER)
+
+
+def watched_page(context: BrowserContext) -> tuple[Page, list[str]]:
+    """A new page of the context, and the list its problems go to: console errors, page errors,
+    failed requests, 4xx/5xx answers (unless page.expect_http_errors) and CSP violations."""
     problems: list[str] = []
+    watch_csp(context, problems)
+    page = context.new_page()
     page.on(
         "console",
         lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None,
@@ -68,6 +88,15 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
             else None
         ),
     )
+    return page, problems
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser context; fails the test on any console error, failed request or CSP
+    violation."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context)
     page.set_default_timeout(10_000)
     yield page
     context.close()

@@ -150,3 +150,12 @@ def test_it_filters_the_queue_and_redraws_the_chart_in_place(page: Page, manager
     page.get_by_label("Period").select_option("365")
     expect(page).to_have_url(re.compile(r"period=365"))
     expect(page.locator("canvas[data-trend]")).to_have_attribute("data-drawn", "1")  # the new chart
+
+
+def test_a_ticket_given_in_the_address_is_looked_up_when_the_form_opens(page: Page, csm, ticket):
+    """Forwarding from a ticket fills the ticket field; it is looked up at once, without typing
+    (feedback.js sends the lookup: the Content-Security-Policy allows htmx no eval)."""
+    log_in(page, csm.email)
+    page.goto(f"/feedback/forward/?ticket={ticket.zd_id}")
+    expect(page.locator("#ticket-lookup")).to_contain_text("Found")
+    expect(page.locator("#ticket-lookup")).to_contain_text("Runner keeps timing out")

@@ -1,12 +1,13 @@
 """Every page of the portal, as every role, in Chromium, on data the real sync mirrored from the
-sandbox: no console error, no failed request, no 4xx/5xx, except the 403 page where the role
-may not see the page (then that page must render, with its way home).
+sandbox: no console error, no failed request, no Content-Security-Policy violation, no 4xx/5xx,
+except the 403 page where the role may not see the page (then that page must render, with its
+way home).
 
 The pages are every GET route of tests/hardening/matrix.py (so a new route is swept as soon as
-the matrix knows it), minus the login flow (tests/browser/test_login.py), the admin (its own
-test below), CSV downloads, htmx fragments (swept inside their pages), /healthz and the
-webhook. Screenshots of the main pages go to var/screenshots/; with HARDENING_SCREENSHOTS=docs
-also to docs/screenshots/ (1280x900, the viewport only).
+the matrix knows it), minus allauth's pages and the admin (their own tests below), CSV
+downloads, htmx fragments (swept inside their pages), /healthz and the webhook. Screenshots of
+the main pages go to var/screenshots/; with HARDENING_SCREENSHOTS=docs also to docs/screenshots/
+(1280x900, the viewport only).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser
 
 from integrations.runner import run_stream
 from integrations.streams import ORDER
+from tests.browser.conftest import watch_csp, watched_page
 from tests.hardening.matrix import EXPECTED, PERSONA_COLUMNS
 from tests.hardening.routes import concrete_path
 from tests.hardening.world import make_users, world_on_synced_data
@@ -75,9 +77,10 @@ def synced_world(sandbox, settings):
 def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str], int]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.add_cookies([_session_cookie(world.users[persona], live_server)])
+    problems: list[str] = []
+    watch_csp(context, problems)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    problems: list[str] = []
     allowed_status: dict[str, int] = {}  # the URL being opened -> the status expected for it
     page.on(
         "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
@@ -150,16 +153,70 @@ def test_every_page_opens_cleanly_for_each_role(browser, live_server, synced_wor
     assert not problems, "\n".join(problems)
 
 
-def test_the_admin_opens_without_console_errors(browser, live_server, admin_user):
+# The admin's list, change and add pages, with its JavaScript widgets: prepopulated fields (email
+# template key), inlines (checklist template steps), the two-box selector (group permissions)
+# and the calendar (rotation week).
+ADMIN_PAGES = (
+    "/admin/",
+    "/admin/accounts/account/",
+    "/admin/accounts/account/{account}/change/",
+    "/admin/accounts/emailtemplate/add/",
+    "/admin/accounts/checklisttemplate/add/",
+    "/admin/auth/group/add/",
+    "/admin/feedback/rotationweek/add/",
+    "/admin/users/user/",
+    "/admin/users/user/{user}/change/",
+)
+
+
+def test_the_admin_opens_without_console_errors_or_csp_violations(browser, live_server, admin_user):
+    from tests.factories import AccountFactory
     from tests.hardening.world import session_key_for
 
+    account = AccountFactory()
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "sessionid", "value": session_key_for(admin_user), "url": live_server.url}])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    for path in ("/admin/", "/admin/accounts/account/"):
-        assert page.goto(path).status == 200
+    page, problems = watched_page(context)
+    for path in ADMIN_PAGES:
+        path = path.format(account=account.pk, user=admin_user.pk)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert "default-src 'self'" in response.headers["content-security-policy"], path
         page.wait_for_load_state("networkidle")
+        if path.endswith("/rotationweek/add/"):
+            page.click(".datetimeshortcuts a:has-text('Today')")  # the calendar's JavaScript
     context.close()
-    assert not errors, errors
+    assert not problems, "\n".join(problems)
+
+
+def test_the_login_and_account_pages_open_without_csp_violations(browser, live_server):
+    """allauth's pages under /auth/ (the sweep above leaves them out), anonymous and logged in,
+    and the portal's 404 page."""
+    from tests.factories import UserFactory
+
+    csm = UserFactory(roles=["CSM"])
+    # auth/social/ are allauth's old addresses, redirects to the auth/3rdparty/ pages visited here.
+    routes = sorted(
+        r for r in EXPECTED if r.startswith("auth/") and not r.startswith("auth/social/") and "(?P<" not in r
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context)
+    visited = []
+    for persona in ("anonymous", "csm"):
+        if persona == "csm":
+            context.add_cookies([_session_cookie(csm, live_server)])
+        column = PERSONA_COLUMNS.index(persona)
+        for route in routes:
+            if EXPECTED[route][0].split()[column] != "ok":
+                continue
+            response = page.goto("/" + route)
+            page.wait_for_load_state("networkidle")
+            assert response is not None and response.status < 400, f"{persona} on {route}"
+            visited.append(route)
+    page.expect_http_errors = True
+    response = page.goto("/no-such-page/")
+    assert response is not None and response.status == 404
+    assert "There is nothing at this address" in page.content()
+    context.close()
+    assert len(visited) >= 15, visited
+    assert not [p for p in problems if "status of 404" not in p], "\n".join(problems)

@@ -2,13 +2,16 @@
 (htmx polling), then done - with a real Celery worker consuming the task."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from csmportal.celery import app as celery_app
 from integrations import zendesk as zendesk_client
+from integrations.models import RunStatus, Stream, SyncRun, SyncState
 from tests.browser.conftest import log_in, screenshot
 from tickets.models import Ticket
 
@@ -65,3 +68,21 @@ def test_a_csm_sees_the_page_without_the_buttons(page: Page, csm):
     page.goto("/sync/")
     expect(page.get_by_role("heading", name="Records waiting for a link")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Sync"))).to_have_count(0)
+
+
+def test_a_running_sync_s_bar_is_as_wide_as_its_progress(page: Page, ops):
+    """The width comes from data-percent through sync.js (no style attribute under the CSP)."""
+    SyncState.objects.create(stream=Stream.ZD_TICKETS, locked_until=timezone.now() + timedelta(minutes=5))
+    SyncRun.objects.create(stream=Stream.ZD_TICKETS, status=RunStatus.RUNNING, fetched=40, expected=160)
+    log_in(page, ops.email)
+    page.goto("/sync/")
+    bar = page.locator("#stream-zendesktickets .sync-progress-bar")
+    expect(bar).to_have_attribute("data-percent", "25")
+    expect(bar).to_have_css("width", re.compile(r"\d"))
+    track, filled = page.evaluate(
+        """() => {
+          const bar = document.querySelector("#stream-zendesktickets .sync-progress-bar");
+          return [bar.parentElement.getBoundingClientRect().width, bar.getBoundingClientRect().width];
+        }"""
+    )
+    assert filled == pytest.approx(track / 4, abs=1)

@@ -82,3 +82,24 @@ def test_it_uses_redis_for_the_broker_when_redis_url_is_set_and_files_otherwise(
         "shell", "--no-imports", "-c", code, DEBUG="true", REDIS_URL="redis://cache.internal:6379/0"
     )
     assert with_redis.stdout.strip() == "redis://cache.internal:6379/0"
+
+
+def test_the_csp_lets_forms_post_to_the_sso_provider_only_when_one_is_configured():
+    code = (
+        "from django.conf import settings as s; "
+        "print(*s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    plain = run_manage("shell", "--no-imports", "-c", code, DEBUG="true")
+    assert plain.stdout.split() == ["'self'"], plain.stderr
+    sso = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DEBUG="true",
+        OIDC_CLIENT_ID="portal",
+        OIDC_SERVER_URL="https://login.example.com/realms/staff",
+        CSP_FORM_ACTION="https://auth.example.net",
+    )
+    expected = ["'self'", "https://login.example.com", "https://auth.example.net"]
+    assert sso.stdout.split() == expected, sso.stderr

@@ -131,6 +131,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "notifications/findings/": ("ok ok 403 403 ok 403 login", GET_ONLY),
     "notifications/outbox/": ("403 403 403 403 ok 403 login", GET_ONLY),
     "notifications/outbox/<int:pk>/": ("403 403 403 403 ok 403 login", GET_ONLY),
+    "notifications/outbox/<int:pk>/html/": ("403 403 403 403 ok 403 login", GET_ONLY),
     "go/": (READ, ANY_ROLE_POST_ONLY),
     "requests/": (READ, ANY_ROLE_POST_ONLY),
     "requests/export.csv": (READ, ANY_ROLE_POST_ONLY),

@@ -68,8 +68,16 @@ def test_the_outbox_backend_keeps_every_email_for_the_admins(settings, client, a
     listing = client.get("/notifications/outbox/").content.decode()
     assert "Hello &lt;there&gt;" in listing
     detail = client.get(f"/notifications/outbox/{row.pk}/").content.decode()
-    assert 'sandbox srcdoc="&lt;p&gt;Hi &lt;script&gt;' in detail  # shown in a sandboxed frame, scripts off
+    # The HTML is shown in a sandboxed frame (scripts off), from its own address.
+    assert f'sandbox src="/notifications/outbox/{row.pk}/html/"' in detail
     assert "<script>alert(1)" not in detail
+    html = client.get(f"/notifications/outbox/{row.pk}/html/")
+    assert html.content.decode() == "<p>Hi <script>alert(1)</script></p>"
+    # Its own policy: inline styles (emails need them), no script at all, framed by the portal only.
+    policy = html["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+    assert "sandbox" in policy and "frame-ancestors 'self'" in policy and "script-src" not in policy
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_outbox_is_an_email_url_scheme(tmp_path):
