@@ -162,3 +162,25 @@ class CaseRecord:
     origin: str
     sf_created_at: datetime | None
     sf_modstamp: datetime | None
+
+
+@dataclass(frozen=True)
+class TrackerNote:
+    """A comment on a GitLab issue."""
+
+    id: int
+    author: str  # username
+    body: str
+    created_at: datetime | None
+    system: bool = False  # GitLab's own notes ("closed", "changed the description")
+
+
+@dataclass(frozen=True)
+class TrackerIssue:
+    """A GitLab issue the portal filed: where it is and what has happened to it."""
+
+    project: str
+    iid: int
+    state: str  # opened | closed
+    web_url: str  # built from GITLAB_URL, never taken from the answer
+    notes: tuple[TrackerNote, ...] = ()

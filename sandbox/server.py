@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, salesforce, zendesk
+from . import control, gitlab, salesforce, zendesk
 from .config import SandboxConfig
 from .customer import ticket_payload
 from .state import State
@@ -176,6 +176,8 @@ class SandboxServer:
         zendesk.register(self.router, self.state)
         salesforce.register(self.router, self.state)
         control.register(self.router, self)
+        self.gitlab = gitlab.GitLabStore(self.url, config.gitlab_token)
+        gitlab.register(self.router, self.gitlab)
         self.thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
