@@ -40,10 +40,10 @@ def test_it_finds_a_user_by_exact_email_only(client):
 
 
 def test_a_refused_token_and_an_unknown_project_are_named(synced, settings):
-    with pytest.raises(PermanentError, match="not found|404"):
+    with pytest.raises(PermanentError, match=r"not found|404"):
         GitLabClient.from_settings().issue("nobody/nothing", 1)
     settings.GITLAB_TOKEN = "wrong"
-    with pytest.raises(PermanentError, match="token was refused|401"):
+    with pytest.raises(PermanentError, match=r"token was refused|401"):
         GitLabClient.from_settings().issue(ORGS, 1)
 
 

@@ -23,7 +23,10 @@ def filed(portal_on_sandbox):  # noqa: F811
     org.account.csm = csm
     org.account.save()
     item = services.ops_request_open_correction(
-        user=csm, organization=org, am_project_id="17735787", project_url="https://gitlab.com/customers/collab"
+        user=csm,
+        organization=org,
+        am_project_id="17735787",
+        project_url="https://gitlab.com/customers/collab",
     )
     item.refresh_from_db()
     return portal_on_sandbox, item, csm, org
@@ -46,7 +49,7 @@ def test_a_correction_is_filed_as_the_handbooks_issue_and_linked_from_the_reques
 
 
 def test_a_comment_and_the_closing_in_gitlab_come_back_and_zendesk_verifies_it(filed):
-    sandbox, item, csm, org = filed
+    sandbox, item, _csm, org = filed
     project = sandbox.gitlab.project(ORGS)
     ops_user = sandbox.gitlab.user("support-ops-bot")
     sandbox.gitlab.add_note(project, 1, "Changing it now.", ops_user)
@@ -68,7 +71,7 @@ def test_a_comment_and_the_closing_in_gitlab_come_back_and_zendesk_verifies_it(f
 
 
 def test_a_portal_comment_is_posted_once_and_cancelling_closes_the_issue(filed):
-    sandbox, item, csm, org = filed
+    sandbox, item, csm, _org = filed
     services.ops_request_comment(user=csm, ops_request=item, text="The project moved last week.")
     notes = issue(sandbox, 1)["notes"]
     assert [n["body"] for n in notes] == ["Account CSM wrote in the portal:\n\nThe project moved last week."]
