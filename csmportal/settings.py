@@ -278,6 +278,16 @@ SALESFORCE_API_VERSION = env.str("SALESFORCE_API_VERSION", default="59.0")
 SALESFORCE_WEB_URL = env.str("SALESFORCE_WEB_URL", default="").rstrip("/")
 # The GitLab host that collaboration projects live on (correction requests are checked against it).
 GITLAB_URL = env.str("GITLAB_URL", default="https://gitlab.com").rstrip("/")
+# The GitLab trackers where support ops and support managers work (docs/gitlab.md). With a
+# token, correction and notes requests and forwarded feedback are also filed there as issues;
+# without one the portal's own queues work alone and CSMs get a prefilled "open the issue" link.
+# The API is GITLAB_URL's (the sandbox's with SANDBOX); links always point at GITLAB_URL.
+GITLAB_API_URL = env.str("GITLAB_API_URL", default=SANDBOX_URL if SANDBOX else GITLAB_URL).rstrip("/")
+GITLAB_TOKEN = secret("GITLAB_TOKEN", default=_sandbox_default("sandbox-gitlab-token"))
+GITLAB_ORGS_PROJECT = env.str(
+    "GITLAB_ORGS_PROJECT", default="gitlab-com/support/support-ops/zendesk-global/organizations"
+)
+GITLAB_FEEDBACK_PROJECT = env.str("GITLAB_FEEDBACK_PROJECT", default="gitlab-com/support/feedback")
 SUPPORT_OPS_EMAIL = env.str("SUPPORT_OPS_EMAIL", default="support-ops@example.com")
 
 # Celery: Redis when REDIS_URL is set; otherwise an embedded file-system broker in var/ that
@@ -347,6 +357,16 @@ CELERY_BEAT_SCHEDULE["notifications digests"] = {"task": "notifications.send_dig
 CELERY_BEAT_SCHEDULE["supportops stale requests"] = {
     "task": "supportops.flag_stale_requests",
     "schedule": 3600.0,
+}
+# Requests and feedback filed in GitLab: their issues' comments and closings are read back.
+GITLAB_MIRROR_INTERVAL = float(env.int("GITLAB_MIRROR_INTERVAL", default=300))
+CELERY_BEAT_SCHEDULE["supportops gitlab mirror"] = {
+    "task": "supportops.gitlab_mirror",
+    "schedule": GITLAB_MIRROR_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["feedback gitlab mirror"] = {
+    "task": "feedback.gitlab_mirror",
+    "schedule": GITLAB_MIRROR_INTERVAL,
 }
 # Tickets opened longer ago than this notify nobody when the portal first sees them (backfills).
 NOTIFICATIONS_MAX_TICKET_AGE_HOURS = env.int("NOTIFICATIONS_MAX_TICKET_AGE_HOURS", default=24)

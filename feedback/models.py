@@ -141,6 +141,12 @@ class Feedback(models.Model):
     triaged_at = models.DateTimeField(null=True, blank=True)
     actioned_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The issue filed for it in the support Feedback project (GitLab), when GitLab is configured,
+    # and what the portal could not do there (e.g. no GitLab user has the manager's email).
+    gitlab_project = models.CharField(max_length=255, blank=True)
+    gitlab_iid = models.PositiveIntegerField(null=True, blank=True)
+    gitlab_state = models.CharField(max_length=10, blank=True)
+    gitlab_finding = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -221,6 +227,9 @@ class FeedbackEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # claimed before sending: at most once
+    # GitLab: the issue note this event is (mirrored or posted), and when it was handed to GitLab.
+    gitlab_note_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    gitlab_pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.services import account_event_record
+from integrations.gitlab import configured as gitlab_configured
 from tickets.models import Ticket
 from users.roles import Role, has_role, is_admin
 
-from . import tasks
+from . import tasks, tracker
 from .deadlines import first_response_due
 from .emails import EMAILING_KINDS
 from .models import (
@@ -312,6 +313,8 @@ def feedback_event_record(
     )
     if kind in EMAILING_KINDS:
         enqueue_after_commit(tasks.email_event, event.pk)
+    if gitlab_configured() and tracker.wants_push(event):
+        enqueue_after_commit(tasks.gitlab_push_event, event.pk)
     return event
 
 

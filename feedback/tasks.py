@@ -7,6 +7,8 @@ claimed before sending, so a retry after a success sends nothing twice.
 
 from celery import shared_task
 
+from integrations.errors import TransientError
+
 from . import emails
 
 
@@ -20,3 +22,27 @@ from . import emails
 )
 def email_event(event_id: int) -> int:
     return emails.send_event_email(event_id=event_id)
+
+
+@shared_task(
+    name="feedback.gitlab_push_event",
+    autoretry_for=(TransientError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def gitlab_push_event(event_id: int) -> str:
+    """File the item's issue, post its triage or a comment, or close it (claimed: never twice)."""
+    from . import tracker
+
+    return tracker.event_push(event_id=event_id)
+
+
+@shared_task(name="feedback.gitlab_mirror", soft_time_limit=300, time_limit=360)
+def gitlab_mirror() -> int:
+    """Beat: bring the issues' comments and closings into the feedback items (idempotent)."""
+    from . import tracker
+
+    return tracker.feedback_mirror()

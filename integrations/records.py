@@ -175,3 +175,25 @@ class ScheduleRecord:
     intervals: list[list[int]]  # [[start, end], ...] minutes from Sunday 00:00, sorted
     holidays: list[dict[str, Any]]  # [{"id", "name", "start_date", "end_date"}], sorted
     zd_updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TrackerNote:
+    """A comment on a GitLab issue."""
+
+    id: int
+    author: str  # username
+    body: str
+    created_at: datetime | None
+    system: bool = False  # GitLab's own notes ("closed", "changed the description")
+
+
+@dataclass(frozen=True)
+class TrackerIssue:
+    """A GitLab issue the portal filed: where it is and what has happened to it."""
+
+    project: str
+    iid: int
+    state: str  # opened | closed
+    web_url: str  # built from GITLAB_URL, never taken from the answer
+    notes: tuple[TrackerNote, ...] = ()

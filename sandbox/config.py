@@ -72,6 +72,7 @@ class SandboxConfig:
     webhook_secret: str = "sandbox-webhook-secret"
     sf_client_id: str = "sandbox-client"
     sf_client_secret: str = "sandbox-client-secret"
+    gitlab_token: str = "sandbox-gitlab-token"
     session_ttl_seconds: float = 7200.0
     # Records per SOQL page (Salesforce: 2000; clients may ask for less with batchSize).
     sf_page_size: int = 2000
@@ -142,6 +143,7 @@ class SandboxConfig:
             "webhook_secret": pick("ZENDESK_WEBHOOK_SECRET", base.webhook_secret),
             "sf_client_id": pick("SALESFORCE_CLIENT_ID", base.sf_client_id),
             "sf_client_secret": pick("SALESFORCE_CLIENT_SECRET", base.sf_client_secret),
+            "gitlab_token": pick("GITLAB_TOKEN", base.gitlab_token),
             "var_dir": Path(pick("VAR_DIR", Path(settings.BASE_DIR) / "var")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

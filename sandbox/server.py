@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, salesforce, zdschedules, zdtriggers, zdwebhooks, zendesk
+from . import control, gitlab, salesforce, zdschedules, zdtriggers, zdwebhooks, zendesk
 from .config import SandboxConfig
 from .customer import ticket_payload
 from .state import State
@@ -177,6 +177,8 @@ class SandboxServer:
         control.register(self.router, self)
         zdschedules.register(self.router, self.state)
         zdschedules.control(self.router, self.state)
+        self.gitlab = gitlab.GitLabStore(self.url, config.gitlab_token)
+        gitlab.register(self.router, self.gitlab)
         self.thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------

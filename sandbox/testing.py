@@ -40,6 +40,11 @@ class SandboxHandle:
     def stop(self) -> None:
         self.server.stop()
 
+    @property
+    def gitlab(self):
+        """The sandbox's GitLab (projects, issues, notes): act on issues as people would."""
+        return self.server.gitlab
+
     # -- client helpers --------------------------------------------------------------------
     def zenpy_env(self) -> dict[str, str]:
         """Environment variables that point zenpy at the sandbox."""
@@ -93,6 +98,8 @@ class SandboxHandle:
             "ZENDESK_WEBHOOK_SECRET": c.webhook_secret,
             "SALESFORCE_CLIENT_ID": c.sf_client_id,
             "SALESFORCE_CLIENT_SECRET": c.sf_client_secret,
+            "GITLAB_API_URL": self.url,
+            "GITLAB_TOKEN": c.gitlab_token,
             "VAR_DIR": c.var_dir,
         }
 

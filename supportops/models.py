@@ -68,6 +68,12 @@ class OpsRequest(models.Model):
     # Static organization notes.
     notes = models.TextField("notes to attach", blank=True)
 
+    # The issue filed for it in the support-ops tracker (GitLab), when GitLab is configured.
+    gitlab_project = models.CharField(max_length=255, blank=True)
+    gitlab_iid = models.PositiveIntegerField(null=True, blank=True)
+    gitlab_state = models.CharField(max_length=10, blank=True)  # opened | closed, as last read
+    gitlab_checked_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -86,6 +92,10 @@ class OpsRequest(models.Model):
             models.Index(fields=["account", "status"], name="opsrequest_account_status"),
             # Verification after an org sync: active requests of the orgs that changed.
             models.Index(fields=["organization", "status"], name="opsrequest_org_status"),
+            # The GitLab mirror: active requests with an issue.
+            models.Index(
+                fields=["status"], condition=Q(gitlab_iid__isnull=False), name="opsrequest_gitlab_active"
+            ),
         ]
         constraints = [
             # One correction at a time per org: a second one would contradict the first.
@@ -137,6 +147,10 @@ class RequestEvent(models.Model):
     to_status = models.CharField(max_length=10, choices=RequestStatus.choices, blank=True)
     text = models.TextField(blank=True)  # the comment, reason or what the portal saw
     emailed_at = models.DateTimeField(null=True, blank=True)  # set once its email went out
+    # GitLab: the note this event is (mirrored from the issue, or posted there), and when it was
+    # handed to GitLab (claimed before sending, so a retried task never posts twice).
+    gitlab_note_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    gitlab_pushed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from users.roles import is_admin
 
 from .models import (
     ACTIVE_STATUSES,
+    CLOSED_STATUSES,
     EventVerb,
     OpsRequest,
     RequestEvent,
@@ -412,7 +413,12 @@ def _record(
         summary=f"{summary} ({item.reference})" if item.reference not in summary else summary,
         detail={"request": item.pk, "kind": item.kind, "status": item.status, "event": event.pk},
     )
-    from .tasks import send_request_event_email
+    from integrations.gitlab import configured
+
+    from .tasks import gitlab_push_event, send_request_event_email
 
     transaction.on_commit(lambda: send_request_event_email.delay(event.pk))
+    to_gitlab = verb == EventVerb.OPENED or actor is not None or to_status in CLOSED_STATUSES
+    if to_gitlab and configured():
+        transaction.on_commit(lambda: gitlab_push_event.delay(event.pk))
     return event

@@ -4,7 +4,9 @@ import smtplib
 
 from celery import shared_task
 
-from . import emails, services
+from integrations.errors import TransientError
+
+from . import emails, services, tracker
 
 
 @shared_task(
@@ -22,3 +24,23 @@ def send_request_event_email(event_id: int) -> bool:
 def flag_stale_requests() -> int:
     """Beat: flag requests done a day ago that Zendesk still doesn't show (idempotent)."""
     return len(services.ops_requests_flag_stale())
+
+
+@shared_task(
+    name="supportops.gitlab_push_event",
+    autoretry_for=(TransientError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def gitlab_push_event(event_id: int) -> str:
+    """File the request's issue, post a comment on it, or close it (claimed: never twice)."""
+    return tracker.event_push(event_id=event_id)
+
+
+@shared_task(name="supportops.gitlab_mirror", soft_time_limit=300, time_limit=360)
+def gitlab_mirror() -> int:
+    """Beat: bring the issues' comments and closings into the requests (idempotent)."""
+    return tracker.ops_requests_mirror()

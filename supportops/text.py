@@ -15,10 +15,6 @@ HANDBOOK_NOTES_REF = (
     "https://about.gitlab.com/handbook/support/internal-support/"
     "#i-want-to-add-important-information-about-the-organizationuser"
 )
-# Where support ops track these requests by hand today (the handbook's "open a new issue").
-SUPPORT_OPS_NEW_ISSUE_URL = (
-    "https://gitlab.com/gitlab-com/support/support-ops/zendesk-global/organizations/-/issues/new"
-)
 
 
 def org_agent_url(zd_id: int | None) -> str:

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Account
 from csmportal.lists import csv_response, render_list
+from integrations.gitlab import configured as gitlab_configured
 from users.roles import any_role_required
 
-from . import services
+from . import services, tracker
 from .filters import OpsRequestFilter
 from .forms import CommentForm, CorrectionForm, NotesForm, ReasonForm
 from .models import OpsRequest, RequestStatus
@@ -30,7 +31,7 @@ from .selectors import (
     request_history,
     requests_for_user,
 )
-from .text import SUPPORT_OPS_NEW_ISSUE_URL, collaboration_project_url, correction_text, org_agent_url
+from .text import collaboration_project_url, correction_text, org_agent_url
 
 
 @any_role_required
@@ -121,7 +122,9 @@ def _render_detail(
         "current_project_link": collaboration_project_url(org.am_project_id) if org else "",
         "requested_project_link": collaboration_project_url(item.requested_am_project_id),
         "is_ops": is_ops(request.user),
-        "new_issue_url": SUPPORT_OPS_NEW_ISSUE_URL,
+        "new_issue_url": tracker.new_issue_link(item),
+        "gitlab_issue_url": tracker.issue_link(item),
+        "gitlab_pending": gitlab_configured() and not item.gitlab_iid,
     }
     return render(request, "supportops/detail.html", context)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from users.roles import Role, any_role_required, role_required, user_roles
 
+from .. import tracker
 from ..forms import CommentForm, OutcomeForm, ReasonForm, ReassignForm, TriageForm
 from ..models import Feedback, FeedbackStatus
 from ..selectors import actions_for, feedback_timeline, get_feedback_for_user, is_manager
@@ -55,6 +56,7 @@ def _render(request: HttpRequest, item: Feedback, bound: dict[str, forms.Form] |
         "timeline": list(feedback_timeline(item)),
         "ticket_ratings": ratings,
         "steps": [(s.value, s.label) for s in FeedbackStatus],
+        "gitlab_issue_url": tracker.issue_link(item),
         **_forms(item, bound),
     }
     return render(request, "feedback/detail.html", context)
