@@ -17,7 +17,7 @@ from django.conf import settings
 from gitlab.exceptions import GitlabAuthenticationError, GitlabError
 
 from .errors import PermanentError, TransientError
-from .http import NETWORK_ERRORS, make_session
+from .http import NETWORK_ERRORS, make_session, origin_of
 from .records import TrackerIssue, TrackerNote
 from .zendesk_records import parse_dt
 
@@ -40,7 +40,10 @@ class GitLabClient:
     def __init__(self, *, api_url: str, token: str, sandbox: bool = False) -> None:
         if not (api_url and token):
             raise PermanentError("GitLab is not configured: set GITLAB_TOKEN (and GITLAB_URL).")
-        self.session = make_session(sandbox=sandbox)
+        # The token goes to the configured API host only, whatever URL an answer names (python-gitlab
+        # follows the Link headers of paginated lists).
+        fix = "Check GITLAB_API_URL: the portal sends the GitLab token nowhere else."
+        self.session = make_session(sandbox=sandbox, allowed={origin_of(api_url)}, source="GitLab", fix=fix)
         # python-gitlab passes its own `verify` with every request: hand it the session's.
         verify = self.session.verify
         self.gl = gitlab.Gitlab(

@@ -109,7 +109,7 @@ class ZendeskClient:
         session = requests.Session()
         session.auth, session.verify = self.session.auth, self.session.verify
         session.trust_env = self.session.trust_env
-        return session.get(self.url(path), params=params, timeout=(10, 30))
+        return session.get(self.url(path), params=params, timeout=(10, 30), allow_redirects=False)
 
     def fields(self, kind: str) -> list[dict[str, Any]]:
         """Every ticket or organization field (``kind``: ``ticket_fields`` or
