@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from contacts.models import Contact, SupportUser
 from contacts.rules import cmp_eligible, contact_limit, email_key, is_entitled_user
+from integrations.mapping import BY_KEY, is_mapped
 
 from .checklist_models import Check, StepStatus
 from .links import is_project_id
@@ -53,7 +54,24 @@ def load_facts(accounts: Iterable[Account]) -> dict[int, AccountFacts]:
     return facts
 
 
+# The source field each automatic check reads (integrations/mapping.py): unmapped, the portal
+# cannot check the step, and says so instead of failing it on an empty value.
+_NEEDS = {
+    Check.SOLD_TO_CONTACT: "salesforce.Account.sold_to_email",
+    Check.COLLABORATION_PROJECT: "zendesk.organization.am_project_id",
+    Check.CONTACT_MANAGEMENT_PROJECT: "zendesk.organization.cmp_id",
+}
+
+
 def evaluate(check_key: str, facts: AccountFacts) -> CheckResult:
+    needs = _NEEDS.get(check_key)
+    if needs and not is_mapped(needs):
+        label = BY_KEY[needs].label
+        return CheckResult(
+            StepStatus.PENDING,
+            f"Not checked: the portal does not read the {label} field (not mapped on Connections); "
+            "complete or skip this step by hand.",
+        )
     return _CHECKS[check_key](facts)
 
 

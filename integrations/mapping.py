@@ -9,6 +9,7 @@ stream that reads the field syncs again from the start. An optional field may be
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -87,8 +88,23 @@ BY_KEY = {f.key: f for f in FIELDS}
 CACHE_KEY = "integrations:field-mapping"
 
 
+# Also remembered in the process for a few seconds: the checks ask per account and step, and a
+# cache round trip each time (Redis) would cost more than the check.
+_MEMO: dict[str, tuple[float, dict[str, str]]] = {}
+MEMO_SECONDS = 5.0
+
+
 def current() -> dict[str, str]:
     """Every logical field's source name by key ("" = unmapped), overrides applied."""
+    memo = _MEMO.get(CACHE_KEY)
+    if memo is not None and memo[0] > time.monotonic():
+        return memo[1]
+    names = _shared()
+    _MEMO[CACHE_KEY] = (time.monotonic() + MEMO_SECONDS, names)
+    return names
+
+
+def _shared() -> dict[str, str]:
     names = cache.get(CACHE_KEY)
     if names is None:
         from .models import FieldMapping
@@ -102,6 +118,7 @@ def current() -> dict[str, str]:
 
 
 def forget() -> None:
+    _MEMO.clear()
     cache.delete(CACHE_KEY)
 
 

@@ -151,6 +151,10 @@ def _fresh_cache():
     """Rate limits and other cached state never leak from one test to the next."""
     from django.core.cache import cache
 
+    from integrations import mapping
+
     cache.clear()
+    mapping.forget()  # the field mapping's in-process memo too
     yield
     cache.clear()
+    mapping.forget()

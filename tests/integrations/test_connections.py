@@ -156,3 +156,32 @@ def test_a_webhook_whose_secret_differs_is_an_error_with_the_fix(synced, setting
     webhook_command("remove")
     check = by_name(connections.run().checks)["Zendesk: Webhook"]
     assert check.status == "error" and "zendesk_webhook install" in check.fix
+
+
+@pytest.mark.django_db
+def test_unmapped_fields_leave_their_pages_and_checks_honest(admin_user, client, settings):
+    """An unmapped field is not shown as a blank and its automatic check says it cannot check."""
+    from accounts.checklist_models import Check
+    from accounts.checks import AccountFacts, evaluate
+    from integrations.services import field_mapping_set
+    from tests.factories import AccountFactory, OrganizationFactory, SupportUserFactory, TicketFactory
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the re-sync it requests has no sandbox to go to
+    account = AccountFactory(sold_to_email="", seats=80)  # as the re-sync leaves an unmapped field
+    org = OrganizationFactory(account=account)
+    ticket = TicketFactory(requester=SupportUserFactory(organization=org), preferred_region="asia_pacific")
+    field_mapping_set(
+        changes={
+            "salesforce.Account.sold_to_email": "",
+            "zendesk.ticket.preferred_region": "",
+            "salesforce.Account.seats": "",
+        },
+        user=admin_user,
+    )
+    result = evaluate(Check.SOLD_TO_CONTACT, AccountFacts(account))
+    assert result.status == "pending" and "not mapped" in result.summary
+    client.force_login(admin_user)
+    assert "<dt>Preferred region</dt>" not in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    contacts = client.get(f"/contacts/account/{account.pk}/").content.decode()
+    assert "the field is not mapped" in contacts
+    assert "eligible</span> 80 seats" not in contacts  # the CMP card says nothing about seats
