@@ -7,10 +7,11 @@ PORT ?= 8000
 DEMO_ENV := DEBUG=true DEMO=true SANDBOX=true SITE_URL=http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint bench clean
+.PHONY: help run demo-code test lint bench clean
 
 help:
 	@echo "make run    - set up and start the demo (web, worker, beat, sandbox) on http://127.0.0.1:$(PORT)"
+	@echo "make demo-code - the demo admin's current two-factor code (admin@example.com)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - the benchmarks in bench/ (JSON results + summary table)"
@@ -37,6 +38,9 @@ run: $(VENV)/.runtime-installed
 	@echo "  beat keeps the mirror fresh after that."
 	@echo ""
 	@$(DEMO_ENV) PORT=$(PORT) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+demo-code: $(VENV)/.runtime-installed
+	@$(DEMO_ENV) $(BIN)/python manage.py demo_totp_code
 
 test: $(VENV)/.dev-installed
 	@DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings -v 0 || \

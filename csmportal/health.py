@@ -1,4 +1,8 @@
-"""What /healthz reports: database, broker and the state of each sync stream."""
+"""What /healthz reports: database, broker and the state of each sync stream.
+
+Anyone may ask /healthz, so it says only the status and each part up or down (`summary`);
+error text, hosts and streams' last errors are for admins, on the sync page (`report`).
+"""
 
 from datetime import timedelta
 from typing import Any
@@ -71,3 +75,18 @@ def report() -> dict[str, Any]:
     else:
         status = "ok"
     return {"status": status, "database": database, "broker": broker, "sync": sync}
+
+
+def summary(full: dict[str, Any]) -> dict[str, Any]:
+    """The report without error text, hosts or timings: what /healthz tells anyone."""
+    sync = full["sync"]
+    return {
+        "status": full["status"],
+        "database": {"ok": full["database"]["ok"]},
+        "broker": {"ok": full["broker"]["ok"]},
+        "sync": {
+            "ok": sync["ok"],
+            "stale": list(sync.get("stale", [])),
+            "streams": {name: {"ok": not s["stale"]} for name, s in sync.get("streams", {}).items()},
+        },
+    }

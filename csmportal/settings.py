@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "users.two_factor.AdminTwoFactorMiddleware",  # admins set up two-factor first
 ]
 
 ROOT_URLCONF = "csmportal.urls"
@@ -167,6 +168,8 @@ ALLOWED_SIGNUP_DOMAINS = [d.lower() for d in env.list("ALLOWED_SIGNUP_DOMAINS", 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="CSM Portal")
 MFA_TOTP_TOLERANCE = env.int("MFA_TOTP_TOLERANCE", default=1)  # accept one 30 s step of clock skew
+# Admins' sessions end this long after login (users.two_factor), whatever "remember me" said.
+ADMIN_SESSION_HOURS = env.int("ADMIN_SESSION_HOURS", default=12)
 
 # Company SSO: an OpenID Connect provider shown on the login page when OIDC_* are set.
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")

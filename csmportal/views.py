@@ -31,8 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Status and each part up or down, for anyone; admins read the details on the sync page."""
     report = health.report()
-    return JsonResponse(report, status=200 if report["status"] != "down" else 503)
+    return JsonResponse(health.summary(report), status=200 if report["status"] != "down" else 503)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from users.roles import Role, any_role_required, has_role, role_required
+from csmportal import health
+from users.roles import Role, any_role_required, has_role, is_admin, role_required
 
 from .models import Stream
 from .selectors import every_text, link_findings, stream_statuses
@@ -32,6 +33,9 @@ def sync_page(request: HttpRequest) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "integrations/sync.html#streams", context)
     context["findings"] = link_findings()
+    # What /healthz keeps to itself (error text, hosts): admins only.
+    if is_admin(request.user):
+        context["health"] = {"database": health.check_database(), "broker": health.check_broker()}
     return render(request, "integrations/sync.html", context)
 
 

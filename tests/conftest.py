@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from tests import network_guard
+from tests.two_factor import give_totp_if_admin
 from users.roles import Role
 
 pytest_plugins = ["sandbox.testing"] if importlib.util.find_spec("sandbox.testing") else []
@@ -64,6 +65,7 @@ def _make_user(email: str, name: str, *roles: str, **extra: object):
     user = User.objects.create_user(email=email, password="test-password-123", name=name, **extra)
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role)[0])  # transactional tests flush groups
+    give_totp_if_admin(user)  # admins must have two-factor (users.two_factor)
     return user
 
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class UsersConfig(AppConfig):
     name = "users"
     verbose_name = "Portal users"
+
+    def ready(self) -> None:
+        from . import two_factor  # noqa: F401 (connects the admins' session cap to login)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.two_factor import totp
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -103,12 +105,18 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     assert not problems, "\n".join(problems)
 
 
-def log_in(page: Page, email: str, password: str = "test-password-123") -> None:
+def log_in(page: Page, email: str, password: str = "test-password-123", *, known_code: bool = True) -> None:
+    """Log in as a person would. Asked for a two-factor code, type the one of the secret every
+    admin persona has (tests.two_factor), unless known_code is off."""
     page.goto("/auth/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("button[type=submit]")
+    if known_code and "/auth/2fa/authenticate/" in page.url:
+        page.fill("#id_code", totp())
+        with page.expect_navigation():
+            page.click("button[type=submit]")
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -1,6 +1,7 @@
 """seed_demo: one login per role, and with --activity some work for every role's home page."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
@@ -67,3 +68,26 @@ def test_it_only_sets_the_rotation_before_the_first_sync(capsys):
     assert RotationWeek.objects.count() == 2
     assert not Feedback.objects.exists()
     assert "No synced accounts" in capsys.readouterr().out
+
+
+@override_settings(DEMO=True)
+def test_the_demo_admin_logs_in_with_the_printed_two_factor_code(client, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")  # repeatable: still one authenticator
+    assert "make demo-code" in capsys.readouterr().out
+    admin = User.objects.get(email="admin@example.com")
+    assert Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).count() == 1
+
+    response = client.post("/auth/login/", {"login": admin.email, "password": "demo-portal-pass"})
+    assert response["Location"] == "/auth/2fa/authenticate/"
+    call_command("demo_totp_code")
+    code = capsys.readouterr().out.split()[0]
+    response = client.post("/auth/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200  # not sent to set two-factor up
+
+
+@override_settings(DEBUG=False, DEMO=False)
+def test_the_demo_code_is_only_given_in_demo_mode():
+    with pytest.raises(CommandError, match="only given when DEBUG or DEMO"):
+        call_command("demo_totp_code")

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 
+from tests.two_factor import give_totp_if_admin
 from users.models import User
 
 
@@ -19,3 +20,4 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in extracted))
         if create:
             self.save()
+            give_totp_if_admin(self)  # admins must have two-factor (users.two_factor)

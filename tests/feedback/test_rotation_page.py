@@ -46,8 +46,9 @@ def test_it_renders_in_constant_queries(client, admin_user, manager, django_asse
     for n in range(10):
         RotationWeekFactory(manager=manager, week_start=current_week_start() + dt.timedelta(weeks=n))
     client.force_login(admin_user)
-    # session, user, roles, the weeks, the managers to choose from, the manager on duty (+ its check)
-    with django_assert_num_queries(7):
+    # session, user, roles, two-factor, the weeks, the managers to choose from, the manager on
+    # duty (+ its check)
+    with django_assert_num_queries(8):
         client.get("/feedback/rotation/")
 
 

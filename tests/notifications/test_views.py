@@ -170,7 +170,7 @@ def test_the_outbox_takes_the_same_number_of_queries_for_1_or_40_rows(
         [OutboxMessage(to="a@example.com", subject=f"s{i}") for i in range(rows)]
     )
     client.force_login(admin_user)
-    with django_assert_num_queries(5):  # session, user, roles, count, page
+    with django_assert_num_queries(6):  # session, user, roles, two-factor, count, page
         assert client.get("/notifications/outbox/").status_code == 200
 
 

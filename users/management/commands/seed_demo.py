@@ -1,5 +1,7 @@
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -8,6 +10,10 @@ from users.models import User
 from users.roles import Role
 
 DEMO_PASSWORD = "demo-portal-pass"
+# Admins must use two-factor (users.two_factor): the demo admin's authenticator has this key,
+# so whoever tries the demo can add it to an app or run `manage.py demo_totp_code`.
+DEMO_ADMIN = "admin@example.com"
+DEMO_TOTP_SECRET = "KRSXG5CTMVRXEZLUKN2G64TFONXW4ZLZ"
 DEMO_USERS = [
     ("csm@example.com", "Demo CSM", Role.CSM),
     ("csm2@example.com", "Second CSM", Role.CSM),
@@ -44,6 +50,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
             self.stdout.write(f"  {role:<16} {email}")
+        self.stdout.write(
+            f"  {DEMO_ADMIN} also asks for a two-factor code: run `make demo-code` (or "
+            f"`manage.py demo_totp_code`), or add the key {DEMO_TOTP_SECRET} to an authenticator app."
+        )
 
     def create_users(self) -> dict[str, User]:
         users = {}
@@ -56,4 +66,7 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(Group.objects.get(name=role))
             users[email] = user
+        admin = users[DEMO_ADMIN]
+        if not Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(admin, DEMO_TOTP_SECRET)
         return users
