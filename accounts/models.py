@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from .mirror import MirrorManager
+
 
 class SupportLevel(models.TextChoices):
     BASIC = "basic", "Basic"
@@ -66,7 +68,11 @@ class Account(models.Model):
     )
     sf_created_at = models.DateTimeField(null=True, blank=True)
     sf_modstamp = models.DateTimeField(null=True, blank=True)  # never overwritten by an older one
+    # Deleted (or merged away) in Salesforce: the row stays for its history, out of every list.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["name"]
@@ -103,7 +109,11 @@ class Organization(models.Model):
     )
     zd_created_at = models.DateTimeField(null=True, blank=True)
     zd_updated_at = models.DateTimeField(null=True, blank=True)
+    # Deleted in Zendesk (its export's ``deleted_at``): kept for history, out of every list.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["name"]

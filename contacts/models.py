@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from accounts.mirror import DELETED_PERSON, MirrorManager
 from accounts.models import Account, Organization
 
 
@@ -21,12 +22,18 @@ class Contact(models.Model):
     phone = models.CharField(max_length=60, blank=True)
     sf_created_at = models.DateTimeField(null=True, blank=True)
     sf_modstamp = models.DateTimeField(null=True, blank=True)
+    # Deleted (or merged away) in Salesforce, or erased on request: personal data cleared.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
+        if self.deleted_at and not (self.name or self.email):
+            return DELETED_PERSON
         return self.name or self.email
 
     @property
@@ -53,12 +60,19 @@ class SupportUser(models.Model):
     )
     zd_created_at = models.DateTimeField(null=True, blank=True)
     zd_updated_at = models.DateTimeField(null=True, blank=True)
+    # Deleted in Zendesk (``active: false`` in its export), or erased on request: personal
+    # data cleared, the row kept so tickets and comments still have a requester/author.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
+        if self.deleted_at and not (self.name or self.email):
+            return DELETED_PERSON
         return self.name or self.email
 
     @property

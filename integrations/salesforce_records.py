@@ -30,6 +30,7 @@ FIELDS = {
         "CSM__c",
         "CreatedDate",
         "SystemModstamp",
+        "IsDeleted",
     ],
     "Contact": [
         "Id",
@@ -41,6 +42,7 @@ FIELDS = {
         "Phone",
         "CreatedDate",
         "SystemModstamp",
+        "IsDeleted",
     ],
     "Case": [
         "Id",
@@ -54,8 +56,13 @@ FIELDS = {
         "Zendesk_Ticket_ID__c",
         "CreatedDate",
         "SystemModstamp",
+        "IsDeleted",
     ],
 }
+# Objects read with queryAll, so records deleted (or merged away) come back with IsDeleted =
+# true. Users are never deleted in Salesforce, only deactivated (IsActive), and have no
+# IsDeleted field.
+WITH_DELETED = frozenset(name for name, fields in FIELDS.items() if "IsDeleted" in fields)
 
 
 def soql(sobject: str, since: datetime | None) -> str:
@@ -92,6 +99,11 @@ def _whole(value: Any) -> int:
         return 0
 
 
+def _deleted_at(r: dict[str, Any]) -> datetime | None:
+    """When a record was deleted: its SystemModstamp (Salesforce stamps the deletion)."""
+    return parse_dt(r.get("SystemModstamp")) if r.get("IsDeleted") else None
+
+
 def parse_user(r: dict[str, Any]) -> SalesforceUserRecord:
     return SalesforceUserRecord(
         sf_id=r["Id"],
@@ -119,22 +131,26 @@ def parse_account(r: dict[str, Any]) -> AccountRecord:
         csm_sf_user_id=text(r.get("CSM__c")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
+        deleted_at=_deleted_at(r),
     )
 
 
 def parse_contact(r: dict[str, Any]) -> ContactRecord:
-    email = text(r.get("Email")).strip()
+    deleted_at = _deleted_at(r)
+    # A person deleted at the source keeps no personal data in the portal.
+    email = "" if deleted_at else text(r.get("Email")).strip()
     return ContactRecord(
         sf_id=r["Id"],
         sf_account_id=text(r.get("AccountId")),
-        first_name=text(r.get("FirstName")),
-        last_name=text(r.get("LastName")),
+        first_name="" if deleted_at else text(r.get("FirstName")),
+        last_name="" if deleted_at else text(r.get("LastName")),
         email=email,
         email_key=email.lower(),
-        title=text(r.get("Title")),
-        phone=text(r.get("Phone")),
+        title="" if deleted_at else text(r.get("Title")),
+        phone="" if deleted_at else text(r.get("Phone")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
+        deleted_at=deleted_at,
     )
 
 
@@ -156,6 +172,7 @@ def parse_case(r: dict[str, Any]) -> CaseRecord:
         origin=text(r.get("Origin")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
+        deleted_at=_deleted_at(r),
     )
 
 

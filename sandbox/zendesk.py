@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 
+from . import deletions
 from .state import State
 from .web import Request, Response, Router, json_response
 from .zdcommon import NOT_FOUND, after_key, cursor_args, cursor_page, error, int_arg, invalid, paginate, url
@@ -32,11 +33,14 @@ def register(router: Router, state: State) -> None:
     add("GET", r"organizations/search", search_orgs)
     add("GET", r"organizations/(?P<org_id>\d+)", show_org)
     add("PUT", r"organizations/(?P<org_id>\d+)", update_org)
+    add("DELETE", r"organizations/(?P<org_id>\d+)", delete_org)
     add("GET", r"organizations/(?P<org_id>\d+)/users", org_users)
     add("GET", r"incremental/organizations", incremental_orgs)
     add("GET", r"users", list_users)
     add("GET", r"users/me", me)
     add("GET", r"users/(?P<user_id>\d+)", show_user)
+    add("DELETE", r"users/(?P<user_id>\d+)", delete_user)
+    add("GET", r"deleted_users", list_deleted_users)
     add("GET", r"incremental/users/cursor", incremental_users)
     add("POST", r"tickets", create_ticket)
     add("GET", r"tickets/(?P<ticket_id>\d+)", show_ticket)
@@ -51,9 +55,8 @@ def register(router: Router, state: State) -> None:
 
 # -- organizations -----------------------------------------------------------------------------
 def list_orgs(req: Request, state: State) -> Response:
-    return paginate(
-        req, "organizations", sorted(state.world.orgs, key=lambda o: o["id"]), "/api/v2/organizations.json"
-    )
+    live = [o for o in state.world.orgs if deletions.org_is_live(o)]
+    return paginate(req, "organizations", sorted(live, key=lambda o: o["id"]), "/api/v2/organizations.json")
 
 
 def search_orgs(req: Request, state: State) -> Response:
@@ -61,7 +64,8 @@ def search_orgs(req: Request, state: State) -> Response:
     found = [
         o
         for o in state.world.orgs
-        if (name and o["name"].casefold() == name) or (external and o["external_id"] == external)
+        if deletions.org_is_live(o)
+        and ((name and o["name"].casefold() == name) or (external and o["external_id"] == external))
     ]
     return json_response(
         {"organizations": found, "next_page": None, "previous_page": None, "count": len(found)}
@@ -70,11 +74,18 @@ def search_orgs(req: Request, state: State) -> Response:
 
 def show_org(req: Request, state: State, org_id: str) -> Response:
     org = state.world.org_by_id.get(int(org_id))
-    return json_response({"organization": org}) if org else json_response(NOT_FOUND, 404)
+    if not deletions.org_is_live(org):
+        return json_response(NOT_FOUND, 404)
+    return json_response({"organization": org})
+
+
+def delete_org(req: Request, state: State, org_id: str) -> Response:
+    found = deletions.delete_org(state, int(org_id))
+    return Response(204, b"", content_type="") if found else json_response(NOT_FOUND, 404)
 
 
 def update_org(req: Request, state: State, org_id: str) -> Response:
-    if int(org_id) not in state.world.org_by_id:
+    if not deletions.org_is_live(state.world.org_by_id.get(int(org_id))):
         return json_response(NOT_FOUND, 404)
     try:
         changes = req.json().get("organization")
@@ -89,7 +100,7 @@ def update_org(req: Request, state: State, org_id: str) -> Response:
 
 
 def org_users(req: Request, state: State, org_id: str) -> Response:
-    if int(org_id) not in state.world.org_by_id:
+    if not deletions.org_is_live(state.world.org_by_id.get(int(org_id))):
         return json_response(NOT_FOUND, 404)
     members = [state.world.user_by_id[u] for u in state.world.org_members.get(int(org_id), [])]
     return paginate(
@@ -145,6 +156,18 @@ def me(req: Request, state: State) -> Response:
 def show_user(req: Request, state: State, user_id: str) -> Response:
     user = state.world.user_by_id.get(int(user_id))
     return json_response({"user": user}) if user else json_response(NOT_FOUND, 404)
+
+
+def delete_user(req: Request, state: State, user_id: str) -> Response:
+    user = state.world.user_by_id.get(int(user_id))
+    if user is None or not user.get("active", True):
+        return json_response(NOT_FOUND, 404)
+    return json_response({"user": deletions.delete_user(state, int(user_id))})
+
+
+def list_deleted_users(req: Request, state: State) -> Response:
+    found = sorted(deletions.deleted_users(state), key=lambda u: u["id"])
+    return paginate(req, "deleted_users", found, "/api/v2/deleted_users.json")
 
 
 def incremental_users(req: Request, state: State) -> Response:
