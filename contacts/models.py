@@ -32,9 +32,9 @@ class Contact(models.Model):
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
-        if self.deleted_at and not (self.name or self.email):
-            return DELETED_PERSON
-        return self.name or self.email
+        # Both are empty only once the person was deleted (Salesforce requires a last name,
+        # Zendesk a name); not reading deleted_at keeps .only() querysets to one query.
+        return self.name or self.email or DELETED_PERSON
 
     @property
     def name(self) -> str:
@@ -71,9 +71,9 @@ class SupportUser(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        if self.deleted_at and not (self.name or self.email):
-            return DELETED_PERSON
-        return self.name or self.email
+        # Both are empty only once the person was deleted (Salesforce requires a last name,
+        # Zendesk a name); not reading deleted_at keeps .only() querysets to one query.
+        return self.name or self.email or DELETED_PERSON
 
     @property
     def is_agent(self) -> bool:

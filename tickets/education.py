@@ -59,15 +59,18 @@ def education_recipients(account: Account) -> list[Recipient]:
 
     add(account.sold_to_email, f"{account.sold_to_email} (sold-to contact)")
     for contact in (
-        Contact.objects.filter(account=account)
+        Contact.objects.live()
+        .filter(account=account)
         .exclude(email="")
         .order_by("last_name", "first_name")[:MAX_RECIPIENTS]
     ):
         title = f", {contact.title}" if contact.title else ""
         add(contact.email, f"{contact.name or contact.email} <{contact.email}>{title}")
-    users = SupportUser.objects.filter(
-        organization__account=account, role="end-user", active=True, suspended=False
-    ).exclude(email="")
+    users = (
+        SupportUser.objects.live()
+        .filter(organization__account=account, role="end-user", active=True, suspended=False)
+        .exclude(email="")
+    )
     for person in users.order_by("name")[:MAX_RECIPIENTS]:
         add(person.email, f"{person.name or person.email} <{person.email}> (support contact)")
     return list(found.values())
