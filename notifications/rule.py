@@ -137,8 +137,8 @@ def _org_accounts(zd_org_ids: Iterable[int | None]) -> dict[int, int]:
     wanted = {i for i in zd_org_ids if i}
     if not wanted:
         return {}
-    rows = Organization.objects.live().filter(zd_id__in=wanted, account__deleted_at__isnull=True)
-    rows = rows.filter(account__isnull=False).values_list("zd_id", "account_id")
+    live = Organization.objects.live().filter(zd_id__in=wanted, account__deleted_at__isnull=True)
+    rows = live.filter(account__isnull=False).values_list("zd_id", "account_id")
     return {zd_id: account_id for zd_id, account_id in rows}
 
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_widen_am_project_id'),
+        ("accounts", "0005_widen_am_project_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='deleted_at',
+            model_name="account",
+            name="deleted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='deleted_at',
+            model_name="organization",
+            name="deleted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0001_initial'),
+        ("contacts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='deleted_at',
+            model_name="contact",
+            name="deleted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='supportuser',
-            name='deleted_at',
+            model_name="supportuser",
+            name="deleted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0004_comment_author_index'),
+        ("tickets", "0004_comment_author_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='deleted_at',
+            model_name="case",
+            name="deleted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
