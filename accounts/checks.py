@@ -38,14 +38,14 @@ def load_facts(accounts: Iterable[Account]) -> dict[int, AccountFacts]:
     """What the checks need, for all the given accounts, in three queries."""
     facts = {account.pk: AccountFacts(account) for account in accounts}
     ids = list(facts)
-    for org in Organization.objects.filter(account_id__in=ids).order_by("zd_id"):
+    for org in Organization.objects.live().filter(account_id__in=ids).order_by("zd_id"):
         facts[org.account_id].orgs.append(org)  # type: ignore[index]
-    contacts = Contact.objects.filter(account_id__in=ids).exclude(email="")
+    contacts = Contact.objects.live().filter(account_id__in=ids).exclude(email="")
     for account_id, key, email, first, last in contacts.values_list(
         "account_id", "email_key", "email", "first_name", "last_name"
     ).order_by("last_name", "first_name", "pk"):
         facts[account_id].contacts.setdefault(key or email_key(email), f"{first} {last}".strip())
-    users = SupportUser.objects.filter(organization__account_id__in=ids).exclude(email="")
+    users = SupportUser.objects.live().filter(organization__account_id__in=ids).exclude(email="")
     for account_id, key, email, role, active, suspended in users.values_list(
         "organization__account_id", "email_key", "email", "role", "active", "suspended"
     ):

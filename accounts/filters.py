@@ -64,7 +64,7 @@ class AccountFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        orgs = Organization.objects.filter(account=OuterRef("pk"))
+        orgs = Organization.objects.live().filter(account=OuterRef("pk"))
         org_match = Q(name__icontains=value)
         if value.isdecimal():
             org_match |= Q(zd_id=int(value))

@@ -62,12 +62,13 @@ def _region_expr() -> Case:
 
 def problem_annotations() -> dict[str, Any]:
     """Boolean annotations `p_<code>` for Account querysets, plus `has_problem`."""
-    linked = Organization.objects.filter(account=OuterRef("pk"))
+    linked = Organization.objects.live().filter(account=OuterRef("pk"))
     sf_csm_name = SalesforceUser.objects.filter(sf_id=OuterRef(OuterRef("csm_sf_user_id"))).values("name")[:1]
     annotations: dict[str, Any] = {
         "p_no_org": ~Exists(linked),
         "p_sf_id": Exists(
-            Organization.objects.annotate(name_key=Lower("name"))
+            Organization.objects.live()
+            .annotate(name_key=Lower("name"))
             .filter(name_key=Lower(OuterRef("name")))
             .filter(Q(account__isnull=True) | ~Q(account=OuterRef("pk")))
         )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from .mirror import MirrorManager
+
 
 class SupportLevel(models.TextChoices):
     BASIC = "basic", "Basic"
@@ -66,7 +68,11 @@ class Account(models.Model):
     )
     sf_created_at = models.DateTimeField(null=True, blank=True)
     sf_modstamp = models.DateTimeField(null=True, blank=True)  # never overwritten by an older one
+    # Deleted (or merged away) in Salesforce: the row stays for its history, out of every list.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +109,8 @@ class Organization(models.Model):
     )
     zd_created_at = models.DateTimeField(null=True, blank=True)
     zd_updated_at = models.DateTimeField(null=True, blank=True)
+    # Deleted in Zendesk (its export's ``deleted_at``): kept for history, out of every list.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
     # The portal's own: a person confirmed that this org belongs to the account whose Salesforce
     # ID it carries (accounts.recipients says when its people may get the account's emails).
@@ -112,6 +120,8 @@ class Organization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     link_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["name"]

@@ -79,12 +79,14 @@ def organization_link_trusted(org: Organization, account: Account) -> bool:
 
 
 def trusted_organizations(account: Account) -> list[Organization]:
-    return [org for org in account.organizations.all() if organization_link_trusted(org, account)]
+    live = account.organizations.filter(deleted_at__isnull=True)
+    return [org for org in live if organization_link_trusted(org, account)]
 
 
 def untrusted_organizations(account: Account) -> list[Organization]:
     """The account's linked orgs whose people get none of its emails until someone confirms."""
-    return [org for org in account.organizations.all() if not organization_link_trusted(org, account)]
+    live = account.organizations.filter(deleted_at__isnull=True)
+    return [org for org in live if not organization_link_trusted(org, account)]
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,19 @@ def account_recipients(account: Account) -> list[Recipient]:
 
     add(account.sold_to_email, f"{account.sold_to_email} (sold-to contact)")
     for contact in (
-        Contact.objects.filter(account=account)
+        Contact.objects.live()
+        .filter(account=account)
         .exclude(email="")
         .order_by("last_name", "first_name")[:MAX_RECIPIENTS]
     ):
         title = f", {contact.title}" if contact.title else ""
         add(contact.email, f"{contact.name or contact.email} <{contact.email}>{title}")
     trusted = [org.pk for org in trusted_organizations(account)]
-    users = SupportUser.objects.filter(
-        organization__in=trusted, role="end-user", active=True, suspended=False
-    ).exclude(email="")
+    users = (
+        SupportUser.objects.live()
+        .filter(organization__in=trusted, role="end-user", active=True, suspended=False)
+        .exclude(email="")
+    )
     for person in users.order_by("name")[:MAX_RECIPIENTS] if trusted else ():
         add(person.email, f"{person.name or person.email} <{person.email}> (support contact)")
     return list(found.values())

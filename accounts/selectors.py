@@ -93,7 +93,7 @@ def account_list() -> QuerySet[Account]:
     for the rows a page shows (see `PortfolioPaginator`).
     """
     first, second = _portfolio_columns()
-    return Account.objects.select_related("csm").alias(**first).alias(**second).order_by("name", "pk")
+    return Account.objects.live().select_related("csm").alias(**first).alias(**second).order_by("name", "pk")
 
 
 def portfolio_rows(ids: list[int]) -> list[Account]:
@@ -208,9 +208,10 @@ class AccountPage:
 def account_page(account: Account) -> AccountPage:
     from .findings import csm_name_for, org_mismatches
 
-    orgs = list(account.organizations.order_by("zd_id"))
+    orgs = list(account.organizations.live().order_by("zd_id"))
     same_name = list(
-        Organization.objects.filter(name__iexact=account.name)
+        Organization.objects.live()
+        .filter(name__iexact=account.name)
         .exclude(account=account)
         .select_related("account")
         .order_by("zd_id")
@@ -250,11 +251,11 @@ def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
     account = step.checklist.account
     to = account.sold_to_email.strip()
     contact = (
-        Contact.objects.filter(account=account, email_key=email_key(to)).order_by("pk").first()
+        Contact.objects.live().filter(account=account, email_key=email_key(to)).order_by("pk").first()
         if to
         else None
     )
-    has_cmp = Organization.objects.filter(account=account).exclude(cmp_id="").exists()
+    has_cmp = Organization.objects.live().filter(account=account).exclude(cmp_id="").exists()
     values = {
         "account_name": account.name,
         "contact_name": (contact.name if contact and contact.name else "there"),

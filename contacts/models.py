@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from accounts.mirror import DELETED_PERSON, MirrorManager
 from accounts.models import Account, Organization
 
 
@@ -21,13 +22,19 @@ class Contact(models.Model):
     phone = models.CharField(max_length=60, blank=True)
     sf_created_at = models.DateTimeField(null=True, blank=True)
     sf_modstamp = models.DateTimeField(null=True, blank=True)
+    # Deleted (or merged away) in Salesforce, or erased on request: personal data cleared.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        # Both are empty only once the person was deleted (Salesforce requires a last name,
+        # Zendesk a name); not reading deleted_at keeps .only() querysets to one query.
+        return self.name or self.email or DELETED_PERSON
 
     @property
     def name(self) -> str:
@@ -53,13 +60,20 @@ class SupportUser(models.Model):
     )
     zd_created_at = models.DateTimeField(null=True, blank=True)
     zd_updated_at = models.DateTimeField(null=True, blank=True)
+    # Deleted in Zendesk (``active: false`` in its export), or erased on request: personal
+    # data cleared, the row kept so tickets and comments still have a requester/author.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        # Both are empty only once the person was deleted (Salesforce requires a last name,
+        # Zendesk a name); not reading deleted_at keeps .only() querysets to one query.
+        return self.name or self.email or DELETED_PERSON
 
     @property
     def is_agent(self) -> bool:

@@ -134,10 +134,11 @@ class AccountPeople:
 def account_people(account: Account, orgs: list[Organization] | None = None) -> AccountPeople:
     """`orgs`: the account's linked organizations when the caller has them already."""
     if orgs is None:
-        orgs = list(Organization.objects.filter(account=account).order_by("zd_id"))
-    contacts = list(Contact.objects.filter(account=account).order_by("last_name", "first_name", "pk"))
+        orgs = list(Organization.objects.live().filter(account=account).order_by("zd_id"))
+    contacts = list(Contact.objects.live().filter(account=account).order_by("last_name", "first_name", "pk"))
     org_users = list(
-        SupportUser.objects.filter(organization__account=account)
+        SupportUser.objects.live()
+        .filter(organization__account=account)
         .exclude(role__in=("agent", "admin"))
         .select_related("organization")
         .order_by("pk")
@@ -175,8 +176,10 @@ def account_people(account: Account, orgs: list[Organization] | None = None) -> 
                 person.status = PersonStatus.ENTITLED
     unregistered = [p.key for p in people.values() if p.status == PersonStatus.NOT_REGISTERED]
     if unregistered:
-        elsewhere = SupportUser.objects.filter(email_key__in=unregistered).exclude(
-            organization__account=account
+        elsewhere = (
+            SupportUser.objects.live()
+            .filter(email_key__in=unregistered)
+            .exclude(organization__account=account)
         )
         for user in elsewhere.select_related("organization").order_by("pk"):
             person = people[user.email_key]

@@ -111,7 +111,7 @@ class ForwardForm(forms.Form):
         ticket = self.resolved_ticket
         account = None
         if account_id:
-            account = Account.objects.filter(pk=account_id).first()
+            account = Account.objects.live().filter(pk=account_id).first()
             if account is None:
                 self.add_error("account", "That account no longer exists.")
         elif ticket is not None and ticket.account is not None:

@@ -116,7 +116,7 @@ def queue_counts(items: QuerySet[Feedback], user: Any) -> dict[str, int]:
 
 def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Accounts to forward for: the CSM's own first, then every other account (pk, name)."""
-    rows = Account.objects.order_by("name").values_list("pk", "name", "csm_id")
+    rows = Account.objects.live().order_by("name").values_list("pk", "name", "csm_id")
     mine = [(pk, name) for pk, name, csm_id in rows if csm_id == user.pk]
     others = [(pk, name) for pk, name, csm_id in rows if csm_id != user.pk]
     return mine, others

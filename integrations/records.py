@@ -66,6 +66,7 @@ class OrganizationRecord:
     technical_account_manager: str
     zd_created_at: datetime | None
     zd_updated_at: datetime | None
+    deleted_at: datetime | None = None  # the export's ``deleted_at``
 
 
 @dataclass(slots=True)
@@ -80,6 +81,7 @@ class SupportUserRecord:
     suspended: bool
     zd_created_at: datetime | None
     zd_updated_at: datetime | None
+    deleted_at: datetime | None = None  # deleted in Zendesk (``active: false``): no personal data
 
 
 @dataclass(slots=True)
@@ -133,6 +135,7 @@ class AccountRecord:
     csm_sf_user_id: str
     sf_created_at: datetime | None
     sf_modstamp: datetime | None
+    deleted_at: datetime | None = None  # IsDeleted (queryAll): deleted or merged away
 
 
 @dataclass(slots=True)
@@ -147,6 +150,7 @@ class ContactRecord:
     phone: str
     sf_created_at: datetime | None
     sf_modstamp: datetime | None
+    deleted_at: datetime | None = None  # IsDeleted (queryAll): no personal data
 
 
 @dataclass(slots=True)
@@ -162,6 +166,7 @@ class CaseRecord:
     origin: str
     sf_created_at: datetime | None
     sf_modstamp: datetime | None
+    deleted_at: datetime | None = None  # IsDeleted (queryAll)
 
 
 @dataclass(slots=True)

@@ -182,7 +182,11 @@ class SalesforceClient:
         names = mapping.names_for(mapping.SALESFORCE, sobject)
         parser: Callable[[dict[str, Any]], Any] = partial(parse.PARSERS[sobject], names=names)
         query = parse.soql(sobject, since, names)
-        data: dict[str, Any] = self._run(lambda sf: sf.query(query), f"SOQL {sobject}")
+        # queryAll where the object can be deleted: deletions arrive as IsDeleted = true.
+        include_deleted = sobject in parse.WITH_DELETED
+        data: dict[str, Any] = self._run(
+            lambda sf: sf.query(query, include_deleted=include_deleted), f"SOQL {sobject}"
+        )
         watermark = since
         asked = since.isoformat() if since else ""
         seen_urls: set[str] = set()

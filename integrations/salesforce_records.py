@@ -25,6 +25,7 @@ FIELDS = {
         "Type",
         "CreatedDate",
         "SystemModstamp",
+        "IsDeleted",
     ],
     "Contact": [
         "Id",
@@ -36,6 +37,7 @@ FIELDS = {
         "Phone",
         "CreatedDate",
         "SystemModstamp",
+        "IsDeleted",
     ],
     "Case": [
         "Id",
@@ -48,8 +50,13 @@ FIELDS = {
         "Origin",
         "CreatedDate",
         "SystemModstamp",
+        "IsDeleted",
     ],
 }
+# Objects read with queryAll, so records deleted (or merged away) come back with IsDeleted =
+# true. Users are never deleted in Salesforce, only deactivated (IsActive), and have no
+# IsDeleted field.
+WITH_DELETED = frozenset(name for name, fields in FIELDS.items() if "IsDeleted" in fields)
 
 
 # The portal's custom fields by logical name, as the org the portal was built against names them.
@@ -113,6 +120,11 @@ def _reader(r: dict[str, Any], sobject: str, names: dict[str, str] | None):
     return get
 
 
+def _deleted_at(r: dict[str, Any]) -> datetime | None:
+    """When a record was deleted: its SystemModstamp (Salesforce stamps the deletion)."""
+    return parse_dt(r.get("SystemModstamp")) if r.get("IsDeleted") else None
+
+
 def parse_user(r: dict[str, Any], names: dict[str, str] | None = None) -> SalesforceUserRecord:
     return SalesforceUserRecord(
         sf_id=r["Id"],
@@ -141,22 +153,26 @@ def parse_account(r: dict[str, Any], names: dict[str, str] | None = None) -> Acc
         csm_sf_user_id=text(get("csm")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
+        deleted_at=_deleted_at(r),
     )
 
 
 def parse_contact(r: dict[str, Any], names: dict[str, str] | None = None) -> ContactRecord:
-    email = text(r.get("Email")).strip()
+    deleted_at = _deleted_at(r)
+    # A person deleted at the source keeps no personal data in the portal.
+    email = "" if deleted_at else text(r.get("Email")).strip()
     return ContactRecord(
         sf_id=r["Id"],
         sf_account_id=text(r.get("AccountId")),
-        first_name=text(r.get("FirstName")),
-        last_name=text(r.get("LastName")),
+        first_name="" if deleted_at else text(r.get("FirstName")),
+        last_name="" if deleted_at else text(r.get("LastName")),
         email=email,
         email_key=email.lower(),
-        title=text(r.get("Title")),
-        phone=text(r.get("Phone")),
+        title="" if deleted_at else text(r.get("Title")),
+        phone="" if deleted_at else text(r.get("Phone")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
+        deleted_at=deleted_at,
     )
 
 
@@ -178,6 +194,7 @@ def parse_case(r: dict[str, Any], names: dict[str, str] | None = None) -> CaseRe
         origin=text(r.get("Origin")),
         sf_created_at=parse_dt(r.get("CreatedDate")),
         sf_modstamp=parse_dt(r.get("SystemModstamp")),
+        deleted_at=_deleted_at(r),
     )
 
 

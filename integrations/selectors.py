@@ -228,12 +228,12 @@ def link_findings() -> list[LinkFinding]:
     checks = [
         (
             "Zendesk organizations without a Salesforce account",
-            Organization.objects.filter(account__isnull=True),
+            Organization.objects.live().filter(account__isnull=True),
             "Their salesforce_id field is empty or names no Salesforce account.",
         ),
         (
             "Accounts whose CSM has no portal login",
-            Account.objects.exclude(csm_sf_user_id="").filter(csm__isnull=True),
+            Account.objects.live().exclude(csm_sf_user_id="").filter(csm__isnull=True),
             "The Salesforce CSM has no portal user with the same email (or name).",
         ),
         (
@@ -248,7 +248,7 @@ def link_findings() -> list[LinkFinding]:
         ),
         (
             "Zendesk end users with no Salesforce contact",
-            SupportUser.objects.filter(role="end-user", contact__isnull=True).exclude(email_key=""),
+            SupportUser.objects.live().filter(role="end-user", contact__isnull=True).exclude(email_key=""),
             "No Salesforce contact has their email address.",
         ),
         (
@@ -258,7 +258,7 @@ def link_findings() -> list[LinkFinding]:
         ),
         (
             "Salesforce cases without their Zendesk ticket",
-            Case.objects.filter(zd_ticket_id__isnull=False, ticket__isnull=True),
+            Case.objects.live().filter(zd_ticket_id__isnull=False, ticket__isnull=True),
             "The case names a ticket the portal does not have.",
         ),
         (
@@ -268,7 +268,7 @@ def link_findings() -> list[LinkFinding]:
         ),
         (
             "Salesforce contacts without their account",
-            Contact.objects.filter(~Q(sf_account_id=""), account__isnull=True),
+            Contact.objects.live().filter(~Q(sf_account_id=""), account__isnull=True),
             "The contact's account has not been synced (yet).",
         ),
     ]

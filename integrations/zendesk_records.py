@@ -137,22 +137,28 @@ def parse_organization(data: dict[str, Any], names: dict[str, str] | None = None
         technical_account_manager=text(field("technical_account_manager")),
         zd_created_at=parse_dt(data.get("created_at")),
         zd_updated_at=parse_dt(data.get("updated_at")),
+        deleted_at=parse_dt(data.get("deleted_at")),
     )
 
 
 def parse_user(data: dict[str, Any]) -> SupportUserRecord:
-    email = text(data.get("email")).strip()
+    """A Zendesk user. ``active: false`` means deleted in Zendesk (the exports keep deleted
+    users): the record then carries no personal data, whatever the export still shows."""
+    active = bool(data.get("active", True))
+    updated = parse_dt(data.get("updated_at"))
+    email = text(data.get("email")).strip() if active else ""
     return SupportUserRecord(
         zd_id=int(data["id"]),
         zd_organization_id=_int(data.get("organization_id")),
-        name=text(data.get("name")),
+        name=text(data.get("name")) if active else "",
         email=email,
         email_key=email.lower(),
         role=text(data.get("role")) or "end-user",
-        active=bool(data.get("active", True)),
+        active=active,
         suspended=bool(data.get("suspended", False)),
         zd_created_at=parse_dt(data.get("created_at")),
-        zd_updated_at=parse_dt(data.get("updated_at")),
+        zd_updated_at=updated,
+        deleted_at=None if active else (updated or datetime.now(UTC)),
     )
 
 

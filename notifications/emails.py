@@ -54,7 +54,7 @@ def portal_url(path: str) -> str:
 
 
 def _case_for(ticket: Ticket) -> Case | None:
-    return Case.objects.filter(zd_ticket_id=ticket.zd_id).order_by("-sf_created_at", "-id").first()
+    return Case.objects.live().filter(zd_ticket_id=ticket.zd_id).order_by("-sf_created_at", "-id").first()
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -92,7 +92,8 @@ def ticket_context(notification: Notification, case: Any = _LOOK_UP) -> dict[str
         "ticket": ticket,
         "account": ticket.account,
         "recipient": recipient,
-        "requester_name": (requester.name if requester else "") or "Unknown requester",
+        "requester_name": (requester.name if requester else "")
+        or ("deleted person" if requester and not requester.email else "Unknown requester"),
         "requester_email": requester.email if requester else "",
         "requester_known": requester is not None,
         "opened_local": format_local(ticket.zd_created_at, recipient.time_zone),
@@ -132,8 +133,10 @@ def ticket_email(notification: Notification) -> EmailMultiAlternatives:
 
 def digest_email(recipient: Any, notifications: Sequence[Notification]) -> EmailMultiAlternatives:
     cases: dict[int, Case] = {}
-    for case in Case.objects.filter(zd_ticket_id__in=[n.ticket.zd_id for n in notifications]).order_by(
-        "sf_created_at", "id"
+    for case in (
+        Case.objects.live()
+        .filter(zd_ticket_id__in=[n.ticket.zd_id for n in notifications])
+        .order_by("sf_created_at", "id")
     ):
         cases[case.zd_ticket_id or 0] = case  # the newest wins
     items = [ticket_context(n, cases.get(n.ticket.zd_id)) for n in notifications]

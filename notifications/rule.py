@@ -137,9 +137,8 @@ def _org_accounts(zd_org_ids: Iterable[int | None]) -> dict[int, int]:
     wanted = {i for i in zd_org_ids if i}
     if not wanted:
         return {}
-    rows = Organization.objects.filter(zd_id__in=wanted, account__isnull=False).values_list(
-        "zd_id", "account_id"
-    )
+    live = Organization.objects.live().filter(zd_id__in=wanted, account__deleted_at__isnull=True)
+    rows = live.filter(account__isnull=False).values_list("zd_id", "account_id")
     return {zd_id: account_id for zd_id, account_id in rows}
 
 
@@ -151,9 +150,11 @@ def _recipients_by_account(account_ids: set[int]) -> dict[int, list[tuple[int, s
     """
     if not account_ids:
         return {}
-    csm_of = dict(Account.objects.filter(pk__in=account_ids, csm__isnull=False).values_list("pk", "csm_id"))
+    # An account deleted in Salesforce notifies nobody (its tickets become findings).
+    live = Account.objects.live().filter(pk__in=account_ids)
+    csm_of = dict(live.filter(csm__isnull=False).values_list("pk", "csm_id"))
     watches: dict[int, list[tuple[int, str]]] = {}
-    for account_id, user_id, kind in AccountWatch.objects.filter(account_id__in=account_ids).values_list(
+    for account_id, user_id, kind in AccountWatch.objects.filter(account__in=live).values_list(
         "account_id", "user_id", "kind"
     ):
         watches.setdefault(account_id, []).append((user_id, kind))

@@ -115,7 +115,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "form": form,
         "following": [w for w in watches if w.kind == "follow"],
         "muted": [w for w in watches if w.kind == "mute"],
-        "csm_accounts": request.user.csm_accounts.order_by("name"),  # type: ignore[union-attr]
+        "csm_accounts": request.user.csm_accounts.live().order_by("name"),  # type: ignore[union-attr, misc]
         "is_digest": current == Delivery.DIGEST,
     }
     return render(request, "notifications/preferences.html", context, status=status)

@@ -57,6 +57,7 @@ def register(router: Router, state: State) -> None:
     add("POST", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/?", create)
     add("GET", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", read)
     add("PATCH", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", update)
+    add("DELETE", rf"/services/data/{VERSION}/sobjects/(?P<sobject>\w+)/(?P<record_id>\w{{15,18}})/?", delete)
 
 
 def _authorised(req: Request, state: State) -> bool:
@@ -151,7 +152,7 @@ def query(req: Request, store: SFStore, version: str, kind: str) -> Response:
     if not text:
         return sf_error(400, "MALFORMED_QUERY", "A query string has to be specified")
     try:
-        cursor = store.query(text)
+        cursor = store.query(text, include_deleted=kind == "queryAll")
     except soql.SOQLError as exc:
         return sf_error(400, exc.code, exc.message)
     locator = store.remember(cursor)
@@ -232,6 +233,8 @@ def read(req: Request, store: SFStore, version: str, sobject: str, record_id: st
     record = store.get(name, record_id)
     if record is None:
         return sf_error(404, "NOT_FOUND", "The requested resource does not exist")
+    if record.get("IsDeleted"):
+        return sf_error(404, "ENTITY_IS_DELETED", "entity is deleted")
     fields = [f.strip() for f in (req.arg("fields") or "").split(",") if f.strip()] or None
     names = None
     if fields:
@@ -265,4 +268,9 @@ def create(req: Request, store: SFStore, version: str, sobject: str) -> Response
 def update(req: Request, store: SFStore, version: str, sobject: str, record_id: str) -> Response:
     name = _sobject(sobject)
     store.update(name, record_id, store.canonical(name, _body(req)))
+    return Response(204, b"", content_type="")
+
+
+def delete(req: Request, store: SFStore, version: str, sobject: str, record_id: str) -> Response:
+    store.delete(_sobject(sobject), record_id)
     return Response(204, b"", content_type="")

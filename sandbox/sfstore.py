@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import ids, soql, soqleval
+from . import deletions, ids, soql, soqleval
 from . import schema as fschema
 from .ids import sf_datetime, sf_id, sf_serial
 
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from .state import State
 
 COMMON = {"Id": "id", "CreatedDate": "datetime", "SystemModstamp": "datetime", "LastModifiedDate": "datetime"}
+# Deletable objects carry IsDeleted (true only through queryAll); merged-away Accounts and
+# Contacts also name the winner in MasterRecordId. Users are never deleted, only deactivated.
+DELETABLE = {"IsDeleted": "boolean"}
 SCHEMAS: dict[str, dict[str, str]] = {
     "Account": {
         **COMMON,
@@ -33,6 +36,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "Restricted_Account__c": "boolean",
         "Sold_To_Email__c": "email",
         "CSM__c": "reference",
+        **DELETABLE,
+        "MasterRecordId": "reference",
     },
     "Contact": {
         **COMMON,
@@ -43,6 +48,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "Email": "email",
         "Title": "string",
         "Phone": "phone",
+        **DELETABLE,
+        "MasterRecordId": "reference",
     },
     "Case": {
         **COMMON,
@@ -54,11 +61,21 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "Priority": "picklist",
         "Origin": "picklist",
         "Zendesk_Ticket_ID__c": "double",
+        **DELETABLE,
     },
     "User": {**COMMON, "Name": "string", "Email": "email", "IsActive": "boolean", "Title": "string"},
 }
 PREFIX = {"Account": "001", "Contact": "003", "Case": "500", "User": "005"}
-READ_ONLY = {"Id", "CreatedDate", "SystemModstamp", "LastModifiedDate", "CaseNumber", "Name@Contact"}
+READ_ONLY = {
+    "Id",
+    "CreatedDate",
+    "SystemModstamp",
+    "LastModifiedDate",
+    "CaseNumber",
+    "Name@Contact",
+    "IsDeleted",
+    "MasterRecordId",
+}
 REQUIRED = {"Account": ("Name",), "Contact": ("LastName",), "Case": (), "User": ("Name",)}
 MASK = (1 << 24) - 1
 
@@ -146,6 +163,8 @@ class SFStore:
     def view(sobject: str, record: dict) -> dict:
         rec = dict(record)
         rec["LastModifiedDate"] = rec.get("SystemModstamp")
+        if "IsDeleted" in SCHEMAS[sobject]:
+            rec["IsDeleted"] = bool(rec.get("IsDeleted"))
         if sobject == "Contact":
             rec["Name"] = " ".join(p for p in (rec.get("FirstName"), rec.get("LastName")) if p)
         return rec
@@ -270,6 +289,8 @@ class SFStore:
             record = self.get(sobject, record_id)
             if record is None:
                 raise SFError(404, "NOT_FOUND", "The requested resource does not exist")
+            if record.get("IsDeleted"):
+                raise SFError(404, "ENTITY_IS_DELETED", "entity is deleted")
             if sobject == "Case" and record["Id"] not in self.state.sf_changed["Case"]:
                 record = dict(record)
                 self.state.sf_changed["Case"][record["Id"]] = record
@@ -280,8 +301,15 @@ class SFStore:
                 self.state._move_case(record["Id"])
             return record
 
+    def delete(self, sobject: str, record_id: str) -> dict:
+        return deletions.sf_delete(self.state, sobject, record_id)
+
+    def merge(self, sobject: str, master_id: str, loser_id: str) -> dict:
+        return deletions.sf_merge(self.state, sobject, master_id, loser_id)
+
     # -- queries -----------------------------------------------------------------------------
-    def query(self, text: str) -> QueryCursor:
+    def query(self, text: str, include_deleted: bool = False) -> QueryCursor:
+        """``query`` (deleted records left out) or ``queryAll`` (``include_deleted``)."""
         query = soql.parse(text)
         sobject, _ = soqleval.resolve(query, self.external)
         names = list(query.fields)
@@ -291,7 +319,7 @@ class SFStore:
             for cond in query.where:
                 cond.field = back.get(cond.field, cond.field)
             query.order = [(back.get(f, f), d, n) for f, d, n in query.order]
-        source, total = self._plan(sobject, SCHEMAS[sobject], query)
+        source, total = self._plan(sobject, SCHEMAS[sobject], query, include_deleted)
         return QueryCursor(sobject, query.fields, total, source, names=names)
 
     def remember(self, cursor: QueryCursor) -> str:
@@ -302,7 +330,9 @@ class SFStore:
                 self.cursors.popitem(last=False)
         return locator
 
-    def _plan(self, sobject: str, schema: dict, query: soql.Query) -> tuple[Iterator[dict], int]:
+    def _plan(
+        self, sobject: str, schema: dict, query: soql.Query, include_deleted: bool = False
+    ) -> tuple[Iterator[dict], int]:
         conditions = query.where
         stamp = {"SystemModstamp", "LastModifiedDate"}
         order_ok = not query.order or (query.order[0][0] in stamp and not query.order[0][1])
@@ -318,6 +348,9 @@ class SFStore:
             keys = stream.after(key)
             need_subject = "Subject" in query.fields
             source = (self.view("Case", self.case_for_key(k, need_subject)) for k in keys)
+            if not include_deleted:
+                total -= sum(1 for k in deletions.deleted_case_keys(self.state) if k > key)
+                source = (rec for rec in source if not rec["IsDeleted"])
             return self._window(source, total, query)
         direct = self._direct(sobject, conditions)
         needs_subject = any(c.field == "Subject" for c in conditions) or any(
@@ -325,7 +358,11 @@ class SFStore:
         )
         rows = direct if direct is not None else self.scan(sobject, with_subject=needs_subject)
         match = soqleval.predicate(query, schema)
-        matched = [rec for rec in (self.view(sobject, r) for r in rows) if match(rec)]
+        matched = [
+            rec
+            for rec in (self.view(sobject, r) for r in rows)
+            if match(rec) and (include_deleted or not rec.get("IsDeleted"))
+        ]
         matched = soqleval.sort_records(matched, query, schema)
         if sobject == "Case" and "Subject" in query.fields and not needs_subject:
             matched = [self.view("Case", self.get("Case", r["Id"]) or r) for r in matched]

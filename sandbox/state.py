@@ -208,9 +208,21 @@ class State(TicketOps):
             self._sorted_version += 1
             return user
 
+    def delete_user(self, user_id: int) -> dict | None:
+        """Delete a Zendesk user: ``active: false`` in the export (see sandbox.deletions)."""
+        from .deletions import delete_user
+
+        return delete_user(self, user_id)
+
+    def delete_org(self, org_id: int) -> dict | None:
+        """Delete a Zendesk organization: ``deleted_at`` in the export (see sandbox.deletions)."""
+        from .deletions import delete_org
+
+        return delete_org(self, org_id)
+
     def user_by_email(self, email: str) -> dict | None:
         email = email.lower()
-        return next((u for u in self.world.users if u["email"].lower() == email), None)
+        return next((u for u in self.world.users if (u["email"] or "").lower() == email), None)
 
     # -- salesforce ----------------------------------------------------------------------------
     def sf_login(self) -> str:

@@ -209,7 +209,7 @@ class TicketFactory:
             "Y": "",
         }
         if "T" in parts:
-            contact = self.w.contact_by_email.get(requester["email"].lower())
+            contact = self.w.contact_by_email.get((requester["email"] or "").lower())
             values["T"] = (contact or {}).get("Title") or CONTACT_TITLES[sk.id % 4]
         if "S" in parts:
             values["S"] = str(self.w.org_seats[sk.org["id"]])
@@ -421,7 +421,7 @@ class TicketFactory:
         sk = self.skeleton(i)
         h, requester, _assignee = self._people(sk)
         subject = self._compose(sk, h, requester)[0] if with_subject else None
-        contact = self.w.contact_by_email.get(requester["email"].lower())
+        contact = self.w.contact_by_email.get((requester["email"] or "").lower())
         tl = sk.timeline
         return {
             "Id": sf_id("500", i),

@@ -142,6 +142,7 @@ def add_orgs(w: World) -> None:
                 "group_id": None,
                 "tags": sorted({fields["support_level"], fields["org_region"]} - {None}),
                 "organization_fields": fields,
+                "deleted_at": None,
             }
         )
         w.org_seats[org_id] = int(account["Seats__c"]) if account else 10

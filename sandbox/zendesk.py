@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from . import schema
+from . import deletions, schema
 from .ids import iso_z
 from .state import State
 from .web import Request, Response, Router, json_response
@@ -36,12 +36,15 @@ def register(router: Router, state: State) -> None:
     add("GET", r"organizations/count", lambda req, st: _count(st, len(st.world.orgs)))
     add("GET", r"organizations/(?P<org_id>\d+)", show_org)
     add("PUT", r"organizations/(?P<org_id>\d+)", update_org)
+    add("DELETE", r"organizations/(?P<org_id>\d+)", delete_org)
     add("GET", r"organizations/(?P<org_id>\d+)/users", org_users)
     add("GET", r"incremental/organizations", incremental_orgs)
     add("GET", r"users", list_users)
     add("GET", r"users/me", me)
     add("GET", r"users/count", lambda req, st: _count(st, len(st.world.users)))
     add("GET", r"users/(?P<user_id>\d+)", show_user)
+    add("DELETE", r"users/(?P<user_id>\d+)", delete_user)
+    add("GET", r"deleted_users", list_deleted_users)
     add("GET", r"incremental/users/cursor", incremental_users)
     add("POST", r"tickets", create_ticket)
     add("GET", r"tickets/count", count_tickets)
@@ -62,8 +65,8 @@ def _out(state: State, org: dict) -> dict:
 
 
 def list_orgs(req: Request, state: State) -> Response:
-    orgs = [_out(state, o) for o in sorted(state.world.orgs, key=lambda o: o["id"])]
-    return paginate(req, "organizations", orgs, "/api/v2/organizations.json")
+    live = [_out(state, o) for o in state.world.orgs if deletions.org_is_live(o)]
+    return paginate(req, "organizations", sorted(live, key=lambda o: o["id"]), "/api/v2/organizations.json")
 
 
 def organization_fields(req: Request, state: State) -> Response:
@@ -78,7 +81,8 @@ def search_orgs(req: Request, state: State) -> Response:
     found = [
         o
         for o in state.world.orgs
-        if (name and o["name"].casefold() == name) or (external and o["external_id"] == external)
+        if deletions.org_is_live(o)
+        and ((name and o["name"].casefold() == name) or (external and o["external_id"] == external))
     ]
     found = [_out(state, o) for o in found]
     return json_response(
@@ -88,11 +92,18 @@ def search_orgs(req: Request, state: State) -> Response:
 
 def show_org(req: Request, state: State, org_id: str) -> Response:
     org = state.world.org_by_id.get(int(org_id))
-    return json_response({"organization": _out(state, org)}) if org else json_response(NOT_FOUND, 404)
+    if not deletions.org_is_live(org):
+        return json_response(NOT_FOUND, 404)
+    return json_response({"organization": _out(state, org)})
+
+
+def delete_org(req: Request, state: State, org_id: str) -> Response:
+    found = deletions.delete_org(state, int(org_id))
+    return Response(204, b"", content_type="") if found else json_response(NOT_FOUND, 404)
 
 
 def update_org(req: Request, state: State, org_id: str) -> Response:
-    if int(org_id) not in state.world.org_by_id:
+    if not deletions.org_is_live(state.world.org_by_id.get(int(org_id))):
         return json_response(NOT_FOUND, 404)
     try:
         changes = req.json().get("organization")
@@ -109,7 +120,7 @@ def update_org(req: Request, state: State, org_id: str) -> Response:
 
 
 def org_users(req: Request, state: State, org_id: str) -> Response:
-    if int(org_id) not in state.world.org_by_id:
+    if not deletions.org_is_live(state.world.org_by_id.get(int(org_id))):
         return json_response(NOT_FOUND, 404)
     members = [state.world.user_by_id[u] for u in state.world.org_members.get(int(org_id), [])]
     return paginate(
@@ -170,6 +181,18 @@ def me(req: Request, state: State) -> Response:
 def show_user(req: Request, state: State, user_id: str) -> Response:
     user = state.world.user_by_id.get(int(user_id))
     return json_response({"user": user}) if user else json_response(NOT_FOUND, 404)
+
+
+def delete_user(req: Request, state: State, user_id: str) -> Response:
+    user = state.world.user_by_id.get(int(user_id))
+    if user is None or not user.get("active", True):
+        return json_response(NOT_FOUND, 404)
+    return json_response({"user": deletions.delete_user(state, int(user_id))})
+
+
+def list_deleted_users(req: Request, state: State) -> Response:
+    found = sorted(deletions.deleted_users(state), key=lambda u: u["id"])
+    return paginate(req, "deleted_users", found, "/api/v2/deleted_users.json")
 
 
 def incremental_users(req: Request, state: State) -> Response:

@@ -62,7 +62,7 @@ def can_file_for(user: Any, account: Account) -> bool:
 def get_organization_for_filing(user: Any, pk: int) -> Organization:
     require_role(user, *ALL_ROLES)
     org = get_object_or_404(
-        Organization.objects.select_related("account", "account__csm"), pk=pk, account__isnull=False
+        Organization.objects.live().select_related("account", "account__csm"), pk=pk, account__isnull=False
     )
     if org.account is None or not can_file_for(user, org.account):
         raise PermissionDenied("Only the account's CSM can ask support ops to change its organization.")

@@ -63,7 +63,7 @@ class TicketFilter(django_filters.FilterSet):
     )
     csm = TicketCsmFilter(field_name="account__csm", choices=csm_choices, widget=FastSelect)
     account = django_filters.ModelChoiceFilter(
-        queryset=Account.objects.all(), empty_label="Any account", widget=FastSelect
+        queryset=Account.objects.live(), empty_label="Any account", widget=FastSelect
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", empty_label="Any status", widget=FastSelect
@@ -159,7 +159,7 @@ class TicketFilter(django_filters.FilterSet):
     def _limit_account_choices(self, form: forms.Form) -> None:
         """Offer the accounts of the chosen CSM scope (a short list), plus the selected one."""
         field = form.fields["account"]
-        scope = Account.objects.order_by("name")
+        scope = Account.objects.live().order_by("name")
         csm = form.data.get("csm") if form.is_bound else None
         user = getattr(self.request, "user", None)
         narrowed = True

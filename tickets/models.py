@@ -3,6 +3,7 @@
 from django.db import models
 
 from accounts.links import zendesk_ticket_url
+from accounts.mirror import MirrorManager
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
 
@@ -199,7 +200,11 @@ class Case(models.Model):
     origin = models.CharField(max_length=40, blank=True)
     sf_created_at = models.DateTimeField(null=True, blank=True)
     sf_modstamp = models.DateTimeField(null=True, blank=True)
+    # Deleted in Salesforce: kept, shown nowhere.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = MirrorManager()
 
     class Meta:
         ordering = ["-sf_created_at"]

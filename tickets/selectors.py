@@ -124,7 +124,7 @@ def ticket_comments(ticket: Ticket) -> QuerySet[Comment]:
 
 def ticket_cases(ticket: Ticket) -> list[Case]:
     return list(
-        Case.objects.filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id)).order_by("sf_created_at")
+        Case.objects.live().filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id)).order_by("sf_created_at")
     )
 
 

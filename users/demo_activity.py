@@ -28,7 +28,7 @@ def seed_activity(users: dict[str, User]) -> Iterator[str]:
         rotation_week_set(week_start=week, manager=manager, set_by=admin)
     yield f"Review rotation: {manager} is on duty this week and next."
 
-    accounts = list(Account.objects.filter(csm=csm).order_by("name"))
+    accounts = list(Account.objects.live().filter(csm=csm).order_by("name"))
     if not accounts:
         yield "No synced accounts for the demo CSM yet: no demo feedback or requests filed."
         return

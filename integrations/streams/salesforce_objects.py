@@ -21,7 +21,7 @@ from .. import links
 from ..records import Page
 from ..salesforce import OVERLAP
 from ..upsert import Written, upsert
-from . import account_audit
+from . import account_audit, deletions
 from .base import PageResult, StreamSpec
 
 
@@ -101,10 +101,12 @@ class AccountStream(SalesforceStream):
 
     def write(self, page: Page[Any]) -> PageResult:
         before = account_audit.snapshot(r.sf_id for r in page.records)
+        was_deleted = deletions.deleted_before(Account, "sf_id", (r.sf_id for r in page.records))
         written = upsert(Account, page.records, key="sf_id", version="sf_modstamp")
         if written:
             self.link(page, [w.pk for w in written], [w.key for w in written if w.inserted], written)
             account_audit.record_changes(before, written, page.records)
+            deletions.record_account_deletions(was_deleted, written, page.records)
         return PageResult.from_written(written)
 
     def link(self, page: Page[Any], pks: list[Any], new_keys: list[Any], written: list[Written]) -> None:
@@ -123,6 +125,13 @@ class ContactStream(SalesforceStream):
     sobject = "Contact"
 
     resolve = (links.CT_ACCOUNT,)
+
+    def write(self, page: Page[Any]) -> PageResult:
+        erased = deletions.people_deleted_in_page(Contact, "sf_id", page.records)
+        result = super().write(page)
+        # A privacy deletion happens as the stream sees it, in the page's transaction.
+        deletions.erase_people(erased)
+        return result
 
     def link(self, page: Page[Any], pks: list[Any], new_keys: list[Any], written: list[Written]) -> None:
         links.link_children(links.CS_CONTACT, new_keys)

@@ -14,6 +14,7 @@ from feedback.models import Rating
 from .. import links
 from ..records import OrganizationRecord, Page, RatingRecord, SupportUserRecord
 from ..upsert import upsert
+from . import deletions
 from .base import PageResult, StreamSpec
 
 RATINGS_OVERLAP = timedelta(hours=1)
@@ -33,9 +34,11 @@ class OrganizationStream(StreamSpec):
         return "0"
 
     def write(self, page: Page[OrganizationRecord]) -> PageResult:
+        before = deletions.deleted_before(Organization, "zd_id", (r.zd_id for r in page.records))
         written = upsert(Organization, page.records, key="zd_id", version="zd_updated_at")
         if not written:
             return PageResult()
+        deletions.record_org_deletions(before, written, page.records)
         relinked = links.link_org_accounts(org_pks=[w.pk for w in written])
         new = [w.key for w in written if w.inserted]
         # Users, tickets and ratings that arrived before their organization.
@@ -60,9 +63,12 @@ class UserStream(StreamSpec):
         return client.user_pages(cursor)
 
     def write(self, page: Page[SupportUserRecord]) -> PageResult:
+        erased = deletions.people_deleted_in_page(SupportUser, "zd_id", page.records)
         written = upsert(SupportUser, page.records, key="zd_id", version="zd_updated_at", links=[links.U_ORG])
         if not written:
             return PageResult()
+        # A privacy deletion happens as the stream sees it, in the page's transaction.
+        deletions.erase_people(erased)
         pks = [w.pk for w in written]
         links.link_user_contacts(user_pks=pks)
         new = [w.key for w in written if w.inserted]

@@ -130,17 +130,20 @@ def expected_mirror(handle, *, comments: bool = True) -> dict[str, dict[Any, tup
             _s(f["org_region"]),
             _s(f["technical_account_manager"]),
             _ts(o["updated_at"]),
+            _ts(o.get("deleted_at")),
         )
+    # A user deleted in Zendesk (active: false) is mirrored without personal data.
     users = {
         u["id"]: (
-            u["name"],
-            u["email"],
-            u["email"].lower(),
+            u["name"] if u["active"] else "",
+            _s(u["email"]) if u["active"] else "",
+            _s(u["email"]).lower() if u["active"] else "",
             u["role"],
             u["active"],
             u["suspended"],
             u["organization_id"],
             _ts(u["updated_at"]),
+            None if u["active"] else _ts(u["updated_at"]),
         )
         for u in world.users
     }
@@ -163,19 +166,29 @@ def expected_mirror(handle, *, comments: bool = True) -> dict[str, dict[Any, tup
             _s(a["Sold_To_Email__c"]),
             _s(a["CSM__c"]),
             _ts(a["SystemModstamp"]),
+            _ts(a["SystemModstamp"]) if a.get("IsDeleted") else None,
         )
         for a in sf.scan("Account")
     }
+    # A contact deleted in Salesforce is mirrored without personal data.
     contacts = {
         c["Id"]: (
             _s(c["AccountId"]),
-            _s(c["FirstName"]),
-            _s(c["LastName"]),
-            _s(c["Email"]),
-            _s(c["Email"]).lower(),
-            _s(c["Title"]),
-            _s(c["Phone"]),
+            *(("",) * 6 if c.get("IsDeleted") else ()),
+            *(
+                ()
+                if c.get("IsDeleted")
+                else (
+                    _s(c["FirstName"]),
+                    _s(c["LastName"]),
+                    _s(c["Email"]),
+                    _s(c["Email"]).lower(),
+                    _s(c["Title"]),
+                    _s(c["Phone"]),
+                )
+            ),
             _ts(c["SystemModstamp"]),
+            _ts(c["SystemModstamp"]) if c.get("IsDeleted") else None,
         )
         for c in sf.scan("Contact")
     }
@@ -190,6 +203,7 @@ def expected_mirror(handle, *, comments: bool = True) -> dict[str, dict[Any, tup
             _s(c["Priority"]),
             _s(c["Origin"]),
             _ts(c["SystemModstamp"]),
+            _ts(c["SystemModstamp"]) if c.get("IsDeleted") else None,
         )
         for c in sf.scan("Case")
     }
@@ -260,6 +274,7 @@ def actual_mirror() -> dict[str, dict[Any, tuple]]:
             "org_region",
             "technical_account_manager",
             "zd_updated_at",
+            "deleted_at",
         ),
         "users": rows(
             SupportUser,
@@ -272,6 +287,7 @@ def actual_mirror() -> dict[str, dict[Any, tuple]]:
             "suspended",
             "zd_organization_id",
             "zd_updated_at",
+            "deleted_at",
         ),
         "sf_users": rows(SalesforceUser, "sf_id", "name", "email", "is_active", "title", "sf_modstamp"),
         "accounts": {
@@ -291,6 +307,7 @@ def actual_mirror() -> dict[str, dict[Any, tuple]]:
                 "sold_to_email",
                 "csm_sf_user_id",
                 "sf_modstamp",
+                "deleted_at",
             ).items()
         },
         "contacts": rows(
@@ -304,6 +321,7 @@ def actual_mirror() -> dict[str, dict[Any, tuple]]:
             "title",
             "phone",
             "sf_modstamp",
+            "deleted_at",
         ),
         "cases": rows(
             Case,
@@ -317,6 +335,7 @@ def actual_mirror() -> dict[str, dict[Any, tuple]]:
             "priority",
             "origin",
             "sf_modstamp",
+            "deleted_at",
         ),
     }
 

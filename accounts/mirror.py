@@ -1,0 +1,24 @@
+"""What mirror rows deleted at their source share: a ``deleted_at`` column and ``.live()``.
+
+A record deleted in Zendesk or Salesforce keeps its row in the portal (its tickets, audit
+trail and feedback still point at it), with ``deleted_at`` set by the sync. Lists, counts,
+checks and choices read ``Model.objects.live()``; history reads the row as it is.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+DELETED_PERSON = "deleted person"
+
+
+class MirrorQuerySet(models.QuerySet):
+    def live(self) -> MirrorQuerySet:
+        """Rows still present at their source."""
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> MirrorQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+MirrorManager = models.Manager.from_queryset(MirrorQuerySet)
