@@ -137,6 +137,11 @@ def _copy_person_everywhere(synced, csm, account: Account, person: SupportUser) 
         customer_words=f"{person.name} ({person.email}) says nobody answered for three days.",
         csm_context=f"Call {person.name} back.",
     )
+    # The account's emails go to an organization's people once its link to the account is
+    # trusted (a sandbox org's name need not match its account's): the CSM confirms it.
+    from accounts.services.organizations import organization_link_confirm
+
+    organization_link_confirm(organization=person.organization, user=csm)
     checklist = start_checklist(account, actor=csm)
     step = checklist.steps.filter(kind=StepKind.EMAIL).first()
     checklist_email_send(
