@@ -1,10 +1,14 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from users.models import User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user who has used the portal: their own address is verified (pass
+    ``email_verified=False`` for one who has not proven it, e.g. a pending invitation)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -19,3 +23,8 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in extracted))
         if create:
             self.save()
+
+    @factory.post_generation
+    def email_verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email.lower(), primary=True, verified=True)
