@@ -8,6 +8,7 @@ from typing import Any
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from allauth.core.context import request_context
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
@@ -70,7 +71,7 @@ def user_email_verify(*, user: User) -> None:
         email_verified.send(sender=User, user=user)
 
 
-def user_email_changed(*, user: User, request: Any = None) -> None:
+def user_email_changed(*, user: User, request: Any) -> None:
     """An admin changed the user's address: it is the user's only one, unverified until the user
     follows the confirmation link sent to it. The old address's matches end now."""
     with transaction.atomic():
@@ -79,7 +80,12 @@ def user_email_changed(*, user: User, request: Any = None) -> None:
             user=user, email=user.email.lower(), primary=True, verified=False
         )
         email_verified.send(sender=User, user=user)
-        transaction.on_commit(lambda: address.send_confirmation(request))
+        transaction.on_commit(lambda: _send_confirmation(address, request))
+
+
+def _send_confirmation(address: EmailAddress, request: Any) -> None:
+    with request_context(request):  # allauth's mail reads the request from its context
+        address.send_confirmation(request)
 
 
 def password_reset_proves_email(user: User) -> bool:
