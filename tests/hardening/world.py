@@ -186,6 +186,9 @@ def world_on_synced_data(users: dict[str, User] | None = None) -> World:
         csm=None
     )
     unassigned_org = unassigned.organizations.first() or OrganizationFactory(account=unassigned)
+    # A CSM in Salesforce without a portal login: on People to invite.
+    to_invite = SalesforceUserFactory(name="Jordan Newcomer", email="jordan.newcomer@example.com")
+    AccountFactory(name="Newcomer's Account", csm=None, csm_sf_user_id=to_invite.sf_id)
 
     checklist = start_checklist(account, actor=csm)
     manual_step = checklist.steps.filter(kind=StepKind.MANUAL).order_by("position").first()
