@@ -163,3 +163,29 @@ def test_sso_never_connects_to_a_staff_or_admin_account_by_its_address(admin_use
     request = sso_login("admin@example.com", verified=True)
     assert SESSION_KEY not in request.session
     assert not SocialAccount.objects.filter(user=admin_user).exists()
+
+
+# -- users from before the rule ------------------------------------------------------------------
+def test_existing_users_keep_working_and_self_added_addresses_are_not_trusted():
+    """The data migration: users who have used the portal at an address no email flow touched
+    are verified; a pending invitation, an address someone gave themselves, are not."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("users.migrations.0003_verify_existing_addresses")
+    used = User.objects.create_user(email="Used.Portal@example.com", password="x" * 12)
+    invited = User.objects.create_user(email="invited@example.com")  # no usable password yet
+    invited.set_unusable_password()
+    invited.save()
+    self_made = User.objects.create_user(email="taken@example.com", password="x" * 12)
+    EmailAddress.objects.create(user=self_made, email="taken@example.com", primary=True, verified=False)
+    EmailAddress.objects.create(user=used, email="extra@example.com", primary=False, verified=False)
+
+    migration.verify_existing(apps, None)
+
+    assert list(EmailAddress.objects.filter(user=used).values_list("email", "verified", "primary")) == [
+        ("used.portal@example.com", True, True)
+    ]
+    assert not EmailAddress.objects.filter(user=invited).exists()
+    assert not EmailAddress.objects.get(user=self_made).verified
