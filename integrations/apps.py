@@ -5,8 +5,8 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
 
     def ready(self) -> None:
-        from users.signals import email_verified
+        from users.signals import email_changed
 
         from . import receivers
 
-        email_verified.connect(receivers.on_email_verified, dispatch_uid="integrations.email_verified")
+        email_changed.connect(receivers.on_email_changed, dispatch_uid="integrations.email_changed")

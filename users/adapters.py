@@ -54,3 +54,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if user.is_staff or user.is_superuser or is_admin(user):
             return None
         return found
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        """SSO vouches for an existing user's own address when it says it is verified (the
+        invited person who logs in by SSO instead of setting a password is proven too)."""
+        from .services import email_is_verified, user_email_verify
+
+        user = sociallogin.user
+        if not sociallogin.is_existing or not user.email:
+            return
+        vouched = {e.email.lower() for e in sociallogin.email_addresses if e.verified}
+        if user.email.lower() in vouched and not email_is_verified(user):
+            user_email_verify(user=user)

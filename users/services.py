@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import User
-from .signals import email_verified
+from .signals import email_changed
 
 
 def invite_link(user: User) -> str:
@@ -68,7 +68,7 @@ def user_email_verify(*, user: User) -> None:
         address.verified = True
         address.primary = True
         address.save()
-        email_verified.send(sender=User, user=user)
+        email_changed.send(sender=User, user=user)
 
 
 def user_email_changed(*, user: User, request: Any) -> None:
@@ -79,7 +79,7 @@ def user_email_changed(*, user: User, request: Any) -> None:
         address = EmailAddress.objects.create(
             user=user, email=user.email.lower(), primary=True, verified=False
         )
-        email_verified.send(sender=User, user=user)
+        email_changed.send(sender=User, user=user)
         transaction.on_commit(lambda: _send_confirmation(address, request))
 
 

@@ -2,7 +2,7 @@
 
 from django.dispatch import Signal
 
-# kwargs: user (users.models.User). The user's own address was proven or changed: whatever matches
-# people by verified email (the CSM of Salesforce accounts) must look again. Sent synchronously,
-# inside the transaction that changed the address.
-email_verified = Signal()
+# kwargs: user (users.models.User). The user's own address was proven (verified) or changed:
+# whatever matches people by verified email (the CSM of Salesforce accounts) must look again.
+# Sent synchronously, inside the transaction that changed the address.
+email_changed = Signal()

@@ -189,3 +189,20 @@ def test_existing_users_keep_working_and_self_added_addresses_are_not_trusted():
     ]
     assert not EmailAddress.objects.filter(user=invited).exists()
     assert not EmailAddress.objects.get(user=self_made).verified
+
+
+@override_settings(SOCIALACCOUNT_PROVIDERS=SSO)
+def test_an_invited_person_who_logs_in_by_sso_is_proven_and_becomes_csm():
+    from accounts.models import Account
+    from tests.factories import AccountFactory
+    from tests.factories.accounts import SalesforceUserFactory
+    from users.services import email_is_verified
+
+    sf_user = SalesforceUserFactory(email="jordan@company.example")
+    AccountFactory(csm=None, csm_sf_user_id=sf_user.sf_id)
+    invited = User.objects.create_user(email="jordan@company.example")  # no password, unproven
+
+    request = sso_login("Jordan@company.example", verified=True)
+    assert request.session.get(SESSION_KEY) == str(invited.pk)
+    assert email_is_verified(invited)
+    assert Account.objects.get().csm == invited
