@@ -234,8 +234,8 @@ def account_findings(
             Finding(
                 Problem.CSM_LOGIN,
                 "warn",
-                f"The CSM in Salesforce ({who}) has no portal login with the same email, so nobody here "
-                "is notified about this account.",
+                f"The CSM in Salesforce ({who}) has no portal login with the same confirmed email, so "
+                "nobody here is notified about this account.",
             )
         )
     return findings

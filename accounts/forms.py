@@ -8,7 +8,7 @@ from users.roles import Role
 
 from .checklist_models import ChecklistTemplate
 from .emails import is_single_line, unknown_placeholders
-from .models import Account
+from .models import Account, SalesforceUser
 from .recipients import recipient_refusal
 
 
@@ -107,3 +107,13 @@ class StepEmailForm(forms.Form):
             if unknown:
                 self.add_error(name, "Fill in or remove: " + ", ".join(f"{{{{ {p} }}}}" for p in unknown))
         return data
+
+
+class InviteCsmForm(forms.Form):
+    """People to invite: the Salesforce user to invite (one without a matched portal login)."""
+
+    sf_user = forms.ModelChoiceField(
+        queryset=SalesforceUser.objects.filter(portal_user__isnull=True),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "This person has a portal login already, or is unknown."},
+    )

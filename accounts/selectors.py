@@ -271,3 +271,60 @@ def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
         body=fill_placeholders(template.body if template else "", values),
         contact_name=contact.name if contact else "",
     )
+
+
+@dataclass
+class PersonToInvite:
+    """A Salesforce user who is the CSM of accounts and has no portal login matched by email."""
+
+    sf_user: SalesforceUser
+    accounts: list[Account]
+    login: Any | None  # a portal user with this address who has not proven it yet
+    login_verified: bool = False
+
+    @property
+    def can_invite(self) -> bool:
+        return bool(self.sf_user.email) and self.sf_user.is_active and not self.login_verified
+
+
+def people_to_invite() -> list[PersonToInvite]:
+    """Salesforce users that accounts name as CSM and that no portal user is matched to, with
+    their accounts and any unproven portal login at their address (three queries)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists
+    from django.db.models.functions import Lower
+
+    named = Account.objects.exclude(csm_sf_user_id="").values("csm_sf_user_id")
+    sf_users = list(
+        SalesforceUser.objects.filter(portal_user__isnull=True, sf_id__in=named).order_by("name", "pk")
+    )
+    if not sf_users:
+        return []
+    accounts: dict[str, list[Account]] = {}
+    for account in Account.objects.filter(csm_sf_user_id__in=[s.sf_id for s in sf_users]).only(
+        "pk", "name", "csm_sf_user_id"
+    ):
+        accounts.setdefault(account.csm_sf_user_id, []).append(account)
+    emails = {s.email.lower() for s in sf_users if s.email}
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    logins = {
+        u.low: u
+        for u in get_user_model()
+        .objects.annotate(low=Lower("email"), is_verified=Exists(verified))
+        .filter(low__in=emails)
+    }
+    rows = []
+    for sf_user in sf_users:
+        login = logins.get(sf_user.email.lower()) if sf_user.email else None
+        rows.append(
+            PersonToInvite(
+                sf_user=sf_user,
+                accounts=accounts.get(sf_user.sf_id, []),
+                login=login,
+                login_verified=bool(login and login.is_verified),
+            )
+        )
+    return rows

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account_list_view, name="list"),
     path("export.csv", views.account_export, name="export"),
+    path("people-to-invite/", views.people_to_invite_view, name="people_to_invite"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/history/", views.account_history, name="history"),
     path("<int:pk>/checklists/start/", checklist_views.checklist_start_view, name="checklist_start"),

@@ -1,17 +1,19 @@
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.selectors import account_people
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, render_list
-from users.roles import any_role_required
+from users.roles import Role, any_role_required, role_required
 
 from .filters import AccountFilter
 from .findings import Problem, problems_of
-from .forms import AddStepForm, StartChecklistForm, possible_owners
+from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
 from .links import collaboration_project_url, salesforce_account_url, zendesk_org_url
 from .panels import panels_for
 from .permissions import can_manage_onboarding, can_work_step
@@ -22,10 +24,12 @@ from .selectors import (
     account_list,
     account_page,
     get_account_for_user,
+    people_to_invite,
     portfolio_rows,
     portfolio_stats,
     startable_templates,
 )
+from .services.invitations import csm_invite
 
 TRAIL_ON_PAGE = 15
 
@@ -160,3 +164,20 @@ def account_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render_list(
         request, "accounts/history.html", account_events(account), context={"account": account}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def people_to_invite_view(request: HttpRequest) -> HttpResponse:
+    """Salesforce CSMs without a portal login; one click invites one (admins only)."""
+    form = InviteCsmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sf_user = form.cleaned_data["sf_user"]
+        try:
+            user = csm_invite(sf_user=sf_user, invited_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("accounts:people_to_invite")
+    return render(request, "accounts/people_to_invite.html", {"form": form, "rows": people_to_invite()})

@@ -271,6 +271,7 @@ def child(out_path: str) -> None:
 def initial_sync() -> list[int]:
     """Mirror the sandbox, give every Salesforce user a portal login (so accounts have a CSM),
     and return the Zendesk ids of organizations whose account has one."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth.models import Group
 
     from accounts.models import Organization, SalesforceUser
@@ -284,6 +285,10 @@ def initial_sync() -> list[int]:
     group, _ = Group.objects.get_or_create(name=Role.CSM)
     for sf_user in SalesforceUser.objects.exclude(email=""):
         user, _ = User.objects.get_or_create(email=sf_user.email, defaults={"name": sf_user.name})
+        # The CSM is matched by verified email only: the benchmark vouches for its people.
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email.lower(), defaults={"primary": True, "verified": True}
+        )
         user.groups.add(group)
     run_stream("salesforce.users", full=True, may_wait=True)
     orgs = list(

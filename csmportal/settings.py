@@ -155,7 +155,6 @@ SOCIALACCOUNT_ADAPTER = "users.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # Login rate limiting: per IP and per account (allauth counts failures in the cache).
@@ -165,6 +164,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 # No open sign-up: admins invite. Optionally, sign-up is open to these email domains only.
 ALLOWED_SIGNUP_DOMAINS = [d.lower() for d in env.list("ALLOWED_SIGNUP_DOMAINS", default=[])]
+# Whoever can create their own account must confirm the address first (a link sent to it) before
+# logging in; admins' invitations are confirmed by setting the password from the emailed link.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if ALLOWED_SIGNUP_DOMAINS else "none"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="CSM Portal")
 MFA_TOTP_TOLERANCE = env.int("MFA_TOTP_TOLERANCE", default=1)  # accept one 30 s step of clock skew
@@ -187,6 +189,8 @@ if OIDC_CLIENT_ID:
         ]
     }
 SOCIALACCOUNT_ONLY = False
+# SSO logs in an existing user only by an address the provider says is verified (email_verified),
+# and never a staff or superuser account (users.adapters.SocialAccountAdapter).
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from users import views as users_views
+
 from . import views
 
 handler403 = "csmportal.views.permission_denied"
@@ -11,6 +13,8 @@ handler403 = "csmportal.views.permission_denied"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Before allauth's: nobody adds or changes their own address (users.views).
+    path("auth/email/", users_views.email_managed_by_admins, name="account_email"),
     path("auth/", include("allauth.urls")),
     # The admin uses the portal's login (and its two-factor step), not a login of its own.
     path(

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import connection, models
 
 from accounts.models import Account, Organization, SalesforceUser
@@ -194,17 +195,14 @@ def link_user_contacts(
 
 
 def _portal_user_sql() -> str:
-    """The portal user with the Salesforce user's email (case-insensitive), else the only portal
-    user with exactly that name."""
-    s, u = _t(SalesforceUser), _t(User)
-    by_email = (
-        f"SELECT u.id FROM {u} AS u WHERE {s}.email <> '' AND LOWER(u.email) = LOWER({s}.email) LIMIT 1"
+    """The portal user whose own address is the Salesforce user's email (case-insensitive) and is
+    verified (confirmed by a link sent to it). Never by name: people edit their own names."""
+    s, u, e = _t(SalesforceUser), _t(User), _t(EmailAddress)
+    return (
+        f"SELECT u.id FROM {u} AS u WHERE {s}.email <> '' AND LOWER(u.email) = LOWER({s}.email) "
+        f"AND EXISTS (SELECT 1 FROM {e} AS e WHERE e.user_id = u.id AND e.verified "
+        f"AND LOWER(e.email) = LOWER(u.email)) LIMIT 1"
     )
-    by_name = (
-        f"SELECT MIN(u.id) FROM {u} AS u WHERE {s}.name <> '' AND LOWER(u.name) = LOWER({s}.name) "
-        f"HAVING COUNT(*) = 1"
-    )
-    return f"SELECT COALESCE(({by_email}), ({by_name}))"
 
 
 def link_portal_users(*, sf_user_pks: Sequence[Any] | None = None) -> list[Any]:

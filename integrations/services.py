@@ -99,3 +99,25 @@ def field_mapping_set(*, changes: dict[str, str], user: Any) -> list[str]:
     if streams:
         sync_request(user=user, streams=sorted(streams))
     return sorted(streams)
+
+
+def csm_relink_for_user(*, user: Any) -> list[Any]:
+    """Match again the Salesforce users with this person's address and those matched to them,
+    and set the CSM of their accounts (run when the person's address is proven or changed,
+    not only at the next users sync). Returns the accounts whose CSM changed."""
+    from django.db.models import Q
+
+    from accounts.models import SalesforceUser
+
+    from . import links
+    from .streams.salesforce_objects import relink_csms
+
+    sf_users = list(
+        SalesforceUser.objects.filter(Q(email__iexact=user.email) | Q(portal_user=user)).values_list(
+            "pk", "sf_id"
+        )
+    )
+    if not sf_users:
+        return []
+    links.link_portal_users(sf_user_pks=[pk for pk, _ in sf_users])
+    return relink_csms(Q(csm_sf_user_id__in=[sf_id for _, sf_id in sf_users]) | Q(csm=user))

@@ -60,9 +60,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def _make_user(email: str, name: str, *roles: str, **extra: object):
+    from allauth.account.models import EmailAddress
+
     from users.models import User
 
     user = User.objects.create_user(email=email, password="test-password-123", name=name, **extra)
+    # A user who has used the portal: their own address is proven (matching needs it).
+    EmailAddress.objects.create(user=user, email=email.lower(), primary=True, verified=True)
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role)[0])  # transactional tests flush groups
     give_totp_if_admin(user)  # admins must have two-factor (users.two_factor)

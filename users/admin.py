@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from .models import User
 from .roles import Role
-from .services import user_invite, user_send_invitation
+from .services import user_email_changed, user_invite, user_send_invitation
 
 
 class InviteForm(forms.ModelForm):
@@ -45,6 +45,10 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: forms.Form, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            if "email" in form.changed_data:
+                # The new address is unconfirmed until its owner follows the link sent to it.
+                user_email_changed(user=obj, request=request)
+                messages.info(request, f"A confirmation link was sent to {obj.email}.")
             return
         user = user_invite(
             email=form.cleaned_data["email"],

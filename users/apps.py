@@ -6,4 +6,7 @@ class UsersConfig(AppConfig):
     verbose_name = "Portal users"
 
     def ready(self) -> None:
-        from . import two_factor  # noqa: F401 (connects the admins' session cap to login)
+        from . import (
+            receivers,  # noqa: F401 (connects allauth's signals)
+            two_factor,  # noqa: F401 (connects the admins' session cap to login)
+        )

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from tests.two_factor import give_totp_if_admin
@@ -6,6 +7,9 @@ from users.models import User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user who has used the portal: their own address is verified (pass
+    ``email_verified=False`` for one who has not proven it, e.g. a pending invitation)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -21,3 +25,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             give_totp_if_admin(self)  # admins must have two-factor (users.two_factor)
+
+    @factory.post_generation
+    def email_verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email.lower(), primary=True, verified=True)

@@ -18,6 +18,8 @@ The rules these rows spell out come from each area's docs (docs/*.md):
   forwarder, the account's CSM, managers and admins; admins set the rotation;
 - support-ops requests: filed by the account's CSM (or an admin), seen by the requester, the
   account's CSM, support ops and admins; worked by support ops; cancelled by the requester;
+- people to invite (Salesforce CSMs without a login): admins only; nobody changes their own
+  email address (allauth's email page is closed: an admin changes it);
 - notifications are personal (someone else's is a 404); findings for CSMs and admins; the
   outbox for admins; "Sync now" for support ops and admins;
 - the Zendesk webhook needs its signature (401 without), whoever calls it.
@@ -50,7 +52,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "auth/inactive/": (PUBLIC, "405 405 405 405 405 405 405"),
     "auth/signup/": (PUBLIC, PUBLIC),  # closed unless ALLOWED_SIGNUP_DOMAINS: says so
     "auth/reauthenticate/": (LOGGED_IN, LOGGED_IN),
-    "auth/email/": (LOGGED_IN, LOGGED_IN),
+    "auth/email/": (LOGGED_IN, "405 405 405 405 405 405 login"),  # closed: an admin changes addresses
     "auth/confirm-email/": (PUBLIC, "405 405 405 405 405 405 405"),
     "auth/password/change/": (LOGGED_IN, LOGGED_IN),
     "auth/password/set/": (LOGGED_IN, LOGGED_IN),
@@ -84,6 +86,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "profile/": (LOGGED_IN, LOGGED_IN),
     "accounts/": (READ, GET_ONLY),
     "accounts/export.csv": (READ, GET_ONLY),
+    "accounts/people-to-invite/": ("403 403 403 403 ok 403 login",) * 2,  # admins invite CSMs
     "accounts/<int:pk>/": (READ, GET_ONLY),
     "accounts/<int:pk>/history/": (READ, GET_ONLY),
     "accounts/<int:pk>/checklists/start/": (POST_ONLY, OWNER),
@@ -167,6 +170,7 @@ def post_data(route: str, world: World) -> dict[str, Any]:
     manager = world.users["manager"]
     data: dict[str, dict[str, Any]] = {
         "profile/": {"name": "Renamed", "time_zone": "Europe/Berlin"},
+        "accounts/people-to-invite/": {"sf_user": world.extra["sf_user_to_invite_pk"]},
         "accounts/<int:pk>/checklists/start/": {"template": world.extra["older_template_pk"]},
         "accounts/<int:pk>/checklists/<int:checklist_pk>/steps/add/": {"title": "Call the customer"},
         "accounts/<int:pk>/steps/<int:step_pk>/complete/": {"evidence": "done in the call"},

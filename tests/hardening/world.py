@@ -30,7 +30,7 @@ from tests.factories import (
     SupportUserFactory,
     TicketFactory,
 )
-from tests.factories.accounts import start_checklist
+from tests.factories.accounts import SalesforceUserFactory, start_checklist
 from tickets.models import Ticket
 from users.models import User
 from users.roles import Role
@@ -110,7 +110,9 @@ def build_world(users: dict[str, User] | None = None) -> World:
         sent_at=timezone.now(),
     )
 
-    unassigned = AccountFactory(name="Nobody's Account", csm=None)
+    # Its CSM in Salesforce has no portal login yet: on People to invite.
+    to_invite = SalesforceUserFactory(name="Jordan Newcomer", email="jordan.newcomer@example.com")
+    unassigned = AccountFactory(name="Nobody's Account", csm=None, csm_sf_user_id=to_invite.sf_id)
     unassigned_org = OrganizationFactory(account=unassigned)
     unassigned_checklist = start_checklist(unassigned, actor=users["admin"])
 
@@ -131,7 +133,7 @@ def build_world(users: dict[str, User] | None = None) -> World:
 
     older = ChecklistTemplate.objects.get(key="support-onboarding-contact-collection")
     return World(
-        extra={"older_template_pk": older.pk},
+        extra={"older_template_pk": older.pk, "sf_user_to_invite_pk": to_invite.pk},
         users=users,
         account=account,
         org=org,
@@ -184,6 +186,9 @@ def world_on_synced_data(users: dict[str, User] | None = None) -> World:
         csm=None
     )
     unassigned_org = unassigned.organizations.first() or OrganizationFactory(account=unassigned)
+    # A CSM in Salesforce without a portal login: on People to invite.
+    to_invite = SalesforceUserFactory(name="Jordan Newcomer", email="jordan.newcomer@example.com")
+    AccountFactory(name="Newcomer's Account", csm=None, csm_sf_user_id=to_invite.sf_id)
 
     checklist = start_checklist(account, actor=csm)
     manual_step = checklist.steps.filter(kind=StepKind.MANUAL).order_by("position").first()
@@ -216,7 +221,7 @@ def world_on_synced_data(users: dict[str, User] | None = None) -> World:
     )
     older = ChecklistTemplate.objects.get(key="support-onboarding-contact-collection")
     return World(
-        extra={"older_template_pk": older.pk},
+        extra={"older_template_pk": older.pk, "sf_user_to_invite_pk": to_invite.pk},
         users=users,
         account=account,
         org=org,

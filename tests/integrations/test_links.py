@@ -254,6 +254,60 @@ def test_it_links_a_csm_invited_after_the_salesforce_user_was_synced():
     assert Account.objects.get().csm == jo
 
 
+def sf_csm(sf_id="0058d0000000004AAA", name="Jordan Reyes", email="jordan@example.com"):
+    return SalesforceUserRecord(
+        sf_id=sf_id, name=name, email=email, is_active=True, title="CSM", sf_modstamp=T0
+    )
+
+
+def test_renaming_yourself_to_a_salesforce_csms_name_links_nothing(client):
+    """Tried as a logged-in user would: the CSM in Salesforce has no portal login yet; a colleague
+    takes their name on /profile/ and waits for the users sync."""
+    write("salesforce.users", sf_csm())
+    write("salesforce.accounts", account(csm="0058d0000000004AAA"))
+    colleague = UserFactory(email="colleague@example.com", name="Someone Else")
+    client.force_login(colleague)
+    client.post("/profile/", {"name": "Jordan Reyes", "time_zone": "UTC"})
+    colleague.refresh_from_db()
+    assert colleague.name == "Jordan Reyes"  # people do change their own name
+
+    get_stream("salesforce.users").after_run()
+    write("salesforce.users", dataclasses.replace(sf_csm(), sf_modstamp=T0 + timedelta(seconds=1)))
+    assert SalesforceUser.objects.get().portal_user is None
+    assert Account.objects.get().csm is None
+
+
+def test_a_name_shared_with_other_users_does_not_unassign_the_real_csm():
+    jordan = UserFactory(email="Jordan@Example.com", name="J. Reyes")
+    write("salesforce.users", sf_csm())
+    write("salesforce.accounts", account(csm="0058d0000000004AAA"))
+    assert Account.objects.get().csm == jordan
+    UserFactory(name="Jordan Reyes")
+    UserFactory(name="jordan reyes")
+    get_stream("salesforce.users").after_run()
+    write("salesforce.users", dataclasses.replace(sf_csm(), sf_modstamp=T0 + timedelta(seconds=1)))
+    assert Account.objects.get().csm == jordan
+    assert not AccountEvent.objects.exists()  # nothing changed hands
+
+
+def test_an_address_nobody_proved_links_nothing_until_it_is_proven():
+    """A portal user with the address whose owner has not confirmed it (a pending invitation,
+    an address set before confirmation was required) is not the CSM; once proven, at once."""
+    from users.services import user_email_verify
+
+    write("salesforce.users", sf_csm())
+    write("salesforce.accounts", account(csm="0058d0000000004AAA"))
+    pending = UserFactory(email="jordan@example.com", email_verified=False)
+    get_stream("salesforce.users").after_run()
+    assert Account.objects.get().csm is None
+
+    user_email_verify(user=pending)  # no sync needed
+    assert SalesforceUser.objects.get().portal_user == pending
+    acme = Account.objects.get()
+    assert acme.csm == pending
+    assert AccountEvent.objects.get(account=acme).verb == "sync.csm_changed"
+
+
 def test_it_links_comments_and_cases_that_arrive_before_their_ticket_and_sets_the_first_reply():
     write("zendesk.users", user(zd_id=100), user(zd_id=200, email="agent@support.example", role="agent"))
     comments = [

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
@@ -42,6 +43,7 @@ def make_csms_and_pick_an_org():
     group, _ = Group.objects.get_or_create(name=Role.CSM)
     for sf_user in SalesforceUser.objects.exclude(email=""):
         user = User.objects.create_user(email=sf_user.email, name=sf_user.name, password="x" * 12)
+        EmailAddress.objects.create(user=user, email=user.email.lower(), primary=True, verified=True)
         user.groups.add(group)
     run_stream("salesforce.users", full=True, may_wait=True)  # matches them (after_run)
     org = (
