@@ -56,7 +56,7 @@ def load_facts(accounts: Iterable[Account]) -> dict[int, AccountFacts]:
 
 # The source field each automatic check reads (integrations/mapping.py): unmapped, the portal
 # cannot check the step, and says so instead of failing it on an empty value.
-_NEEDS = {
+_NEEDS: dict[str, str] = {
     Check.SOLD_TO_CONTACT: "salesforce.Account.sold_to_email",
     Check.COLLABORATION_PROJECT: "zendesk.organization.am_project_id",
     Check.CONTACT_MANAGEMENT_PROJECT: "zendesk.organization.cmp_id",

@@ -7,7 +7,7 @@ claimed before sending, so a retry after a success sends nothing twice.
 
 from celery import shared_task
 
-from integrations.errors import TransientError
+from integrations import gitlab
 
 from . import emails
 
@@ -24,15 +24,7 @@ def email_event(event_id: int) -> int:
     return emails.send_event_email(event_id=event_id)
 
 
-@shared_task(
-    name="feedback.gitlab_push_event",
-    autoretry_for=(TransientError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=6,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(name="feedback.gitlab_push_event", **gitlab.PUSH_TASK_OPTIONS)
 def gitlab_push_event(event_id: int) -> str:
     """File the item's issue, post its triage or a comment, or close it (claimed: never twice)."""
     from . import tracker

@@ -149,14 +149,9 @@ def feedback_mirror() -> int:
     """Read every open item's issue: new comments come in, a closed issue closes the item."""
     if not gitlab.configured():
         return 0
-    client = gitlab.GitLabClient.from_settings()
     changed = 0
-    for item in Feedback.objects.filter(status__in=OPEN_FEEDBACK, gitlab_iid__isnull=False):
-        try:
-            issue = client.issue(item.gitlab_project, item.gitlab_iid)
-        except SyncError as exc:
-            log.warning("feedback %s: could not read its GitLab issue: %s", item.pk, exc)
-            continue
+    items = Feedback.objects.filter(status__in=OPEN_FEEDBACK, gitlab_iid__isnull=False)
+    for item, issue in gitlab.read_issues(items):
         Feedback.objects.filter(pk=item.pk).update(gitlab_state=issue.state)
         touched = _mirror_notes(item, issue)
         if issue.state == "closed":
@@ -168,19 +163,11 @@ def feedback_mirror() -> int:
 def _mirror_notes(item: Feedback, issue: TrackerIssue) -> bool:
     from .services import feedback_event_record
 
-    known = set(
-        FeedbackEvent.objects.filter(feedback=item, gitlab_note_id__isnull=False).values_list(
-            "gitlab_note_id", flat=True
-        )
-    )
-    new = [n for n in issue.notes if not n.system and n.id not in known]
+    new = gitlab.unseen_notes(issue, FeedbackEvent.objects.filter(feedback=item))
     for note in new:
         with transaction.atomic():
             event = feedback_event_record(
-                feedback=item,
-                actor=None,
-                kind=EventKind.COMMENTED,
-                body=f"{note.author} in GitLab: {note.body}",
+                feedback=item, actor=None, kind=EventKind.COMMENTED, body=gitlab.mirrored_text(note)
             )
             FeedbackEvent.objects.filter(pk=event.pk).update(gitlab_note_id=note.id)
     return bool(new)

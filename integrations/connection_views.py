@@ -32,7 +32,7 @@ class MappingForm(forms.Form):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         for f in mapping.FIELDS:
             value = data.get(f.key) or ""
             if value and f.obj != "ticket" and not API_NAME.fullmatch(value):

@@ -9,7 +9,8 @@ there, of a type that fits, and which existing fields come closest when it is no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -34,7 +35,7 @@ class FieldReport:
     found: SourceField | None
     status: str  # ok | warning | error
     message: str
-    suggestions: list[SourceField] = field(default_factory=list)
+    suggestions: list[SourceField] = dc_field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -9,6 +9,8 @@ never taken from an answer.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -16,10 +18,23 @@ import gitlab
 from django.conf import settings
 from gitlab.exceptions import GitlabAuthenticationError, GitlabError
 
-from .errors import PermanentError, TransientError
+from .errors import PermanentError, SyncError, TransientError
 from .http import NETWORK_ERRORS, make_session, origin_of
 from .records import TrackerIssue, TrackerNote
 from .zendesk_records import parse_dt
+
+log = logging.getLogger(__name__)
+
+
+# The Celery options of the tasks that hand one event to GitLab (feedback and support-ops).
+PUSH_TASK_OPTIONS: dict[str, Any] = {
+    "autoretry_for": (TransientError, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 6,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
 
 
 def configured() -> bool:
@@ -45,7 +60,7 @@ class GitLabClient:
         fix = "Check GITLAB_API_URL: the portal sends the GitLab token nowhere else."
         self.session = make_session(sandbox=sandbox, allowed={origin_of(api_url)}, source="GitLab", fix=fix)
         # python-gitlab passes its own `verify` with every request: hand it the session's.
-        verify = self.session.verify
+        verify = True if self.session.verify is None else self.session.verify
         self.gl = gitlab.Gitlab(
             api_url, private_token=token, session=self.session, timeout=30, ssl_verify=verify
         )
@@ -140,3 +155,24 @@ class GitLabClient:
             if wanted in {str(getattr(u, f, "") or "").casefold() for f in ("public_email", "email")}
         ]
         return int(found[0].id) if len(found) == 1 else None
+
+
+def read_issues(items: Iterable[Any]) -> Iterator[tuple[Any, TrackerIssue]]:
+    """Each item's issue (items carry ``gitlab_project`` and ``gitlab_iid``); an issue that
+    cannot be read now is logged and skipped (the next run reads it)."""
+    client = GitLabClient.from_settings()
+    for item in items:
+        try:
+            yield item, client.issue(item.gitlab_project, item.gitlab_iid)
+        except SyncError as exc:
+            log.warning("%s %s: could not read its GitLab issue: %s", type(item).__name__, item.pk, exc)
+
+
+def unseen_notes(issue: TrackerIssue, events: Any) -> list[TrackerNote]:
+    """The issue's people's notes not yet among ``events`` (a queryset with ``gitlab_note_id``)."""
+    known = set(events.filter(gitlab_note_id__isnull=False).values_list("gitlab_note_id", flat=True))
+    return [n for n in issue.notes if not n.system and n.id not in known]
+
+
+def mirrored_text(note: TrackerNote) -> str:
+    return f"{note.author} in GitLab: {note.body}"

@@ -50,7 +50,7 @@ class GitLabStore:
         self.lock = threading.Lock()
         self._ids = itertools.count(1000)
         self.projects: dict[int, Project] = {}
-        self.users = [
+        self.users: list[dict[str, Any]] = [
             {"id": 100 + n, "username": u, "name": name, "email": email, "state": "active"}
             for n, (u, name, email) in enumerate(USERS)
         ]

@@ -92,7 +92,7 @@ def search_orgs(req: Request, state: State) -> Response:
 
 def show_org(req: Request, state: State, org_id: str) -> Response:
     org = state.world.org_by_id.get(int(org_id))
-    if not deletions.org_is_live(org):
+    if org is None or not deletions.org_is_live(org):
         return json_response(NOT_FOUND, 404)
     return json_response({"organization": _out(state, org)})
 

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from integrations.errors import TransientError
+from integrations import gitlab
 
 from . import emails, services, tracker
 
@@ -26,15 +26,7 @@ def flag_stale_requests() -> int:
     return len(services.ops_requests_flag_stale())
 
 
-@shared_task(
-    name="supportops.gitlab_push_event",
-    autoretry_for=(TransientError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=6,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(name="supportops.gitlab_push_event", **gitlab.PUSH_TASK_OPTIONS)
 def gitlab_push_event(event_id: int) -> str:
     """File the request's issue, post a comment on it, or close it (claimed: never twice)."""
     return tracker.event_push(event_id=event_id)

@@ -111,15 +111,9 @@ def ops_requests_mirror() -> int:
     Returns the requests that changed. Idempotent."""
     if not gitlab.configured():
         return 0
-    client = gitlab.GitLabClient.from_settings()
     changed = 0
     items = OpsRequest.objects.filter(status__in=ACTIVE_STATUSES, gitlab_iid__isnull=False)
-    for item in items.select_related("account", "organization"):
-        try:
-            issue = client.issue(item.gitlab_project, item.gitlab_iid)
-        except SyncError as exc:
-            log.warning("request %s: could not read its GitLab issue: %s", item.pk, exc)
-            continue
+    for item, issue in gitlab.read_issues(items.select_related("account", "organization")):
         now = timezone.now()
         OpsRequest.objects.filter(pk=item.pk).update(gitlab_state=issue.state, gitlab_checked_at=now)
         touched = _mirror_notes(item, issue)
@@ -132,19 +126,14 @@ def ops_requests_mirror() -> int:
 def _mirror_notes(item: OpsRequest, issue: TrackerIssue) -> bool:
     from .services import _record
 
-    known = set(
-        RequestEvent.objects.filter(request=item, gitlab_note_id__isnull=False).values_list(
-            "gitlab_note_id", flat=True
-        )
-    )
-    new = [n for n in issue.notes if not n.system and n.id not in known]
+    new = gitlab.unseen_notes(issue, RequestEvent.objects.filter(request=item))
     for note in new:
         with transaction.atomic():
             event = _record(
                 item,
                 actor=None,
                 verb=EventVerb.COMMENTED,
-                text=f"{note.author} in GitLab: {note.body}",
+                text=gitlab.mirrored_text(note),
                 summary=f"{note.author} commented on the GitLab issue",
             )
             RequestEvent.objects.filter(pk=event.pk).update(gitlab_note_id=note.id)
