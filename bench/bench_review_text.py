@@ -53,11 +53,11 @@ def _after(head: str, fill: str) -> Callable[[int], str]:
 FAMILIES: dict[str, Callable[[int], str]] = {
     "user / password": _repeat("user:"),
     "quoted error": _repeat("\u201cerror "),
-    "URL password": _repeat("a."),
+    "URL password": lambda n: _repeat("a.")(n - 3) + "://",
     "JSON web token": _repeat("eyJ-"),
     "private key without END": _repeat("-----BEGIN PRIVATE KEY-----\n"),
     "long run of word characters": _repeat("a"),
-    "heading and spaces": _after("Steps to reproduce", " "),
+    "heading and spaces": lambda n: _after("Steps to reproduce", " ")(n - 1) + "x",
     "code fence and blank lines": _after("```\n", "\n"),
     "number of users": _repeat("1,"),
     "many passwords": _repeat("password: Summer2024! "),
