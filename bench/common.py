@@ -1,5 +1,6 @@
 """Shared helpers of the benchmarks."""
 
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,3 +18,11 @@ class Metric:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def calibration() -> float:
+    """CPU seconds this machine takes for `sum(i*i for i in range(10_000_000))`: a fixed piece
+    of pure Python, reported beside timings so figures from different machines compare."""
+    started = time.process_time()
+    sum(i * i for i in range(10_000_000))
+    return time.process_time() - started

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from .models import Feedback, FeedbackEvent, Rating, RotationWeek
-from .rotation import support_managers
+from .rotation import FIRST_DAY, LAST_DAY, in_rotation_range, support_managers
 from .services import rotation_week_set
 
 
@@ -62,6 +62,8 @@ class RotationWeekForm(forms.ModelForm):
 
     def clean_week_start(self) -> Any:
         value = self.cleaned_data["week_start"]
+        if not in_rotation_range(value):
+            raise ValidationError(f"Choose a week from {FIRST_DAY:%Y} to {LAST_DAY:%Y}.")
         if value.weekday() != 0:
             raise ValidationError("A rotation week starts on a Monday.")
         return value

@@ -11,7 +11,7 @@ from tickets.models import Ticket
 
 from .models import FORWARD_CHANNELS, Sentiment
 from .references import parse_ticket_reference
-from .rotation import support_managers
+from .rotation import FIRST_DAY, LAST_DAY, in_rotation_range, support_managers
 from .selectors import find_ticket, forwarding_accounts
 
 TEXT_LIMIT = 20_000
@@ -211,6 +211,8 @@ class RotationForm(forms.Form):
 
     def clean_week_start(self) -> Any:
         value = self.cleaned_data["week_start"]
+        if not in_rotation_range(value):
+            raise forms.ValidationError(f"Choose a week from {FIRST_DAY:%Y} to {LAST_DAY:%Y}.")
         if value.weekday() != 0:
             raise forms.ValidationError("A rotation week starts on a Monday.")
         return value

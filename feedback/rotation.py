@@ -16,6 +16,15 @@ from users.roles import Role
 
 from .models import RotationWeek
 
+# The weeks the rotation can be shown or set for: far enough from the calendar's ends that a
+# page of weeks around any of them (and its "earlier"/"later" links) stays a valid date.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
+def in_rotation_range(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 def week_start_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,9 +21,11 @@ from accounts.tasks import deliver_account_email
 
 from .education import education_recipients, may_send_education_email
 from .models import Comment, Ticket, TicketGap
-from .review import CHECKS, Attachment, Message, TicketText, review
+from .review import CHECKS, Attachment, Check, Message, Outcome, Result, TicketText, review
 from .schedules import RegionClock, region_clocks
 from .sla import plan_of, policy_for
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 AGENT_ROLES = ("agent", "admin")
@@ -46,26 +50,68 @@ _TICKET_FIELDS = (
 _UPDATED_FIELDS = ["quality_score", "quality_findings", "quality_checked_at", "sla_due_at", "sla_replied_at"]
 
 
+class ReviewStopped(Exception):
+    """A ticket's review ran out of the task's time: it was recorded as not reviewed (and the
+    tickets before it were saved); `rest` are the ids that were still to do."""
+
+    def __init__(self, ticket_id: int, rest: list[int]) -> None:
+        super().__init__(ticket_id)
+        self.ticket_id = ticket_id
+        self.rest = rest
+
+
+NOT_REVIEWED = (
+    "Not reviewed: checking this ticket's text took longer than the review's time limit, so it "
+    "was skipped. Text too long to review in full."
+)
+
+
+SKIPPED_LOG = "ticket review: ticket %s skipped, its text took longer than the time limit to check"
+
+
 def ticket_reviews_refresh(*, ticket_ids: Iterable[int], now: dt.datetime | None = None) -> int:
     """Recompute the review (score, findings, gap rows) and the SLA of these tickets.
 
     Set-based: per batch of 500, one query for the tickets, one for their comments, one bulk
     update and one delete + bulk insert of gap rows. Idempotent. Returns how many were done.
+
+    When the task's soft time limit strikes while a ticket is being reviewed, that ticket is
+    recorded as not reviewed, the ones before it are saved, and ReviewStopped says what is left.
     """
     now = now or timezone.now()
     ids = sorted(set(ticket_ids))
     clocks = region_clocks()  # the regions' business hours: Zendesk's schedules or built-in
     done = 0
-    for batch in _chunks(ids, BATCH):
-        done += _refresh_batch(batch, now, clocks)
+    for n, batch in enumerate(_chunks(ids, BATCH)):
+        try:
+            done += _refresh_batch(batch, now, clocks)
+        except ReviewStopped as stopped:
+            stopped.rest += [i for later in _chunks(ids[(n + 1) * BATCH :], BATCH) for i in later]
+            raise
     return done
 
 
 def ticket_reviews_refresh_for_comments(*, comment_ids: Iterable[int], now: dt.datetime | None = None) -> int:
     """Recompute the tickets these comments belong to (linked by Zendesk ticket ID)."""
+    return ticket_reviews_refresh(ticket_ids=ticket_ids_for_comments(comment_ids), now=now)
+
+
+def ticket_ids_for_comments(comment_ids: Iterable[int]) -> list[int]:
     zd_ids = set(Comment.objects.filter(pk__in=list(comment_ids)).values_list("zd_ticket_id", flat=True))
-    ticket_ids = Ticket.objects.filter(zd_id__in=zd_ids).values_list("pk", flat=True)
-    return ticket_reviews_refresh(ticket_ids=list(ticket_ids), now=now)
+    return list(Ticket.objects.filter(zd_id__in=zd_ids).values_list("pk", flat=True))
+
+
+def ticket_review_stopped(*, ticket_id: int, now: dt.datetime | None = None) -> None:
+    """Record that this ticket could not be reviewed in time: no score, one finding saying so."""
+    Ticket.objects.filter(pk=ticket_id).update(
+        quality_score=None, quality_findings=_not_reviewed(), quality_checked_at=now or timezone.now()
+    )
+    TicketGap.objects.filter(ticket_id=ticket_id).delete()
+    log.warning(SKIPPED_LOG, ticket_id)
+
+
+def _not_reviewed() -> list[dict[str, Any]]:
+    return [Result(Check.DETAIL, Outcome.MISSING, 0, NOT_REVIEWED).as_dict()]
 
 
 def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, RegionClock]) -> int:
@@ -76,12 +122,10 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, Regio
         return 0
     comments = _comments_by_ticket([t.zd_id for t in tickets])
     gaps: list[tuple[int, str]] = []
+    stopped: Ticket | None = None
+    done: list[Ticket] = []
     for ticket in tickets:
         text, first_reply = _ticket_text(ticket, comments.get(ticket.zd_id, []))
-        result = review(text)
-        ticket.quality_score = result.score
-        ticket.quality_findings = result.as_json()
-        ticket.quality_checked_at = now
         policy = policy_for(
             plan=plan_of(ticket.account, ticket.organization),
             priority=ticket.priority or "",
@@ -90,11 +134,25 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, Regio
         )
         ticket.sla_due_at = ticket.first_reply_due_at or policy.due_at(ticket.zd_created_at)
         ticket.sla_replied_at = ticket.first_reply_at or first_reply
+        ticket.quality_checked_at = now
+        done.append(ticket)
+        try:
+            result = review(text)
+        except SoftTimeLimitExceeded:
+            stopped = ticket
+            ticket.quality_score = None
+            ticket.quality_findings = _not_reviewed()
+            break
+        ticket.quality_score = result.score
+        ticket.quality_findings = result.as_json()
         gaps.extend((ticket.pk, str(code)) for code in result.gaps)
     with transaction.atomic():
-        _update_reviews(tickets)
-        TicketGap.objects.filter(ticket_id__in=[t.pk for t in tickets]).delete()
+        _update_reviews(done)
+        TicketGap.objects.filter(ticket_id__in=[t.pk for t in done]).delete()
         _insert_gaps(gaps)
+    if stopped is not None:
+        log.warning(SKIPPED_LOG, stopped.pk)
+        raise ReviewStopped(stopped.pk, [t.pk for t in tickets[len(done) :]])
     return len(tickets)
 
 

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from csmportal.lists import csv_response, render_list
+from tickets.review import mask
 from users.roles import Role, any_role_required, role_required
 
 from ..filters import FeedbackFilter, default_queue_scope
@@ -90,7 +91,7 @@ def feedback_export(request: HttpRequest) -> HttpResponse:
             yes_no(item.contact_customer),
             yes_no(item.make_csm_aware),
             item.outcome,
-            item.customer_words,
+            mask(item.customer_words),
             item.csm_context,
         ]
         for item in filterset.qs.iterator(chunk_size=500)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from csmportal.lists import csv_response, render_list
+from tickets.review import mask
 from users.roles import Role, any_role_required, role_required
 
 from ..filters import RatingFilter, default_ratings_scope
@@ -56,7 +57,7 @@ def rating_export(request: HttpRequest) -> HttpResponse:
             r.account.name if r.account else "",
             str(r.requester or ""),
             r.reason,
-            r.comment,
+            mask(r.comment),
             r.feedback_id or "",
         ]
         for r in qs.iterator(chunk_size=500)

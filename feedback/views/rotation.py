@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,7 +13,15 @@ from django.views.decorators.http import require_http_methods
 from users.roles import Role, is_admin, require_role, role_required
 
 from ..forms import RotationForm
-from ..rotation import current_week_start, manager_on_duty, rotation_weeks, support_managers
+from ..rotation import (
+    FIRST_DAY,
+    LAST_DAY,
+    current_week_start,
+    in_rotation_range,
+    manager_on_duty,
+    rotation_weeks,
+    support_managers,
+)
 from ..services import rotation_week_set
 
 WEEKS_SHOWN = 14
@@ -28,6 +36,9 @@ def rotation_page(request: HttpRequest) -> HttpResponse:
         first = dt.date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
         first = this_week - dt.timedelta(weeks=WEEKS_BEFORE)
+    if not in_rotation_range(first):
+        message = f"The rotation is shown for weeks from {FIRST_DAY:%Y} to {LAST_DAY:%Y}."
+        return HttpResponseBadRequest(message, content_type="text/plain")
     if request.method == "POST":
         require_role(request.user, Role.ADMIN)
         form = RotationForm(request.POST)

@@ -182,3 +182,15 @@ def test_it_skips_people_without_an_active_login(
         feedback_triage(feedback=forwarded, by=manager, make_csm_aware=False, **TRIAGE)
         feedback_close(feedback=forwarded, by=manager, outcome="Done.")
     assert mailoutbox == []
+
+
+def test_the_customers_words_are_masked_in_the_email(
+    csm, account, ticket, on_duty, django_capture_on_commit_callbacks, mailoutbox
+):
+    token = "glpat-" + "Q7vK2mX9" * 3
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_forward(
+            forwarded_by=csm, account=account, ticket=ticket, **forward_kwargs(customer_words=f"Use {token}")
+        )
+    assert len(mailoutbox) == 1
+    assert "Use glpat-" in mailoutbox[0].body and token not in mailoutbox[0].body

@@ -73,6 +73,15 @@ LIST_PARAMS = [
     "stream",
     "week",
     "include_offered",
+    # dates
+    "from",
+    "to",
+    "since",
+    "until",
+    "date",
+    "week_start",
+    "opened_min",
+    "opened_max",
 ]
 
 numbers = st.one_of(
@@ -80,7 +89,17 @@ numbers = st.one_of(
     # "²" and "①" pass str.isdigit() but not int(); "१२३" passes both.
     st.sampled_from(["0", "-1", "9223372036854775808", "1e309", "NaN", "0x10", "१२३", " 7 ", "²", "①"]),
 )
-dates = st.sampled_from(["2026-02-30", "0000-00-00", "9999-12-31", "2026-13-01", "yesterday", "1/2/3"])
+# Dates a calendar accepts but arithmetic on them overflows (a week after 9999-12-31, the day
+# before 0001-01-01, either end moved into another time zone), or that have five-digit years.
+EDGE_DATES = [
+    "9999-12-31",
+    "0001-01-01",
+    "9999-12-31T23:59:59",
+    "0001-01-01 00:00",
+    "10000-01-01",
+    "9999-12-27",
+]
+dates = st.sampled_from(["2026-02-30", "0000-00-00", "2026-13-01", "yesterday", "1/2/3", *EDGE_DATES])
 values = st.one_of(
     st.text(max_size=200),
     st.sampled_from(CORPUS),
@@ -170,3 +189,46 @@ def test_a_digit_that_int_cannot_read_is_never_a_server_error(route):
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
         assert response.status_code < 500, f"GET {path}?{name}=²: {response.status_code}"
+
+
+# Each edge date, seen from the time zone that pushes it past the calendar's end.
+EDGE_DATES_IN_ZONES = [
+    ("9999-12-31", "Pacific/Pago_Pago"),  # UTC-11: the end of that day is in year 10000 in UTC
+    ("0001-01-01", "Pacific/Kiritimati"),  # UTC+14: its start is in year 0 in UTC
+    ("10000-01-01", "UTC"),
+]
+
+
+@pytest.mark.parametrize("route", GET_ROUTES)
+def test_an_out_of_range_date_is_never_a_server_error(route):
+    """Every parameter of every page, given each edge date (a 400 or a form error is fine)."""
+    world = build_world()
+    path = concrete_path(route, world)
+    persona = _get_persona(route)
+    user = world.users[persona]
+    client = _client(world, persona)
+    for value, zone in EDGE_DATES_IN_ZONES:
+        user.time_zone = zone
+        user.save(update_fields=["time_zone"])
+        for name in LIST_PARAMS:
+            response = client.get(path, {name: value})
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            assert response.status_code < 500, f"GET {path}?{name}={value} ({zone}): {response.status_code}"
+
+
+@pytest.mark.parametrize("route", POST_ROUTES)
+def test_an_out_of_range_date_in_a_form_is_never_a_server_error(route):
+    """Every form field that takes a date (and every list parameter), given each edge date."""
+    world = build_world()
+    persona = _posting_persona(route)
+    path = concrete_path(route, world)
+    valid = post_data(route, world)
+    client = _client(world, persona)
+    names = [k for k, v in valid.items() if isinstance(v, str) and v[:4].isdecimal() and v[4:5] == "-"]
+    for name in names or ["from"]:
+        for value in EDGE_DATES:
+            with transaction.atomic():
+                response = client.post(path, {**valid, name: value})
+                transaction.set_rollback(True)
+            assert response.status_code < 500, f"POST {path} {name}={value}: {response.status_code}"

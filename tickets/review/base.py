@@ -10,6 +10,12 @@ from typing import Any
 from .checks import CHECKS, Outcome
 from .secrets import mask
 
+# The content checks read at most this many characters of the first submission (after masking
+# the whole of it), and of each message. Every check runs in linear time, so this is not what
+# keeps a review fast; it keeps its time per ticket bounded, whatever a customer pastes.
+REVIEW_LIMIT = 64 * 1024
+TOO_LONG = "Text too long to review in full"
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -49,13 +55,23 @@ class TicketText:
     messages: tuple[Message, ...] = ()
 
     @cached_property
-    def first(self) -> str:
-        """The first submission with secrets masked: what the content checks read and quote."""
+    def _first_masked(self) -> str:
         return mask(self.description or "")
 
     @cached_property
+    def first(self) -> str:
+        """The first submission with secrets masked: what the content checks read and quote
+        (its first REVIEW_LIMIT characters: masked in full first, so no secret is cut in two)."""
+        return self._first_masked[:REVIEW_LIMIT]
+
+    @property
+    def first_cut(self) -> bool:
+        """The first submission is longer than the content checks read."""
+        return len(self._first_masked) > REVIEW_LIMIT
+
+    @cached_property
     def first_with_subject(self) -> str:
-        return f"{mask(self.subject or '')}\n{self.first}"
+        return f"{mask(self.subject or '')[:REVIEW_LIMIT]}\n{self.first}"
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Attachment, Result, TicketText, negative, positive
+from .base import REVIEW_LIMIT, Attachment, Result, TicketText, negative, positive
 from .checks import SENSITIVE_INFO_URL, Check
 from .secrets import find_secrets, is_secret_file, mask
 from .text import compile_all, first_match, first_match_near, quote
@@ -34,10 +34,13 @@ DOCUMENT_EXTENSIONS = frozenset(["doc", "docx", "pdf", "odt", "rtf", "pages"])
 LOG_LINE = re.compile(
     r"(?m)^.*(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{2}:\d{2}:\d{2}\b|"
     r"\b(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|"
-    r"TRACE|CRITICAL)\b|^\s+at\s+[\w.$<>]+\(|^\s*File \".*\", line \d+|:\d+:in\s+[`']|\"severity\"\s*:|"
-    r"^\s*\$\s+\S+).*$"
+    r"TRACE|CRITICAL)\b|^[ \t]++at[ \t]++[\w.$<>]+\(|^[ \t]*+File \"[^\n]*\", line \d+|:\d+:in\s++[`']|"
+    r"\"severity\"\s*+:|^[ \t]*+\$[ \t]++\S+).*$"
 )
-CODE_BLOCK = re.compile(r"```[^\n]*\n(?:[^\n]*\n){2,}?\s*```")
+# A fenced block: fences start their lines, so a scan for the closing fence stops at the next
+# fence (an opening fence anywhere, or blank lines before the closing one, rescanned the rest of
+# the text from each "```").
+CODE_BLOCK = re.compile(r"(?m)^[ \t]*+```[^\n]*+\n(?:[^\n]*+\n){2,}?[ \t]*+```")
 
 
 def _attachment_kind(a: Attachment) -> str:
@@ -110,11 +113,17 @@ def _customer_texts(t: TicketText) -> list[tuple[str, str]]:
     return texts
 
 
+MAX_EVIDENCE = 6
+
+
 def check_sensitive(t: TicketText) -> Result:
     evidence: list[dict[str, str]] = []
     kinds: list[str] = []
     for where, raw in _customer_texts(t):
         for hit in find_secrets(raw):
+            kinds.append(hit.kind)
+            if len(evidence) >= MAX_EVIDENCE:
+                continue  # quoting costs a pass over the line: only for what is shown
             line_start = raw.rfind("\n", 0, hit.start) + 1
             line_end = raw.find("\n", hit.end)
             line = raw[line_start : len(raw) if line_end < 0 else line_end]
@@ -126,7 +135,6 @@ def check_sensitive(t: TicketText) -> Result:
                     "label": f"{hit.kind} ({where})",
                 }
             )
-            kinds.append(hit.kind)
     for a in _customer_attachments(t):
         if is_secret_file(a.file_name):
             evidence.append(
@@ -140,7 +148,7 @@ def check_sensitive(t: TicketText) -> Result:
         Check.SENSITIVE,
         True,
         f"Sensitive information in the ticket: {', '.join(unique[:4])}. Ask the customer to rotate it.",
-        evidence[:6],
+        evidence[:MAX_EVIDENCE],
     )
     result.prompt = (
         "Hello,\n\nIn this support ticket a credential was shared ("
@@ -189,29 +197,29 @@ def check_region(t: TicketText) -> Result:
 
 CALL = compile_all(
     (
-        r"\b(?:call|phone|ring)\s+(?:me|us)\b(?!\s+(?:a|an)\s+\w+)",
-        r"\b(?:call\s+(?:me\s+|us\s+)?back|callback)\b",
-        r"\bgive\s+(?:me|us)\s+a\s+(?:call|ring)\b",
-        r"\b(?:jump|hop|get)\s+on\s+(?:a|the)\s+(?:quick\s+|short\s+)?(?:call|zoom|meeting|bridge|screen\s*-?share|"
-        r"teams|webex|hangout|google\s+meet)\b",
-        r"\b(?:schedule|set\s+up|setup|arrange|book|organi[sz]e|request(?:ing)?|need|want|like|have|open|get|"
-        r"prefer|start)\s+(?:a|an|to\s+have\s+a|to\s+get\s+a)\s+(?:quick\s+|short\s+|live\s+|urgent\s+|"
-        r"remote\s+)?(?:call|zoom(?:\s+call)?|meeting|screen\s*-?share|conference\s+call|bridge(?:\s+call)?|"
-        r"webex|teams\s+(?:call|meeting)|session|phone\s+call|video\s+call|hangout|google\s+meet)\b"
-        r"(?!\s+(?:to|of|from)\s+(?:the\s+)?(?:api|endpoint|function|method|service|server|/))",
-        r"\b(?:screen\s*-?share|screensharing|zoom\s+(?:call|meeting|link|session)|(?:on|via|over)\s+(?:zoom|"
-        r"teams|webex|google\s+meet|the\s+phone))\b",
-        r"\b(?:available|free)\s+(?:for|to)\s+(?:a\s+)?(?:call|talk|meeting)\b",
-        r"\b(?:can|could)\s+(?:we|someone|somebody|an\s+engineer|you)\s+(?:talk|speak|meet|call)\b",
-        r"\b(?:reach|contact)\s+me\s+(?:at|on)\s+\+?\d",
-        r"\b(?:call|ring|phone)\s+(?:me\s+|us\s+)?(?:at\s+|on\s+)?\+?\(?\d[\d\s().-]{6,}",
+        r"\b(?:call|phone|ring)\s++(?:me|us)\b(?!\s++(?:a|an)\s++\w+)",
+        r"\b(?:call\s++(?:me\s++|us\s++)?back|callback)\b",
+        r"\bgive\s++(?:me|us)\s++a\s++(?:call|ring)\b",
+        r"\b(?:jump|hop|get)\s++on\s++(?:a|the)\s++(?:quick\s++|short\s++)?(?:call|zoom|meeting|bridge|screen\s*+-?share|"
+        r"teams|webex|hangout|google\s++meet)\b",
+        r"\b(?:schedule|set\s++up|setup|arrange|book|organi[sz]e|request(?:ing)?|need|want|like|have|open|get|"
+        r"prefer|start)\s++(?:a|an|to\s++have\s++a|to\s++get\s++a)\s++(?:quick\s++|short\s++|live\s++|urgent\s++|"
+        r"remote\s++)?(?:call|zoom(?:\s++call)?|meeting|screen\s*+-?share|conference\s++call|bridge(?:\s++call)?|"
+        r"webex|teams\s++(?:call|meeting)|session|phone\s++call|video\s++call|hangout|google\s++meet)\b"
+        r"(?!\s++(?:to|of|from)\s++(?:the\s++)?(?:api|endpoint|function|method|service|server|/))",
+        r"\b(?:screen\s*+-?share|screensharing|zoom\s++(?:call|meeting|link|session)|(?:on|via|over)\s++(?:zoom|"
+        r"teams|webex|google\s++meet|the\s++phone))\b",
+        r"\b(?:available|free)\s++(?:for|to)\s++(?:a\s++)?(?:call|talk|meeting)\b",
+        r"\b(?:can|could)\s++(?:we|someone|somebody|an\s++engineer|you)\s++(?:talk|speak|meet|call)\b",
+        r"\b(?:reach|contact)\s++me\s++(?:at|on)\s++\+?\d",
+        r"\b(?:call|ring|phone)\s++(?:me\s++|us\s++)?(?:at\s++|on\s++)?\+?\(?\d[\d\s().-]{6,}",
     )
 )
 
 
 # Every CALL phrase contains one of these words.
 CALL_WORDS = re.compile(
-    r"(?i)\b(?:call\w*|phone|ring|zoom|meet\w*|screen\s*-?shar\w*|screensharing|teams|webex|talk|speak|"
+    r"(?i)\b(?:call\w*|phone|ring|zoom|meet\w*|screen\s*+-?shar\w*|screensharing|teams|webex|talk|speak|"
     r"session|bridge|hangout|reach|contact)\b"
 )
 
@@ -231,19 +239,19 @@ def check_call_request(t: TicketText) -> Result:
 
 REQUEST = compile_all(
     (
-        r"\b(?:could|can|would)\s+you\s+(?:please\s+|kindly\s+|also\s+)?(?:send|provide|share|attach|upload|run|"
+        r"\b(?:could|can|would)\s++you\s++(?:please\s++|kindly\s++|also\s++)?(?:send|provide|share|attach|upload|run|"
         r"check|confirm|collect|gather|grab|try|test|tell|give|paste|export|enable|capture|verify|clarify|"
         r"describe|explain|reproduce|generate|execute|post|include|add|reply|respond|answer|update|look|"
-        r"let\s+(?:us|me)\s+know\s+(?:what|which|whether|how|when|the|if\s+(?!you\s+(?:have|need)))|"
-        r"be\s+able\s+to)\b",
-        r"\bplease\s+(?:send|provide|share|attach|upload|run|check|confirm|collect|gather|grab|try|test|tell|"
+        r"let\s++(?:us|me)\s++know\s++(?:what|which|whether|how|when|the|if\s++(?!you\s++(?:have|need)))|"
+        r"be\s++able\s++to)\b",
+        r"\bplease\s++(?:send|provide|share|attach|upload|run|check|confirm|collect|gather|grab|try|test|tell|"
         r"paste|export|enable|capture|verify|clarify|describe|explain|reproduce|generate|execute|post|"
-        r"include|reply|respond|answer|let\s+(?:us|me)\s+know\s+(?:what|which|whether|how|when|the))\b",
-        r"\b(?:we|i)(?:\s+will|\s+would|['\u2019]ll|['\u2019]d)?\s+(?:need|require|like)\s+(?:you\s+to|to\s+(?:see|get|have|review|"
-        r"check|know)|the\s+(?:output|logs?|full|exact|following)|a\s+copy|some\s+more|more|your|additional|"
+        r"include|reply|respond|answer|let\s++(?:us|me)\s++know\s++(?:what|which|whether|how|when|the))\b",
+        r"\b(?:we|i)(?:\s++will|\s++would|['\u2019]ll|['\u2019]d)?\s++(?:need|require|like)\s++(?:you\s++to|to\s++(?:see|get|have|review|"
+        r"check|know)|the\s++(?:output|logs?|full|exact|following)|a\s++copy|some\s++more|more|your|additional|"
         r"further)\b",
-        r"\bwould\s+you\s+mind\b",
-        r"\b(?:can|could|may)\s+(?:we|i)\s+(?:get|have|see|ask)\b",
+        r"\bwould\s++you\s++mind\b",
+        r"\b(?:can|could|may)\s++(?:we|i)\s++(?:get|have|see|ask)\b",
     )
 )
 
@@ -252,7 +260,7 @@ def check_follow_up(t: TicketText) -> Result:
     last_request = None
     for n, message in enumerate(t.messages):
         if message.by_agent and message.public:
-            body = mask(message.body)
+            body = mask(message.body)[:REVIEW_LIMIT]
             match = first_match(REQUEST, body)
             if match:
                 last_request = (n, body, match, message)

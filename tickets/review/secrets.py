@@ -4,12 +4,20 @@
 with every secret replaced by its harmless prefix and eight bullets ("glpat-" + bullets).
 The detectors are deliberately specific (known token formats, or a value assigned to a
 password-like key that looks like a real secret), so ordinary prose is left alone.
+
+Customer text is hostile, so every detector runs in linear time on any input (see
+docs/hardening.md): no quantifier can rescan text that another attempt already scanned.
+Runs are matched possessively (`++`, `{n,}+`); a pattern that could start anywhere inside a
+run (a URL scheme, a JSON web token glued to a word by "-") starts only at the run's first
+character; what would need a lazy scan to a far-away end (a private key's END line) is found
+once for the whole text; a user name before "/ password" is at most 100 characters.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,13 +85,15 @@ class SecretHit:
 @dataclass(frozen=True)
 class _Detector:
     kind: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None = None
     group: int | str = 0  # the part of the match that is secret
     keep_group: str | None = None  # a named group, inside the secret, that may stay visible
     valid: Callable[[str], bool] | None = None
     # Lower-case words of which one must be in the text for the pattern to have a chance:
     # a cheap substring test that skips most regex searches on ordinary text.
     hints: tuple[str, ...] = ()
+    # Instead of `pattern`: yields (start, end, keep) of each secret itself.
+    finder: Callable[[str], Iterator[tuple[int, int, int]]] | None = None
 
 
 def _looks_like_password(value: str) -> bool:
@@ -107,32 +117,51 @@ _PASSWORD_KEYS = (
     r"access[_-]?token|auth[_-]?token|private[_-]?token|token"
 )
 
+_KEY_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = re.compile(r"-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+# A key pasted without its END line: the base64 lines (and "Proc-Type: ..." headers) after BEGIN.
+_KEY_BODY = re.compile(r"(?:\s*+(?:[A-Za-z0-9+/=]{16,}+|[A-Za-z-]++: [^\n]*+))*+")
+
+
+def _private_keys(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each private key: from BEGIN to the first END after it, or to the end of its base64 body.
+
+    The END lines are found once for the whole text (not by a lazy scan from every BEGIN, which
+    is quadratic when many BEGIN lines have no END), and a BEGIN inside a key already found is
+    skipped, so every character is read a bounded number of times."""
+    ends = [(m.start(), m.end()) for m in _KEY_END.finditer(text)]
+    end_starts = [start for start, _ in ends]
+    covered = 0
+    for begin in _KEY_BEGIN.finditer(text):
+        if begin.start() < covered:
+            continue
+        i = bisect_left(end_starts, begin.end())
+        if i < len(ends):
+            stop = ends[i][1]
+        else:
+            body = _KEY_BODY.match(text, begin.end())
+            stop = body.end() if body else begin.end()
+        covered = stop
+        yield begin.start(), stop, begin.end() - begin.start()
+
+
 DETECTORS: tuple[_Detector, ...] = (
-    _Detector(
-        "private key",
-        re.compile(
-            r"(?P<keep>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)"
-            r"(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-            r"|(?:\s*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: .*))*)"
-        ),
-        keep_group="keep",
-        hints=("private key",),
-    ),
+    _Detector("private key", finder=_private_keys, hints=("private key",)),
     _Detector(
         "GitLab token",
-        re.compile(rf"\b(?P<keep>(?:{_GITLAB_PREFIXES})-)[A-Za-z0-9_.\-]{{20,}}"),
+        re.compile(rf"\b(?P<keep>(?:{_GITLAB_PREFIXES})-)[A-Za-z0-9_.\-]{{20,}}+"),
         keep_group="keep",
         hints=("gl",),
     ),
     _Detector(
         "GitLab runner registration token",
-        re.compile(r"\b(?P<keep>GR1348941)[A-Za-z0-9_\-]{20,}"),
+        re.compile(r"\b(?P<keep>GR1348941)[A-Za-z0-9_\-]{20,}+"),
         keep_group="keep",
         hints=("gr1348941",),
     ),
     _Detector(
         "GitHub token",
-        re.compile(r"\b(?P<keep>gh[pousr]_)[A-Za-z0-9]{30,}|\b(?P<keep2>github_pat_)[A-Za-z0-9_]{22,}"),
+        re.compile(r"\b(?P<keep>gh[pousr]_)[A-Za-z0-9]{30,}+|\b(?P<keep2>github_pat_)[A-Za-z0-9_]{22,}+"),
         keep_group="keep",
         hints=("gh",),
     ),
@@ -144,13 +173,15 @@ DETECTORS: tuple[_Detector, ...] = (
     ),
     _Detector(
         "AWS secret access key",
-        re.compile(r"(?i)aws_?secret_?(?:access_?)?key[\"'\]]*\s*(?:[:=]|=>)\s*[\"']?([A-Za-z0-9/+=]{40})\b"),
+        re.compile(
+            r"(?i)aws_?secret_?(?:access_?)?key[\"'\]]*+\s*+(?:[:=]|=>)\s*+[\"']?+([A-Za-z0-9/+=]{40})\b"
+        ),
         group=1,
         hints=("aws",),
     ),
     _Detector(
         "Slack token",
-        re.compile(r"\b(?P<keep>xox[abposr]-)[A-Za-z0-9-]{10,}"),
+        re.compile(r"\b(?P<keep>xox[abposr]-)[A-Za-z0-9-]{10,}+"),
         keep_group="keep",
         hints=("xox",),
     ),
@@ -162,28 +193,36 @@ DETECTORS: tuple[_Detector, ...] = (
     ),
     _Detector(
         "Stripe secret key",
-        re.compile(r"\b(?P<keep>(?:sk|rk)_live_)[0-9a-zA-Z]{20,}"),
+        re.compile(r"\b(?P<keep>(?:sk|rk)_live_)[0-9a-zA-Z]{20,}+"),
         keep_group="keep",
         hints=("_live_",),
     ),
     _Detector(
         "JSON web token",
-        re.compile(r"\b(?P<keep>eyJ)[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        # Tried once per run of token characters, at its first "eyJ" that starts a word: a later
+        # "eyJ" of the same run has the same (shorter) first part and fails the same way.
+        re.compile(
+            r"(?<![A-Za-z0-9_-])(?>[A-Za-z0-9_-]*?\b(?=eyJ))"
+            r"(?P<secret>(?P<keep>eyJ)[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}+)"
+        ),
+        group="secret",
         keep_group="keep",
         hints=("eyj",),
     ),
     _Detector(
         "access token in a header",
         re.compile(
-            r"(?i)(?:\bauthorization\s*:\s*(?:bearer|basic|token)\s+|\b(?:private|job|deploy)-token\s*:\s*"
-            r"|\bbearer\s+)([A-Za-z0-9._~+/=\-]{12,})"
+            r"(?i)(?:\bauthorization\s*+:\s*+(?:bearer|basic|token)\s++|\b(?:private|job|deploy)-token\s*+:\s*+"
+            r"|\bbearer\s++)([A-Za-z0-9._~+/=\-]{12,}+)"
         ),
         group=1,
         hints=("authorization", "token", "bearer"),
     ),
     _Detector(
         "password in a URL",
-        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^@\s/]{3,})@"),
+        # The scheme starts a run of scheme characters (never inside one: "a.a.a.a..." would
+        # be tried from every letter).
+        re.compile(r"(?<![a-zA-Z0-9+.\-])[a-zA-Z][a-zA-Z0-9+.\-]*+://[^/\s:@]++:([^@\s/]{3,}+)@"),
         group=1,
         valid=lambda v: v.lower() not in _PLACEHOLDERS and v[0] not in "<[{$*",
         hints=("://",),
@@ -191,8 +230,8 @@ DETECTORS: tuple[_Detector, ...] = (
     _Detector(
         "password",
         re.compile(
-            rf"(?i)(?:(?<=[_\-])|\b)(?:{_PASSWORD_KEYS})\b[\"'\]]*\s*(?:[:=]|=>|\bis\b:?)\s*[\"']?"
-            r"([^\s\"',;]+)"
+            rf"(?i)(?:(?<=[_\-])|\b)(?:{_PASSWORD_KEYS})\b[\"'\]]*+\s*+(?:[:=]|=>|\bis\b:?+)\s*+[\"']?+"
+            r"([^\s\"',;]++)"
         ),
         group=1,
         valid=_looks_like_password,
@@ -200,9 +239,11 @@ DETECTORS: tuple[_Detector, ...] = (
     ),
     _Detector(
         "password",
+        # "user: name / password": the name is at most 100 characters, so "user:user:user:..."
+        # is not rescanned to its end from every "user".
         re.compile(
-            r"(?i)\b(?:login|credentials?|user(?:name)?|account)\b[^\n:]{0,40}?(?::|\bis\b|\bare\b)\s*"
-            r"[^\s/]+\s*/\s*([^\s,;]+)"
+            r"(?i)\b(?:login|credentials?|user(?:name)?|account)\b[^\n:]{0,40}?(?::|\bis\b|\bare\b)\s*+"
+            r"[^\s/]{1,100}+\s*+/\s*+([^\s,;]++)"
         ),
         group=1,
         valid=_looks_like_password,
@@ -230,26 +271,37 @@ def _find_cached(text: str) -> tuple[SecretHit, ...]:
     for detector in DETECTORS:
         if detector.hints and not any(hint in lowered for hint in detector.hints):
             continue
-        for match in detector.pattern.finditer(text):
-            start, end = match.span(detector.group)
-            if start < 0 or end <= start:
-                continue
-            if detector.valid is not None and not detector.valid(match.group(detector.group)):
-                continue
-            keep = 0
-            if detector.keep_group:
-                kept = match.groupdict().get(detector.keep_group) or match.groupdict().get(
-                    f"{detector.keep_group}2"
-                )
-                keep = len(kept or "")
-            hits.append(SecretHit(detector.kind, start, end, keep))
+        hits.extend(_hits(detector, text))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     accepted: list[SecretHit] = []
     for hit in hits:
         if accepted and hit.start < accepted[-1].end:
+            if hit.end > accepted[-1].end:
+                # Overlaps the one before but reaches further: mask the rest of it too.
+                accepted.append(SecretHit(hit.kind, accepted[-1].end, hit.end, 0))
             continue
         accepted.append(hit)
     return tuple(accepted)
+
+
+def _hits(detector: _Detector, text: str) -> Iterator[SecretHit]:
+    if detector.finder is not None:
+        for start, end, keep in detector.finder(text):
+            yield SecretHit(detector.kind, start, end, keep)
+        return
+    assert detector.pattern is not None
+    for match in detector.pattern.finditer(text):
+        start, end = match.span(detector.group)
+        if start < 0 or end <= start:
+            continue
+        if detector.valid is not None and not detector.valid(match.group(detector.group)):
+            continue
+        keep = 0
+        if detector.keep_group:
+            groups = match.groupdict()
+            kept = groups.get(detector.keep_group) or groups.get(f"{detector.keep_group}2")
+            keep = len(kept or "")
+        yield SecretHit(detector.kind, start, end, keep)
 
 
 def mask(text: str) -> str:

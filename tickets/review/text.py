@@ -9,8 +9,10 @@ from functools import lru_cache
 QUOTE_WIDTH = 160
 
 # A heading starts a line, or follows the end of a sentence on the same line ("... . Expected: x").
-_HEADING_PREFIX = r"(?im)(?:^|(?<=[.!?])[ \t]+)[ \t>#*_\-]*(?:\d+[.)][ \t]*)?[*_]*[ \t]*"
-_HEADING_SUFFIX = r"[ \t]*[*_]*[ \t]*(?::|\?|[ \t]*$|[ \t]+-[ \t])"
+# Every run is matched possessively: a heading phrase followed by thousands of spaces (or a
+# line of spaces) is read once, not once per way of splitting it between the quantifiers.
+_HEADING_PREFIX = r"(?im)(?:^|(?<=[.!?])(?=[ \t]))[ \t>#*_\-]*+(?:\d++[.)][ \t]*+)?[*_]*+[ \t]*+"
+_HEADING_SUFFIX = r"[ \t]*+[*_]*+[ \t]*+(?::|\?|$|(?<=[ \t])-[ \t])"
 
 
 def heading(phrases: str) -> re.Pattern[str]:
@@ -22,7 +24,7 @@ def words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z\u00c0-\u024f][\w'\u2019-]*", text)
 
 
-LIST_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*\u2022+]|step[ \t]*\d+[:.)]?)[ \t]+(\S.*)$", re.I)
+LIST_ITEM = re.compile(r"(?m)^[ \t]*+(?:\d{1,2}[.)]|[-*\u2022+]|step[ \t]*+\d+[:.)]?)[ \t]++(\S.*)$", re.I)
 
 
 def list_items(text: str) -> list[tuple[int, str]]:
@@ -68,7 +70,7 @@ def quote(text: str, start: int, end: int, width: int = QUOTE_WIDTH) -> str:
     line_end = len(text) if line_end < 0 else line_end
     # Narrow to the sentence inside a long line.
     sentence_start = line_start
-    for m in re.finditer(r"[.!?](?:\s+|$)", text[line_start:start]):
+    for m in re.finditer(r"[.!?](?:\s++|$)", text[line_start:start]):
         sentence_start = line_start + m.end()
     sentence_end = line_end
     stop = re.search(r"[.!?](?=\s|$)", text[end:line_end])
