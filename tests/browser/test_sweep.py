@@ -199,3 +199,30 @@ def test_the_admin_opens_without_console_errors(browser, live_server, admin_user
         page.wait_for_load_state("networkidle")
     context.close()
     assert not errors, errors
+
+
+def test_the_handbook_link_check_finds_bad_links(browser):
+    """The sweep's check can fail: relative, unmarked, unknown and stale handbook links."""
+    from django.template import Context, Template
+
+    footer = Template('{% include "_handbook_footer.html" %}').render(Context({}))
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(footer)
+    assert handbook_link_problems(page, "/ok/") == []
+    page.set_content(
+        footer
+        + '<a href="/handbook/support/">relative</a>'
+        + '<a href="https://about.gitlab.com/support/">unmarked</a>'
+        + '<a class="handbook-link" data-handbook="nope" href="https://about.gitlab.com/x/">unknown</a>'
+        + '<a class="handbook-link" data-handbook="sla" href="https://about.gitlab.com/old/">stale</a>'
+    )
+    problems = handbook_link_problems(page, "/bad/")
+    context.close()
+    assert len(problems) == 4, problems
+    page_without_footer = "<p>no footer</p>"
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(page_without_footer)
+    assert any("footer lacks" in p for p in handbook_link_problems(page, "/bare/"))
+    context.close()
