@@ -81,3 +81,20 @@ def test_the_current_template_has_a_step_for_each_other_section_of_the_csm_page(
     assert "to add important static notes that will appear on each new ticket" in step_words(notes)
     # "Support Ticket Best Practice": educate the customer.
     assert "Educate the customer on ticket best practice" in steps
+
+
+def test_the_update_leaves_a_template_an_admin_edited_and_runs_once():
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.checklist_models import EmailTemplate
+
+    migration = importlib.import_module("accounts.migrations.0006_handbook_faithful_templates")
+    shipped_templates()
+    template = ChecklistTemplate.objects.get(key="support-onboarding")
+    EmailTemplate.objects.filter(key="managing-support-contacts").update(body="Our own words.")
+    migration.forwards(apps, None)  # again: the templates are no longer the 0004 text
+    template.refresh_from_db()
+    assert template.version == 2 and template.versions.count() == 2
+    assert EmailTemplate.objects.get(key="managing-support-contacts").body == "Our own words."
