@@ -20,13 +20,13 @@ class StepKind(models.TextChoices):
 class Check(models.TextChoices):
     """The automatic checks, each re-run against synced data after every sync."""
 
-    SOLD_TO_CONTACT = "sold_to_contact", "Sold-to contact found in Salesforce"
+    SOLD_TO_CONTACT = "sold_to_contact", "Sold-to email identified in Salesforce"
     ZENDESK_ORG = "zendesk_org", "Zendesk organization exists and is linked"
-    SUPPORT_CONTACTS = "support_contacts", "Support contacts registered in Zendesk"
+    SUPPORT_CONTACTS = "support_contacts", "Support users in the Zendesk organization"
     COLLABORATION_PROJECT = "collaboration_project", "Collaboration project ID set"
     CONTACT_MANAGEMENT_PROJECT = (
         "contact_management_project",
-        "Contact management project in place when eligible",
+        "Contact management project: whether there is one, who can access it (information)",
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from contacts.models import Contact, SupportUser
-from contacts.rules import cmp_eligible, contact_limit, email_key, is_entitled_user
+from contacts.rules import cmp_eligible, contact_limit, email_key, is_entitled_user, parse_cmp_developers
 from integrations.mapping import BY_KEY, is_mapped
 
 from .checklist_models import Check, StepStatus
@@ -67,6 +67,11 @@ def evaluate(check_key: str, facts: AccountFacts) -> CheckResult:
     needs = _NEEDS.get(check_key)
     if needs and not is_mapped(needs):
         label = BY_KEY[needs].label
+        if check_key == Check.CONTACT_MANAGEMENT_PROJECT:  # information, never a step left to do
+            return CheckResult(
+                StepStatus.NOT_APPLICABLE,
+                f"Not known: the portal does not read the {label} field (not mapped on Connections).",
+            )
         return CheckResult(
             StepStatus.PENDING,
             f"Not checked: the portal does not read the {label} field (not mapped on Connections); "
@@ -76,15 +81,17 @@ def evaluate(check_key: str, facts: AccountFacts) -> CheckResult:
 
 
 def _sold_to_contact(facts: AccountFacts) -> CheckResult:
+    """The handbook: "Identify the sold-to email for that account via SFDC". Having one is the
+    step; whether it is also a contact on the account is a note."""
     email = facts.account.sold_to_email.strip()
     if not email:
         return CheckResult(StepStatus.PENDING, "Salesforce has no sold-to email for this account.")
     name = facts.contacts.get(email_key(email))
     if name is None:
-        return CheckResult(
-            StepStatus.PENDING, f"The sold-to email {email} is not a contact on this account in Salesforce."
-        )
-    return CheckResult(StepStatus.DONE, f"Sold-to contact: {name or email} ({email}).")
+        note = "not a contact on this account in Salesforce"
+    else:
+        note = f"Salesforce contact {name}" if name else "a Salesforce contact on this account"
+    return CheckResult(StepStatus.DONE, f"Sold-to email: {email} ({note}).")
 
 
 def _zendesk_org(facts: AccountFacts) -> CheckResult:
@@ -97,19 +104,28 @@ def _zendesk_org(facts: AccountFacts) -> CheckResult:
 
 
 def _support_contacts(facts: AccountFacts) -> CheckResult:
+    """Judged from Zendesk: the organization's users with support entitlement (its Users tab);
+    the Salesforce contacts among them are counted beside them."""
     if not facts.orgs:
-        return CheckResult(StepStatus.PENDING, "No Zendesk organization to register contacts in yet.")
-    total = len(facts.contacts)
-    if not total:
-        return CheckResult(StepStatus.PENDING, "No contacts with an email address in Salesforce yet.")
-    registered = len(facts.entitled.intersection(facts.contacts))
+        return CheckResult(StepStatus.PENDING, "No Zendesk organization to associate users with yet.")
+    entitled = len(facts.entitled)
+    if not entitled:
+        return CheckResult(
+            StepStatus.PENDING,
+            "Nobody can open tickets yet: the organization has no active end users in Zendesk. Users "
+            "who aren't associated with their organization will not be able to access GitLab Support.",
+        )
+    contacts = len(facts.entitled.intersection(facts.contacts))
+    people = "person can" if entitled == 1 else "people can"
+    summary = f"{entitled} {people} open tickets (the organization's users in Zendesk); " + (
+        f"{contacts} of them is a Salesforce contact"
+        if contacts == 1
+        else f"{contacts} of them are Salesforce contacts"
+    )
     limit = contact_limit(facts.has_cmp)
-    target = min(total, limit)
-    summary = f"{registered} of {total} Salesforce contacts can open tickets in Zendesk"
-    if total > limit:
-        summary += f" ({target} needed: the limit is {limit})"
-    status = StepStatus.DONE if registered >= target else StepStatus.PENDING
-    return CheckResult(status, summary + ".")
+    if entitled > limit:
+        summary += f"; over the limit of {limit}"
+    return CheckResult(StepStatus.DONE, summary + ".")
 
 
 def _collaboration_project(facts: AccountFacts) -> CheckResult:
@@ -129,21 +145,30 @@ def _collaboration_project(facts: AccountFacts) -> CheckResult:
 
 
 def _contact_management_project(facts: AccountFacts) -> CheckResult:
-    seats = facts.account.seats
-    if not cmp_eligible(seats):
-        return CheckResult(
-            StepStatus.NOT_APPLICABLE,
-            f"Not eligible: {seats} seats (a contact management project needs 50 or more).",
-        )
-    if not facts.orgs:
-        return CheckResult(StepStatus.PENDING, f"Eligible ({seats} seats), but no Zendesk organization yet.")
+    """Information, never a step to do: whether the customer has a contact management project
+    and who can access it. Done when there is one, not applicable when there is none."""
     projects = [org.cmp_id.strip() for org in facts.orgs if org.cmp_id.strip()]
     if not projects:
-        return CheckResult(
-            StepStatus.PENDING,
-            f"Eligible ({seats} seats), but the organization has no contact management project ID.",
-        )
-    return CheckResult(StepStatus.DONE, f"Contact management project {', '.join(projects)}.")
+        where = "its Zendesk organization" if facts.orgs else "a Zendesk organization (none is linked yet)"
+        summary = "This customer has no contact management project"
+        summary += f" (no Contact Management Project ID on {where})"
+        if cmp_eligible(facts.account.seats):
+            summary += f"; with {facts.account.seats} seats it is eligible for one"
+        return CheckResult(StepStatus.NOT_APPLICABLE, summary + ".")
+    developers = [
+        d.display or d.email or d.username
+        for org in facts.orgs
+        if org.cmp_id.strip()
+        for d in parse_cmp_developers(org.cmp_developers)
+    ]
+    access = (
+        "who can access it (CMP Developers): " + ", ".join(developers)
+        if developers
+        else "its CMP Developers field names nobody"
+    )
+    return CheckResult(
+        StepStatus.DONE, f"This customer has contact management project {', '.join(projects)}; {access}."
+    )
 
 
 _CHECKS: dict[str, Callable[[AccountFacts], CheckResult]] = {

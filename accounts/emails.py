@@ -14,6 +14,7 @@ PLACEHOLDERS: dict[str, str] = {
     "csm_name": "The name of the person sending the email",
     "csm_email": "The email address of the person sending the email",
     "contact_limit": "How many people may open tickets (30, or 50 with a contact management project)",
+    "managing_support_contacts_url": "The handbook's Managing Support Contacts procedure (HANDBOOK_LINKS)",
 }
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from contacts.rules import contact_limit, email_key
+from csmportal.handbook import handbook_url
 from feedback.models import Rating, Score
 from tickets.models import OPEN_STATUSES, Ticket
 from users.roles import ALL_ROLES, require_role
@@ -175,7 +176,9 @@ def get_step_for_user(user: Any, account_pk: int, step_pk: int, *, manage: bool 
 
 
 def account_checklists(account: Account) -> list[Checklist]:
-    steps = ChecklistStep.objects.select_related("owner", "completed_by", "email").order_by("position", "pk")
+    steps = ChecklistStep.objects.select_related("owner", "completed_by", "email", "email_template").order_by(
+        "position", "pk"
+    )
     return list(
         account.checklists.select_related("template", "template_version", "started_by").prefetch_related(
             Prefetch("steps", queryset=steps)
@@ -263,6 +266,7 @@ def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
         "csm_name": str(sender),
         "csm_email": getattr(sender, "email", ""),
         "contact_limit": contact_limit(has_cmp),
+        "managing_support_contacts_url": handbook_url("managing_support_contacts"),
     }
     template = step.email_template
     return EmailDraft(

@@ -30,15 +30,15 @@ from .rules import (
 
 class PersonStatus(models.TextChoices):
     ENTITLED = "entitled", "Can open tickets"
-    NOT_IN_SALESFORCE = "zendesk_only", "Can open tickets, unknown to Salesforce"
+    NOT_IN_SALESFORCE = "zendesk_only", "Can open tickets (not a Salesforce contact)"
     BLOCKED = "blocked", "Suspended or inactive in Zendesk"
-    ELSEWHERE = "elsewhere", "In Zendesk, not in this organization"
+    ELSEWHERE = "elsewhere", "Not associated with this organization"
     NOT_REGISTERED = "not_registered", "Not registered in Zendesk"
 
 
 STATUS_BADGE = {
     PersonStatus.ENTITLED: "ok",
-    PersonStatus.NOT_IN_SALESFORCE: "warn",
+    PersonStatus.NOT_IN_SALESFORCE: "ok",  # Zendesk decides who can open tickets; Salesforce is a note
     PersonStatus.BLOCKED: "bad",
     PersonStatus.ELSEWHERE: "warn",
     PersonStatus.NOT_REGISTERED: "",

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from csmportal.handbook import resolve_links as resolve_handbook_links
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -110,7 +112,11 @@ TEMPLATES = [
                 "csmportal.context_processors.portal",
             ],
             # partialdef everywhere; mask_secrets wherever customer ticket text is shown.
-            "builtins": ["template_partials.templatetags.partials", "tickets.templatetags.tickets_tags"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "tickets.templatetags.tickets_tags",
+                "csmportal.handbook_tags",  # handbook_link: links from the one table
+            ],
         },
     },
 ]
@@ -295,6 +301,11 @@ GITLAB_ORGS_PROJECT = env.str(
     "GITLAB_ORGS_PROJECT", default="gitlab-com/support/support-ops/zendesk-global/organizations"
 )
 GITLAB_FEEDBACK_PROJECT = env.str("GITLAB_FEEDBACK_PROJECT", default="gitlab-com/support/feedback")
+# The handbook the portal links to (csmportal/handbook.py): its relative links are joined to
+# HANDBOOK_BASE_URL; HANDBOOK_LINKS (JSON: {"key": "https://..."}) overrides single links.
+HANDBOOK_BASE_URL = env.str("HANDBOOK_BASE_URL", default="https://about.gitlab.com").rstrip("/")
+HANDBOOK_LINKS = env.json("HANDBOOK_LINKS", default={})
+resolve_handbook_links(HANDBOOK_BASE_URL, HANDBOOK_LINKS)  # fail loudly on a bad link at start-up
 SUPPORT_OPS_EMAIL = env.str("SUPPORT_OPS_EMAIL", default="support-ops@example.com")
 
 # Celery: Redis when REDIS_URL is set; otherwise an embedded file-system broker in var/ that

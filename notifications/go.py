@@ -1,14 +1,19 @@
 """The link fixer: GET /go/?url=<a Zendesk ticket link or number> opens the ticket's agent page.
 
-It replaces the browser extension the handbook recommends for links that open the raw
+It does what the browser extension the handbook recommends does for links that open the raw
 /api/v2/tickets/N.json document. The redirect target is built from the ticket number and the
-configured Zendesk subdomain only, so it cannot send anyone anywhere else.
+configured Zendesk subdomain only, so it cannot send anyone anywhere else. The page also lists
+the handbook's workarounds in its order, and GET /go/redirector.json is the handbook's
+Redirector configuration generated for the configured Zendesk host, ready to import.
 """
+
+import json
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.links import zendesk_host, zendesk_ticket_url
@@ -16,6 +21,43 @@ from users.roles import any_role_required
 
 from .forms import GoForm
 from .links import NotAZendeskTicketLink, parse_ticket_reference
+
+# The handbook's links to the Redirector extension (its fourth workaround).
+REDIRECTOR_CHROME_URL = (
+    "https://chrome.google.com/webstore/detail/redirector/ocgpenflpmgnfapjedencafcfakcekcd?hl=en"
+)
+REDIRECTOR_FIREFOX_URL = "https://addons.mozilla.org/en-US/firefox/addon/redirector/"
+
+
+def redirector_config(host: str, created_at: str) -> dict:
+    """The handbook's Redirector configuration for `host`. It redirects to the ticket's agent page
+    (/agent/tickets/N), the address the portal's own links use, where the handbook's copy
+    redirects to /tickets/N (which Zendesk sends on to the same agent page)."""
+    return {
+        "createdBy": "Redirector v3.5.2",
+        "createdAt": created_at,
+        "redirects": [
+            {
+                "description": "Redirect zendesk tickets",
+                "exampleUrl": f"https://{host}/api/v2/tickets/12345.json",
+                "exampleResult": f"https://{host}/agent/tickets/12345",
+                "error": None,
+                "includePattern": f"https://{host}/api/v2/tickets/([0-9]+).json",
+                "excludePattern": "",
+                "patternDesc": "",
+                "redirectUrl": f"https://{host}/agent/tickets/$1",
+                "patternType": "R",
+                "processMatches": "noProcessing",
+                "disabled": False,
+                "appliesTo": ["main_frame"],
+            }
+        ],
+    }
+
+
+def redirector_json(host: str) -> str:
+    created_at = timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return json.dumps(redirector_config(host, created_at), indent=4)
 
 
 @any_role_required
@@ -32,9 +74,23 @@ def go(request: HttpRequest) -> HttpResponse:
             response = HttpResponseRedirect(zendesk_ticket_url(number))
             response["Referrer-Policy"] = "no-referrer"
             return response
+    host = zendesk_host()
     context = {
         "form": form,
-        "zendesk_host": zendesk_host(),
+        "zendesk_host": host,
         "go_url": f"{settings.SITE_URL}{reverse('go')}",
+        "example_number": 123456,
+        "redirector_json": redirector_json(host),
+        "redirector_chrome_url": REDIRECTOR_CHROME_URL,
+        "redirector_firefox_url": REDIRECTOR_FIREFOX_URL,
     }
     return render(request, "notifications/go.html", context, status=400 if form.errors else 200)
+
+
+@any_role_required
+@require_GET
+def go_redirector(request: HttpRequest) -> HttpResponse:
+    """The Redirector configuration as a file to import (Redirector: Import)."""
+    response = HttpResponse(redirector_json(zendesk_host()), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="redirector-zendesk-tickets.json"'
+    return response

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from .go import go
+from .go import go, go_redirector
 
-urlpatterns = [path("", go, name="go")]
+urlpatterns = [
+    path("", go, name="go"),
+    path("redirector.json", go_redirector, name="go_redirector"),
+]

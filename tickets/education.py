@@ -7,6 +7,7 @@ from typing import Any
 
 from accounts.models import Account
 from accounts.recipients import MAX_RECIPIENTS, Recipient, account_recipients
+from csmportal.handbook import handbook_url
 from users.roles import Role, has_role, is_admin
 
 from .account_review import AccountReview
@@ -99,8 +100,8 @@ def draft_education_email(review: AccountReview, *, sender_name: str) -> tuple[s
                 "",
             ]
     lines += [
-        "The full guide to opening a good ticket is at https://about.gitlab.com/support/ and you "
-        "open tickets at https://support.gitlab.com/",
+        f"The full guide to opening a good ticket is at {handbook_url('support_docs')} and you "
+        f"open tickets at {handbook_url('support_portal')}",
         "",
         "Happy to go through this with your team on our next call.",
         "",

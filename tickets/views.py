@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, query_without, render_list
@@ -91,6 +92,10 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": [(case, salesforce_record_url(case.sf_id)) for case in ticket_cases(ticket)],
             "entitlement": requester_entitlement(ticket),
             "sla": sla.explain(ticket, timezone.now()),
+            # What support sees under "Apps" in Zendesk: the org's collaboration project link.
+            "project_url": collaboration_project_url(ticket.organization.am_project_id)
+            if ticket.organization
+            else "",
             "gaps": sorted(
                 (f for f in findings if f.get("outcome") in ("partial", "missing", "flagged")),
                 key=_teaching_order,

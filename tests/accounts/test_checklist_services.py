@@ -29,17 +29,15 @@ def test_it_ships_the_current_and_the_older_process():
     current = ChecklistTemplate.objects.get(key="support-onboarding")
     older = ChecklistTemplate.objects.get(key="support-onboarding-contact-collection")
     assert current.is_default and not older.is_default
-    assert current.version == older.version == 1
-    titles = [s["title"] for s in current.versions.get().steps]
-    assert "Email the sold-to contact the Managing Support Contacts procedure" in titles
-    assert "Request static organization notes" in titles
+    assert current.version == older.version == 2  # 0006 made the shipped texts faithful
+    titles = [s["title"] for s in current.versions.get(number=2).steps]
+    assert titles[:1] == ["Identify the sold-to email for that account via SFDC"]
+    assert "Static organization notes (optional)" in titles
     assert "Educate the customer on ticket best practice" in titles
-    older_steps = older.versions.get().steps
-    assert [s["title"] for s in older_steps][:2] == [
-        "Collect the customer's support contacts",
-        "Load the contacts into Salesforce",
-    ]
-    assert any("domain matching is no longer applied" in s["description"] for s in older_steps)
+    older_steps = older.versions.get(number=2).steps
+    assert len(older_steps) == 4
+    assert not any("no longer applied" in s["description"] for s in older_steps)
+    assert not any("30" in s["title"] + s["description"] for s in older_steps)
 
 
 def test_it_copies_the_template_into_the_account_with_the_csm_as_owner(csm):
@@ -48,7 +46,7 @@ def test_it_copies_the_template_into_the_account_with_the_csm_as_owner(csm):
     steps = list(checklist.steps.all())
     assert [s.position for s in steps] == list(range(1, 9))
     assert {s.owner for s in steps} == {csm}
-    assert checklist.template_version.number == 1
+    assert checklist.template_version.number == 2
     email_step = next(s for s in steps if s.kind == StepKind.EMAIL)
     assert email_step.email_template.key == "managing-support-contacts"
     automatic = [s for s in steps if s.kind == StepKind.AUTOMATIC]
@@ -122,20 +120,20 @@ def test_it_undoes_a_completed_step(csm):
 def test_it_skips_a_step_only_with_a_reason_and_rechecks_leave_it_alone(csm):
     account = AccountFactory(csm=csm, seats=500)
     checklist = start_checklist(account, actor=csm)
-    cmp_step = checklist.steps.get(check_key="contact_management_project")
+    cmp_step = checklist.steps.get(check_key="collaboration_project")  # no org: to do
     with pytest.raises(StepError, match="Say why"):
         checklist_step_skip(step=cmp_step, actor=csm, reason="  ")
-    checklist_step_skip(step=cmp_step, actor=csm, reason="Customer manages contacts by ticket")
+    checklist_step_skip(step=cmp_step, actor=csm, reason="Customer has no collaboration project")
     from accounts.services.checklists import checklist_recheck
 
     checklist_recheck()
     cmp_step.refresh_from_db()
     assert (
-        cmp_step.status == StepStatus.SKIPPED and cmp_step.evidence == "Customer manages contacts by ticket"
+        cmp_step.status == StepStatus.SKIPPED and cmp_step.evidence == "Customer has no collaboration project"
     )
     checklist_step_reopen(step=cmp_step, actor=csm)  # undo the skip: the check decides again
     cmp_step.refresh_from_db()
-    assert cmp_step.status == StepStatus.PENDING and "Eligible (500 seats)" in cmp_step.check_summary
+    assert cmp_step.status == StepStatus.PENDING and "No Zendesk organization" in cmp_step.check_summary
 
 
 def test_it_assigns_adds_moves_and_removes_steps_with_a_trail(csm):

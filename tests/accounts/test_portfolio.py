@@ -52,9 +52,10 @@ def test_it_shows_progress_open_tickets_recent_ratings_and_problems(csm, csm_cli
     [row] = response.context["page"].object_list
     assert row.open_tickets == 1
     assert (row.ratings_good, row.ratings_bad) == (1, 1)  # the last 90 days
-    assert row.steps_total == 8 and row.steps_done == 3  # org linked + project ID verified, one manual step
+    # sold-to email, org linked, project ID verified, the CMP information, one manual step
+    assert row.steps_total == 8 and row.steps_done == 5
     page = response.content.decode()
-    assert '<progress class="acc-progress" value="3" max="8"' in page
+    assert '<progress class="acc-progress" value="5" max="8"' in page
     assert "Region differs" in page
     assert response.context["stats"] == {
         "accounts": 1, "complete": 0, "not_started": 0, "with_problems": 1, "tickets_open": 1,

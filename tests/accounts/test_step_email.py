@@ -34,7 +34,9 @@ def test_it_fills_the_template_for_the_account(email_step, csm_client):
     body = form.initial["body"]
     assert body.startswith("Hello Bea,")
     assert "I am Casey CSM, your Customer Success Manager" in body
-    assert "up to 30 people" in body
+    assert "Please follow the procedures outlined in Managing Support Contacts" in body
+    assert "will not be able to access GitLab Support" in body
+    assert "Tell us who" not in body
     assert "https://about.gitlab.com/support/managing-support-contacts/#managing-contacts" in body
     assert "{{" not in body
     assert "Sold-to contact: Bea Buyer." in response.content.decode()

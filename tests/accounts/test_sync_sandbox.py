@@ -76,16 +76,22 @@ def test_it_verifies_steps_after_the_sync_that_makes_them_true_and_undoes_them_w
     assert step(checklist, "sold_to_contact").status == StepStatus.DONE
     assert step(checklist, "zendesk_org").status == StepStatus.DONE
 
-    # Salesforce: the sold-to email changes to someone who is not a contact -> no longer true.
+    # Salesforce: the sold-to email is cleared -> no longer true.
+    salesforce(sandbox, "PATCH", f"Account/{account.sf_id}", {"Sold_To_Email__c": ""})
+    run_stream("salesforce.accounts", trigger="test")
+    sold_to = step(checklist, "sold_to_contact")
+    assert sold_to.status == StepStatus.PENDING
+    assert "no sold-to email" in sold_to.check_summary.lower()
+
+    # ... set to someone who is not a contact -> true again (being a contact is only a note) ...
     salesforce(
         sandbox, "PATCH", f"Account/{account.sf_id}", {"Sold_To_Email__c": "Procurement@Nowhere.example"}
     )
     run_stream("salesforce.accounts", trigger="test")
     sold_to = step(checklist, "sold_to_contact")
-    assert sold_to.status == StepStatus.PENDING
-    assert "procurement@nowhere.example is not a contact" in sold_to.check_summary.lower()
+    assert sold_to.status == StepStatus.DONE and "not a contact" in sold_to.check_summary
 
-    # ... and that person is added as a contact on the account -> true again after the next sync.
+    # ... and that person is added as a contact on the account -> the note names them.
     salesforce(
         sandbox,
         "POST",

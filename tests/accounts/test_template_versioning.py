@@ -23,7 +23,7 @@ def template():
 def test_it_publishes_nothing_when_nothing_changed(template, admin_user):
     assert checklist_template_publish(template=template, actor=admin_user) is None
     template.refresh_from_db()
-    assert template.version == 1 and template.versions.count() == 1
+    assert template.version == 2 and template.versions.count() == 2  # shipped, then made faithful
 
 
 def test_it_publishes_a_new_version_when_a_step_changes(template, admin_user):
@@ -31,12 +31,12 @@ def test_it_publishes_a_new_version_when_a_step_changes(template, admin_user):
         template=template, position=9, title="Quarterly ticket review", kind=StepKind.MANUAL
     )
     version = checklist_template_publish(template=template, actor=admin_user)
-    assert version.number == 2 and version.created_by == admin_user
+    assert version.number == 3 and version.created_by == admin_user
     assert version.steps[-1]["title"] == "Quarterly ticket review"
     template.refresh_from_db()
-    assert template.version == 2
+    assert template.version == 3
     assert (
-        template.versions.get(number=1).steps[-1]["title"] == "Educate the customer on ticket best practice"
+        template.versions.get(number=2).steps[-1]["title"] == "Educate the customer on ticket best practice"
     )
 
 
@@ -51,11 +51,11 @@ def test_it_keeps_a_checklist_in_progress_on_its_version(template, admin_user, c
 
     old_titles = list(old.steps.values_list("title", flat=True))
     assert len(old_titles) == 8 and old_titles[-1] == "Educate the customer on ticket best practice"
-    assert old.template_version.number == 1
+    assert old.template_version.number == 2
 
     new = start_checklist(AccountFactory(csm=csm), actor=csm)
     new_titles = list(new.steps.values_list("title", flat=True))
-    assert new.template_version.number == 2
+    assert new.template_version.number == 3
     assert len(new_titles) == 7 and new_titles[-1] == "Run the ticket best-practice workshop"
 
 
@@ -65,7 +65,7 @@ def test_it_tells_the_account_page_a_newer_version_exists(template, admin_user, 
     TemplateStep.objects.create(template=template, position=9, title="Extra", kind=StepKind.MANUAL)
     checklist_template_publish(template=template, actor=admin_user)
     response = csm_client.get(f"/accounts/{account.pk}/")
-    assert "version 2 is out; this checklist keeps its steps" in response.content.decode()
+    assert "version 3 is out; this checklist keeps its steps" in response.content.decode()
 
 
 def test_it_publishes_when_an_admin_saves_the_template(template, admin_user):
@@ -85,8 +85,8 @@ def test_it_publishes_when_an_admin_saves_the_template(template, admin_user):
 
     model_admin.save_related(request, Form(), [], change=True)
     template.refresh_from_db()
-    assert template.version == 2
-    assert template.versions.get(number=2).steps[0]["title"] == "Find the sold-to contact"
+    assert template.version == 3
+    assert template.versions.get(number=3).steps[0]["title"] == "Find the sold-to contact"
 
 
 def test_it_opens_the_template_in_the_admin(template, admin_client_):

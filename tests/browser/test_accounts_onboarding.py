@@ -58,27 +58,29 @@ def test_it_takes_a_new_account_through_its_checklist(page: Page, new_account):
     expect(page.get_by_label("Checklist")).to_have_value(str(_template_pk("support-onboarding")))
     page.get_by_role("button", name="Start checklist").click()
     expect(page.get_by_role("status")).to_contain_text("Started “Onboarding into support”")
-    expect(step(page, "Identify the sold-to contact")).to_contain_text("Done")
-    expect(step(page, "Identify the sold-to contact")).to_contain_text("Bea Buyer")
+    expect(step(page, "Identify the sold-to email")).to_contain_text("Done")
+    expect(step(page, "Identify the sold-to email")).to_contain_text("Bea Buyer")
     expect(step(page, "Zendesk organization exists and is linked")).to_contain_text("Done")
-    expect(step(page, "Collaboration project ID set")).to_contain_text("Done")
+    expect(step(page, "Review the Customer Collaboration Project ID")).to_contain_text("Done")
     expect(step(page, "Contact management project")).to_contain_text("Not applicable")
-    expect(step(page, "Support contacts registered")).to_contain_text("1 of 2 Salesforce contacts")
-    expect(page.locator("#onboarding-stat")).to_contain_text("4 / 8")
+    users = step(page, "Support users in the Zendesk organization")
+    expect(users).to_contain_text("1 person can open tickets")
+    expect(users).to_contain_text("1 of them is a Salesforce contact")
+    expect(page.locator("#onboarding-stat")).to_contain_text("5 / 8")
     screenshot(page, "accounts-checklist-started")
 
     # A manual step with evidence (htmx: the trail updates too).
-    notes = step(page, "Request static organization notes")
+    notes = step(page, "Static organization notes")
     notes.get_by_placeholder("Evidence (optional): link or note").fill("https://gitlab.example/ops/issues/42")
     notes.get_by_role("button", name="Mark done").click()
-    expect(step(page, "Request static organization notes")).to_contain_text("Done by Casey CSM")
+    expect(step(page, "Static organization notes")).to_contain_text("Done by Casey CSM")
     expect(
-        step(page, "Request static organization notes").get_by_role(
+        step(page, "Static organization notes").get_by_role(
             "link", name="https://gitlab.example/ops/issues/42"
         )
     ).to_be_visible()
-    expect(page.locator("#account-trail")).to_contain_text("Completed “Request static organization notes”")
-    expect(page.locator("#onboarding-stat")).to_contain_text("5 / 8")
+    expect(page.locator("#account-trail")).to_contain_text("Completed “Static organization notes (optional)”")
+    expect(page.locator("#onboarding-stat")).to_contain_text("6 / 8")
 
     # A mistake, undone.
     education = step(page, "Educate the customer on ticket best practice")
@@ -88,7 +90,7 @@ def test_it_takes_a_new_account_through_its_checklist(page: Page, new_account):
     expect(step(page, "Educate the customer")).to_contain_text("To do")
 
     # The Managing Support Contacts email, from the template, edited, sent from the portal.
-    step(page, "Email the sold-to contact").get_by_role("link", name="Write the email").click()
+    step(page, "Send an email to the sold-to email").get_by_role("link", name="Write the email").click()
     expect(page.get_by_label("To")).to_have_value("Buyer@Northwind.example")
     expect(page.get_by_label("Subject")).to_have_value("Managing your support contacts for Northwind Traders")
     body = page.get_by_label("Message")
@@ -97,18 +99,19 @@ def test_it_takes_a_new_account_through_its_checklist(page: Page, new_account):
     screenshot(page, "accounts-step-email")
     page.get_by_role("button", name="Send email").click()
     expect(page.get_by_role("status")).to_contain_text("it is recorded on the step")
-    email_step = step(page, "Email the sold-to contact")
+    email_step = step(page, "Send an email to the sold-to email")
     expect(email_step).to_contain_text("Done by Casey CSM")
     expect(email_step).to_contain_text("sent")
     [message] = mail.outbox
     assert message.to == ["Buyer@Northwind.example"] and "P.S. Ian" in message.body
 
-    # The customer registers Ian; after the next sync the step is done by itself.
+    # The customer adds Ian; after the next sync the step's finding counts him.
     SupportUserFactory(organization=org, name="Ian Engineer", email="IAN@northwind.example")
     stream_synced.send(sender=None, stream="zendesk.users", run=None)
     step(page, "Educate the customer").get_by_role("button", name="Mark done").click()
-    expect(step(page, "Support contacts registered")).to_contain_text("2 of 2 Salesforce contacts")
-    expect(step(page, "Support contacts registered")).to_contain_text("verified by the portal")
+    users = step(page, "Support users in the Zendesk organization")
+    expect(users).to_contain_text("2 people can open tickets")
+    expect(users).to_contain_text("verified by the portal")
     expect(page.locator("#onboarding")).to_contain_text("complete")
     expect(page.locator("#account-trail")).to_contain_text(
         "The checklist “Onboarding into support” is complete."

@@ -5,9 +5,12 @@ way home).
 
 The pages are every GET route of tests/hardening/matrix.py (so a new route is swept as soon as
 the matrix knows it), minus allauth's pages and the admin (their own tests below), CSV
-downloads, htmx fragments (swept inside their pages), /healthz and the webhook. Screenshots of
-the main pages go to var/screenshots/; with HARDENING_SCREENSHOTS=docs also to docs/screenshots/
-(1280x900, the viewport only).
+downloads, htmx fragments (swept inside their pages), /healthz and the webhook. On every page
+that opens, every handbook link is absolute and is the configured table's link for its key
+(`csmportal/handbook.py`), the handbook's Helpful links are in the footer, and no page links the
+handbook relatively or without the `handbook-link` mark. Screenshots of the main pages go to
+var/screenshots/; with HARDENING_SCREENSHOTS=docs also to docs/screenshots/ (1280x900, the
+viewport only).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ def swept_routes() -> list[str]:
         route
         for route in EXPECTED
         if not route.startswith(SKIPPED_PREFIXES)
-        and not route.endswith(".csv")
+        and not route.endswith((".csv", ".json"))  # downloads
         and route not in HTMX_FRAGMENTS
         and route != "admin/login/"
     )
@@ -72,6 +75,37 @@ def synced_world(sandbox, settings):
     for spec in ORDER:
         run_stream(spec.name, may_wait=True)
     return world_on_synced_data(make_users())
+
+
+# Every handbook link on a page: (key, href, marked), read in the browser.
+_HANDBOOK_LINKS_JS = """(base) => Array.from(document.querySelectorAll('a[href]')).filter(a =>
+  a.classList.contains('handbook-link') || a.getAttribute('href').startsWith('/handbook/')
+  || a.getAttribute('href').startsWith('/support/')
+  || (a.href.startsWith(base + '/') && !a.closest('.acc-evidence'))
+).map(a => [a.dataset.handbook || '', a.getAttribute('href'), a.classList.contains('handbook-link')])"""
+
+
+def handbook_link_problems(page, path: str) -> list[str]:
+    """Handbook links must be absolute, marked, and the table's link for their key."""
+    from django.conf import settings
+
+    from csmportal.handbook import HELPFUL_LINKS, handbook_links
+
+    table = handbook_links()
+    found = page.evaluate(_HANDBOOK_LINKS_JS, settings.HANDBOOK_BASE_URL)
+    problems = []
+    for key, href, marked in found:
+        if not marked:
+            problems.append(f"{path}: a handbook link without the handbook-link mark: {href}")
+        elif key not in table:
+            problems.append(f"{path}: handbook link with unknown key {key!r}: {href}")
+        elif href != table[key]:
+            problems.append(f"{path}: handbook link {key!r} is {href}, the table says {table[key]}")
+    keys = {key for key, _href, marked in found if marked}
+    missing = [key for key in (*HELPFUL_LINKS, "csm_home") if key not in keys]
+    if missing:
+        problems.append(f"{path}: the footer lacks the handbook's links {missing}")
+    return problems
 
 
 def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str], int]:
@@ -124,6 +158,8 @@ def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str
                 problems.append(f"{path}: the 403 answer is not the portal's 403 page")
         elif response is None or response.status >= 400:
             problems.append(f"{path}: {response and response.status}")
+        elif (response.headers.get("content-type") or "").startswith("text/html"):
+            problems.extend(handbook_link_problems(page, path))
         for shot_persona, shot_route, name, anchor in SCREENSHOTS:
             if shot_persona == persona and shot_route == route:
                 if anchor:
@@ -220,3 +256,30 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
     context.close()
     assert len(visited) >= 15, visited
     assert not [p for p in problems if "status of 404" not in p], "\n".join(problems)
+
+
+def test_the_handbook_link_check_finds_bad_links(browser):
+    """The sweep's check can fail: relative, unmarked, unknown and stale handbook links."""
+    from django.template import Context, Template
+
+    footer = Template('{% include "_handbook_footer.html" %}').render(Context({}))
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(footer)
+    assert handbook_link_problems(page, "/ok/") == []
+    page.set_content(
+        footer
+        + '<a href="/handbook/support/">relative</a>'
+        + '<a href="https://about.gitlab.com/support/">unmarked</a>'
+        + '<a class="handbook-link" data-handbook="nope" href="https://about.gitlab.com/x/">unknown</a>'
+        + '<a class="handbook-link" data-handbook="sla" href="https://about.gitlab.com/old/">stale</a>'
+    )
+    problems = handbook_link_problems(page, "/bad/")
+    context.close()
+    assert len(problems) == 4, problems
+    page_without_footer = "<p>no footer</p>"
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(page_without_footer)
+    assert any("footer lacks" in p for p in handbook_link_problems(page, "/bare/"))
+    context.close()

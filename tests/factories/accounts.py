@@ -52,8 +52,8 @@ def shipped_templates() -> None:
 
     from django.apps import apps
 
-    migration = importlib.import_module("accounts.migrations.0004_shipped_checklist_templates")
-    migration.ship(apps, None)
+    importlib.import_module("accounts.migrations.0004_shipped_checklist_templates").ship(apps, None)
+    importlib.import_module("accounts.migrations.0008_handbook_faithful_templates").forwards(apps, None)
 
 
 def start_checklist(account: Account, key: str = "support-onboarding", actor: object = None):

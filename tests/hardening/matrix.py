@@ -137,6 +137,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "notifications/outbox/<int:pk>/": ("403 403 403 403 ok 403 login", GET_ONLY),
     "notifications/outbox/<int:pk>/html/": ("403 403 403 403 ok 403 login", GET_ONLY),
     "go/": (READ, ANY_ROLE_POST_ONLY),
+    "go/redirector.json": (READ, ANY_ROLE_POST_ONLY),
     "requests/": (READ, ANY_ROLE_POST_ONLY),
     "requests/export.csv": (READ, ANY_ROLE_POST_ONLY),
     "requests/<int:pk>/": ("ok 403 403 ok ok 403 login", ANY_ROLE_POST_ONLY),

@@ -130,3 +130,39 @@ def test_the_only_place_go_ever_redirects_to_is_our_zendesk(csm_client, text):
         assert response["Location"].rsplit("/", 1)[1].isdigit()
     else:
         assert response.status_code in (200, 400)
+
+
+def test_it_offers_the_handbooks_redirector_configuration_for_the_configured_host(csm_client):
+    """The handbook's fourth workaround, generated for ZENDESK_SUBDOMAIN, as a file to import."""
+    import json
+    import re
+
+    response = csm_client.get("/go/redirector.json")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'attachment; filename="redirector-zendesk-tickets.json"'
+    config = json.loads(response.content)
+    [redirect] = config["redirects"]
+    assert redirect["includePattern"] == "https://acme.zendesk.com/api/v2/tickets/([0-9]+).json"
+    assert redirect["redirectUrl"] == "https://acme.zendesk.com/agent/tickets/$1"
+    assert (redirect["patternType"], redirect["processMatches"], redirect["appliesTo"]) == (
+        "R", "noProcessing", ["main_frame"],
+    )  # fmt: skip
+    # What Redirector does with it: the example link becomes the ticket's agent page.
+    match = re.fullmatch(redirect["includePattern"], redirect["exampleUrl"])
+    assert redirect["redirectUrl"].replace("$1", match.group(1)) == redirect["exampleResult"]
+    assert redirect["exampleResult"] == AGENT.format(12345)
+
+
+def test_it_lists_the_handbooks_workarounds_in_order(csm_client):
+    page = csm_client.get("/go/").content.decode()
+    steps = [
+        "Open the Salesforce case link instead.",
+        "edit the URL so it takes you to the ticket itself rather than the .json",
+        "search for the ticket (by copying the ticket number or searching for the customer)",
+        "Redirector Chrome extension",
+        'href="/go/redirector.json"',
+    ]
+    positions = [page.index(step) for step in steps]
+    assert positions == sorted(positions)
+    assert "https://acme.zendesk.com/api/v2/tickets/123456.json" in page
+    assert "&quot;redirectUrl&quot;: &quot;https://acme.zendesk.com/agent/tickets/$1&quot;" in page

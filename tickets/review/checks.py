@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.db import models
 
-SENSITIVE_INFO_URL = "https://about.gitlab.com/support/sensitive-information/"
-PREFERRED_REGION_URL = (
-    "https://about.gitlab.com/support/#effect-on-support-hours-if-a-preferred-region-for-support-is-chosen"
-)
+from csmportal.handbook import handbook_url
+
+# From the one table of handbook links (resolved with the settings at start-up).
+SENSITIVE_INFO_URL = handbook_url("sensitive_information")
+PREFERRED_REGION_URL = handbook_url("preferred_region")
 
 
 class Check(models.TextChoices):
