@@ -35,7 +35,8 @@ def test_it_lists_salesforce_csms_without_a_login_with_their_accounts(
         other = SalesforceUserFactory(name=f"Other Person {n}")
         AccountFactory(csm=None, csm_sf_user_id=other.sf_id)
     admin_client_.get("/accounts/people-to-invite/")  # warm the session
-    with django_assert_num_queries(6):  # session, user, roles; Salesforce users, accounts, logins
+    # session, user, roles, the admin's two-factor; Salesforce users, accounts, logins
+    with django_assert_num_queries(7):
         response = admin_client_.get("/accounts/people-to-invite/")
     page = response.content.decode()
     assert response.status_code == 200

@@ -140,6 +140,7 @@ def test_it_shows_the_people_page_in_the_same_number_of_queries_for_more_people(
     account, org, _people, users = world
     TicketFactory(requester=users["cat"], organization=org, account=account)
     url = f"/contacts/account/{account.pk}/"
+    _queries(csm_client, url)  # the first view also reads the field mapping (then cached)
     before = _queries(csm_client, url)
     for _ in range(15):
         contact = ContactFactory(account=account)
