@@ -326,8 +326,9 @@ SYNC_SLOW_INTERVAL = env.int("SYNC_SLOW_INTERVAL", default=15 * 60)
 # The syncs pace their Zendesk requests to these budgets (shared by all workers) instead of
 # bouncing off 429s: "incremental=10/60,default=700/60" (requests/seconds). Empty: no pacing.
 ZENDESK_RATE_LIMIT = env.str("ZENDESK_RATE_LIMIT", default="" if SANDBOX else "incremental=10/60")
-# A running sync renews its lock; a worker that dies loses it after this many seconds.
-SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=120)
+# A running sync renews its lock with every page and a heartbeat (every third of this); a
+# worker that dies loses it after this many seconds, and the stream's next run takes over.
+SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=15)
 # A run that wrote at least this many rows refreshes its table's planner statistics
 # (PostgreSQL), so pages are planned on the new data at once after a backfill.
 SYNC_ANALYZE_AFTER_ROWS = env.int("SYNC_ANALYZE_AFTER_ROWS", default=5000)

@@ -262,10 +262,12 @@ def _commit_page(
             # next run would read the page again. So the commit need not wait for the flush.
             execute("SET LOCAL synchronous_commit TO OFF", [])
         result = spec.write(page)
+        # The lease is renewed from the moment of this commit, not the page's start: a slow
+        # write must not commit a lease that has already run out.
         saved = SyncState.objects.filter(stream=name, lock_token=token).update(
             cursor=page.cursor,
             watermark=watermark,
-            locked_until=now + timedelta(seconds=locks.lease_seconds()),
+            locked_until=timezone.now() + timedelta(seconds=locks.lease_seconds()),
         )
         if not saved:
             raise LockLost(f"{name}: another run took the stream over; this page was not saved")
