@@ -301,13 +301,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
+        # Each worker looks for new message files this often (kombu's default is every second,
+        # which would add up to a second to each hop of a new-ticket notification).
+        "polling_interval": 0.2,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
-# New-ticket work (the webhook's fetch, the rule, the emails) has its own queue, so a long
-# backfill never delays a notification. Every worker consumes both queues unless told
-# otherwise; production can add a worker dedicated to it with `-Q urgent`.
+# New-ticket work (the webhook's fetch, the rule, the emails) has its own queue, consumed by a
+# worker of its own (`-Q urgent`; the other workers run `-Q celery`), so a backfill's backlog
+# never holds a notification: see the Procfile and DESIGN.md (Celery queues). A worker started
+# without -Q consumes both and gives no such guarantee. Prefetch 1 with late acks: a worker
+# process reserves one task at a time, so one slow task never holds others behind it.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("urgent"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
