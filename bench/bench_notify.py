@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import Metric, calibration_metric, calibration_seconds
+from bench.common import Metric, calibration, calibration_metric
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKETS = int(os.environ.get("BENCH_NOTIFY_TICKETS", "100"))
@@ -262,36 +262,29 @@ def child(out_path: str) -> None:
         orgs = initial_sync()  # everything but the tickets and what hangs on them: the backfill's part
 
         start_web(stack, bin_dir)
+        # name -> (CPU priority, worker options). The production layout is the Procfile's (the
+        # ordinary worker under `nice -n 10`, so on one machine the urgent worker comes first),
+        # with the README's production concurrency.
         if LAYOUT == "shared":  # one worker for both queues (what the benchmark ran before)
-            workers = {"worker": ["--concurrency", "4"]}
-        else:  # the production layout: the Procfile's, with README's production concurrency
+            workers = {"worker": (0, ["--concurrency", "4"])}
+        else:
             workers = {
-                "worker": ["-Q", "celery", "--concurrency", "2"],
-                "urgent": ["-Q", "urgent", "--concurrency", "2"],
+                "worker": (10, ["-Q", "celery", "--concurrency", "2"]),
+                "urgent": (0, ["-Q", "urgent", "--concurrency", "2"]),
             }
-        for name, args in workers.items():
-            stack.start(
-                name,
-                [
-                    str(bin_dir / "celery"),
-                    "-A",
-                    "csmportal",
-                    "worker",
-                    "-n",
-                    f"{name}@%h",
-                    *args,
-                    *WORKER_FLAGS,
-                ],
-            )
+        for name, (nice, args) in workers.items():
+            celery = [str(bin_dir / "celery"), "-A", "csmportal", "worker", "-n", f"{name}@%h", *args]
+            stack.start(name, ["nice", "-n", str(nice), *celery, *WORKER_FLAGS])
         wait_for_worker(len(workers))
 
         results: dict[str, Any] = {"poll_interval": POLL_INTERVAL, "layout": LAYOUT}
-        results["calibration"] = calibration_seconds()
+        results["calibration"] = calibration()
 
         # 1. The first backfill of the tickets, started again whenever it ends, beside the webhooks.
-        backfill = stack.start(
-            "backfill", ["sh", "-c", f"while :; do {python} manage.py sync --full --no-progress; done"]
-        )
+        # The backfill runs at the ordinary worker's priority (where beat's syncs run).
+        backfill_nice = 0 if LAYOUT == "shared" else 10
+        loop = f"while :; do {python} manage.py sync --full --no-progress; done"
+        backfill = stack.start("backfill", ["nice", "-n", str(backfill_nice), "sh", "-c", loop])
         assert wait_for(lambda: ticket_pages() >= 1, timeout=300), "the backfill wrote no page"
         during = measure(stack, orgs, BACKFILL_NEW, SPACING_BACKFILL, timeout=60)
         during["extra"] = {"backfill_tickets": BACKFILL_TICKETS, "tickets_in_portal_after": ticket_count()}
@@ -326,7 +319,7 @@ def child(out_path: str) -> None:
         results["webhook"] = measure(stack, orgs, TICKETS, SPACING_WEBHOOK, timeout=60)
         stack.stop("web")
         results["polling"] = measure(stack, orgs, TICKETS, SPACING_POLLING, timeout=2 * POLL_INTERVAL + 60)
-        results["calibration_end"] = calibration_seconds()
+        results["calibration_end"] = calibration()
         Path(out_path).write_text(json.dumps(results, indent=2))
         print(json.dumps({k: v for k, v in results.items() if k != "poll_interval"}, indent=2))
 

@@ -21,14 +21,15 @@ class Metric:
         return asdict(self)
 
 
-def calibration_seconds() -> float:
-    """CPU time of a fixed piece of pure Python (`CALIBRATION`): how fast this machine was at the
-    time of a run, so figures from different machines and loads can be compared."""
-    started = time.process_time()
+def calibration() -> dict[str, float]:
+    """A fixed piece of pure Python (`CALIBRATION`), timed: its CPU time says how fast this
+    machine's cores are, its wall time how much of one the run got (a loaded machine: wall >
+    CPU). Figures from different machines and loads can then be compared."""
+    cpu, wall = time.process_time(), time.perf_counter()
     sum(i * i for i in range(10_000_000))
-    return round(time.process_time() - started, 3)
+    return {"cpu_s": round(time.process_time() - cpu, 3), "wall_s": round(time.perf_counter() - wall, 3)}
 
 
-def calibration_metric(seconds: float | None = None) -> Metric:
-    value = calibration_seconds() if seconds is None else seconds
-    return Metric(f"calibration: CPU time of {CALIBRATION}", value, "s")
+def calibration_metric(measured: dict[str, float] | None = None) -> Metric:
+    measured = measured or calibration()
+    return Metric(f"calibration: CPU time of {CALIBRATION}", measured["cpu_s"], "s", detail=measured)

@@ -317,6 +317,9 @@ CELERY_TASK_QUEUES = (Queue("celery"), Queue("urgent"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "integrations.fetch_ticket": {"queue": "urgent"},
+    # The ticket stream's poll is the safety net of the notifications (a missed webhook): it
+    # must not wait behind a backfill's reviews. Single flight keeps it to one process.
+    "integrations.sync.zendesk.tickets": {"queue": "urgent"},
     "notifications.process_new_tickets": {"queue": "urgent"},
     "notifications.send_email": {"queue": "urgent"},
 }
