@@ -28,7 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.common import Metric, calibration
+from bench.common import Metric, calibration, calibration_metric
 
 REPEATS = int(os.environ.get("BENCH_TEXT_REPEATS", "3"))
 SIZES_KB = (8, 64, 512)
@@ -120,14 +120,8 @@ def run() -> list[Metric]:
         check=True,
     )
     figures = json.loads(child.stdout.strip().splitlines()[-1])
-    metrics = [
-        Metric(
-            "calibration: CPU time of sum(i*i for i in range(10_000_000))",
-            calibration(),
-            "s",
-            detail={"python": sys.version.split()[0]},
-        )
-    ]
+    measured = calibration()
+    metrics = [calibration_metric({**measured, "python": sys.version.split()[0]})]
     for family, by_size in figures.items():
         total = {kb: v["mask"] + v["review"] for kb, v in by_size.items()}
         big, mid = total["512"], total["64"]

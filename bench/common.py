@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).parent / "results"
+CALIBRATION = "sum(i*i for i in range(10_000_000))"
 
 
 @dataclass
@@ -20,9 +21,15 @@ class Metric:
         return asdict(self)
 
 
-def calibration() -> float:
-    """CPU seconds this machine takes for `sum(i*i for i in range(10_000_000))`: a fixed piece
-    of pure Python, reported beside timings so figures from different machines compare."""
-    started = time.process_time()
+def calibration() -> dict[str, float]:
+    """A fixed piece of pure Python (`CALIBRATION`), timed: its CPU time says how fast this
+    machine's cores are, its wall time how much of one the run got (a loaded machine: wall >
+    CPU). Figures from different machines and loads can then be compared."""
+    cpu, wall = time.process_time(), time.perf_counter()
     sum(i * i for i in range(10_000_000))
-    return time.process_time() - started
+    return {"cpu_s": round(time.process_time() - cpu, 3), "wall_s": round(time.perf_counter() - wall, 3)}
+
+
+def calibration_metric(measured: dict[str, float] | None = None) -> Metric:
+    measured = measured or calibration()
+    return Metric(f"calibration: CPU time of {CALIBRATION}", measured["cpu_s"], "s", detail=measured)

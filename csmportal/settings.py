@@ -319,17 +319,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
+        # Each worker looks for new message files this often (kombu's default is every second,
+        # which would add up to a second to each hop of a new-ticket notification).
+        "polling_interval": 0.2,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
-# New-ticket work (the webhook's fetch, the rule, the emails) has its own queue, so a long
-# backfill never delays a notification. Every worker consumes both queues unless told
-# otherwise; production can add a worker dedicated to it with `-Q urgent`.
+# New-ticket work (the webhook's fetch, the rule, the emails) has its own queue, consumed by a
+# worker of its own (`-Q urgent`; the other workers run `-Q celery`), so a backfill's backlog
+# never holds a notification: see the Procfile and DESIGN.md (Celery queues). A worker started
+# without -Q consumes both and gives no such guarantee. Prefetch 1 with late acks: a worker
+# process reserves one task at a time, so one slow task never holds others behind it.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("urgent"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "integrations.fetch_ticket": {"queue": "urgent"},
+    # The ticket stream's poll is the safety net of the notifications (a missed webhook): it
+    # must not wait behind a backfill's reviews. Single flight keeps it to one process.
+    "integrations.sync.zendesk.tickets": {"queue": "urgent"},
     "notifications.process_new_tickets": {"queue": "urgent"},
     "notifications.send_email": {"queue": "urgent"},
 }
@@ -344,8 +352,9 @@ SYNC_SLOW_INTERVAL = env.int("SYNC_SLOW_INTERVAL", default=15 * 60)
 # The syncs pace their Zendesk requests to these budgets (shared by all workers) instead of
 # bouncing off 429s: "incremental=10/60,default=700/60" (requests/seconds). Empty: no pacing.
 ZENDESK_RATE_LIMIT = env.str("ZENDESK_RATE_LIMIT", default="" if SANDBOX else "incremental=10/60")
-# A running sync renews its lock; a worker that dies loses it after this many seconds.
-SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=120)
+# A running sync renews its lock with every page and a heartbeat (every third of this); a
+# worker that dies loses it after this many seconds, and the stream's next run takes over.
+SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=15)
 # A run that wrote at least this many rows refreshes its table's planner statistics
 # (PostgreSQL), so pages are planned on the new data at once after a backfill.
 SYNC_ANALYZE_AFTER_ROWS = env.int("SYNC_ANALYZE_AFTER_ROWS", default=5000)

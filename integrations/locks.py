@@ -1,13 +1,15 @@
 """Single flight per stream: a lock on the stream's SyncState row, claimed with a conditional
-UPDATE (never check-then-act) and held by a lease that a live runner keeps extending. If the
-runner dies (SIGKILL, lost machine) the lease runs out and the next run takes over."""
+UPDATE (never check-then-act) and held by a short lease (SYNC_LOCK_SECONDS, 15 s) that a live
+runner renews with every committed page and, while a page is slow, from a heartbeat thread
+every third of the lease. If the runner dies (SIGKILL, lost machine) the lease runs out within
+seconds and the next run takes over."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connections
@@ -20,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def lease_seconds() -> int:
-    return int(getattr(settings, "SYNC_LOCK_SECONDS", 120))
+    return int(getattr(settings, "SYNC_LOCK_SECONDS", 15))
 
 
 def claim(stream: str, *, seconds: int | None = None) -> str | None:
@@ -44,6 +46,16 @@ def extend(stream: str, token: str, *, seconds: int | None = None) -> bool:
 
 def release(stream: str, token: str) -> None:
     SyncState.objects.filter(stream=stream, lock_token=token).update(lock_token="", locked_until=None)
+
+
+def held_until(stream: str) -> datetime | None:
+    """When the live holder's lease ends (None when nobody holds the stream)."""
+    return (
+        SyncState.objects.filter(stream=stream, locked_until__gt=timezone.now())
+        .exclude(lock_token="")
+        .values_list("locked_until", flat=True)
+        .first()
+    )
 
 
 def holder_alive(stream: str) -> bool:

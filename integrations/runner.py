@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -33,8 +35,34 @@ from .sql import execute
 from .streams import PageResult, StreamSpec, get_stream
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 RUNS_KEPT = timedelta(days=30)  # older runs of a stream are deleted when it next succeeds
 ABANDONED_NOTE = "The worker running this sync stopped; the next run carried on from its last saved page."
+
+
+# PostgreSQL aborts one of two transactions that lock the same rows in a different order
+# (deadlock detected) or conflict under serialization: a page's write and the review updating
+# the same tickets. The page's transaction rolled back whole, so it simply runs again.
+CONFLICT_SQLSTATES = {"40P01", "40001"}
+CONFLICT_ATTEMPTS = 4
+
+
+def _conflicted(exc: BaseException) -> bool:
+    return any(getattr(e, "sqlstate", None) in CONFLICT_SQLSTATES for e in (exc, exc.__cause__))
+
+
+def retrying_conflicts(write: Callable[[], T]) -> T:
+    """Run ``write`` (one whole transaction) again after a deadlock or serialization failure,
+    up to CONFLICT_ATTEMPTS times with a short jittered pause; any other error is raised."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return write()
+        except Exception as exc:
+            if attempt == CONFLICT_ATTEMPTS or not _conflicted(exc) or not connection.get_autocommit():
+                raise  # inside an outer transaction the whole of it must be retried, not this
+            log.warning("write aborted by a concurrent transaction (%s); attempt %s", exc, attempt + 1)
+            time.sleep(random.uniform(0.05, 0.25) * attempt)
+    raise AssertionError("unreachable")
 
 
 class StreamBusy(SyncError):
@@ -197,7 +225,7 @@ def _run(
             for page in pages:
                 if page.position and (watermark is None or page.position > watermark):
                     watermark = page.position
-                result = _commit_page(spec, token, run, page, watermark)
+                result = retrying_conflicts(partial(_commit_page, spec, token, run, page, watermark))
                 last_cursor = page.cursor
                 if on_page is not None:
                     on_page(Progress(run, page, result))
@@ -262,10 +290,12 @@ def _commit_page(
             # next run would read the page again. So the commit need not wait for the flush.
             execute("SET LOCAL synchronous_commit TO OFF", [])
         result = spec.write(page)
+        # The lease is renewed from the moment of this commit, not the page's start: a slow
+        # write must not commit a lease that has already run out.
         saved = SyncState.objects.filter(stream=name, lock_token=token).update(
             cursor=page.cursor,
             watermark=watermark,
-            locked_until=now + timedelta(seconds=locks.lease_seconds()),
+            locked_until=timezone.now() + timedelta(seconds=locks.lease_seconds()),
         )
         if not saved:
             raise LockLost(f"{name}: another run took the stream over; this page was not saved")
@@ -298,4 +328,12 @@ def _finish(run: SyncRun, status: str, error: str, resume_at: datetime | None = 
     )
 
 
-__all__ = ["LockLost", "Progress", "StreamBusy", "TransientError", "make_client", "run_stream"]
+__all__ = [
+    "LockLost",
+    "Progress",
+    "StreamBusy",
+    "TransientError",
+    "make_client",
+    "retrying_conflicts",
+    "run_stream",
+]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .models import Stream, SyncState
 from .records import TicketRecord
-from .runner import _send_page_synced
+from .runner import _send_page_synced, retrying_conflicts
 from .streams import PageResult, write_tickets
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,14 @@ def sync_request(*, user: Any, streams: Sequence[str]) -> list[str]:
 def ticket_record_write(*, record: TicketRecord) -> PageResult:
     """Write one fetched ticket exactly as the stream writes a page of them: the same upsert
     (an older version never overwrites a newer one), links, and page_synced after commit."""
-    with transaction.atomic():
-        result = write_tickets([record])
-        transaction.on_commit(partial(_send_page_synced, "zendesk.tickets", result))
-    return result
+
+    def write() -> PageResult:
+        with transaction.atomic():
+            result = write_tickets([record])
+            transaction.on_commit(partial(_send_page_synced, "zendesk.tickets", result))
+        return result
+
+    return retrying_conflicts(write)
 
 
 def ticket_fetch(*, zd_id: int, client: Any = None) -> PageResult | None:

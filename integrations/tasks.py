@@ -2,7 +2,9 @@
 ``integrations.fetch_ticket`` (enqueued by the Zendesk webhook). Thin: the work is in
 ``runner.run_stream`` and ``services.ticket_fetch``.
 
-- Single flight: a stream already running makes the task a no-op (the lock says so).
+- Single flight: a stream already running makes the task a no-op (the lock says so), except
+  that it looks once more just after the holder's lease ends: if the holder died (SIGKILL), the
+  stream is taken over within seconds instead of at beat's next tick.
 - Transient errors: retried with exponential backoff and full jitter.
 - Rate limits: progress is saved page by page; the task is enqueued again for after
   ``Retry-After`` (a worker never sleeps on a rate limit).
@@ -17,7 +19,9 @@ import random
 from typing import Any
 
 from celery import Task, shared_task
+from django.utils import timezone
 
+from . import locks
 from .errors import CursorStalled, PermanentError, RateLimited, TransientError
 from .models import Stream, SyncState
 from .runner import StreamBusy, run_stream
@@ -41,7 +45,20 @@ def _reschedule(task: Task, exc: RateLimited, **kwargs: Any) -> str:
     return "rescheduled"
 
 
-def _sync(task: Task, stream: str, *, full: bool, trigger: str, user_id: int | None) -> str:
+def _look_again_after_lease(task: Task, stream: str, **kwargs: Any) -> bool:
+    """Enqueue the task once more for just after the holder's lease ends. A live holder keeps
+    renewing it (that second look is a no-op); a dead one's stream is taken over then."""
+    until = locks.held_until(stream)
+    if until is None:
+        return False
+    countdown = max(1.0, (until - timezone.now()).total_seconds() + 1.0)
+    task.apply_async(kwargs={**kwargs, "looked_again": True}, countdown=countdown, expires=None)
+    return True
+
+
+def _sync(
+    task: Task, stream: str, *, full: bool, trigger: str, user_id: int | None, looked_again: bool = False
+) -> str:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
@@ -50,6 +67,11 @@ def _sync(task: Task, stream: str, *, full: bool, trigger: str, user_id: int | N
     except StreamBusy:
         # The run under way serves a "sync now" pressed meanwhile: it reads to the end.
         SyncState.objects.filter(stream=stream).update(requested_at=None)
+        if not looked_again and _look_again_after_lease(
+            task, stream, full=full, trigger=trigger, user_id=user_id
+        ):
+            log.info("%s: already running; looking again when its lease ends", stream)
+            return "busy"
         log.info("%s: already running; skipped", stream)
         return "busy"
     except RateLimited as exc:
@@ -78,8 +100,14 @@ def _sync(task: Task, stream: str, *, full: bool, trigger: str, user_id: int | N
 
 def _sync_task(stream: str) -> Task:
     @shared_task(bind=True, name=f"integrations.sync.{stream}", acks_late=True, ignore_result=True)
-    def sync(self: Task, full: bool = False, trigger: str = "beat", user_id: int | None = None) -> str:
-        return _sync(self, stream, full=full, trigger=trigger, user_id=user_id)
+    def sync(
+        self: Task,
+        full: bool = False,
+        trigger: str = "beat",
+        user_id: int | None = None,
+        looked_again: bool = False,
+    ) -> str:
+        return _sync(self, stream, full=full, trigger=trigger, user_id=user_id, looked_again=looked_again)
 
     sync.__doc__ = f"Sync the {stream} stream (single flight)."
     return sync

@@ -3,6 +3,10 @@
 import logging
 from typing import Any
 
+from django.utils import timezone
+
+from tickets.models import Ticket
+
 from . import rule
 from .models import Finding
 
@@ -28,6 +32,13 @@ def on_page_synced(
     from .tasks import process_new_tickets
 
     ids = list(created or [])
+    if ids:
+        # Tickets opened before the notification window notify nobody and are no finding (the
+        # rule's first test): leaving them out here keeps a backfill's pages off the urgent queue.
+        window_start = timezone.now() - rule.max_ticket_age()
+        ids = list(
+            Ticket.objects.filter(pk__in=ids, zd_created_at__gte=window_start).values_list("pk", flat=True)
+        )
     if updated:
         # An updated ticket that notified nobody may now have its organization linked.
         ids += list(

@@ -15,9 +15,11 @@ def test_it_keeps_new_ticket_work_out_of_the_syncs_queue():
         "integrations.fetch_ticket",
         "notifications.process_new_tickets",
         "notifications.send_email",
+        "integrations.sync.zendesk.tickets",  # the poll: the safety net of a missed webhook
     ):
         assert route_of(task) == "urgent", task
-    assert route_of("integrations.sync.zendesk.tickets") == "celery"
+    assert route_of("integrations.sync.zendesk.comments") == "celery"
+    assert route_of("tickets.review_tickets") == "celery"
     assert route_of("notifications.send_digests") == "celery"
 
 

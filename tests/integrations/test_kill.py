@@ -1,5 +1,7 @@
 """A sync killed with SIGKILL in the middle of a backfill loses nothing, and the rerun completes
-with no duplicates: once as ``manage.py sync`` and once as a real Celery worker (Redis broker)."""
+with no duplicates: once as ``manage.py sync`` and once as a real Celery worker (Redis broker).
+And the killed run's stream is taken over within seconds: the short lease runs out, and the
+poll that found the stream busy looks again then."""
 
 import os
 import signal
@@ -174,6 +176,86 @@ def test_a_killed_celery_worker_loses_nothing_and_the_next_run_completes(slow_ba
             lambda: SyncRun.objects.filter(stream=STREAM, status=RunStatus.SUCCEEDED).exists(), timeout=120
         ), worker.stderr.read1().decode()[-2000:] if worker.poll() is not None else "the rerun did not finish"
     finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=20)
+    assert SyncRun.objects.filter(stream=STREAM, status=RunStatus.ABANDONED).count() == 1
+    assert (
+        Ticket.objects.count()
+        == Ticket.objects.values("zd_id").distinct().count()
+        == slow_backfill.config.tickets
+    )
+    assert actual_mirror()["tickets"] == expected_tickets(slow_backfill)
+
+
+@pytest.mark.redis
+def test_a_killed_syncs_stream_is_taken_over_within_seconds_by_the_task_that_found_it_busy(slow_backfill):
+    """Beat's poll arrives while a killed backfill's lease still runs: the task finds the stream
+    busy, looks again as soon as the lease has run out, and carries the backfill on. Polling
+    stops for the length of the short lease, not until beat's next tick after a long one."""
+    from celery import Celery
+
+    lease = 6  # long enough that the poll surely arrives while the dead run's lease still runs
+    broker = settings.TEST_REDIS_URL
+    env = env_for(
+        slow_backfill,
+        DJANGO_SETTINGS_MODULE="csmportal.settings",
+        DEBUG="1",
+        SECRET_KEY="test-only-" + "k" * 40,
+        REDIS_URL=broker,
+        CELERY_BROKER_URL=broker,
+        SYNC_LOCK_SECONDS=str(lease),
+    )
+    sender = Celery(broker=broker, set_as_current=False)
+    sender.connection_for_write().default_channel.client.flushdb()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "csmportal",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    command = subprocess.Popen(
+        [sys.executable, "manage.py", "sync", "--stream", STREAM, "--no-progress"],
+        cwd=ROOT,
+        env=env_for(slow_backfill, DJANGO_SETTINGS_MODULE="tests.settings", SYNC_LOCK_SECONDS=str(lease)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert wait_for(lambda: sender.control.ping(timeout=0.5), timeout=60), "the worker did not start"
+        assert wait_for(lambda: pages_done() >= 3 or command.poll() is not None), "no pages committed"
+        assert command.poll() is None, command.stderr.read().decode()[-2000:]
+        os.kill(command.pid, signal.SIGKILL)
+        command.wait(timeout=10)
+        killed_at = time.time()
+        slow_backfill.state.faults.configure(rate=0.0)
+        assert locks.holder_alive(STREAM)  # the dead run's lease still runs
+
+        sender.send_task(f"integrations.sync.{STREAM}", kwargs={"trigger": "beat"})  # beat's tick, once
+        assert wait_for(
+            lambda: SyncRun.objects.filter(stream=STREAM, trigger="beat").exists(), timeout=lease + 10
+        )
+        taken_over = SyncRun.objects.get(stream=STREAM, trigger="beat")
+        assert taken_over.started_at.timestamp() - killed_at <= lease + 5
+        assert wait_for(
+            lambda: SyncRun.objects.filter(stream=STREAM, status=RunStatus.SUCCEEDED).exists(), timeout=120
+        ), "the takeover did not finish"
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait(timeout=10)
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=20)
     assert SyncRun.objects.filter(stream=STREAM, status=RunStatus.ABANDONED).count() == 1

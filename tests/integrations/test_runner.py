@@ -201,3 +201,46 @@ def test_runs_older_than_a_month_are_deleted_when_the_stream_next_succeeds():
     recent = SyncRun.objects.create(stream=STREAM, status=RunStatus.FAILED)
     run = run_stream(STREAM, client=Script([ticket(1)]))
     assert set(SyncRun.objects.values_list("pk", flat=True)) == {other.pk, recent.pk, run.pk}
+
+
+def test_a_page_aborted_by_a_deadlock_is_written_again_not_failed():
+    """The review updates tickets a page is upserting, locking them in another order: PostgreSQL
+    aborts one of the two transactions (deadlock detected). The page's transaction rolled back
+    whole, so the run writes it again instead of failing (seen after a killed backfill: every
+    takeover of the stream failed so, and polling waited for beat's next tick each time)."""
+    import threading
+    import time
+
+    from django.db import connection as main_connection
+    from django.db import connections, transaction
+
+    run_stream(STREAM, client=Script([ticket(1), ticket(2)]))
+    first_locked, other_waits = threading.Event(), threading.Event()
+    failures = []
+
+    def review():  # another worker's transaction: ticket 2, then ticket 1
+        try:
+            with transaction.atomic(), main_connection.cursor() as cursor:
+                cursor.execute("UPDATE tickets_ticket SET quality_score = 1 WHERE zd_id = 2")
+                first_locked.set()
+                other_waits.wait(10)
+                cursor.execute("UPDATE tickets_ticket SET quality_score = 1 WHERE zd_id = 1")
+        except Exception as exc:  # the loser of the deadlock, if it is this one
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=review)
+    worker.start()
+    assert first_locked.wait(10)
+
+    def after_a_pause():  # the page (ticket 1, then 2) is blocked on ticket 2 by then
+        time.sleep(0.5)
+        other_waits.set()
+
+    threading.Thread(target=after_a_pause).start()
+    run = run_stream(STREAM, client=Script([ticket(1, version=2), ticket(2, version=2)]), full=True)
+    worker.join(15)
+    assert run.status == RunStatus.SUCCEEDED and run.updated == 2
+    assert sorted(Ticket.objects.values_list("generated_timestamp", flat=True)) == [2, 2]
+    assert not failures  # the page lost the deadlock (it waited first) and was written again

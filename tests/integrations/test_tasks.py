@@ -91,6 +91,25 @@ def test_busy_permanent_and_stalled_are_not_retried(task, monkeypatch, exc, outc
 
 
 @pytest.mark.django_db
+def test_a_busy_stream_is_looked_at_once_more_just_after_its_lease_ends(task, monkeypatch, settings):
+    """A holder that died (SIGKILL) stops renewing its lease: the task that found the stream busy
+    comes back as soon as the lease has run out and takes the stream over, instead of leaving
+    it to beat's next tick. Only once: a live holder keeps renewing and the second look is a no-op."""
+    from integrations import locks
+
+    settings.SYNC_LOCK_SECONDS = 15
+    assert locks.claim("zendesk.tickets") is not None  # held, as by a run in another worker
+    failing_with(monkeypatch, StreamBusy("running"))
+    assert task.apply(kwargs={"trigger": "beat"}).get() == "busy"
+    [call] = task.calls.apply_async
+    assert 14 <= call["countdown"] <= 16.5 and call["expires"] is None
+    assert call["kwargs"] == {"full": False, "trigger": "beat", "user_id": None, "looked_again": True}
+
+    assert task.apply(kwargs=call["kwargs"]).get() == "busy"
+    assert len(task.calls.apply_async) == 1  # the second look does not look again
+
+
+@pytest.mark.django_db
 def test_a_sync_now_pressed_during_a_run_is_served_by_that_run(task, monkeypatch):
     from django.utils import timezone
 

@@ -143,6 +143,18 @@ def test_it_does_not_notify_about_tickets_opened_before_the_window_so_a_backfill
     assert len(mail.outbox) == 1
 
 
+def test_a_backfill_page_of_old_tickets_puts_nothing_on_the_urgent_queue(new_ticket, settings, published):
+    """The old tickets of a backfill's pages never reach the rule's task: the urgent queue stays
+    free for the tickets that may notify someone."""
+    settings.NOTIFICATIONS_MAX_TICKET_AGE_HOURS = 24
+    old = [new_ticket(zd_created_at=timezone.now() - dt.timedelta(days=d)) for d in (2, 30, 400)]
+    recent = new_ticket(zd_created_at=timezone.now() - dt.timedelta(hours=1))
+    announce(*old)
+    assert [name for name, _ in published if name == "notifications.process_new_tickets"] == []
+    announce(*old, recent)
+    assert ("notifications.process_new_tickets", ([recent.pk],)) in published
+
+
 def test_it_finds_the_account_through_the_organization_when_the_ticket_was_saved_before_the_link(
     csm, account, django_capture_on_commit_callbacks
 ):
