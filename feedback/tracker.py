@@ -21,7 +21,6 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from integrations import gitlab
-from integrations.errors import SyncError
 from integrations.records import TrackerIssue
 from tickets.review.secrets import mask
 
@@ -89,15 +88,12 @@ def wants_push(event: FeedbackEvent) -> bool:
 def event_push(*, event_id: int) -> str:
     if not gitlab.configured():
         return "off"
-    claimed = FeedbackEvent.objects.filter(pk=event_id, gitlab_pushed_at=None).update(
-        gitlab_pushed_at=timezone.now()
-    )
-    if not claimed:
-        return "already sent"
-    event = FeedbackEvent.objects.select_related("feedback__account", "actor").get(pk=event_id)
-    item = event.feedback
-    client = gitlab.GitLabClient.from_settings()
-    try:
+    with gitlab.claimed(FeedbackEvent.objects, event_id) as held:
+        if not held:
+            return "already sent"
+        event = FeedbackEvent.objects.select_related("feedback__account", "actor").get(pk=event_id)
+        item = event.feedback
+        client = gitlab.GitLabClient.from_settings()
         if event.kind == EventKind.FORWARDED:
             return _file(client, item)
         if not item.gitlab_iid:
@@ -115,9 +111,6 @@ def event_push(*, event_id: int) -> str:
             Feedback.objects.filter(pk=item.pk).update(gitlab_state="closed")
         FeedbackEvent.objects.filter(pk=event.pk).update(gitlab_note_id=note)
         return event.kind
-    except SyncError:
-        FeedbackEvent.objects.filter(pk=event.pk).update(gitlab_pushed_at=None)  # a retry sends it
-        raise
 
 
 def _file(client: gitlab.GitLabClient, item: Feedback) -> str:

@@ -55,7 +55,7 @@ def webhook_url() -> str:
 
 
 # -- Zendesk ---------------------------------------------------------------------------------
-def check_zendesk(client: Any, available: dict) -> list[Check]:
+def check_zendesk(client: Any, reports: list[discovery.FieldReport]) -> list[Check]:
     z = "Zendesk"
     me = client.probe("users/me.json")
     if me.status_code in (401, 403):
@@ -69,7 +69,7 @@ def check_zendesk(client: Any, available: dict) -> list[Check]:
         Check(z, "Credentials", OK, f"Signed in as {user.get('email', '?')} ({user.get('role', '?')}).")
     ]
     checks.append(_incremental(client))
-    checks += _field_checks(z, [r for r in _reports(available) if r.field.source == ZENDESK])
+    checks += _field_checks(z, [r for r in reports if r.field.source == ZENDESK])
     checks.append(_rate_limit(client, me.headers))
     checks += _webhook(client)
     return checks
@@ -146,7 +146,7 @@ def _webhook(client: Any) -> list[Check]:
 
 
 # -- Salesforce ------------------------------------------------------------------------------
-def check_salesforce(client: Any, available: dict) -> list[Check]:
+def check_salesforce(client: Any, reports: list[discovery.FieldReport]) -> list[Check]:
     s = "Salesforce"
     try:
         client.login()
@@ -162,7 +162,7 @@ def check_salesforce(client: Any, available: dict) -> list[Check]:
         newest = max(versions, key=float) if versions else "?"
         fix = f"Set SALESFORCE_API_VERSION to one the org serves (the newest is {newest})."
         checks.append(Check(s, "API version", ERROR, f"The org does not serve API version {version}.", fix))
-    checks += _field_checks(s, [r for r in _reports(available) if r.field.source == SALESFORCE])
+    checks += _field_checks(s, [r for r in reports if r.field.source == SALESFORCE])
     checks.append(_daily_requests(client))
     return checks
 
@@ -189,10 +189,6 @@ def _daily_requests(client: Any) -> Check:
 
 
 # -- fields ----------------------------------------------------------------------------------
-def _reports(available: dict) -> list[discovery.FieldReport]:
-    return discovery.report(available)
-
-
 def _field_checks(source: str, reports: list[discovery.FieldReport]) -> list[Check]:
     checks = []
     for r in reports:
@@ -242,13 +238,12 @@ def run() -> Result:
         result.checks.append(
             Check("Salesforce", "Configuration", ERROR, str(exc), "Set the variables named.")
         )
-    available = available_fields(sf, zd)
-    result.fields = discovery.report(available)
+    result.fields = discovery.report(available_fields(sf, zd))
     for client, check, source in ((zd, check_zendesk, "Zendesk"), (sf, check_salesforce, "Salesforce")):
         if client is None:
             continue
         try:
-            result.checks += check(client, available)
+            result.checks += check(client, result.fields)
         except Exception as exc:  # a source that cannot be reached: name it with the fix
             fix = f"Check that {source} is reachable from this server and the settings name it."
             result.checks.append(

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import gitlab
 from django.conf import settings
+from django.utils import timezone
 from gitlab.exceptions import GitlabAuthenticationError, GitlabError
 
 from .errors import PermanentError, SyncError, TransientError
@@ -155,6 +157,20 @@ class GitLabClient:
             if wanted in {str(getattr(u, f, "") or "").casefold() for f in ("public_email", "email")}
         ]
         return int(found[0].id) if len(found) == 1 else None
+
+
+@contextmanager
+def claimed(events: Any, event_id: int) -> Iterator[bool]:
+    """Claim one event for GitLab (a conditional UPDATE of ``gitlab_pushed_at``): True when this
+    call holds it, False when it was sent (or is being sent) already. A send that fails releases
+    the claim, so the task's retry sends it."""
+    held = bool(events.filter(pk=event_id, gitlab_pushed_at=None).update(gitlab_pushed_at=timezone.now()))
+    try:
+        yield held
+    except SyncError:
+        if held:
+            events.filter(pk=event_id).update(gitlab_pushed_at=None)
+        raise
 
 
 def read_issues(items: Iterable[Any]) -> Iterator[tuple[Any, TrackerIssue]]:

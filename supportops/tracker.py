@@ -25,7 +25,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from integrations import gitlab
-from integrations.errors import SyncError
 from integrations.records import TrackerIssue
 
 from .models import ACTIVE_STATUSES, EventVerb, OpsRequest, RequestEvent, RequestKind, RequestStatus
@@ -54,15 +53,12 @@ def event_push(*, event_id: int) -> str:
     """Hand one request event to GitLab: file the issue, post the comment, or close the issue."""
     if not gitlab.configured():
         return "off"
-    claimed = RequestEvent.objects.filter(pk=event_id, gitlab_pushed_at=None).update(
-        gitlab_pushed_at=timezone.now()
-    )
-    if not claimed:
-        return "already sent"
-    event = RequestEvent.objects.select_related("request__organization", "actor").get(pk=event_id)
-    item = event.request
-    client = gitlab.GitLabClient.from_settings()
-    try:
+    with gitlab.claimed(RequestEvent.objects, event_id) as held:
+        if not held:
+            return "already sent"
+        event = RequestEvent.objects.select_related("request__organization", "actor").get(pk=event_id)
+        item = event.request
+        client = gitlab.GitLabClient.from_settings()
         if event.verb == EventVerb.OPENED:
             return _file(client, item)
         if not item.gitlab_iid:
@@ -79,9 +75,6 @@ def event_push(*, event_id: int) -> str:
             client.close(item.gitlab_project, item.gitlab_iid)
             OpsRequest.objects.filter(pk=item.pk).update(gitlab_state="closed")
             return "closed"
-    except SyncError:
-        RequestEvent.objects.filter(pk=event.pk).update(gitlab_pushed_at=None)  # let a retry send it
-        raise
     return "nothing to send"
 
 
