@@ -95,7 +95,7 @@ def test_it_invites_a_user_who_then_chooses_a_password(
         ).status_code
         == 302
     )
-    assert client.get("/").status_code == 302  # to the CSM's home
+    assert client.get("/").status_code == 200  # the CSM's home page
 
 
 def test_it_hides_sso_unless_configured(client):

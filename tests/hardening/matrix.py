@@ -44,7 +44,7 @@ NOWHERE = "404 404 404 404 404 404 404"
 
 # route: (GET, POST)
 EXPECTED: dict[str, tuple[str, str]] = {
-    "": ("ok ok ok ok ok 403 login", "ok ok ok ok ok 403 login"),  # home: the role's start page
+    "": ("ok ok ok ok ok 403 login", GET_ONLY),  # home: what needs each role's attention
     "healthz": (PUBLIC, "405 405 405 405 405 405 405"),
     # -- allauth: the login flow is public; account pages need a login ------------------------
     "auth/login/": (PUBLIC, PUBLIC),

@@ -1,0 +1,336 @@
+"""What needs a CSM's attention today: their accounts, ranked by what needs doing.
+
+Each reason is counted in SQL, one grouped query per source (tickets, feedback, ratings, support-ops
+requests, onboarding steps, and the accounts themselves with their renewal and data problems), so
+the page runs the same handful of queries whether a CSM has three accounts or three hundred. Only
+the accounts with a reason are ranked (in Python: a sort of small tuples) and a page of them shown.
+
+The ranking, most urgent first (`Reason` is in this order): open tickets whose first-reply SLA is
+breached (most first), first replies due within a day (the soonest first), open feedback, bad
+ratings (30 days), a renewal within 30 days (the soonest first), support-ops requests waiting on the CSM,
+onboarding steps to do, data problems; then the account's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
+
+from accounts.checklist_models import ChecklistStep, StepStatus
+from accounts.findings import Problem, problem_annotations
+from accounts.models import Account
+from feedback.models import OPEN_FEEDBACK, Feedback, Rating, Score
+from supportops.models import OpsRequest, RequestKind, RequestStatus
+from tickets import sla
+from tickets.models import OPEN_STATUSES, SlaState, Ticket
+
+DUE_SOON = dt.timedelta(hours=24)
+BAD_RATINGS_DAYS = 30  # one of the ratings list's periods, so the count and its link agree
+RENEWAL_DAYS = 30  # the portfolio's "Renewal: within 30 days"
+# Requests where support ops has finished and the CSM confirms the notes show in Zendesk.
+WAITING_ON_CSM = (RequestStatus.DONE, RequestStatus.FLAGGED)
+
+
+class Reason(models.TextChoices):
+    """Why an account is on the list, most urgent first."""
+
+    SLA_BREACHED = "sla_breached", "SLA breached"
+    SLA_DUE = "sla_due", "First reply due soon"
+    FEEDBACK = "feedback", "Open feedback"
+    BAD_RATINGS = "bad_ratings", "Bad ratings"
+    RENEWAL = "renewal", "Renewal within 30 days"
+    REQUESTS = "requests", "Requests waiting on you"
+    ONBOARDING = "onboarding", "Onboarding steps to do"
+    DATA = "data", "Data problems"
+
+
+# The unit each reason counts, for the section buttons ("5 tickets").
+UNITS = {
+    Reason.SLA_BREACHED: ("ticket", "tickets"),
+    Reason.SLA_DUE: ("ticket", "tickets"),
+    Reason.FEEDBACK: ("item", "items"),
+    Reason.BAD_RATINGS: ("rating", "ratings"),
+    Reason.RENEWAL: ("renewal", "renewals"),
+    Reason.REQUESTS: ("request", "requests"),
+    Reason.ONBOARDING: ("step", "steps"),
+    Reason.DATA: ("problem", "problems"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One reason on one account: how many, in words, and the link that acts on it."""
+
+    reason: str
+    count: int
+    text: str
+    action: str
+    url: str
+    badge: str = "warn"
+
+    @property
+    def label(self) -> str:
+        return Reason(self.reason).label
+
+
+@dataclass
+class Row:
+    pk: int
+    name: str
+    items: list[Item] = field(default_factory=list)
+    rank: tuple[Any, ...] = ()
+
+    @property
+    def action(self) -> Item:
+        """The most urgent reason: the row's one-click action."""
+        return self.items[0]
+
+    def has(self, reason: str) -> bool:
+        return any(item.reason == reason for item in self.items)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A "needs attention" button: how many things, on how many accounts."""
+
+    reason: str
+    count: int
+    accounts: int
+
+    @property
+    def label(self) -> str:
+        return Reason(self.reason).label
+
+    @property
+    def unit(self) -> str:
+        one, many = UNITS[Reason(self.reason)]
+        return one if self.count == 1 else many
+
+
+@dataclass(frozen=True)
+class Attention:
+    rows: list[Row]  # ranked, every account with a reason
+    sections: list[Section]
+    accounts: int  # the CSM's live accounts
+
+    def filtered(self, reason: str) -> list[Row]:
+        return [row for row in self.rows if row.has(reason)] if reason in Reason.values else self.rows
+
+
+def _tickets_url(account_pk: int, **params: str) -> str:
+    query: dict[str, str | int] = {"account": account_pk, "status": "unsolved", **params}
+    return f"{reverse('tickets:list')}?{urlencode(query)}"
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _counts_by_account(queryset: Any, group: str, **aggregates: Any) -> dict[int, dict[str, Any]]:
+    rows = queryset.order_by().values(group).annotate(**aggregates)
+    return {row[group]: row for row in rows}
+
+
+def csm_attention(user: Any, now: dt.datetime | None = None) -> Attention:
+    """The CSM's accounts that need something, ranked; six queries whatever their number."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    mine = Account.objects.live().filter(csm=user)
+    ids = mine.values("pk")
+    flags = [f"p_{code}" for code in Problem.values]
+    accounts = list(mine.annotate(**problem_annotations()).values("pk", "name", "renewal_date", *flags))
+    breached, due = sla.state_q(SlaState.BREACHED, now), sla.state_q(SlaState.DUE, now)
+    tickets = _counts_by_account(
+        Ticket.objects.filter(account__in=ids, status__in=OPEN_STATUSES, sla_due_at__isnull=False),
+        "account",
+        breached=Count("pk", filter=breached),
+        due_soon=Count("pk", filter=due & Q(sla_due_at__lt=now + DUE_SOON)),
+        next_due=Min("sla_due_at", filter=due),
+    )
+    feedback = _counts_by_account(
+        Feedback.objects.filter(account__in=ids, status__in=OPEN_FEEDBACK), "account", n=Count("pk")
+    )
+    ratings = _counts_by_account(
+        Rating.objects.filter(
+            account__in=ids, score=Score.BAD, zd_created_at__gte=now - dt.timedelta(days=BAD_RATINGS_DAYS)
+        ),
+        "account",
+        n=Count("pk"),
+    )
+    requests = _counts_by_account(
+        OpsRequest.objects.filter(account__in=ids, kind=RequestKind.ORG_NOTES, status__in=WAITING_ON_CSM),
+        "account",
+        n=Count("pk"),
+        first=Min("pk"),
+    )
+    steps = _counts_by_account(
+        ChecklistStep.objects.filter(checklist__account__in=ids, status=StepStatus.PENDING).filter(
+            Q(owner__isnull=True) | Q(owner=user)
+        ),
+        "checklist__account",
+        n=Count("pk"),
+    )
+    rows = []
+    for account in accounts:
+        pk = account["pk"]
+        row = _row(
+            account,
+            tickets=tickets.get(pk, {}),
+            feedback=feedback.get(pk, {}).get("n", 0),
+            ratings=ratings.get(pk, {}).get("n", 0),
+            requests=requests.get(pk, {}),
+            steps=steps.get(pk, {}).get("n", 0),
+            problems=sum(1 for flag in flags if account[flag]),
+            now=now,
+            today=today,
+        )
+        if row.items:
+            rows.append(row)
+    rows.sort(key=lambda row: row.rank)
+    return Attention(rows=rows, sections=_sections(rows), accounts=len(accounts))
+
+
+def _row(
+    account: dict[str, Any],
+    *,
+    tickets: dict[str, Any],
+    feedback: int,
+    ratings: int,
+    requests: dict[str, Any],
+    steps: int,
+    problems: int,
+    now: dt.datetime,
+    today: dt.date,
+) -> Row:
+    pk = account["pk"]
+    items: list[Item] = []
+    breached, due_soon = tickets.get("breached", 0), tickets.get("due_soon", 0)
+    next_due = tickets.get("next_due") if due_soon else None
+    if breached:
+        items.append(
+            Item(
+                Reason.SLA_BREACHED,
+                breached,
+                f"{_plural(breached, 'open ticket', 'open tickets')} past the first-reply SLA",
+                "See the breached tickets",
+                _tickets_url(pk, sla=SlaState.BREACHED),
+                "bad",
+            )
+        )
+    if due_soon and next_due is not None:
+        items.append(
+            Item(
+                Reason.SLA_DUE,
+                due_soon,
+                f"{_plural(due_soon, 'first reply', 'first replies')} due within a day, the next in "
+                f"{sla.format_duration(next_due - now)}",
+                "See the tickets due",
+                _tickets_url(pk, sla=SlaState.DUE, sort="sla"),
+                "info",
+            )
+        )
+    if feedback:
+        items.append(
+            Item(
+                Reason.FEEDBACK,
+                feedback,
+                f"{_plural(feedback, 'feedback item', 'feedback items')} still open",
+                "Follow up the feedback",
+                f"{reverse('feedback:list')}?{urlencode({'account': pk, 'status': 'open'})}",
+            )
+        )
+    if ratings:
+        query = urlencode({"account": pk, "score": Score.BAD, "period": BAD_RATINGS_DAYS, "csm": "any"})
+        items.append(
+            Item(
+                Reason.BAD_RATINGS,
+                ratings,
+                f"{_plural(ratings, 'bad rating', 'bad ratings')} in {BAD_RATINGS_DAYS} days",
+                "Read the ratings",
+                f"{reverse('feedback:ratings')}?{query}",
+                "bad",
+            )
+        )
+    renewal = account["renewal_date"]
+    days = (renewal - today).days if renewal else None
+    if days is not None and 0 <= days <= RENEWAL_DAYS:
+        when = "today" if days == 0 else f"in {_plural(days, 'day', 'days')}"
+        items.append(
+            Item(
+                Reason.RENEWAL,
+                1,
+                f"Renews {when}, {date_format(renewal, 'l j M')}",
+                "Open the account",
+                reverse("accounts:detail", args=[pk]),
+                "info",
+            )
+        )
+    else:
+        days = None
+    waiting = requests.get("n", 0)
+    if waiting:
+        url = (
+            reverse("supportops:detail", args=[requests["first"]])
+            if waiting == 1
+            else f"{reverse('supportops:list')}?{urlencode({'account': pk, 'kind': RequestKind.ORG_NOTES})}"
+        )
+        items.append(
+            Item(
+                Reason.REQUESTS,
+                waiting,
+                f"{_plural(waiting, 'notes request', 'notes requests')} done by support ops: "
+                "confirm the notes show in Zendesk",
+                "Confirm the notes",
+                url,
+            )
+        )
+    if steps:
+        items.append(
+            Item(
+                Reason.ONBOARDING,
+                steps,
+                f"{_plural(steps, 'onboarding step', 'onboarding steps')} to do",
+                "Work the checklist",
+                reverse("accounts:detail", args=[pk]) + "#onboarding",
+            )
+        )
+    if problems:
+        items.append(
+            Item(
+                Reason.DATA,
+                problems,
+                f"{_plural(problems, 'data problem', 'data problems')} between Salesforce and Zendesk",
+                "See what to fix",
+                reverse("accounts:detail", args=[pk]) + "#findings-h",
+            )
+        )
+    rank = (
+        -breached,
+        next_due or dt.datetime.max.replace(tzinfo=dt.UTC),
+        -feedback,
+        -ratings,
+        days if days is not None else RENEWAL_DAYS + 1,
+        -waiting,
+        -steps,
+        -problems,
+        account["name"].lower(),
+        pk,
+    )
+    return Row(pk=pk, name=account["name"], items=items, rank=rank)
+
+
+def _sections(rows: list[Row]) -> list[Section]:
+    totals: dict[str, list[int]] = {reason: [0, 0] for reason in Reason.values}
+    for row in rows:
+        for item in row.items:
+            totals[item.reason][0] += item.count
+            totals[item.reason][1] += 1
+    return [Section(reason, count, accounts) for reason, (count, accounts) in totals.items()]
