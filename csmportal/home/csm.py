@@ -80,6 +80,11 @@ class Item:
     def label(self) -> str:
         return Reason(self.reason).label
 
+    @property
+    def button(self) -> str:
+        """The action's words, with how many things it opens (a renewal is one date: no count)."""
+        return self.action if self.reason == Reason.RENEWAL else f"{self.action} ({self.count})"
+
 
 @dataclass
 class Row:
@@ -113,6 +118,13 @@ class Section:
     def unit(self) -> str:
         one, many = UNITS[Reason(self.reason)]
         return one if self.count == 1 else many
+
+    @property
+    def level(self) -> str:
+        """How loud the button is: "bad" for breaches and bad ratings, "warn" for the rest."""
+        if not self.count:
+            return "none"
+        return "bad" if self.reason in (Reason.SLA_BREACHED, Reason.BAD_RATINGS) else "warn"
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ def test_it_forwards_an_item_as_a_csm_and_closes_it_as_the_manager(page: Page, c
 
     # The manager finds it in the queue, triages, actions and closes it.
     log_in(page, manager.email)
+    expect(page.get_by_role("heading", name="Feedback queue")).to_be_visible()  # home
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
     expect(page).to_have_url(re.compile(r"/feedback/$"))
     row = page.get_by_role("row", name=re.compile("Acme Robotics"))
     expect(row).to_contain_text("wants a manager")
@@ -137,6 +139,12 @@ def test_it_filters_the_queue_and_redraws_the_chart_in_place(page: Page, manager
     )
     RatingFactory(ticket=ticket, score="bad", comment="Slow.")
     log_in(page, manager.email)
+    # Home counts the overdue item; the queue holds both.
+    overdue = page.get_by_role("navigation", name="Feedback that needs attention").get_by_role(
+        "link", name=re.compile("Overdue first response")
+    )
+    expect(overdue).to_contain_text("1")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
     expect(page.locator("#list-table tbody tr")).to_have_count(2)
     expect(page.locator("tr.fb-overdue")).to_have_count(1)
     page.get_by_label("Due").select_option("overdue")

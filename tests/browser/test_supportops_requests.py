@@ -83,6 +83,8 @@ def test_it_files_a_correction_and_follows_it_to_verified(page: Page, sandbox, s
 
     # Support ops: the queue, claim, mark done.
     log_in(page, "opsie@example.com")
+    expect(page.get_by_role("heading", name="Requests to support ops")).to_be_visible()  # home
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
     expect(page).to_have_url(re.compile(r"/requests/$"))
     row = page.locator("tr", has_text=account.name)
     row.get_by_role("button", name="Claim").click()

@@ -89,7 +89,8 @@ def test_a_csm_goes_from_the_dashboard_to_a_ticket_to_the_drafted_email(page: Pa
     account, _leaky = morning
     log_in(page, "casey@example.com")
 
-    # The dashboard opens on the CSM's own accounts.
+    # From home, the dashboard opens on the CSM's own accounts.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tickets").click()
     expect(page).to_have_url(re.compile(r"/tickets/$"))
     table = page.locator("#list-table")
     expect(table).to_contain_text("Runner cannot clone")
