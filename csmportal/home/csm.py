@@ -14,7 +14,8 @@ onboarding steps to do, data problems; then the account's name.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -88,10 +89,22 @@ class Item:
 
 @dataclass
 class Row:
+    """An account with a reason: its counts (cheap, for ranking every account) and, for the rows
+    a page shows, its items in words with their links (`items`, built on first use)."""
+
     pk: int
     name: str
-    items: list[Item] = field(default_factory=list)
+    counts: dict[str, int]
+    now: dt.datetime
+    next_due: dt.datetime | None = None  # the first reply due soonest (with SLA_DUE)
+    renewal: dt.date | None = None  # with RENEWAL
+    renewal_days: int = 0
+    first_request: int | None = None  # the oldest waiting request (with REQUESTS)
     rank: tuple[Any, ...] = ()
+
+    @cached_property
+    def items(self) -> list[Item]:
+        return row_items(self)
 
     @property
     def action(self) -> Item:
@@ -99,7 +112,7 @@ class Row:
         return self.items[0]
 
     def has(self, reason: str) -> bool:
-        return any(item.reason == reason for item in self.items)
+        return bool(self.counts.get(reason))
 
 
 @dataclass(frozen=True)
@@ -137,9 +150,13 @@ class Attention:
         return [row for row in self.rows if row.has(reason)] if reason in Reason.values else self.rows
 
 
-def _tickets_url(account_pk: int, **params: str) -> str:
-    query: dict[str, str | int] = {"account": account_pk, "status": "unsolved", **params}
-    return f"{reverse('tickets:list')}?{urlencode(query)}"
+def _link(name: str, *args: int, **query: str | int) -> str:
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _tickets_url(account_pk: int, **query: str) -> str:
+    return _link("tickets:list", account=account_pk, status="unsolved", **query)
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -204,7 +221,7 @@ def csm_attention(user: Any, now: dt.datetime | None = None) -> Attention:
             now=now,
             today=today,
         )
-        if row.items:
+        if row.counts:
             rows.append(row)
     rows.sort(key=lambda row: row.rank)
     return Attention(rows=rows, sections=_sections(rows), accounts=len(accounts))
@@ -222,127 +239,153 @@ def _row(
     now: dt.datetime,
     today: dt.date,
 ) -> Row:
-    pk = account["pk"]
-    items: list[Item] = []
+    """The account's counts per reason and its rank (no words or links yet)."""
     breached, due_soon = tickets.get("breached", 0), tickets.get("due_soon", 0)
     next_due = tickets.get("next_due") if due_soon else None
-    if breached:
-        items.append(
-            Item(
-                Reason.SLA_BREACHED,
-                breached,
-                f"{_plural(breached, 'open ticket', 'open tickets')} past the first-reply SLA",
-                "See the breached tickets",
-                _tickets_url(pk, sla=SlaState.BREACHED),
-                "bad",
-            )
-        )
-    if due_soon and next_due is not None:
-        items.append(
-            Item(
-                Reason.SLA_DUE,
-                due_soon,
-                f"{_plural(due_soon, 'first reply', 'first replies')} due within a day, the next in "
-                f"{sla.format_duration(next_due - now)}",
-                "See the tickets due",
-                _tickets_url(pk, sla=SlaState.DUE, sort="sla"),
-                "info",
-            )
-        )
-    if feedback:
-        items.append(
-            Item(
-                Reason.FEEDBACK,
-                feedback,
-                f"{_plural(feedback, 'feedback item', 'feedback items')} still open",
-                "Follow up the feedback",
-                f"{reverse('feedback:list')}?{urlencode({'account': pk, 'status': 'open'})}",
-            )
-        )
-    if ratings:
-        query = urlencode({"account": pk, "score": Score.BAD, "period": BAD_RATINGS_DAYS, "csm": "any"})
-        items.append(
-            Item(
-                Reason.BAD_RATINGS,
-                ratings,
-                f"{_plural(ratings, 'bad rating', 'bad ratings')} in {BAD_RATINGS_DAYS} days",
-                "Read the ratings",
-                f"{reverse('feedback:ratings')}?{query}",
-                "bad",
-            )
-        )
     renewal = account["renewal_date"]
-    days = (renewal - today).days if renewal else None
-    if days is not None and 0 <= days <= RENEWAL_DAYS:
-        when = "today" if days == 0 else f"in {_plural(days, 'day', 'days')}"
-        items.append(
-            Item(
-                Reason.RENEWAL,
-                1,
-                f"Renews {when}, {date_format(renewal, 'l j M')}",
-                "Open the account",
-                reverse("accounts:detail", args=[pk]),
-                "info",
-            )
-        )
-    else:
-        days = None
+    days = (renewal - today).days if renewal else -1
+    renews = 0 <= days <= RENEWAL_DAYS
     waiting = requests.get("n", 0)
-    if waiting:
-        url = (
-            reverse("supportops:detail", args=[requests["first"]])
-            if waiting == 1
-            else f"{reverse('supportops:list')}?{urlencode({'account': pk, 'kind': RequestKind.ORG_NOTES})}"
-        )
-        items.append(
-            Item(
-                Reason.REQUESTS,
-                waiting,
-                f"{_plural(waiting, 'notes request', 'notes requests')} done by support ops: "
-                "confirm the notes show in Zendesk",
-                "Confirm the notes",
-                url,
-            )
-        )
-    if steps:
-        items.append(
-            Item(
-                Reason.ONBOARDING,
-                steps,
-                f"{_plural(steps, 'onboarding step', 'onboarding steps')} to do",
-                "Work the checklist",
-                reverse("accounts:detail", args=[pk]) + "#onboarding",
-            )
-        )
-    if problems:
-        items.append(
-            Item(
-                Reason.DATA,
-                problems,
-                f"{_plural(problems, 'data problem', 'data problems')} between Salesforce and Zendesk",
-                "See what to fix",
-                reverse("accounts:detail", args=[pk]) + "#findings-h",
-            )
-        )
+    counts = {
+        Reason.SLA_BREACHED: breached,
+        Reason.SLA_DUE: due_soon if next_due is not None else 0,
+        Reason.FEEDBACK: feedback,
+        Reason.BAD_RATINGS: ratings,
+        Reason.RENEWAL: 1 if renews else 0,
+        Reason.REQUESTS: waiting,
+        Reason.ONBOARDING: steps,
+        Reason.DATA: problems,
+    }
     rank = (
         -breached,
         next_due or dt.datetime.max.replace(tzinfo=dt.UTC),
         -feedback,
         -ratings,
-        days if days is not None else RENEWAL_DAYS + 1,
+        days if renews else RENEWAL_DAYS + 1,
         -waiting,
         -steps,
         -problems,
         account["name"].lower(),
-        pk,
+        account["pk"],
     )
-    return Row(pk=pk, name=account["name"], items=items, rank=rank)
+    return Row(
+        pk=account["pk"],
+        name=account["name"],
+        counts={str(reason): n for reason, n in counts.items() if n},
+        now=now,
+        next_due=next_due,
+        renewal=renewal if renews else None,
+        renewal_days=days,
+        first_request=requests.get("first"),
+        rank=rank,
+    )
+
+
+def row_items(row: Row) -> list[Item]:
+    """Each reason of the row in words, with the link that acts on it, most urgent first."""
+    pk, counts = row.pk, row.counts
+    account_url = _link("accounts:detail", pk)
+    items: list[Item] = []
+    if n := counts.get(Reason.SLA_BREACHED, 0):
+        items.append(
+            Item(
+                Reason.SLA_BREACHED,
+                n,
+                f"{_plural(n, 'open ticket', 'open tickets')} past the first-reply SLA",
+                "See the breached tickets",
+                _tickets_url(pk, sla=SlaState.BREACHED),
+                "bad",
+            )
+        )
+    if (n := counts.get(Reason.SLA_DUE, 0)) and row.next_due is not None:
+        items.append(
+            Item(
+                Reason.SLA_DUE,
+                n,
+                f"{_plural(n, 'first reply', 'first replies')} due within a day, the next in "
+                f"{sla.format_duration(row.next_due - row.now)}",
+                "See the tickets due",
+                _tickets_url(pk, sla=SlaState.DUE, sort="sla"),
+                "info",
+            )
+        )
+    if n := counts.get(Reason.FEEDBACK, 0):
+        items.append(
+            Item(
+                Reason.FEEDBACK,
+                n,
+                f"{_plural(n, 'feedback item', 'feedback items')} still open",
+                "Follow up the feedback",
+                _link("feedback:list", account=pk, status="open"),
+            )
+        )
+    if n := counts.get(Reason.BAD_RATINGS, 0):
+        items.append(
+            Item(
+                Reason.BAD_RATINGS,
+                n,
+                f"{_plural(n, 'bad rating', 'bad ratings')} in {BAD_RATINGS_DAYS} days",
+                "Read the ratings",
+                _link("feedback:ratings", account=pk, score=Score.BAD, period=BAD_RATINGS_DAYS, csm="any"),
+                "bad",
+            )
+        )
+    if counts.get(Reason.RENEWAL) and row.renewal is not None:
+        days = row.renewal_days
+        when = "today" if days == 0 else f"in {_plural(days, 'day', 'days')}"
+        items.append(
+            Item(
+                Reason.RENEWAL,
+                1,
+                f"Renews {when}, {date_format(row.renewal, 'l j M')}",
+                "Open the account",
+                account_url,
+                "info",
+            )
+        )
+    if n := counts.get(Reason.REQUESTS, 0):
+        url = (
+            _link("supportops:detail", row.first_request)
+            if n == 1 and row.first_request is not None
+            else _link("supportops:list", account=pk, kind=RequestKind.ORG_NOTES)
+        )
+        items.append(
+            Item(
+                Reason.REQUESTS,
+                n,
+                f"{_plural(n, 'notes request', 'notes requests')} done by support ops: "
+                "confirm the notes show in Zendesk",
+                "Confirm the notes",
+                url,
+            )
+        )
+    if n := counts.get(Reason.ONBOARDING, 0):
+        items.append(
+            Item(
+                Reason.ONBOARDING,
+                n,
+                f"{_plural(n, 'onboarding step', 'onboarding steps')} to do",
+                "Work the checklist",
+                account_url + "#onboarding",
+            )
+        )
+    if n := counts.get(Reason.DATA, 0):
+        items.append(
+            Item(
+                Reason.DATA,
+                n,
+                f"{_plural(n, 'data problem', 'data problems')} between Salesforce and Zendesk",
+                "See what to fix",
+                account_url + "#findings-h",
+            )
+        )
+    return items
 
 
 def _sections(rows: list[Row]) -> list[Section]:
     totals: dict[str, list[int]] = {reason: [0, 0] for reason in Reason.values}
     for row in rows:
-        for item in row.items:
-            totals[item.reason][0] += item.count
-            totals[item.reason][1] += 1
+        for reason, count in row.counts.items():
+            totals[reason][0] += count
+            totals[reason][1] += 1
     return [Section(reason, count, accounts) for reason, (count, accounts) in totals.items()]
