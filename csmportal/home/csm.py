@@ -314,7 +314,7 @@ def row_items(row: Row) -> list[Item]:
             Item(
                 Reason.FEEDBACK,
                 n,
-                f"{_plural(n, 'feedback item', 'feedback items')} still open",
+                f"{_plural(n, 'item', 'items')} forwarded to the support managers and not closed yet",
                 "Follow up the feedback",
                 _link("feedback:list", account=pk, status="open"),
             )
@@ -364,7 +364,7 @@ def row_items(row: Row) -> list[Item]:
             Item(
                 Reason.ONBOARDING,
                 n,
-                f"{_plural(n, 'onboarding step', 'onboarding steps')} to do",
+                f"{_plural(n, 'checklist step', 'checklist steps')} still to do, yours or nobody's",
                 "Work the checklist",
                 account_url + "#onboarding",
             )
@@ -374,7 +374,7 @@ def row_items(row: Row) -> list[Item]:
             Item(
                 Reason.DATA,
                 n,
-                f"{_plural(n, 'data problem', 'data problems')} between Salesforce and Zendesk",
+                f"{_plural(n, 'difference', 'differences')} between Salesforce and Zendesk to fix",
                 "See what to fix",
                 account_url + "#findings-h",
             )
