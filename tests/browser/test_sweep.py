@@ -39,7 +39,7 @@ ROLES = [p for p in PERSONA_COLUMNS if p != "anonymous"]
 
 # (persona, route, file name, element to scroll to)
 SCREENSHOTS = [
-    ("csm", "", "home", None),
+    ("csm", "", "home", None),  # the README's first picture
     ("csm", "tickets/", "dashboard", None),
     ("csm", "tickets/<int:pk>/", "ticket", None),
     ("csm", "accounts/<int:pk>/", "account", None),
