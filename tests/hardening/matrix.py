@@ -124,6 +124,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "feedback/ratings/export.csv": (READ, GET_ONLY),
     "feedback/ratings/<int:pk>/forward/": (POST_ONLY, "ok ok 403 403 ok 403 login"),
     "feedback/rotation/": ("403 403 ok 403 ok 403 login", "403 403 403 403 ok 403 login"),
+    # Managers take an empty week or swap weeks themselves (an admin without the manager role
+    # is told that only managers hold weeks).
+    "feedback/rotation/take/": (POST_ONLY, "403 403 ok 403 ok 403 login"),
+    "feedback/rotation/swap/": (POST_ONLY, "403 403 ok 403 ok 403 login"),
     "feedback/accounts/<int:pk>/cadence/": (READ, GET_ONLY),
     "notifications/": (READ, ANY_ROLE_POST_ONLY),
     "notifications/bell/": (READ, ANY_ROLE_POST_ONLY),
@@ -166,6 +170,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
 def post_data(route: str, world: World) -> dict[str, Any]:
     """Valid data for each POST, so an allowed persona's request does what it says and a refused
     one is refused for who they are, not for bad input."""
+    import datetime as dt
+
     from feedback.rotation import current_week_start
 
     manager = world.users["manager"]
@@ -206,6 +212,12 @@ def post_data(route: str, world: World) -> dict[str, Any]:
         "feedback/<int:pk>/reassign/": {"reassign-manager": manager.pk},
         "feedback/<int:pk>/comment/": {"comment-body": "Any news?"},
         "feedback/rotation/": {"week_start": current_week_start().isoformat(), "manager": manager.pk},
+        "feedback/rotation/take/": {"week_start": (current_week_start() + dt.timedelta(weeks=2)).isoformat()},
+        "feedback/rotation/swap/": {
+            "mine": current_week_start().isoformat(),
+            "theirs": (current_week_start() + dt.timedelta(weeks=1)).isoformat(),
+            "with_manager": manager.pk,
+        },
         "notifications/<int:pk>/read/": {},
         "notifications/preferences/": {"delivery": "in_app"},
         "notifications/accounts/<int:account_pk>/watch/": {"action": "follow"},
