@@ -24,6 +24,8 @@ def build_pages():
         "requests": ("/requests/", STAFF),
         "sync": ("/sync/", STAFF),
         "profile": ("/profile/", EVERYONE),
+        "team": ("/team/", {"admin"}),
+        "rotation": ("/feedback/rotation/", {"manager", "admin"}),
         "two-factor": ("/auth/2fa/", EVERYONE),
     }
 
@@ -37,6 +39,8 @@ PAGE_NAMES = [
     "requests",
     "sync",
     "profile",
+    "team",
+    "rotation",
     "two-factor",
 ]
 
