@@ -60,7 +60,7 @@ def test_a_manager_opens_an_item_and_has_what_they_need_to_act(page: Page, csm, 
     expect(details).to_contain_text(f"{renewal:%A} {renewal.day} {renewal:%b %Y}")
     expect(details).to_contain_text("250,000")
     expect(details).to_contain_text("Tuesday 10 Dec 2030, 17:00 London")
-    ratings = page.get_by_role("region", name="Recent satisfaction ratings")
+    ratings = page.get_by_role("region", name="Recent ratings")
     expect(ratings).to_contain_text("Waited days")
     expect(ratings).not_to_contain_text("glpat-abcdefghijklmnopqrst")
     expect(ratings).to_contain_text("Fast this time.")
