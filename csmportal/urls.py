@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("profile/", include("users.urls")),
+    path("team/", include("users.team_urls")),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("tickets/", include("tickets.urls")),

@@ -104,3 +104,21 @@ def first_response_due(
     if contact > week:
         return Due(week, f"{FIRST_RESPONSE_DAYS} days (sooner than {rule})"[:200])
     return Due(contact, rule[:200])
+
+
+def zone_label(tz: dt.tzinfo) -> str:
+    """A time zone as people say it: "Europe/London" -> "London", "UTC" -> "UTC"."""
+    name = getattr(tz, "key", None) or str(tz)
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def plain_due(at: dt.datetime, tz: dt.tzinfo, *, today: dt.date | None = None) -> str:
+    """A deadline in plain calendar words on a named clock: "Tuesday 8 Dec, 17:00 London".
+
+    The year is added when it is not the current one (on that clock)."""
+    local = at.astimezone(tz)
+    this_year = (today or dt.datetime.now(tz).date()).year
+    day = f"{local:%A} {local.day} {local:%b}"
+    if local.year != this_year:
+        day += f" {local.year}"
+    return f"{day}, {local:%H:%M} {zone_label(tz)}"

@@ -157,11 +157,14 @@ class TriageForm(forms.Form):
         def yes_no(value: bool | None) -> str | None:
             return None if value is None else ("yes" if value else "no")
 
+        contact = item.contact_customer
+        if contact is None and item.wants_manager_contact:
+            contact = True  # the CSM said the customer asks for a manager: preselected
         return cls(
             initial={
                 "summary": item.summary,
                 "action": item.action,
-                "contact_customer": yes_no(item.contact_customer),
+                "contact_customer": yes_no(contact),
                 "make_csm_aware": yes_no(item.make_csm_aware),
             },
             prefix="triage",
@@ -199,6 +202,14 @@ class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _monday(value: Any) -> Any:
+    if not in_rotation_range(value):
+        raise forms.ValidationError(f"Choose a week from {FIRST_DAY:%Y} to {LAST_DAY:%Y}.")
+    if value.weekday() != 0:
+        raise forms.ValidationError("A rotation week starts on a Monday.")
+    return value
+
+
 class RotationForm(forms.Form):
     week_start = forms.DateField(widget=forms.HiddenInput)
     manager: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -210,9 +221,31 @@ class RotationForm(forms.Form):
         self.fields["manager"].queryset = support_managers()  # type: ignore[attr-defined]
 
     def clean_week_start(self) -> Any:
-        value = self.cleaned_data["week_start"]
-        if not in_rotation_range(value):
-            raise forms.ValidationError(f"Choose a week from {FIRST_DAY:%Y} to {LAST_DAY:%Y}.")
-        if value.weekday() != 0:
-            raise forms.ValidationError("A rotation week starts on a Monday.")
-        return value
+        return _monday(self.cleaned_data["week_start"])
+
+
+class TakeWeekForm(forms.Form):
+    """A manager takes an empty week."""
+
+    week_start = forms.DateField(widget=forms.HiddenInput)
+
+    def clean_week_start(self) -> Any:
+        return _monday(self.cleaned_data["week_start"])
+
+
+class SwapWeeksForm(forms.Form):
+    """A manager gives one of their weeks (`mine`) for another manager's week (`theirs`)."""
+
+    mine = forms.DateField(label="Your week")
+    theirs = forms.DateField(widget=forms.HiddenInput)
+    with_manager: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["with_manager"].queryset = support_managers()  # type: ignore[attr-defined]
+
+    def clean_mine(self) -> Any:
+        return _monday(self.cleaned_data["mine"])
+
+    def clean_theirs(self) -> Any:
+        return _monday(self.cleaned_data["theirs"])

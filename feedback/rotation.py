@@ -1,8 +1,10 @@
 """The weekly review rotation: which support manager reviews new feedback this week.
 
 Weeks run Monday 00:00 to Sunday 24:00 UTC (one rule for managers in every time zone). An
-admin sets the rotation (on /feedback/rotation/ or in the admin); new items are assigned to
-the manager on duty when they are forwarded.
+admin sets the rotation (on /feedback/rotation/ or in the admin); managers take an empty week
+or swap weeks with each other themselves (rotation_services.py). New items are assigned to the
+manager on duty when they are forwarded. An empty week among the coming ones is warned about
+on the queue (and the home pages read `next_empty_week()`).
 """
 
 import datetime as dt
@@ -19,6 +21,8 @@ from .models import RotationWeek
 # The weeks the rotation can be shown or set for: far enough from the calendar's ends that a
 # page of weeks around any of them (and its "earlier"/"later" links) stays a valid date.
 FIRST_DAY = dt.date(2000, 1, 1)
+# "Coming" weeks: this week and the next three. An empty one among them is warned about.
+COMING_WEEKS = 4
 LAST_DAY = dt.date(2999, 12, 31)
 
 
@@ -65,3 +69,17 @@ def rotation_weeks(*, first: dt.date, count: int) -> list[tuple[dt.date, Rotatio
         for w in RotationWeek.objects.filter(week_start__in=starts).select_related("manager", "set_by")
     }
     return [(s, rows.get(s)) for s in starts]
+
+
+def next_empty_week(now: dt.datetime | None = None, *, weeks: int = COMING_WEEKS) -> dt.date | None:
+    """The Monday of the first of the coming `weeks` weeks (this week first) that has nobody on
+    duty (no row, nobody set, or someone no longer an active support manager), else None.
+    One query."""
+    first = current_week_start(now)
+    starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    covered = set(
+        RotationWeek.objects.filter(
+            week_start__in=starts, manager__in=support_managers().values("pk")
+        ).values_list("week_start", flat=True)
+    )
+    return next((start for start in starts if start not in covered), None)

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account
+from contacts.models import SupportUser
 from tickets.models import Ticket
 from users.roles import ALL_ROLES, Role, has_role, require_role
 
-from .models import OPEN_FEEDBACK, Feedback, FeedbackEvent, FeedbackStatus, Rating
+from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, FeedbackEvent, FeedbackStatus, Rating
 
 
 def is_manager(user: Any) -> bool:
@@ -55,7 +56,14 @@ def get_feedback_for_user(user: Any, pk: int) -> Feedback:
     require_role(user, *ALL_ROLES)
     item = get_object_or_404(
         Feedback.objects.select_related(
-            "account", "account__csm", "ticket", "rating", "forwarded_by", "reviewing_manager"
+            "account",
+            "account__csm",
+            "ticket",
+            "ticket__requester",
+            "rating",
+            "rating__requester",
+            "forwarded_by",
+            "reviewing_manager",
         ),
         pk=pk,
     )
@@ -152,3 +160,35 @@ def get_rating_for_forwarding(user: Any, pk: int) -> Rating:
 
 def forwarded_item_for_rating(rating: Rating) -> Feedback | None:
     return Feedback.objects.filter(rating=rating).first()
+
+
+RECENT_RATING_DAYS = 90
+RECENT_RATINGS_SHOWN = 6
+
+
+def item_requester(item: Feedback) -> SupportUser | None:
+    """Who the feedback is about: the ticket's requester, else the rated ticket's requester."""
+    if item.ticket_id and item.ticket and item.ticket.requester_id:
+        return item.ticket.requester
+    if item.rating_id and item.rating and item.rating.requester_id:
+        return item.rating.requester
+    return None
+
+
+def recent_ratings(item: Feedback) -> tuple[list[Rating], list[Rating]]:
+    """The ratings of the item's ticket (all of them, up to ten) and the account's other recent
+    ratings (the last RECENT_RATING_DAYS days, up to RECENT_RATINGS_SHOWN), in one query."""
+    since = timezone.now() - dt.timedelta(days=RECENT_RATING_DAYS)
+    wanted = Q(account_id=item.account_id, zd_created_at__gte=since, score__in=RATED_SCORES)
+    on_ticket: Any = Value(0)
+    if item.ticket_id:
+        wanted |= Q(ticket_id=item.ticket_id)
+        on_ticket = Case(When(ticket_id=item.ticket_id, then=Value(1)), default=Value(0))
+    rows: list[Any] = list(
+        Rating.objects.filter(wanted)
+        .annotate(on_ticket=on_ticket)
+        .order_by("-on_ticket", "-zd_created_at", "-pk")[: 10 + RECENT_RATINGS_SHOWN]
+    )
+    ticket = [r for r in rows if r.on_ticket][:10]
+    others = [r for r in rows if not r.on_ticket][:RECENT_RATINGS_SHOWN]
+    return ticket, others

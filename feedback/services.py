@@ -14,6 +14,7 @@ from accounts.models import Account
 from accounts.services import account_event_record
 from integrations.gitlab import configured as gitlab_configured
 from tickets.models import Ticket
+from users.audit import audit_record
 from users.roles import Role, has_role, is_admin
 
 from . import tasks, tracker
@@ -239,12 +240,14 @@ def rotation_week_set(*, week_start: dt.date, manager: Any | None, set_by: Any) 
         week, _ = RotationWeek.objects.update_or_create(
             week_start=week_start, defaults={"manager": manager, "set_by": set_by}
         )
+        message = f"Set the week of {week_start:%d %b %Y} to {manager or 'nobody'}."
+        audit_record(actor=set_by, obj=week, message=message)
         if manager is not None and week_start == current_week_start():
-            _assign_waiting_items(manager)
+            assign_waiting_items(manager)
     return week
 
 
-def _assign_waiting_items(manager: Any) -> None:
+def assign_waiting_items(manager: Any) -> None:
     now = timezone.now()
     waiting = list(
         Feedback.objects.filter(status=FeedbackStatus.NEW, reviewing_manager__isnull=True).values_list(

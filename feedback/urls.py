@@ -19,5 +19,7 @@ urlpatterns = [
     path("ratings/export.csv", ratings.rating_export, name="ratings_export"),
     path("ratings/<int:pk>/forward/", ratings.rating_forward, name="rating_forward"),
     path("rotation/", rotation.rotation_page, name="rotation"),
+    path("rotation/take/", rotation.rotation_take, name="rotation_take"),
+    path("rotation/swap/", rotation.rotation_swap, name="rotation_swap"),
     path("accounts/<int:pk>/cadence/", cadence.cadence_page, name="cadence"),
 ]

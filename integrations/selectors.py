@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma, intword
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from .connections import duration
 from .models import RunStatus, Stream, SyncRun, SyncState
 from .pacing import zendesk_budgets
 from .streams import ORDER
+from .waiting import KINDS
 
 RUNS_SHOWN = 5
 MODELS = {
@@ -218,58 +219,13 @@ def stream_statuses(runs_shown: int = RUNS_SHOWN) -> list[StreamStatus]:
 
 @dataclass(frozen=True)
 class LinkFinding:
+    key: str  # its list: integrations.waiting
     label: str
     count: int
     why: str
 
 
 def link_findings() -> list[LinkFinding]:
-    """Mirrored records whose source names a parent the portal cannot link (yet)."""
-    checks = [
-        (
-            "Zendesk organizations without a Salesforce account",
-            Organization.objects.live().filter(account__isnull=True),
-            "Their salesforce_id field is empty or names no Salesforce account.",
-        ),
-        (
-            "Accounts whose CSM has no portal login",
-            Account.objects.live().exclude(csm_sf_user_id="").filter(csm__isnull=True),
-            "The Salesforce CSM has no portal user with the same email (or name).",
-        ),
-        (
-            "Tickets whose organization is not in the portal",
-            Ticket.objects.filter(zd_organization_id__isnull=False, organization__isnull=True),
-            "The organization has not been synced (yet).",
-        ),
-        (
-            "Tickets whose requester is not in the portal",
-            Ticket.objects.filter(zd_requester_id__isnull=False, requester__isnull=True),
-            "The Zendesk user has not been synced (yet).",
-        ),
-        (
-            "Zendesk end users with no Salesforce contact",
-            SupportUser.objects.live().filter(role="end-user", contact__isnull=True).exclude(email_key=""),
-            "No Salesforce contact has their email address.",
-        ),
-        (
-            "Comments whose ticket is not in the portal",
-            Comment.objects.filter(ticket__isnull=True),
-            "Comments can arrive before their ticket; they link when it does.",
-        ),
-        (
-            "Salesforce cases without their Zendesk ticket",
-            Case.objects.live().filter(zd_ticket_id__isnull=False, ticket__isnull=True),
-            "The case names a ticket the portal does not have.",
-        ),
-        (
-            "Satisfaction ratings whose ticket is not in the portal",
-            Rating.objects.filter(zd_ticket_id__isnull=False, ticket__isnull=True),
-            "The rated ticket has not been synced (yet).",
-        ),
-        (
-            "Salesforce contacts without their account",
-            Contact.objects.live().filter(~Q(sf_account_id=""), account__isnull=True),
-            "The contact's account has not been synced (yet).",
-        ),
-    ]
-    return [LinkFinding(label, qs.count(), why) for label, qs, why in checks]
+    """Mirrored records whose source names a parent the portal cannot link (yet): one count per
+    kind of integrations.waiting, each with the list of its records behind it."""
+    return [LinkFinding(kind.key, kind.label, kind.records().order_by().count(), kind.why) for kind in KINDS]

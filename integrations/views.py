@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -10,6 +11,7 @@ from users.roles import Role, any_role_required, has_role, is_admin, role_requir
 from .models import Stream
 from .selectors import every_text, link_findings, stream_statuses
 from .services import sync_request
+from .waiting import BY_KEY
 
 TRIGGER_ROLES = (Role.SUPPORT_OPS, Role.ADMIN)
 
@@ -56,3 +58,16 @@ def sync_now(request: HttpRequest) -> HttpResponse:
     what = "every stream" if wanted == "all" else labels[wanted]
     messages.success(request, f"Sync of {what} queued." if queued else "Nothing to sync.")
     return redirect("integrations:sync")
+
+
+@require_GET
+@any_role_required
+def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
+    """The records behind one of the sync page's "waiting for a link" counts."""
+    kind = BY_KEY.get(key)
+    if kind is None:
+        raise Http404("No such list.")
+    page = Paginator(kind.records(), 50).get_page(request.GET.get("page"))
+    rows = [kind.row(record) for record in page.object_list]
+    context = {"kind": kind, "page": page, "rows": rows, "is_admin": is_admin(request.user)}
+    return render(request, "integrations/waiting.html", context)

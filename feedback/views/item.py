@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from users.roles import Role, any_role_required, role_required, user_roles
@@ -19,7 +20,15 @@ from users.roles import Role, any_role_required, role_required, user_roles
 from .. import tracker
 from ..forms import CommentForm, OutcomeForm, ReasonForm, ReassignForm, TriageForm
 from ..models import Feedback, FeedbackStatus
-from ..selectors import actions_for, feedback_timeline, get_feedback_for_user, is_manager
+from ..selectors import (
+    RECENT_RATING_DAYS,
+    actions_for,
+    feedback_timeline,
+    get_feedback_for_user,
+    is_manager,
+    item_requester,
+    recent_ratings,
+)
 from ..services import FeedbackError, feedback_comment, feedback_reassign
 from ..workflow import (
     feedback_close,
@@ -44,17 +53,19 @@ def _forms(item: Feedback, bound: dict[str, forms.Form] | None = None) -> dict[s
 
 
 def _render(request: HttpRequest, item: Feedback, bound: dict[str, forms.Form] | None = None) -> HttpResponse:
-    ratings = (
-        list(item.ticket.ratings.order_by("-zd_created_at")[:10]) if item.ticket_id and item.ticket else []
-    )
+    ticket_ratings, account_ratings = recent_ratings(item)
     context = {
         "item": item,
+        "requester": item_requester(item),
         "actions": actions_for(request.user, item),
         "is_manager": is_manager(request.user),
         # Only people in the manager role can hold an item (an admin alone cannot take one).
         "can_take": Role.SUPPORT_MANAGER in user_roles(request.user),
         "timeline": list(feedback_timeline(item)),
-        "ticket_ratings": ratings,
+        "ticket_ratings": ticket_ratings,
+        "account_ratings": account_ratings,
+        "recent_days": RECENT_RATING_DAYS,
+        "today": timezone.localdate(),
         "steps": [(s.value, s.label) for s in FeedbackStatus],
         "gitlab_issue_url": tracker.issue_link(item),
         **_forms(item, bound),

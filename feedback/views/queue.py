@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from csmportal.lists import csv_response, render_list
 from tickets.review import mask
-from users.roles import Role, any_role_required, role_required
+from users.roles import Role, any_role_required, role_required, user_roles
 
 from ..filters import FeedbackFilter, default_queue_scope
 from ..forms import ForwardForm
 from ..models import Feedback, FeedbackStatus
 from ..references import looks_like_reference, parse_ticket_reference
-from ..rotation import manager_on_duty
+from ..rotation import current_week_start, manager_on_duty, next_empty_week
 from ..selectors import can_forward, feedback_for_user, find_ticket, is_manager, queue_counts, ticket_search
 from ..services import feedback_forward
 
@@ -53,6 +53,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     }
     if manager and not getattr(request, "htmx", False):
         context["counts"] = queue_counts(feedback_for_user(request.user), request.user)
+        context["empty_week"] = next_empty_week()
+        context["this_week"] = current_week_start()
+        context["can_take"] = Role.SUPPORT_MANAGER in user_roles(request.user)
     return render_list(request, "feedback/list.html", filterset.qs, context=context)
 
 

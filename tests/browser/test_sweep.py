@@ -48,6 +48,8 @@ SCREENSHOTS = [
     ("manager", "feedback/", "feedback-queue", None),
     ("ops", "requests/", "requests-queue", None),
     ("admin", "sync/", "sync", None),
+    ("admin", "team/", "team", None),
+    ("manager", "feedback/<int:pk>/", "feedback-item", None),
     ("csm", "notifications/", "notifications", None),
 ]
 

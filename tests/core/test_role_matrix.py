@@ -25,6 +25,8 @@ def build_pages():
         "requests": ("/requests/", STAFF),
         "sync": ("/sync/", STAFF),
         "profile": ("/profile/", EVERYONE),
+        "team": ("/team/", {"admin"}),
+        "rotation": ("/feedback/rotation/", {"manager", "admin"}),
         "two-factor": ("/auth/2fa/", EVERYONE),
     }
 
@@ -39,6 +41,8 @@ PAGE_NAMES = [
     "requests",
     "sync",
     "profile",
+    "team",
+    "rotation",
     "two-factor",
 ]
 

@@ -21,8 +21,9 @@ def make_items(n, **kwargs):
 def test_it_lists_the_managers_queue_in_constant_queries(client, manager, django_assert_num_queries, rows):
     make_items(rows, reviewing_manager=manager)
     client.force_login(manager)
-    # session, user, roles, headline counts, page count, manager choices, the page of items
-    with django_assert_num_queries(7):
+    # session, user, roles, headline counts, the rotation's coming weeks, page count, manager
+    # choices, the page of items
+    with django_assert_num_queries(8):
         response = client.get("/feedback/")
     assert response.status_code == 200 and len(response.context["page"].object_list) == rows
 

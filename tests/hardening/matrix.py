@@ -18,7 +18,8 @@ The rules these rows spell out come from each area's docs (docs/*.md):
   forwarder, the account's CSM, managers and admins; admins set the rotation;
 - support-ops requests: filed by the account's CSM (or an admin), seen by the requester, the
   account's CSM, support ops and admins; worked by support ops; cancelled by the requester;
-- people to invite (Salesforce CSMs without a login): admins only; nobody changes their own
+- people to invite (Salesforce CSMs without a login) and the Team page (invitations, roles):
+  admins only; nobody changes their own
   email address (allauth's email page is closed: an admin changes it);
 - notifications are personal (someone else's is a 404); findings for CSMs and admins; the
   outbox for admins; "Sync now" for support ops and admins;
@@ -84,6 +85,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "admin/login/": ("login login login login login login login",) * 2,  # the portal's login
     # -- the portal ---------------------------------------------------------------------------
     "profile/": (LOGGED_IN, LOGGED_IN),
+    # The Team page: admins invite people and grant or revoke roles.
+    "team/": ("403 403 403 403 ok 403 login",) * 2,
+    "team/<int:pk>/roles/": (POST_ONLY, "403 403 403 403 ok 403 login"),
     "accounts/": (READ, GET_ONLY),
     "accounts/export.csv": (READ, GET_ONLY),
     "accounts/people-to-invite/": ("403 403 403 403 ok 403 login",) * 2,  # admins invite CSMs
@@ -124,6 +128,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "feedback/ratings/export.csv": (READ, GET_ONLY),
     "feedback/ratings/<int:pk>/forward/": (POST_ONLY, "ok ok 403 403 ok 403 login"),
     "feedback/rotation/": ("403 403 ok 403 ok 403 login", "403 403 403 403 ok 403 login"),
+    # Managers take an empty week or swap weeks themselves (an admin without the manager role
+    # is told that only managers hold weeks).
+    "feedback/rotation/take/": (POST_ONLY, "403 403 ok 403 ok 403 login"),
+    "feedback/rotation/swap/": (POST_ONLY, "403 403 ok 403 ok 403 login"),
     "feedback/accounts/<int:pk>/cadence/": (READ, GET_ONLY),
     "notifications/": (READ, ANY_ROLE_POST_ONLY),
     "notifications/bell/": (READ, ANY_ROLE_POST_ONLY),
@@ -153,6 +161,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "requests/new/correction/<int:org_pk>/preview/": (ANY_ROLE_POST_ONLY, OWNER),
     "requests/new/notes/<int:org_pk>/": (OWNER, OWNER),
     "sync/": (READ, GET_ONLY),
+    "sync/waiting/<slug:key>/": (READ, GET_ONLY),  # the records behind a "waiting for a link" count
     "connections/": ("403 403 403 403 ok 403 login", "403 403 403 403 ok 403 login"),  # admins
     "connections/check/": (POST_ONLY, "403 403 403 403 ok 403 login"),
     "sync/run/": (POST_ONLY, "403 403 403 ok ok 403 login"),
@@ -166,11 +175,15 @@ EXPECTED: dict[str, tuple[str, str]] = {
 def post_data(route: str, world: World) -> dict[str, Any]:
     """Valid data for each POST, so an allowed persona's request does what it says and a refused
     one is refused for who they are, not for bad input."""
+    import datetime as dt
+
     from feedback.rotation import current_week_start
 
     manager = world.users["manager"]
     data: dict[str, dict[str, Any]] = {
         "profile/": {"name": "Renamed", "time_zone": "Europe/Berlin"},
+        "team/": {"email": "invited@example.com", "name": "Invited", "roles": ["CSM"]},
+        "team/<int:pk>/roles/": {"role": "CSM", "change": "grant"},
         "accounts/people-to-invite/": {"sf_user": world.extra["sf_user_to_invite_pk"]},
         "accounts/<int:pk>/checklists/start/": {"template": world.extra["older_template_pk"]},
         "accounts/<int:pk>/checklists/<int:checklist_pk>/steps/add/": {"title": "Call the customer"},
@@ -206,6 +219,12 @@ def post_data(route: str, world: World) -> dict[str, Any]:
         "feedback/<int:pk>/reassign/": {"reassign-manager": manager.pk},
         "feedback/<int:pk>/comment/": {"comment-body": "Any news?"},
         "feedback/rotation/": {"week_start": current_week_start().isoformat(), "manager": manager.pk},
+        "feedback/rotation/take/": {"week_start": (current_week_start() + dt.timedelta(weeks=2)).isoformat()},
+        "feedback/rotation/swap/": {
+            "mine": current_week_start().isoformat(),
+            "theirs": (current_week_start() + dt.timedelta(weeks=1)).isoformat(),
+            "with_manager": manager.pk,
+        },
         "notifications/<int:pk>/read/": {},
         "notifications/preferences/": {"delivery": "in_app"},
         "notifications/accounts/<int:account_pk>/watch/": {"action": "follow"},

@@ -44,6 +44,8 @@ def _value(route: str, name: str, world: World) -> str:
             return str(world.notification.pk)
         if route.startswith("requests/"):
             return str(world.request.pk)
+        if route.startswith("team/"):
+            return str(world.users["no_role"].pk)  # an admin gives them a role
     if name == "account_pk":
         return str(world.account.pk)
     if name == "checklist_pk":
@@ -58,6 +60,8 @@ def _value(route: str, name: str, world: World) -> str:
         return str(world.email.pk)
     if name == "org_pk":
         return str(world.spare_org.pk)
+    if name == "key" and route.startswith("sync/waiting/"):
+        return "tickets-without-requester"
     if name == "provider_id":
         return "sso"
     if name in ("key", "uidb36"):

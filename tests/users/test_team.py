@@ -1,0 +1,104 @@
+"""The admins' Team page: invite (an email goes out), grant and revoke roles (audited), the
+two-factor rule kept for a new admin, and who may open it."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.factories import UserFactory
+from users.models import User
+from users.roles import Role, user_roles
+from users.team import role_grant, role_revoke, team_invite
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_invites_someone_and_says_an_email_goes_out(
+    admin_client_, admin_user, django_capture_on_commit_callbacks
+):
+    page = admin_client_.get("/team/").content.decode()
+    assert "An email goes out to the address" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_.post(
+            "/team/",
+            {"email": "new.manager@example.com", "name": "New Manager", "roles": ["Support manager"]},
+            follow=True,
+        )
+    assert "Invitation emailed to new.manager@example.com" in response.content.decode()
+    user = User.objects.get(email="new.manager@example.com")
+    assert user_roles(user) == {Role.SUPPORT_MANAGER} and not user.has_usable_password()
+    [email] = mail.outbox
+    assert email.to == ["new.manager@example.com"] and "/auth/password/reset/key/" in email.body
+    assert LogEntry.objects.filter(object_id=str(user.pk), user=admin_user).exists()
+
+
+def test_it_refuses_an_address_that_has_a_login_already_with_a_field_error(admin_client_, csm):
+    response = admin_client_.post("/team/", {"email": csm.email.upper(), "name": "Again"})
+    assert response.status_code == 200
+    assert "Someone has this address already" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_it_grants_and_revokes_a_role_and_audits_both(admin_client_, admin_user, csm):
+    response = admin_client_.post(
+        f"/team/{csm.pk}/roles/", {"role": "Support ops", "change": "grant"}, follow=True
+    )
+    assert f"{csm} has the Support ops role now." in response.content.decode()
+    assert csm.groups.filter(name="Support ops").exists()
+    admin_client_.post(f"/team/{csm.pk}/roles/", {"role": "CSM", "change": "revoke"})
+    assert list(csm.groups.values_list("name", flat=True)) == ["Support ops"]
+    lines = LogEntry.objects.filter(object_id=str(csm.pk), user=admin_user).values_list(
+        "change_message", flat=True
+    )
+    assert set(lines) == {"Granted the Support ops role.", "Revoked the CSM role."}
+
+
+def test_a_new_admin_must_set_up_two_factor_before_anything_else(client, admin_client_, csm):
+    response = admin_client_.post(f"/team/{csm.pk}/roles/", {"role": "Admin", "change": "grant"}, follow=True)
+    assert "must set up two-factor authentication" in response.content.decode()
+    client.force_login(csm)
+    for path in ("/tickets/", "/team/", "/sync/"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer["Location"] == "/auth/2fa/totp/activate/"
+
+
+def test_nobody_takes_the_admin_role_from_themselves(admin_user):
+    with pytest.raises(ValidationError):
+        role_revoke(user=admin_user, role="Admin", by=admin_user)
+    other = UserFactory(roles=["Admin"])
+    assert role_revoke(user=other, role="Admin", by=admin_user) is True
+
+
+def test_only_admins_change_roles_or_invite(manager, csm):
+    with pytest.raises(PermissionDenied):
+        role_grant(user=csm, role="Admin", by=manager)
+    with pytest.raises(PermissionDenied):
+        team_invite(email="x@example.com", name="X", roles=[], by=manager)
+
+
+def test_it_refuses_an_unknown_role(admin_client_, csm):
+    admin_client_.post(f"/team/{csm.pk}/roles/", {"role": "Owner", "change": "grant"})
+    assert list(csm.groups.values_list("name", flat=True)) == ["CSM"]
+
+
+@pytest.mark.parametrize("persona", ["csm", "manager", "ops", "no_role"], indirect=True)
+def test_only_admins_open_it(persona):
+    _user, client = persona
+    assert client.get("/team/").status_code == 403
+
+
+def test_it_shows_people_roles_rotation_and_people_to_invite(
+    admin_client_, csm, manager, django_assert_num_queries
+):
+    for _ in range(5):
+        UserFactory(roles=["CSM"])
+    admin_client_.get("/team/")
+    # session, user, roles, two-factor, the people, their roles, the rotation's weeks, the next
+    # empty week, Salesforce CSMs without a login, changes to people, changes to the rotation
+    with django_assert_num_queries(11):
+        page = admin_client_.get("/team/").content.decode()
+    assert csm.email in page and manager.email in page
+    assert f'aria-label="Grant Admin to {csm}"' in page and f'aria-label="Revoke CSM from {csm}"' in page
+    assert 'href="/accounts/people-to-invite/"' in page and 'href="/feedback/rotation/"' in page
+    assert "Nobody on duty" in page

@@ -1,0 +1,119 @@
+"""The admins' Team page: who has a login, their roles, and the changes to them.
+
+Roles are the portal's groups (users/roles.py). Granting the Admin role keeps the two-factor rule
+(users/two_factor.py): the new admin can open nothing but the two-factor set-up until they have
+an authenticator, and their sessions get the admins' cap. Every grant, revoke and invitation is
+audited (users/audit.py)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from .audit import audit_record
+from .models import User
+from .roles import Role, is_admin
+from .services import user_invite
+from .two_factor import has_totp
+
+
+@dataclass(frozen=True)
+class Member:
+    user: User
+    roles: frozenset[str]
+    verified: bool
+    pending: bool  # invited, has not chosen a password yet
+    has_totp: bool
+
+    @property
+    def needs_totp(self) -> bool:
+        """An admin (by role, staff or superuser) without an authenticator yet."""
+        admin = Role.ADMIN in self.roles or self.user.is_staff or self.user.is_superuser
+        return admin and not self.has_totp
+
+
+def team_members() -> list[Member]:
+    """Active users with their roles, address and two-factor state (two queries)."""
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    users: QuerySet[User] = (
+        User.objects.filter(is_active=True)
+        .annotate(is_verified=Exists(verified), with_totp=Exists(totp))
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values)))
+        .order_by("name", "email")
+    )
+    members = []
+    for user in users:
+        roles = {g.name for g in user.groups.all()}
+        if user.is_superuser:
+            roles.add(Role.ADMIN)
+        members.append(
+            Member(
+                user=user,
+                roles=frozenset(roles),
+                verified=user.is_verified,  # type: ignore[attr-defined]
+                pending=not user.has_usable_password() and user.last_login is None,
+                has_totp=user.with_totp,  # type: ignore[attr-defined]
+            )
+        )
+    return members
+
+
+def _require_admin(by: Any) -> None:
+    if not is_admin(by):
+        raise PermissionDenied("Only admins change roles and invite people.")
+
+
+def team_invite(*, email: str, name: str, roles: list[str], by: Any) -> User:
+    """Invite someone: a login without a password, and an email with the link to choose one."""
+    _require_admin(by)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(f"Someone has the address {email} already.")
+    with transaction.atomic():
+        user = user_invite(email=email, name=name, roles=roles, invited_by=by)
+        listed = ", ".join(roles) if roles else "no role yet"
+        audit_record(actor=by, obj=user, message=f"Invited ({listed}); the invitation was emailed.")
+    return user
+
+
+def role_grant(*, user: User, role: str, by: Any) -> bool:
+    """Give a role; False when they had it. The Admin role brings the two-factor rule with it."""
+    _require_admin(by)
+    if role not in Role.values:
+        raise ValidationError("Unknown role.")
+    with transaction.atomic():
+        group, _ = Group.objects.get_or_create(name=role)
+        if user.groups.filter(pk=group.pk).exists():
+            return False
+        user.groups.add(group)
+        audit_record(actor=by, obj=user, message=f"Granted the {role} role.")
+    user.__dict__.pop("_portal_roles", None)
+    return True
+
+
+def role_revoke(*, user: User, role: str, by: Any) -> bool:
+    """Take a role away; False when they did not have it. Nobody takes the Admin role from
+    themselves (another admin does), so the portal always keeps an admin who can fix things."""
+    _require_admin(by)
+    if role not in Role.values:
+        raise ValidationError("Unknown role.")
+    if role == Role.ADMIN and user.pk == by.pk:
+        raise ValidationError("You cannot take the Admin role from yourself: ask another admin.")
+    with transaction.atomic():
+        group = Group.objects.filter(name=role).first()
+        if group is None or not user.groups.filter(pk=group.pk).exists():
+            return False
+        user.groups.remove(group)
+        audit_record(actor=by, obj=user, message=f"Revoked the {role} role.")
+    return True
+
+
+def needs_two_factor_setup(user: User) -> bool:
+    return not has_totp(user)

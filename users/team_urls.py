@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import team_views
+
+app_name = "team"
+urlpatterns = [
+    path("", team_views.team_page, name="page"),
+    path("<int:pk>/roles/", team_views.team_role_change, name="role_change"),
+]
