@@ -11,12 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from csmportal import health
-from feedback.models import Feedback, FeedbackStatus, RotationWeek
-from feedback.rotation import current_week_start
+from feedback.models import Feedback, FeedbackStatus
+from feedback.rotation import next_empty_week
 from feedback.selectors import queue_counts as feedback_counts
 from supportops.models import OpsRequest, RequestStatus
 from supportops.selectors import queue_counts as request_counts
-from users.roles import Role
 
 SHOWN = 10  # rows per section; the counts link to the full lists
 ROTATION_WEEKS = 12  # how far ahead the rotation is checked for an empty week
@@ -43,21 +42,9 @@ def manager_queue(user: Any, now: dt.datetime | None = None) -> ManagerQueue:
     return ManagerQueue(
         counts=feedback_counts(Feedback.objects.all(), user),
         items=items,
-        empty_week=next_empty_week(now),
+        empty_week=next_empty_week(now, weeks=ROTATION_WEEKS),
         weeks_checked=ROTATION_WEEKS,
     )
-
-
-def next_empty_week(now: dt.datetime | None = None) -> dt.date | None:
-    """The first week from this one with no active support manager on the rotation (one query)."""
-    first = current_week_start(now)
-    starts = [first + dt.timedelta(weeks=i) for i in range(ROTATION_WEEKS)]
-    covered = set(
-        RotationWeek.objects.filter(
-            week_start__in=starts, manager__is_active=True, manager__groups__name=Role.SUPPORT_MANAGER
-        ).values_list("week_start", flat=True)
-    )
-    return next((start for start in starts if start not in covered), None)
 
 
 @dataclass(frozen=True)
