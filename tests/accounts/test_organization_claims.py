@@ -133,3 +133,12 @@ def test_a_confirmed_org_no_longer_claims_the_account_unconfirmed(csm, aurora, d
     organization_link_confirm(organization=delta, user=csm)
     delta.refresh_from_db()
     assert organization_claims(aurora, [delta]) == []
+
+
+def test_the_request_page_says_whether_the_org_still_claims_the_account(csm_client, csm, aurora, delta):
+    from supportops.services import ops_request_open_link_fix
+
+    item = ops_request_open_link_fix(user=csm, organization=delta)
+    body = csm_client.get(f"/requests/{item.pk}/").content.decode()
+    assert "Organization linked to the wrong account" in body
+    assert aurora.sf_id in body and "still claims Aurora Analytics AG" in body
