@@ -150,6 +150,8 @@ def _rows_in_chunks(accounts: Any, size: int = 500) -> Any:
 def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[str, Any]:
     """Everything the account page shows."""
     page = account_page(account)
+    claims = _claims_context(request, account, page.orgs)
+    unconfirmed = {item["claim"].org.pk for item in claims["items"]}
     return onboarding_context(
         request,
         account,
@@ -160,11 +162,12 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
                 "zendesk_url": zendesk_org_url(org.zd_id),
                 "project_url": collaboration_project_url(org.am_project_id),
                 "mismatches": page.mismatches.get(org.pk, set()),
+                "unconfirmed": org.pk in unconfirmed,
             }
             for org in page.orgs
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
-        claims=_claims_context(request, account, page.orgs),
+        claims=claims,
         people=account_people(account, orgs=page.orgs),
         panels=panels_for(request, account),
         **extra,
