@@ -118,7 +118,7 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
     tickets = list(
         Ticket.objects.live()
         .filter(account=account, zd_created_at__gte=since)
-        .select_related("requester")
+        .select_related("requester", "organization")  # its org may claim the account unconfirmed
         .order_by("-zd_created_at")[: MAX_TICKETS + 1]
     )
     truncated = len(tickets) > MAX_TICKETS

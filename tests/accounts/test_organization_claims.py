@@ -102,12 +102,15 @@ def test_confirming_removes_the_warning_and_the_marks(csm_client, csm, aurora, d
     row = listed[listed.index("Payment webhook retries") :]
     assert MARK in row[: row.index("</tr>")]
     assert MARK in csm_client.get(review).content.decode()
+    cadence = f"/feedback/accounts/{aurora.pk}/cadence/"
+    assert csm_client.get(cadence).content.decode().count(MARK) == 1
 
     response = csm_client.post(confirm_url(delta), follow=True)
     assert "belongs to Aurora Analytics AG" in response.content.decode()
     assert BANNER not in response.content.decode()
     assert MARK not in csm_client.get(tickets).content.decode()
     assert MARK not in csm_client.get(review).content.decode()
+    assert MARK not in csm_client.get(cadence).content.decode()
 
 
 def test_the_org_sync_closes_the_request_once_the_org_no_longer_claims_the_account(csm, ops, aurora, delta):
