@@ -102,6 +102,8 @@ def test_confirming_removes_the_warning_and_the_marks(csm_client, csm, aurora, d
     row = listed[listed.index("Payment webhook retries") :]
     assert MARK in row[: row.index("</tr>")]
     assert MARK in csm_client.get(review).content.decode()
+    export = b"".join(csm_client.get(f"/tickets/export.csv?account={aurora.pk}&csm=any").streaming_content)
+    assert export.decode().count("Delta Payments Pte. Ltd.,yes,") == 1
     cadence = f"/feedback/accounts/{aurora.pk}/cadence/"
     assert csm_client.get(cadence).content.decode().count(MARK) == 1
 
