@@ -27,7 +27,7 @@ from contacts.models import Contact
 from contacts.rules import contact_limit, email_key
 from csmportal.handbook import handbook_url
 from feedback.models import Rating, Score
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.models import Ticket
 from users.roles import ALL_ROLES, require_role
 
 from .checklist_models import FINISHED_STATUSES, Checklist, ChecklistStep, ChecklistTemplate
@@ -62,9 +62,7 @@ def _portfolio_columns() -> tuple[dict[str, Any], dict[str, Any]]:
     ratings = Rating.objects.filter(account=OuterRef("pk"), zd_created_at__gte=since)
     steps = ChecklistStep.objects.filter(checklist__account=OuterRef("pk"))
     first = {
-        "open_tickets": _count(
-            Ticket.objects.filter(account=OuterRef("pk"), status__in=OPEN_STATUSES), "account"
-        ),
+        "open_tickets": _count(Ticket.objects.open().filter(account=OuterRef("pk")), "account"),
         "ratings_good": _count(ratings.filter(score=Score.GOOD), "account"),
         "ratings_bad": _count(ratings.filter(score=Score.BAD), "account"),
         "steps_total": _count(steps, "checklist__account"),
@@ -123,9 +121,7 @@ def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
         "complete": base.filter(Q(onboarding=Onboarding.COMPLETE)).count(),  # Q: an alias, not a field
         "not_started": base.filter(Q(onboarding=Onboarding.NOT_STARTED)).count(),
         "with_problems": base.filter(problem_filter("any")).count(),
-        "tickets_open": Ticket.objects.filter(
-            account__in=base.values("pk"), status__in=OPEN_STATUSES
-        ).count(),
+        "tickets_open": Ticket.objects.open().filter(account__in=base.values("pk")).count(),
     }
 
 
@@ -235,7 +231,7 @@ def account_page(account: Account) -> AccountPage:
         sf_csm=sf_csm,
         findings=account_findings(account, orgs, same_name, sf_csm),
         mismatches={org.pk: org_mismatches(account, org, csm_name) for org in orgs},
-        open_tickets=Ticket.objects.filter(account=account, status__in=OPEN_STATUSES).count(),
+        open_tickets=Ticket.objects.open().filter(account=account).count(),
         ratings_good=ratings["good"],
         ratings_bad=ratings["bad"],
     )

@@ -9,14 +9,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts.selectors import account_people
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, render_list
+from tickets.links import open_tickets_url
 from users.roles import Role, any_role_required, role_required
 
+from .claims import organization_claims
 from .filters import AccountFilter
 from .findings import Problem, problems_of
 from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
 from .links import collaboration_project_url, salesforce_account_url, zendesk_org_url
 from .panels import panels_for
-from .permissions import can_manage_onboarding, can_work_step
+from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 from .selectors import (
     PortfolioPaginator,
     account_checklists,
@@ -43,6 +45,7 @@ def _portfolio(request: HttpRequest) -> AccountFilter:
 def account_list_view(request: HttpRequest) -> HttpResponse:
     filterset = _portfolio(request)
     accounts = filterset.qs
+    stats = _with_open_tickets_url(filterset, portfolio_stats(accounts)) if filterset.is_valid() else None
     return render_list(
         request,
         "accounts/list.html",
@@ -50,10 +53,27 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
         paginator_class=PortfolioPaginator,
         context={
             "filter": filterset,
-            "stats": portfolio_stats(accounts) if filterset.is_valid() else None,
+            "stats": stats,
             "problem_labels": dict(Problem.choices),
         },
     )
+
+
+# Portfolio filters the ticket list cannot express: with any of them set, the total of open
+# tickets has no list of exactly those tickets to link to.
+NOT_IN_TICKET_LIST = ("q", "support_level", "region", "onboarding", "problem", "renewal")
+
+
+def _with_open_tickets_url(filterset: AccountFilter, stats: dict[str, Any]) -> dict[str, Any]:
+    """The total of open tickets links to the ticket list when that list shows exactly them:
+    the portfolio narrowed by CSM only ("mine" or one CSM; "any" and "none" would also list
+    tickets linked to no account)."""
+    data = filterset.form.cleaned_data
+    csm = str(data.get("csm") or "")
+    expressible = csm == "mine" or csm.isdecimal()
+    if expressible and not any(data.get(name) for name in NOT_IN_TICKET_LIST):
+        return {**stats, "tickets_open_url": open_tickets_url(csm=csm)}
+    return stats
 
 
 @require_GET
@@ -130,6 +150,8 @@ def _rows_in_chunks(accounts: Any, size: int = 500) -> Any:
 def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[str, Any]:
     """Everything the account page shows."""
     page = account_page(account)
+    claims = _claims_context(request, account, page.orgs)
+    unconfirmed = {item["claim"].org.pk for item in claims["items"]}
     return onboarding_context(
         request,
         account,
@@ -140,14 +162,34 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
                 "zendesk_url": zendesk_org_url(org.zd_id),
                 "project_url": collaboration_project_url(org.am_project_id),
                 "mismatches": page.mismatches.get(org.pk, set()),
+                "unconfirmed": org.pk in unconfirmed,
             }
             for org in page.orgs
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
+        claims=claims,
         people=account_people(account, orgs=page.orgs),
         panels=panels_for(request, account),
         **extra,
     )
+
+
+def _claims_context(request: HttpRequest, account: Any, orgs: list[Any]) -> dict[str, Any]:
+    """The orgs that claim the account unconfirmed, and what the user may do about them."""
+    from supportops.selectors import can_file_for, can_view
+
+    claims = organization_claims(account, orgs)
+    for claim in claims:
+        if claim.request is not None:
+            claim.request.account = account  # can_view reads its CSM without a query
+    return {
+        "items": [
+            {"claim": c, "request_visible": bool(c.request and can_view(request.user, c.request))}
+            for c in claims
+        ],
+        "can_confirm": bool(claims) and can_confirm_organization_link(request.user, account),
+        "can_file": bool(claims) and can_file_for(request.user, account),
+    }
 
 
 @require_GET

@@ -17,7 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.links import open_tickets_url
+from tickets.models import Ticket
 
 from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, Rating, Score
 from .trends import trend_from_ratings
@@ -107,7 +108,7 @@ def period_days(value: str | None) -> int:
 
 
 def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback]) -> dict[str, Any]:
-    """Everything the page shows, in three queries whatever the number of rows.
+    """Everything the page shows, in four queries whatever the number of rows.
 
     `feedback` is the viewer's own scope (selectors.feedback_for_user): the page shows only
     the items the viewer may open.
@@ -115,8 +116,9 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
     now = timezone.now()
     since = now - dt.timedelta(days=days)
     tickets = list(
-        Ticket.objects.filter(account=account, zd_created_at__gte=since)
-        .select_related("requester")
+        Ticket.objects.live()
+        .filter(account=account, zd_created_at__gte=since)
+        .select_related("requester", "organization")  # its org may claim the account unconfirmed
         .order_by("-zd_created_at")[: MAX_TICKETS + 1]
     )
     truncated = len(tickets) > MAX_TICKETS
@@ -156,7 +158,10 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
         "feedback_items": items,
         "stats": {
             "tickets": len(tickets) if not truncated else f"{MAX_TICKETS}+",
-            "open_tickets": sum(1 for r in rows if r.ticket.status in OPEN_STATUSES),
+            # Every open ticket of the account, whenever opened: the number the account page,
+            # the portfolio and the review show (Ticket.objects.open()), and its link lists them.
+            "open_tickets": Ticket.objects.open().filter(account=account).count(),
+            "open_tickets_url": open_tickets_url(account=account.pk),
             "with_gaps": sum(1 for r in rows if r.gaps),
             "avg_quality": round(sum(scores) / len(scores)) if scores else None,
             "good": good,

@@ -1,4 +1,5 @@
-"""Requests from CSMs to support ops: collaboration project ID corrections and org notes.
+"""Requests from CSMs to support ops: collaboration project ID corrections, org notes, and an
+organization linked to the wrong account (its `salesforce_id` names an account it is not).
 
 A request moves open -> claimed -> done -> verified (closed). "Done" is what support ops
 says; "verified" is what the portal sees in Zendesk after an organization sync. A request
@@ -17,6 +18,7 @@ from accounts.models import Account, Organization
 class RequestKind(models.TextChoices):
     AM_PROJECT_ID = "am_project_id", "Collaboration project ID correction"
     ORG_NOTES = "org_notes", "Static organization notes"
+    ORG_LINK = "org_link", "Organization linked to the wrong account"
 
 
 class RequestStatus(models.TextChoices):
@@ -104,6 +106,12 @@ class OpsRequest(models.Model):
                 condition=Q(kind="am_project_id", status__in=["open", "claimed", "done", "flagged"]),
                 name="opsrequest_one_active_correction_per_org",
             ),
+            # One "linked to the wrong account" request at a time per org (one click files it).
+            models.UniqueConstraint(
+                fields=["organization", "kind"],
+                condition=Q(kind="org_link", status__in=["open", "claimed", "done", "flagged"]),
+                name="opsrequest_one_active_link_fix_per_org",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +124,10 @@ class OpsRequest(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.kind == RequestKind.AM_PROJECT_ID
+
+    @property
+    def is_link_fix(self) -> bool:
+        return self.kind == RequestKind.ORG_LINK
 
     @property
     def reference(self) -> str:

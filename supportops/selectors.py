@@ -70,13 +70,29 @@ def get_organization_for_filing(user: Any, pk: int) -> Organization:
 
 
 def active_correction_for(org: Organization) -> OpsRequest | None:
+    return active_of_kind(org, RequestKind.AM_PROJECT_ID)
+
+
+def active_link_fix_for(org: Organization) -> OpsRequest | None:
+    """The org's active "linked to the wrong account" request, if any."""
+    return active_of_kind(org, RequestKind.ORG_LINK)
+
+
+def active_of_kind(org: Organization, kind: str) -> OpsRequest | None:
+    """The org's newest active request of this kind, if any."""
     return (
-        OpsRequest.objects.filter(
-            organization=org, kind=RequestKind.AM_PROJECT_ID, status__in=ACTIVE_STATUSES
-        )
+        OpsRequest.objects.filter(organization=org, kind=kind, status__in=ACTIVE_STATUSES)
         .order_by("-created_at")
         .first()
     )
+
+
+def active_link_fixes(account: Account) -> dict[int, OpsRequest]:
+    """The account's active "linked to the wrong account" requests, by org pk (one query)."""
+    items = OpsRequest.objects.filter(
+        account=account, kind=RequestKind.ORG_LINK, status__in=ACTIVE_STATUSES, organization__isnull=False
+    ).order_by("created_at")
+    return {item.organization_id: item for item in items if item.organization_id is not None}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .models import (
     RequestStatus,
 )
 from .selectors import actions_for, can_file_for, may_ever
-from .text import correction_text, normalise_notes, notes_text
+from .text import correction_text, link_fix_text, normalise_notes, notes_text
 
 # A request marked done but still not visible in Zendesk after this long is flagged.
 STALE_AFTER = dt.timedelta(days=1)
@@ -52,61 +52,83 @@ def ops_request_open_correction(
     *, user: Any, organization: Organization, am_project_id: str, project_url: str
 ) -> OpsRequest:
     """File the handbook's "the AM ID should therefore be" request for one org."""
-    account = _filing_account(user, organization)
-    body = correction_text(
-        zd_organization_id=organization.zd_id, am_project_id=am_project_id, project_url=project_url
+    return _open(
+        user,
+        organization,
+        kind=RequestKind.AM_PROJECT_ID,
+        body=correction_text(
+            zd_organization_id=organization.zd_id, am_project_id=am_project_id, project_url=project_url
+        ),
+        summary=(
+            f"Asked support ops to change the collaboration project ID of {organization.name} "
+            f"from {organization.am_project_id or '(none)'} to {am_project_id}"
+        ),
+        current_am_project_id=organization.am_project_id,
+        requested_am_project_id=am_project_id,
+        project_url=project_url,
     )
+
+
+def ops_request_open_notes(*, user: Any, organization: Organization, notes: str) -> OpsRequest:
+    """File a request to attach static notes to the org (shown on each new ticket)."""
+    notes = notes.strip()
+    return _open(
+        user,
+        organization,
+        kind=RequestKind.ORG_NOTES,
+        body=notes_text(zd_organization_id=organization.zd_id, notes=notes),
+        summary=f"Asked support ops to add static notes to {organization.name}",
+        notes=notes,
+    )
+
+
+def ops_request_open_link_fix(*, user: Any, organization: Organization) -> OpsRequest:
+    """Ask support ops to correct the `salesforce_id` of an org that claims an account whose name
+    and domains it does not share (one click on the account page: the text is all prefilled).
+    The org sync verifies it once the org no longer points at the account."""
+    from accounts.recipients import organization_domains
+
+    account_name = organization.account.name if organization.account else ""
+    return _open(
+        user,
+        organization,
+        kind=RequestKind.ORG_LINK,
+        body=link_fix_text(
+            zd_organization_id=organization.zd_id,
+            organization_name=organization.name,
+            domains=sorted(organization_domains(organization)),
+            salesforce_id=organization.salesforce_id,
+            account_name=account_name,
+        ),
+        summary=(
+            f"Asked support ops to correct the salesforce_id of {organization.name}, "
+            f"which claims {account_name}"
+        ),
+    )
+
+
+def _open(
+    user: Any, organization: Organization, *, kind: str, body: str, summary: str, **fields: Any
+) -> OpsRequest:
+    """File a request of `kind` for the org (its account's CSM or an admin), with its event and
+    audit line. A second active request where only one may be (a constraint) is DuplicateRequest."""
+    account = _filing_account(user, organization)
     try:
         with transaction.atomic():
             item = OpsRequest.objects.create(
-                kind=RequestKind.AM_PROJECT_ID,
+                kind=kind,
                 account=account,
                 organization=organization,
                 zd_organization_id=organization.zd_id,
                 requested_by=user,
                 body=body,
-                current_am_project_id=organization.am_project_id,
-                requested_am_project_id=am_project_id,
-                project_url=project_url,
+                **fields,
             )
-            _record(
-                item,
-                actor=user,
-                verb=EventVerb.OPENED,
-                to_status=RequestStatus.OPEN,
-                summary=(
-                    f"Asked support ops to change the collaboration project ID of {organization.name} "
-                    f"from {organization.am_project_id or '(none)'} to {am_project_id}"
-                ),
-            )
+            _record(item, actor=user, verb=EventVerb.OPENED, to_status=RequestStatus.OPEN, summary=summary)
     except IntegrityError as exc:
-        from .selectors import active_correction_for
+        from .selectors import active_of_kind
 
-        raise DuplicateRequest(active_correction_for(organization)) from exc
-    return item
-
-
-def ops_request_open_notes(*, user: Any, organization: Organization, notes: str) -> OpsRequest:
-    """File a request to attach static notes to the org (shown on each new ticket)."""
-    account = _filing_account(user, organization)
-    notes = notes.strip()
-    with transaction.atomic():
-        item = OpsRequest.objects.create(
-            kind=RequestKind.ORG_NOTES,
-            account=account,
-            organization=organization,
-            zd_organization_id=organization.zd_id,
-            requested_by=user,
-            body=notes_text(zd_organization_id=organization.zd_id, notes=notes),
-            notes=notes,
-        )
-        _record(
-            item,
-            actor=user,
-            verb=EventVerb.OPENED,
-            to_status=RequestStatus.OPEN,
-            summary=f"Asked support ops to add static notes to {organization.name}",
-        )
+        raise DuplicateRequest(active_of_kind(organization, kind)) from exc
     return item
 
 
@@ -304,6 +326,14 @@ def _seen_in_zendesk(item: OpsRequest) -> str | None:
     org = item.organization
     if org is None:
         return None
+    if item.kind == RequestKind.ORG_LINK:
+        if org.deleted_at is None and org.account_id == item.account_id:
+            return None
+        return (
+            f"Zendesk now shows salesforce_id {org.salesforce_id or '(none)'} on the organization "
+            f"“{org.name}”{' (deleted in Zendesk)' if org.deleted_at else ''}: it no longer claims "
+            f"{item.account.name}."
+        )
     if item.kind == RequestKind.AM_PROJECT_ID:
         wanted = _normalise_am_id(item.requested_am_project_id)
         if wanted and _normalise_am_id(org.am_project_id) == wanted:
@@ -321,6 +351,11 @@ def _not_seen_text(item: OpsRequest) -> str:
     org = item.organization
     if org is None:
         return "The organization is no longer in the portal's copy of Zendesk."
+    if item.kind == RequestKind.ORG_LINK:
+        return (
+            f"Marked done, but Zendesk still shows salesforce_id {org.salesforce_id} on the "
+            f"organization “{org.name}”, which links it to {item.account.name}."
+        )
     if item.kind == RequestKind.AM_PROJECT_ID:
         return (
             f"Marked done, but Zendesk still shows AM ID {org.am_project_id or '(none)'} on the "

@@ -62,6 +62,32 @@ def notes_text(*, zd_organization_id: int | None, notes: str) -> str:
     )
 
 
+def link_fix_text(
+    *,
+    zd_organization_id: int | None,
+    organization_name: str,
+    domains: list[str],
+    salesforce_id: str,
+    account_name: str,
+) -> str:
+    """A request to correct an organization's `salesforce_id`, which names an account whose name
+    and domains the organization does not share (so its tickets land in that account's lists)."""
+    return (
+        "**Context/Request**: The Zendesk organization below carries the Salesforce ID of an account "
+        "it does not seem to belong to, so its tickets are counted as that account's. Please set the "
+        "organization's salesforce_id to the Salesforce account it belongs to, or clear it if it "
+        "belongs to none.\n"
+        "\n"
+        f"**Org**: {org_agent_url(zd_organization_id)} ({organization_name}"
+        f"{'; domains: ' + ', '.join(domains) if domains else ''})\n"
+        "\n"
+        f"**salesforce_id now**: {salesforce_id}, the Salesforce account {account_name}\n"
+        "\n"
+        "**Why**: the organization's name and domains do not match the account's, and nobody has "
+        "confirmed that it belongs to the account.\n"
+    )
+
+
 def normalise_notes(value: str) -> str:
     """Notes compared whitespace- and case-insensitively (Zendesk may re-wrap lines)."""
     return " ".join((value or "").split()).casefold()

@@ -31,12 +31,15 @@ from .models import ACTIVE_STATUSES, EventVerb, OpsRequest, RequestEvent, Reques
 
 log = logging.getLogger(__name__)
 CLOSING = {RequestStatus.VERIFIED, RequestStatus.CANCELLED, RequestStatus.DECLINED}
+TRACKER_LABELS: dict[str, str] = {RequestKind.AM_PROJECT_ID: "AM ID", RequestKind.ORG_LINK: "Org link"}
 
 
 def issue_title(item: OpsRequest) -> str:
     org = item.organization.name if item.organization else f"organization {item.zd_organization_id}"
     if item.kind == RequestKind.AM_PROJECT_ID:
         return f"Change the AM ID (collaboration project) of {org}"
+    if item.kind == RequestKind.ORG_LINK:
+        return f"Correct the salesforce_id of {org} (linked to the wrong account)"
     return f"Add static notes to {org}"
 
 
@@ -82,7 +85,7 @@ def _file(client: gitlab.GitLabClient, item: OpsRequest) -> str:
     if item.gitlab_iid:
         return "already filed"
     project = settings.GITLAB_ORGS_PROJECT
-    labels = ["CSM Portal", "AM ID" if item.kind == RequestKind.AM_PROJECT_ID else "Org notes"]
+    labels = ["CSM Portal", TRACKER_LABELS.get(item.kind, "Org notes")]
     issue = client.create_issue(
         project, title=issue_title(item), description=item.body, labels=labels, assignee_ids=[]
     )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("new/correction/<int:org_pk>/", views.correction_new, name="new_correction"),
     path("new/correction/<int:org_pk>/preview/", views.correction_preview, name="preview_correction"),
     path("new/notes/<int:org_pk>/", views.notes_new, name="new_notes"),
+    path("new/link/<int:org_pk>/", views.link_fix_new, name="new_link_fix"),
 ]

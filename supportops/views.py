@@ -204,6 +204,26 @@ def notes_new(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render(request, "supportops/notes_form.html", context)
 
 
+@any_role_required
+@require_POST
+def link_fix_new(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """One click on the account page: ask support ops to correct the salesforce_id of an org
+    that claims the account (the request text is all prefilled). Back to the account page."""
+    org = get_organization_for_filing(request.user, org_pk)
+    try:
+        item = services.ops_request_open_link_fix(user=request.user, organization=org)
+    except services.DuplicateRequest as exc:
+        ref = exc.existing.reference if exc.existing else ""
+        messages.info(request, f"Support ops already have a request {ref} to correct “{org.name}”.")
+    else:
+        messages.success(
+            request,
+            f"Request {item.reference} is in the support-ops queue and they have been emailed: they "
+            f"will correct the salesforce_id of “{org.name}”. The portal closes it once Zendesk shows it.",
+        )
+    return redirect(reverse("accounts:detail", args=[org.account_id]) + "#claims")
+
+
 # -- working a request -----------------------------------------------------------------------------
 
 # action -> (service, success message, reason form: (required, label) or None)

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 
-from .models import OPEN_STATUSES, Status, Ticket, TicketGap
+from .links import open_tickets_url, tickets_url
+from .models import IS_OPEN, Status, Ticket, TicketGap
 from .review import CHECKS
 
 PERIODS = {4: "4 weeks", 12: "12 weeks", 26: "26 weeks", 52: "52 weeks"}
@@ -52,6 +53,15 @@ class AccountReview:
     gaps: list[GapCount] = field(default_factory=list)
     lowest: list[Ticket] = field(default_factory=list)
 
+    @property
+    def tickets_url(self) -> str:
+        """The dashboard listing exactly the tickets counted as opened in the period."""
+        return tickets_url(account=self.account.pk, opened_after=timezone.localtime(self.since).date())
+
+    @property
+    def open_tickets_url(self) -> str:
+        return open_tickets_url(account=self.account.pk)
+
     def chart_data(self) -> dict:
         return {
             "weeks": self.week_labels,
@@ -74,12 +84,16 @@ def account_review(
     first_week = _week_start(now) - dt.timedelta(weeks=weeks - 1)
     since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
     data = AccountReview(account=account, weeks=weeks, since=since)
-    period = Ticket.objects.filter(account=account, zd_created_at__gte=since).exclude(status=Status.DELETED)
-    totals = period.aggregate(
-        n=Count("id"),
-        reviewed=Count("id", filter=Q(quality_score__isnull=False)),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        avg=Avg("quality_score"),
+    live = Ticket.objects.live().filter(account=account)
+    period = live.filter(zd_created_at__gte=since)
+    in_period = Q(zd_created_at__gte=since)
+    # "Open" counts every open ticket of the account, whenever it was opened: the same number as
+    # the account page and the portfolio (Ticket.objects.open()), not only the period's.
+    totals = live.aggregate(
+        n=Count("id", filter=in_period),
+        reviewed=Count("id", filter=in_period & Q(quality_score__isnull=False)),
+        open=Count("id", filter=IS_OPEN),
+        avg=Avg("quality_score", filter=in_period),
     )
     data.tickets, data.reviewed, data.open_tickets = totals["n"], totals["reviewed"], totals["open"]
     data.average_score = round(totals["avg"], 1) if totals["avg"] is not None else None
@@ -118,7 +132,7 @@ def account_review(
         return data
     data.lowest = list(
         period.filter(quality_score__isnull=False)
-        .select_related("requester")
+        .select_related("requester", "organization")
         .only(
             "id",
             "zd_id",
@@ -126,8 +140,15 @@ def account_review(
             "status",
             "quality_score",
             "zd_created_at",
+            "account",
             "requester__name",
             "requester__email",
+            # whether its org claims the account unconfirmed (accounts.claims)
+            "organization__name",
+            "organization__domain_names",
+            "organization__account",
+            "organization__link_confirmed_at",
+            "organization__link_confirmed_sf_id",
         )
         .order_by("quality_score", "-zd_created_at")[:8]
     )

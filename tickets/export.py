@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.claims import ticket_claim_unconfirmed
+
 from . import sla
 from .models import SlaState, Ticket
 from .review import CHECKS, mask
@@ -17,6 +19,8 @@ HEADER = (
     "Ticket",
     "Subject",
     "Account",
+    "Zendesk organization",
+    "Other organization, not confirmed",  # its org claims the account unconfirmed (accounts.claims)
     "CSM",
     "Requester",
     "Requester email",
@@ -60,6 +64,8 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
             t.zd_id,
             mask(t.subject),
             t.account.name if t.account else "",
+            t.organization.name if t.organization else "",
+            "yes" if ticket_claim_unconfirmed(t) else "",
             str(t.account.csm) if t.account and t.account.csm else "",
             t.requester.name if t.requester else "",
             t.requester.email if t.requester else "",

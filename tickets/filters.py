@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import django_filters
 from django import forms
@@ -13,12 +13,18 @@ from accounts.models import Account
 from csmportal.filters import CsmFilter, csm_choices
 
 from . import sla
-from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap
+from .links import OPEN_FILTER
+from .models import PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap, TicketQuerySet
 from .review import Check
 from .widgets import FastSelect
 
-UNSOLVED = "unsolved"
-STATUS_CHOICES = [(UNSOLVED, "Not solved"), *Status.choices]
+UNSOLVED = OPEN_FILTER
+# "Open" is the portal's one meaning (not solved, closed or deleted: Ticket.objects.open()); a
+# single Zendesk status says so, so Zendesk's own "Open" is not taken for it.
+STATUS_CHOICES = [
+    (UNSOLVED, "Open (new, open, pending or on hold)"),
+    *((value, f"Zendesk status: {label}") for value, label in Status.choices),
+]
 REGION_CHOICES = [*PreferredRegion.choices, ("none", "Not chosen")]
 SLA_CHOICES = [
     (SlaState.DUE, "First reply due"),
@@ -127,7 +133,7 @@ class TicketFilter(django_filters.FilterSet):
         return qs.filter(subject__icontains=value)
 
     def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(status__in=OPEN_STATUSES) if value == UNSOLVED else qs.filter(status=value)
+        return cast(TicketQuerySet, qs).open() if value == UNSOLVED else qs.filter(status=value)
 
     def filter_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(preferred_region="") if value == "none" else qs.filter(preferred_region=value)

@@ -20,7 +20,21 @@ class Status(models.TextChoices):
     DELETED = "deleted", "Deleted"
 
 
+# "Open" means one thing everywhere in the portal: not solved, closed or deleted (Zendesk's
+# new, open, pending and on-hold). Counts read `Ticket.objects.open()`; the dashboard's status
+# filter "Open" (`?status=unsolved`, `tickets.links.open_tickets_url`) lists exactly those rows.
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.HOLD)
+IS_OPEN = models.Q(status__in=OPEN_STATUSES)  # the same, for a filtered aggregate
+
+
+class TicketQuerySet(models.QuerySet):
+    def live(self) -> "TicketQuerySet":
+        """Tickets not deleted in Zendesk (a deleted ticket keeps its row, status "deleted")."""
+        return self.exclude(status=Status.DELETED)
+
+    def open(self) -> "TicketQuerySet":
+        """Open tickets: not solved, closed or deleted. The one definition every count uses."""
+        return self.filter(IS_OPEN)
 
 
 class Priority(models.TextChoices):
@@ -88,6 +102,8 @@ class Ticket(models.Model):
     quality_checked_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["-zd_created_at"]

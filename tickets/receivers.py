@@ -30,7 +30,7 @@ def on_page_synced(
     """
     if stream not in (TICKETS_STREAM, COMMENTS_STREAM, ACCOUNTS_STREAM, SCHEDULES_STREAM):
         return
-    from .models import OPEN_STATUSES, PreferredRegion, Ticket
+    from .models import PreferredRegion, Ticket
     from .tasks import review_comment_tickets, review_tickets
 
     if stream == SCHEDULES_STREAM:
@@ -38,7 +38,8 @@ def on_page_synced(
             return
         regional = [PreferredRegion.AMER, PreferredRegion.EMEA, PreferredRegion.APAC]
         ids = list(
-            Ticket.objects.filter(preferred_region__in=regional, status__in=OPEN_STATUSES)
+            Ticket.objects.open()
+            .filter(preferred_region__in=regional)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -52,9 +53,7 @@ def on_page_synced(
         if not updated:
             return
         ids = list(
-            Ticket.objects.filter(account_id__in=updated, status__in=OPEN_STATUSES)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            Ticket.objects.open().filter(account_id__in=updated).order_by("pk").values_list("pk", flat=True)
         )
     for start in range(0, len(ids), CHUNK):
         transaction.on_commit(partial(task.delay, ids[start : start + CHUNK]))

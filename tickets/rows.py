@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from accounts.claims import ticket_claim_unconfirmed
+
 from . import sla
 from .models import Priority, SlaState, Status, Ticket
 from .review import mask
@@ -37,6 +39,7 @@ class Row:
     flags: list[tuple[str, str]]
     account_url: str
     account_name: str
+    claim_unconfirmed: bool  # its org claims the account, unconfirmed (accounts.claims)
     requester: str
     status: str
     priority: str
@@ -97,6 +100,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",
                 account_name=t.account.name if t.account else "",
+                claim_unconfirmed=ticket_claim_unconfirmed(t),
                 requester=str(t.requester) if t.requester else "\u2014",
                 status=STATUS_LABELS.get(t.status, t.status),
                 priority=PRIORITY_LABELS.get(t.priority, "\u2014"),

@@ -41,9 +41,11 @@ class CappedPaginator(Paginator):
 
 
 def ticket_dashboard() -> QuerySet[Ticket]:
-    """The dashboard's rows: the list columns only (no description or findings), newest first."""
+    """The dashboard's rows: the list columns only (no description or findings), newest first.
+    The org and account columns read here say whether the ticket's org claims its account
+    unconfirmed (accounts.claims), with no query per row."""
     return (
-        Ticket.objects.select_related("account", "requester")
+        Ticket.objects.select_related("account", "requester", "organization")
         .only(
             "id",
             "zd_id",
@@ -59,6 +61,14 @@ def ticket_dashboard() -> QuerySet[Ticket]:
             "quality_score",
             "account__id",
             "account__name",
+            "account__sf_id",
+            "account__sold_to_email",
+            "organization__id",
+            "organization__name",
+            "organization__domain_names",
+            "organization__account",
+            "organization__link_confirmed_at",
+            "organization__link_confirmed_sf_id",
             "requester__id",
             "requester__name",
             "requester__email",

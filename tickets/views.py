@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.claims import organization_claims
 from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
@@ -128,6 +129,7 @@ def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         {
             "account": account,
             "review": review,
+            "claims": organization_claims(account, list(account.organizations.live())),
             "chart_data": review.chart_data(),
             "periods": PERIODS.items(),
             "tickets_query": urlencode({"csm": "any", "account": str(account.pk)}),

@@ -59,6 +59,7 @@ def test_it_shows_progress_open_tickets_recent_ratings_and_problems(csm, csm_cli
     assert "Region differs" in page
     assert response.context["stats"] == {
         "accounts": 1, "complete": 0, "not_started": 0, "with_problems": 1, "tickets_open": 1,
+        "tickets_open_url": "/tickets/?csm=mine&status=unsolved",
     }  # fmt: skip
 
 

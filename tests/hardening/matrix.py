@@ -160,6 +160,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "requests/new/correction/<int:org_pk>/": (OWNER, OWNER),
     "requests/new/correction/<int:org_pk>/preview/": (ANY_ROLE_POST_ONLY, OWNER),
     "requests/new/notes/<int:org_pk>/": (OWNER, OWNER),
+    "requests/new/link/<int:org_pk>/": (ANY_ROLE_POST_ONLY, OWNER),
     "sync/": (READ, GET_ONLY),
     "sync/waiting/<slug:key>/": (READ, GET_ONLY),  # the records behind a "waiting for a link" count
     "connections/": ("403 403 403 403 ok 403 login", "403 403 403 403 ok 403 login"),  # admins

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from tickets import rows
+from tickets import links, rows
 from tickets.review import CHECKS, mask
 
 register = template.Library()
@@ -36,3 +36,17 @@ def check_info(code: str) -> Any:
 def dashboard_rows(tickets: Any) -> list[rows.Row]:
     """The dashboard's rows with their text, links and badges prepared (see tickets.rows)."""
     return rows.dashboard_rows(tickets)
+
+
+@register.simple_tag
+def open_tickets_url(account: Any = None, csm: str = "any") -> str:
+    """The dashboard listing exactly the open tickets a count counts (see tickets.links)."""
+    return links.open_tickets_url(account=getattr(account, "pk", account), csm=csm)
+
+
+@register.filter
+def claim_unconfirmed(ticket: Any, account: Any) -> bool:
+    """The ticket's org claims the account without anyone confirming it (accounts.claims)."""
+    from accounts.claims import ticket_claim_unconfirmed
+
+    return ticket_claim_unconfirmed(ticket, account)
