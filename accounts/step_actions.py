@@ -1,0 +1,53 @@
+"""Actions elsewhere in the portal that satisfy a manual onboarding step.
+
+A step with an `action` (`StepAction`) links to the page where that action is taken, and is
+completed with the action as evidence: at once when the action happens (the app that owns it
+calls `accounts.services.checklists.checklist_action_done`), and when a checklist starts or
+someone clicks "Check again now" for an action taken before (`checklist_actions_recheck`).
+
+The app that owns an action registers it in its AppConfig.ready(), so this app does not know
+the other apps:
+
+    register_step_action(StepActionInfo(action=StepAction.NOTES_REQUEST, label="Request static notes",
+                                        url=lambda account: ..., find=latest_notes_requests))
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .models import Account
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What satisfied a step: a sentence, the portal page that shows it, the email if one."""
+
+    text: str
+    url: str = ""
+    email_id: int | None = None
+    by_id: int | None = None  # who took the action (None: the portal)
+
+
+@dataclass(frozen=True)
+class StepActionInfo:
+    action: str
+    label: str  # the step's link, e.g. "Write the education email"
+    url: Callable[[Account], str]  # where the action is taken, for this account
+    find: Callable[[list[int]], dict[int, Evidence]]  # accounts -> the action already taken
+
+
+_actions: dict[str, StepActionInfo] = {}
+
+
+def register_step_action(info: StepActionInfo) -> None:
+    _actions[info.action] = info
+
+
+def step_action(action: str) -> StepActionInfo | None:
+    return _actions.get(action) if action else None
+
+
+def action_link(action: str, account: Account) -> tuple[str, str] | None:
+    """(label, url) of the page where the step's action is taken, or None."""
+    info = step_action(action)
+    return (info.label, info.url(account)) if info else None
