@@ -5,6 +5,10 @@ completed with the action as evidence: at once when the action happens (the app 
 calls `accounts.services.checklists.checklist_action_done`), and when a checklist starts or
 someone clicks "Check again now" for an action taken before (`checklist_actions_recheck`).
 
+An automatic check still to do may link to the action that fixes its data too (registered as
+"check:<check key>", e.g. a wrong collaboration project ID -> New request); the sync, not the
+action, completes that step.
+
 The app that owns an action registers it in its AppConfig.ready(), so this app does not know
 the other apps:
 
@@ -14,6 +18,7 @@ the other apps:
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .models import Account
 
@@ -45,6 +50,16 @@ def register_step_action(info: StepActionInfo) -> None:
 
 def step_action(action: str) -> StepActionInfo | None:
     return _actions.get(action) if action else None
+
+
+def step_action_key(step: Any) -> str:
+    """The registered action a step links to: its own action, or for an automatic check still
+    to do the action that fixes its data (registered as "check:<check key>")."""
+    if step.action:
+        return str(step.action)
+    if step.kind == "automatic" and step.status == "pending" and step.check_key:
+        return f"check:{step.check_key}"
+    return ""
 
 
 def action_link(action: str, account: Account) -> tuple[str, str] | None:

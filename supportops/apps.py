@@ -30,3 +30,11 @@ class SupportopsConfig(AppConfig):
                 find=notes_requests_filed,
             )
         )
+        register_step_action(
+            StepActionInfo(
+                action="check:collaboration_project",  # the sync completes it once Zendesk has the ID
+                label="Ask support ops to correct it",
+                url=new_request_url,
+                find=lambda account_ids: {},
+            )
+        )

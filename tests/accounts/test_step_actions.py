@@ -115,3 +115,13 @@ def test_a_failed_education_email_is_no_evidence(csm, account):
     type(email).objects.filter(pk=email.pk).update(status=EmailStatus.FAILED)
     start_checklist(account, actor=csm)
     assert step_of(account, StepAction.EDUCATION_EMAIL).status == StepStatus.PENDING
+
+
+def test_a_wrong_collaboration_project_id_links_to_a_request_for_support_ops(csm, csm_client, account):
+    account.organizations.update(am_project_id="https://gitlab.com/acme/project")
+    start_checklist(account, actor=csm)
+    page = csm_client.get(f"/accounts/{account.pk}/").content.decode()
+    assert f'href="/requests/new/?account={account.pk}">Ask support ops to correct it</a>' in page
+    account.organizations.update(am_project_id="17735787")
+    csm_client.post(f"/accounts/{account.pk}/checklists/recheck/")
+    assert "Ask support ops to correct it" not in csm_client.get(f"/accounts/{account.pk}/").content.decode()
