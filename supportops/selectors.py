@@ -188,7 +188,7 @@ def organizations_for_filing(
         orgs = orgs.filter(account_id=account_id)
     if q:
         match = Q(name__icontains=q) | Q(account__name__icontains=q) | Q(account__sf_id__iexact=q)
-        if q.isdecimal() and len(q) <= 18:
+        if q.isascii() and q.isdecimal() and len(q) <= 18:
             match |= Q(zd_id=int(q))
         orgs = orgs.filter(match)
     elif account_id is None:

@@ -139,10 +139,10 @@ def _render_detail(
 def request_new(request: HttpRequest) -> HttpResponse:
     """New request: find the organization (by account or organization, an htmx search while
     typing; a plain GET without JavaScript), then choose what support ops should change."""
-    q = request.GET.get("q", "")[:100]
+    q = request.GET.get("q", "")[:100].replace("\x00", "")  # PostgreSQL refuses NUL in text
     raw_account = request.GET.get("account", "")
     account = None
-    if raw_account.isdecimal() and len(raw_account) <= 18:
+    if raw_account.isascii() and raw_account.isdecimal() and len(raw_account) <= 18:
         account = Account.objects.live().filter(pk=int(raw_account)).first()
     choices, more = organizations_for_filing(request.user, q=q, account_id=account.pk if account else None)
     context = {"q": q, "account": account, "choices": choices, "more": more}

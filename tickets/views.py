@@ -223,7 +223,7 @@ def _teaching_ticket(request: HttpRequest, account: Any) -> Ticket | None:
     number = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip().lstrip("#")
     if not number:
         return None
-    if not number.isdecimal() or len(number) > 18:
+    if not (number.isascii() and number.isdecimal()) or len(number) > 18:
         raise Http404("No such ticket on this account.")
     ticket = (
         Ticket.objects.select_related("requester", "requester__contact")

@@ -85,6 +85,8 @@ def test_while_typing_htmx_gets_only_the_results(csm_client, orgs):
 def test_hostile_search_text_is_escaped(csm_client, orgs):
     page = csm_client.get("/requests/new/", {"q": "<script>x</script>"}).content.decode()
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    for q, account in [("a\x00b", "1"), ("१२३", "१२३"), ("9" * 40, "9" * 40)]:
+        assert csm_client.get("/requests/new/", {"q": q, "account": account}).status_code == 200
 
 
 def test_it_lists_at_most_twenty_in_the_same_queries(csm, csm_client, django_assert_max_num_queries):
