@@ -164,6 +164,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     may_send = may_send_education_email(request.user, account)
     recipients = education_recipients(account)
     review = None
+    default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
     if ticket is not None:
         gaps = ticket_gaps(ticket)
         subject, body = draft_ticket_education_email(ticket, sender_name=str(request.user))
@@ -171,13 +172,11 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
             (ticket.requester.email or "") if ticket.requester and not ticket.requester.deleted_at else ""
         )
         initial_to = next((r.email for r in recipients if r.email.lower() == requester.lower()), "")
-        default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
     else:
         review = account_review(account, weeks=weeks)
         gaps = education_gaps(review)
         subject, body = draft_education_email(review, sender_name=str(request.user))
         initial_to = ""
-        default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
     if not initial_to and len(recipients) == 1:
         initial_to = recipients[0].email
     back = next_url(request, default_back)
@@ -202,8 +201,8 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            f"Sending \u201c{email.subject}\u201d to {email.to_email}; it is in {account.name}'s audit trail"
-            " and on its onboarding checklist.",
+            f"Sending \u201c{email.subject}\u201d to {email.to_email}; it is recorded in {account.name}'s "
+            "audit trail.",
         )
         return redirect(back)
     screen = _education_screen(request, account, ticket, review, may_send, recipients, back, weeks)
