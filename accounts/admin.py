@@ -65,7 +65,7 @@ class AccountEventAdmin(admin.ModelAdmin):
 class TemplateStepInline(admin.TabularInline):
     model = TemplateStep
     extra = 0
-    fields = ("position", "title", "kind", "check_key", "email_template", "description")
+    fields = ("position", "title", "kind", "check_key", "email_template", "action", "description")
     ordering = ("position", "id")
 
 

@@ -30,6 +30,14 @@ class Check(models.TextChoices):
     )
 
 
+class StepAction(models.TextChoices):
+    """What a person does elsewhere in the portal that satisfies a manual step: the step links to
+    it, and doing it completes the step with it as evidence (`accounts.step_actions`)."""
+
+    EDUCATION_EMAIL = "education_email", "The education email (ticket best practice)"
+    NOTES_REQUEST = "notes_request", "A static notes request to support ops"
+
+
 class StepStatus(models.TextChoices):
     PENDING = "pending", "To do"
     DONE = "done", "Done"
@@ -117,6 +125,13 @@ class TemplateStep(models.Model):
         on_delete=models.PROTECT,
         help_text="For steps done by sending an email from the portal.",
     )
+    action = models.CharField(
+        max_length=20,
+        choices=StepAction.choices,
+        blank=True,
+        help_text="For manual steps that an action elsewhere in the portal satisfies: the step links "
+        "to it and completes itself with it as evidence.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -133,6 +148,8 @@ class TemplateStep(models.Model):
             raise ValidationError({"check_key": "Only automatically verified steps have a check."})
         if self.kind == StepKind.EMAIL and not self.email_template_id:
             raise ValidationError({"email_template": "Choose the email this step sends."})
+        if self.action and self.kind != StepKind.MANUAL:
+            raise ValidationError({"action": "Only manual steps are completed by an action."})
 
 
 class ChecklistTemplateVersion(models.Model):
@@ -141,7 +158,7 @@ class ChecklistTemplateVersion(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     name = models.CharField(max_length=120)
-    # [{"title", "description", "kind", "check_key", "email_template_key"}], in order.
+    # [{"title", "description", "kind", "check_key", "email_template_key", "action"}], in order.
     steps = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -199,6 +216,7 @@ class ChecklistStep(models.Model):
     kind = models.CharField(max_length=10, choices=StepKind.choices, default=StepKind.MANUAL)
     check_key = models.CharField("check", max_length=40, choices=Check.choices, blank=True)
     email_template = models.ForeignKey(EmailTemplate, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=20, choices=StepAction.choices, blank=True)
     is_custom = models.BooleanField(default=False)  # added on this account, not from the template
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -214,6 +232,7 @@ class ChecklistStep(models.Model):
     email = models.ForeignKey(
         "accounts.AccountEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )  # the email sent as this step's evidence
+    evidence_url = models.CharField(max_length=300, blank=True)  # the portal page that proves it
 
     class Meta:
         ordering = ["position", "id"]
@@ -232,9 +251,15 @@ class ChecklistStep(models.Model):
         return self.status in FINISHED_STATUSES
 
 
+class EmailKind(models.TextChoices):
+    STEP = "step", "Onboarding step email"
+    EDUCATION = "education", "Education email"
+
+
 class AccountEmail(models.Model):
     """An email the portal sent to a customer for an account (e.g. Managing Support Contacts)."""
 
+    kind = models.CharField(max_length=10, choices=EmailKind.choices, default=EmailKind.STEP)
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="emails")
     step = models.ForeignKey(
         ChecklistStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"

@@ -14,16 +14,18 @@ from django.views.decorators.http import require_GET, require_POST
 from users.roles import any_role_required
 
 from .checklist_models import AccountEmail, StepKind
+from .email_screen import EmailScreen, email_screen_render, next_url, send_requested
 from .emails import PLACEHOLDERS
 from .forms import (
+    AccountEmailForm,
     AddStepForm,
     AssignStepForm,
     CompleteStepForm,
     MoveStepForm,
     SkipStepForm,
     StartChecklistForm,
-    StepEmailForm,
 )
+from .recipients import account_recipients
 from .selectors import (
     checklist_email_draft,
     get_account_for_onboarding,
@@ -33,6 +35,7 @@ from .selectors import (
 )
 from .services.checklists import (
     StepError,
+    checklist_actions_recheck,
     checklist_recheck,
     checklist_start,
     checklist_step_add,
@@ -110,7 +113,9 @@ def checklist_start_view(request: HttpRequest, pk: int) -> HttpResponse:
 @any_role_required
 def checklist_recheck_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_onboarding(request.user, pk)
-    changed = checklist_recheck(account_ids=[account.pk])
+    changed = checklist_recheck(account_ids=[account.pk]) + checklist_actions_recheck(
+        account_ids=[account.pk]
+    )
     done = f"Checked again: {changed} step(s) changed." if changed else "Checked again: nothing changed."
     return _respond(request, account, done=done)
 
@@ -195,52 +200,75 @@ def step_remove_view(request: HttpRequest, pk: int, step_pk: int) -> HttpRespons
 
 @any_role_required
 def step_email_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
-    """Write (from the editable template) and send a step's email; it becomes the step's evidence."""
+    """Write (from the editable template) and send a step's email on the one email screen; it
+    becomes the step's evidence."""
     step = get_step_for_user(request.user, pk, step_pk)
     if step.kind != StepKind.EMAIL:
         raise Http404("This step does not send an email.")
     account = step.checklist.account
     draft = checklist_email_draft(step, request.user)
-    if request.method == "POST":
-        form = StepEmailForm(request.POST, account=account)
-        if form.is_valid():
-            try:
-                email = checklist_email_send(
-                    step=step,
-                    actor=request.user,
-                    to_email=form.cleaned_data["to_email"],
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    cc_sender=form.cleaned_data["cc_sender"],
-                )
-            except StepError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, f"Sending “{email.subject}” to {email.to_email}; it is recorded on the step."
-                )
-                return redirect(reverse("accounts:detail", args=[account.pk]) + "#onboarding")
-    else:
-        form = StepEmailForm(
-            account=account,
-            initial={
-                "to_email": draft.to_email,
-                "subject": draft.subject,
-                "body": draft.body,
-                "cc_sender": True,
-            },
+    back = next_url(request, reverse("accounts:detail", args=[account.pk]) + "#onboarding")
+    recipients = account_recipients(account)
+    form = AccountEmailForm(
+        request.POST if request.method == "POST" else None,
+        account=account,
+        recipients=recipients,
+        any_address_at_domains=True,
+        initial={"to": draft.to_email, "subject": draft.subject, "body": draft.body, "copy_me": True},
+    )
+    if send_requested(request, form):
+        try:
+            email = checklist_email_send(
+                step=step,
+                actor=request.user,
+                to_email=form.cleaned_data["to"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                cc_sender=form.cleaned_data["copy_me"],
+            )
+        except StepError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Sending “{email.subject}” to {email.to_email}; it is recorded on the step."
+            )
+            return redirect(back)
+    notices = []
+    if not draft.to_email:
+        notices.append(
+            (
+                "bad",
+                "Salesforce has no sold-to email for this account: enter the address of the person who "
+                "manages the customer's support contacts.",
+            )
         )
-    return render(
+    elif not draft.contact_name:
+        notices.append(
+            ("info", "Note: the sold-to email is not also a contact on this account in Salesforce.")
+        )
+    screen = EmailScreen(
+        title=step.title,
+        intro="Edit the email as needed, then send it from the portal. It is recorded on the step as "
+        "evidence and in the account's audit trail; replies go to you.",
+        back_url=back,
+        back_label=account.name,
+        may_send=True,
+        recipients=recipients,
+        to_help=(f"Sold-to contact: {draft.contact_name}. " if draft.contact_name else "")
+        + "The sold-to contact from Salesforce, or another of the account's own people: its contacts, "
+        "its Zendesk users, or an address at its organizations' domains.",
+        aside="accounts/_step_email_aside.html",
+        hidden={"next": back},
+        notices=notices,
+    )
+    return email_screen_render(
         request,
-        "accounts/step_email.html",
-        {
-            "account": account,
-            "step": step,
-            "form": form,
-            "draft": draft,
-            "previous": step.emails.select_related("sent_by").order_by("-created_at"),
-            "placeholders": PLACEHOLDERS,
-        },
+        account=account,
+        form=form,
+        screen=screen,
+        step=step,
+        previous=step.emails.select_related("sent_by").order_by("-created_at"),
+        placeholders=PLACEHOLDERS,
     )
 
 

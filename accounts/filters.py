@@ -17,6 +17,13 @@ RENEWAL_CHOICES = [
     ("past", "Overdue"),
 ]
 PROBLEM_CHOICES = [("any", "Any problem"), ("none", "No problems"), *Problem.choices]
+PROJECT_ID_CHOICES = [
+    ("missing_or_invalid", "Missing or not a project ID"),
+    ("missing", "Missing"),
+    ("invalid", "Not a project ID"),
+]
+# A collaboration project (AM) ID is a GitLab project's numeric ID (accounts.links.PROJECT_ID).
+PROJECT_ID_SQL = r"^[0-9]{1,12}$"
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -33,6 +40,12 @@ class AccountFilter(django_filters.FilterSet):
     )
     problem = django_filters.ChoiceFilter(
         choices=PROBLEM_CHOICES, method="by_problem", label="Data problems", empty_label="All accounts"
+    )
+    project_id = django_filters.ChoiceFilter(
+        choices=PROJECT_ID_CHOICES,
+        method="by_project_id",
+        label="Collaboration project ID",
+        empty_label="Any",
     )
     renewal = django_filters.ChoiceFilter(
         choices=RENEWAL_CHOICES, method="by_renewal", label="Renewal", empty_label="Any time"
@@ -58,7 +71,7 @@ class AccountFilter(django_filters.FilterSet):
 
     class Meta:
         model = Account
-        fields = ["q", "csm", "support_level", "region", "onboarding", "problem", "renewal"]
+        fields = ["q", "csm", "support_level", "region", "onboarding", "problem", "project_id", "renewal"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -72,6 +85,15 @@ class AccountFilter(django_filters.FilterSet):
 
     def by_problem(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(problem_filter(value))
+
+    def by_project_id(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """Accounts with a linked organization whose collaboration project ID is empty (missing),
+        or set to something that is not a project's numeric ID (a URL, "TBD", " 123 ")."""
+        missing = Q(am_project_id__regex=r"^\s*$")
+        invalid = ~missing & ~Q(am_project_id__regex=PROJECT_ID_SQL)
+        wanted = {"missing": missing, "invalid": invalid}.get(value, missing | invalid)
+        orgs = Organization.objects.live().filter(account=OuterRef("pk")).filter(wanted)
+        return qs.filter(Exists(orgs))
 
     def by_renewal(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         today = timezone.localdate()

@@ -9,7 +9,7 @@ from users.roles import Role
 from .checklist_models import ChecklistTemplate
 from .emails import is_single_line, unknown_placeholders
 from .models import Account, SalesforceUser
-from .recipients import recipient_refusal
+from .recipients import Recipient, recipient_refusal
 
 
 def possible_owners() -> QuerySet[User]:
@@ -70,26 +70,52 @@ class AddStepForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
-class StepEmailForm(forms.Form):
-    to_email = forms.EmailField(
+class AccountEmailForm(forms.Form):
+    """The one email screen's form: the education email and a step's email (`email_screen.py`).
+
+    The recipient rules are `accounts.recipients`: the account's own people for both; a step's
+    email also to any address at a trusted organization's domains (`any_address_at_domains`).
+    """
+
+    to = forms.EmailField(
         label="To",
-        help_text="The sold-to contact from Salesforce, or another of the account's own people: "
-        "its contacts, its Zendesk users, or an address at its organizations' domains.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"list": "email-recipients", "autocomplete": "off"}),
     )
     subject = forms.CharField(max_length=200, strip=False)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
-    cc_sender = forms.BooleanField(required=False, initial=True, label="Send me a copy")
+    body = forms.CharField(
+        label="Message",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "true"}),
+        help_text="Sent as plain text, with replies going to you.",
+    )
+    copy_me = forms.BooleanField(label="Send me a copy", required=False, initial=True)
 
-    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        account: Account,
+        recipients: list[Recipient],
+        any_address_at_domains: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
+        self.recipients = recipients
+        self.any_address_at_domains = any_address_at_domains
 
-    def clean_to_email(self) -> str:
-        email = self.cleaned_data["to_email"]
+    def clean_to(self) -> str:
+        email = self.cleaned_data["to"].strip()
+        if any(r.email.lower() == email.lower() for r in self.recipients):
+            return email
         refusal = recipient_refusal(self.account, email)
-        if refusal:
-            raise forms.ValidationError(refusal)
-        return email
+        if not refusal and self.any_address_at_domains:
+            return email
+        raise forms.ValidationError(
+            refusal
+            or f"{email} is not on the list of this account's own people: choose its sold-to contact, "
+            "one of its Salesforce contacts or Zendesk users."
+        )
 
     def clean_subject(self) -> str:
         subject = self.cleaned_data["subject"]
@@ -99,6 +125,12 @@ class StepEmailForm(forms.Form):
         if not subject:
             raise forms.ValidationError("This field is required.")
         return subject
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        if not body.strip():
+            raise forms.ValidationError("Write the message before sending it.")
+        return body
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -32,6 +32,7 @@ from .selectors import (
     startable_templates,
 )
 from .services.invitations import csm_invite
+from .step_actions import action_link, step_action_key
 
 TRAIL_ON_PAGE = 15
 
@@ -125,6 +126,7 @@ def onboarding_context(
         for step in checklist.steps.all():
             step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
             step.form = forms.get(step.pk)  # type: ignore[attr-defined]
+            step.action_link = action_link(step_action_key(step), account)  # type: ignore[attr-defined]
     templates = startable_templates(account) if can_manage else []
     steps = [step for checklist in checklists for step in checklist.steps.all()]
     return {

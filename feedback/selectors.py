@@ -131,7 +131,7 @@ def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[in
 
 
 def find_ticket(zd_id: int) -> Ticket | None:
-    return Ticket.objects.select_related("account").filter(zd_id=zd_id).first()
+    return Ticket.objects.select_related("account", "requester").filter(zd_id=zd_id).first()
 
 
 def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[Ticket]:

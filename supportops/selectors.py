@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.links import is_project_id
 from accounts.models import Account, Organization
 from users.roles import ALL_ROLES, Role, has_role, is_admin, require_role
 
@@ -168,3 +169,51 @@ def account_requests(account: Account, *, limit: int = 10) -> list[OpsRequest]:
         .select_related("organization", "requested_by", "claimed_by")
         .order_by("-created_at")[:limit]
     )
+
+
+FILING_RESULTS = 20
+
+
+@dataclass(frozen=True)
+class FilingChoice:
+    """An organization on the New request page, and whether a correction is under way."""
+
+    org: Organization
+    has_active_correction: bool
+
+    @property
+    def project_id_state(self) -> str:
+        """ "ok", "invalid" (set, but not a project's numeric ID) or "missing"."""
+        value = self.org.am_project_id or ""
+        if is_project_id(value):
+            return "ok"
+        return "invalid" if value.strip() else "missing"
+
+
+def organizations_for_filing(
+    user: Any, *, q: str = "", account_id: int | None = None, limit: int = FILING_RESULTS
+) -> tuple[list[FilingChoice], bool]:
+    """Organizations the user may file requests for (`can_file_for`), matching the search: the
+    org's or account's name, the account's Salesforce ID, the org's Zendesk ID. Without a search
+    or an account, the user's own accounts'. At most `limit`; the flag says there were more."""
+    orgs = Organization.objects.live().filter(account__isnull=False, account__deleted_at__isnull=True)
+    if not is_admin(user):
+        orgs = orgs.filter(Q(account__csm=user) | Q(account__csm__isnull=True))
+    q = q.strip()[:100]
+    if account_id is not None:
+        orgs = orgs.filter(account_id=account_id)
+    if q:
+        match = Q(name__icontains=q) | Q(account__name__icontains=q) | Q(account__sf_id__iexact=q)
+        if q.isascii() and q.isdecimal() and len(q) <= 18:
+            match |= Q(zd_id=int(q))
+        orgs = orgs.filter(match)
+    elif account_id is None:
+        orgs = orgs.filter(account__csm=user)
+    rows = list(orgs.select_related("account").order_by("account__name", "name", "pk")[: limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
+    corrections = set(
+        OpsRequest.objects.filter(
+            organization__in=rows, kind=RequestKind.AM_PROJECT_ID, status__in=ACTIVE_STATUSES
+        ).values_list("organization_id", flat=True)
+    )
+    return [FilingChoice(org, org.pk in corrections) for org in rows], more

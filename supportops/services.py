@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.checklist_models import StepAction
 from accounts.models import Organization
 from accounts.services import account_event_record
+from accounts.services.checklists import checklist_action_done
 from users.roles import is_admin
 
 from .models import (
@@ -27,6 +29,7 @@ from .models import (
     RequestStatus,
 )
 from .selectors import actions_for, can_file_for, may_ever
+from .step_actions import notes_request_evidence
 from .text import correction_text, link_fix_text, normalise_notes, notes_text
 
 # A request marked done but still not visible in Zendesk after this long is flagged.
@@ -72,14 +75,23 @@ def ops_request_open_correction(
 def ops_request_open_notes(*, user: Any, organization: Organization, notes: str) -> OpsRequest:
     """File a request to attach static notes to the org (shown on each new ticket)."""
     notes = notes.strip()
-    return _open(
-        user,
-        organization,
-        kind=RequestKind.ORG_NOTES,
-        body=notes_text(zd_organization_id=organization.zd_id, notes=notes),
-        summary=f"Asked support ops to add static notes to {organization.name}",
-        notes=notes,
-    )
+    with transaction.atomic():
+        item = _open(
+            user,
+            organization,
+            kind=RequestKind.ORG_NOTES,
+            body=notes_text(zd_organization_id=organization.zd_id, notes=notes),
+            summary=f"Asked support ops to add static notes to {organization.name}",
+            notes=notes,
+        )
+        # The onboarding step "Static organization notes" is done, with this request as evidence.
+        checklist_action_done(
+            account_id=item.account_id,
+            action=StepAction.NOTES_REQUEST,
+            evidence=notes_request_evidence(item),
+            actor=user,
+        )
+    return item
 
 
 def ops_request_open_link_fix(*, user: Any, organization: Organization) -> OpsRequest:

@@ -12,6 +12,7 @@ urlpatterns = [
         path(f"<int:pk>/{action}/", views.request_action, {"action": action}, name=action)
         for action in views.ACTIONS
     ),
+    path("new/", views.request_new, name="new"),
     path("new/correction/<int:org_pk>/", views.correction_new, name="new_correction"),
     path("new/correction/<int:org_pk>/preview/", views.correction_preview, name="preview_correction"),
     path("new/notes/<int:org_pk>/", views.notes_new, name="new_notes"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Account
 from csmportal.lists import csv_response, render_list
 from integrations.gitlab import configured as gitlab_configured
-from users.roles import any_role_required
+from users.roles import Role, any_role_required, has_role, role_required
 
 from . import services, tracker
 from .filters import OpsRequestFilter
@@ -27,6 +27,7 @@ from .selectors import (
     get_request_for_user,
     is_ops,
     may_ever,
+    organizations_for_filing,
     queue_counts,
     request_history,
     requests_for_user,
@@ -47,6 +48,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "is_ops": is_ops(request.user),
+        "may_file": has_role(request.user, Role.CSM),
         "counts": queue_counts(scope),
         "account_name": account_name,
         "statuses": RequestStatus,
@@ -130,6 +132,23 @@ def _render_detail(
 
 
 # -- filing ----------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.CSM)
+def request_new(request: HttpRequest) -> HttpResponse:
+    """New request: find the organization (by account or organization, an htmx search while
+    typing; a plain GET without JavaScript), then choose what support ops should change."""
+    q = request.GET.get("q", "")[:100].replace("\x00", "")  # PostgreSQL refuses NUL in text
+    raw_account = request.GET.get("account", "")
+    account = None
+    if raw_account.isascii() and raw_account.isdecimal() and len(raw_account) <= 18:
+        account = Account.objects.live().filter(pk=int(raw_account)).first()
+    choices, more = organizations_for_filing(request.user, q=q, account_id=account.pk if account else None)
+    context = {"q": q, "account": account, "choices": choices, "more": more}
+    if getattr(request, "htmx", False):
+        return render(request, "supportops/new.html#results", context)
+    return render(request, "supportops/new.html", context)
 
 
 @any_role_required

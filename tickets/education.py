@@ -11,6 +11,7 @@ from csmportal.handbook import handbook_url
 from users.roles import Role, has_role, is_admin
 
 from .account_review import AccountReview
+from .models import Ticket
 from .review import CHECKS, Check
 
 MAX_LESSONS = 4
@@ -20,10 +21,14 @@ __all__ = [
     "MAX_RECIPIENTS",
     "Recipient",
     "draft_education_email",
+    "draft_ticket_education_email",
     "education_gaps",
     "education_recipients",
     "may_send_education_email",
+    "requester_first_name",
+    "ticket_gaps",
 ]
+GAP_OUTCOMES = ("partial", "missing", "flagged")
 
 LESSONS = {
     Check.DETAIL: "Put all the detail into the first message",
@@ -60,6 +65,80 @@ def education_recipients(account: Account) -> list[Recipient]:
 def education_gaps(review: AccountReview) -> list[str]:
     """The gaps the email teaches: the most common ones, at most four."""
     return [g.code for g in review.gaps[:MAX_LESSONS]]
+
+
+def teaching_order(finding: dict) -> tuple[int, int]:
+    """Practices to stop (a secret first) before missing details, biggest first."""
+    info = CHECKS[finding["code"]]
+    lost = finding.get("points", 0) if info.negative else info.points - finding.get("points", 0)
+    return (0 if info.negative else 1, -lost)
+
+
+def ticket_findings(ticket: Ticket) -> list[dict]:
+    """The ticket's review results that are known checks (what the ticket page shows)."""
+    findings = ticket.quality_findings if isinstance(ticket.quality_findings, list) else []
+    return [f for f in findings if isinstance(f, dict) and f.get("code") in CHECKS]
+
+
+def ticket_gap_findings(ticket: Ticket) -> list[dict]:
+    """The ticket's own gaps (partly done, missing or found), in teaching order."""
+    return sorted(
+        (f for f in ticket_findings(ticket) if f.get("outcome") in GAP_OUTCOMES), key=teaching_order
+    )
+
+
+def ticket_gaps(ticket: Ticket) -> list[str]:
+    """The gaps an email about this one ticket teaches: its own, at most four."""
+    return [f["code"] for f in ticket_gap_findings(ticket)[:MAX_LESSONS]]
+
+
+def requester_first_name(ticket: Ticket) -> str:
+    """How to greet the ticket's requester: the Salesforce contact's first name, else the first
+    word of their Zendesk name ("" when the portal knows neither)."""
+    person = ticket.requester
+    if person is None or person.deleted_at is not None:
+        return ""
+    contact = getattr(person, "contact", None)
+    if contact is not None and (contact.first_name or "").strip():
+        return contact.first_name.split()[0][:60]
+    words = (person.name or "").split()
+    return words[0][:60] if words and "@" not in words[0] else ""
+
+
+def draft_ticket_education_email(ticket: Ticket, *, sender_name: str) -> tuple[str, str]:
+    """(subject, body) of an email to the ticket's requester about this ticket's own gaps."""
+    name = requester_first_name(ticket)
+    subject = f"Your support ticket #{ticket.zd_id}: tips for faster answers"
+    lines = [f"Hello {name}," if name else "Hello,", ""]
+    codes = ticket_gaps(ticket)
+    if codes:
+        lines += [
+            f"Thank you for opening ticket #{ticket.zd_id} with support. I had a look at it, and a few "
+            "habits would get you an answer faster next time:",
+            "",
+        ]
+        for n, code in enumerate(codes, 1):
+            lines += [f"{n}. {LESSONS.get(Check(code), CHECKS[code].title)}", f"   {CHECKS[code].advice}", ""]
+    else:
+        lines += [
+            f"Thank you for opening ticket #{ticket.zd_id} with support: it follows support's best "
+            "practices very well, and it makes a real difference to how fast support can help.",
+            "",
+        ]
+    lines += _closing(sender_name)
+    return subject, "\n".join(lines)
+
+
+def _closing(sender_name: str) -> list[str]:
+    return [
+        f"The full guide to opening a good ticket is at {handbook_url('support_docs')} and you "
+        f"open tickets at {handbook_url('support_portal')}",
+        "",
+        "Happy to go through this with your team on our next call.",
+        "",
+        "Best regards,",
+        sender_name,
+    ]
 
 
 def draft_education_email(review: AccountReview, *, sender_name: str) -> tuple[str, str]:
@@ -99,13 +178,5 @@ def draft_education_email(review: AccountReview, *, sender_name: str) -> tuple[s
                 f"   (This came up in {gap.count} of the {review.reviewed} tickets.)",
                 "",
             ]
-    lines += [
-        f"The full guide to opening a good ticket is at {handbook_url('support_docs')} and you "
-        f"open tickets at {handbook_url('support_portal')}",
-        "",
-        "Happy to go through this with your team on our next call.",
-        "",
-        "Best regards,",
-        sender_name,
-    ]
+    lines += _closing(sender_name)
     return subject, "\n".join(lines)

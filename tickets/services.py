@@ -11,12 +11,15 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.checklist_models import AccountEmail
+from accounts.checklist_models import AccountEmail, EmailKind, EmailStatus, StepAction
 from accounts.emails import is_single_line
 from accounts.models import Account
 from accounts.services import account_event_record
+from accounts.services.checklists import checklist_action_done
+from accounts.step_actions import Evidence
 from accounts.tasks import deliver_account_email
 
 from .education import education_recipients, may_send_education_email
@@ -250,9 +253,11 @@ def education_email_send(
     body: str,
     gaps: Sequence[str],
     copy_sender: bool = False,
+    ticket: Ticket | None = None,
 ) -> AccountEmail:
-    """Queue the education email in the account's outbox, note it in the audit trail, and
-    deliver it after commit (the accounts app's delivery task claims and retries it)."""
+    """Queue the education email in the account's outbox, note it in the audit trail, complete
+    the onboarding step it satisfies with it as evidence, and deliver it after commit (the
+    accounts app's delivery task claims and retries it). `ticket`: the email teaches from it."""
     if not may_send_education_email(sender, account):
         raise PermissionDenied("Only the account's CSM (or an admin) sends email to its customers.")
     allowed = {r.email.lower() for r in education_recipients(account)}
@@ -264,6 +269,7 @@ def education_email_send(
     with transaction.atomic():
         email = AccountEmail.objects.create(
             account=account,
+            kind=EmailKind.EDUCATION,
             sent_by=sender,
             to_email=to_email.strip(),
             cc=[sender_email] if copy_sender and sender_email else [],
@@ -272,13 +278,48 @@ def education_email_send(
             body=body,
         )
         titles = ", ".join(CHECKS[code].title for code in gaps if code in CHECKS) or "general best practices"
+        about = f" about ticket #{ticket.zd_id}" if ticket is not None else ""
         account_event_record(
             account=account,
             actor=sender,
             verb="tickets.education_email_sent",
-            summary=f"Emailed ticket tips \u201c{email.subject}\u201d to {email.to_email} ({titles}).",
-            detail={"email": email.pk, "to": email.to_email, "gaps": list(gaps)},
+            summary=f"Emailed ticket tips \u201c{email.subject}\u201d to {email.to_email}{about} ({titles}).",
+            detail={
+                "email": email.pk,
+                "to": email.to_email,
+                "gaps": list(gaps),
+                **({"ticket": ticket.zd_id} if ticket is not None else {}),
+            },
+        )
+        checklist_action_done(
+            account_id=account.pk,
+            action=StepAction.EDUCATION_EMAIL,
+            evidence=education_evidence(email),
+            actor=sender,
         )
         email_id = email.pk
         transaction.on_commit(lambda: deliver_account_email.delay(email_id))
     return email
+
+
+def education_evidence(email: AccountEmail) -> Evidence:
+    """An education email as a checklist step's evidence."""
+    return Evidence(
+        text=f"Emailed \u201c{email.subject}\u201d to {email.to_email}.",
+        url=reverse("accounts:email_detail", args=[email.account_id, email.pk]),
+        email_id=email.pk,
+        by_id=email.sent_by_id,
+    )
+
+
+def education_emails_sent(account_ids: list[int]) -> dict[int, Evidence]:
+    """The latest education email of each account that was not refused (a step's evidence)."""
+    emails = (
+        AccountEmail.objects.filter(account_id__in=account_ids, kind=EmailKind.EDUCATION)
+        .exclude(status=EmailStatus.FAILED)
+        .order_by("account_id", "-created_at", "-pk")
+    )
+    latest: dict[int, Evidence] = {}
+    for email in emails:
+        latest.setdefault(email.account_id, education_evidence(email))
+    return latest

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,18 +14,29 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.claims import organization_claims
+from accounts.email_screen import EmailScreen, email_screen_render, next_url, send_requested
+from accounts.forms import AccountEmailForm
 from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, query_without, render_list
-from users.roles import any_role_required
+from users.roles import Role, any_role_required, has_role
 
 from . import sla
 from .account_review import DEFAULT_WEEKS, PERIODS, account_review
-from .education import draft_education_email, education_gaps, education_recipients, may_send_education_email
+from .education import (
+    draft_education_email,
+    draft_ticket_education_email,
+    education_gaps,
+    education_recipients,
+    may_send_education_email,
+    ticket_findings,
+    ticket_gap_findings,
+    ticket_gaps,
+)
 from .export import export_header, export_rows
 from .filters import SORTS, TicketFilter
-from .forms import EducationEmailForm
+from .models import Ticket
 from .review import CHECKS
 from .selectors import (
     CappedPaginator,
@@ -83,7 +94,7 @@ def ticket_export_view(request: HttpRequest) -> HttpResponse:
 @any_role_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_ticket_for_user(request.user, pk)
-    findings = [f for f in ticket.quality_findings if isinstance(f, dict) and f.get("code") in CHECKS]
+    findings = ticket_findings(ticket)
     return render(
         request,
         "tickets/detail.html",
@@ -97,20 +108,26 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project_url": collaboration_project_url(ticket.organization.am_project_id)
             if ticket.organization
             else "",
-            "gaps": sorted(
-                (f for f in findings if f.get("outcome") in ("partial", "missing", "flagged")),
-                key=_teaching_order,
-            ),
+            "gaps": ticket_gap_findings(ticket),
             "passed": [f for f in findings if f.get("outcome") in ("pass", "clear")],
+            **_act_links(request, ticket),
         },
     )
 
 
-def _teaching_order(finding: dict) -> tuple[int, int]:
-    """Practices to stop (a secret first) before missing details, biggest first."""
-    info = CHECKS[finding["code"]]
-    lost = finding.get("points", 0) if info.negative else info.points - finding.get("points", 0)
-    return (0 if info.negative else 1, -lost)
+def _act_links(request: HttpRequest, ticket: Ticket) -> dict[str, str]:
+    """Act where you read: forward feedback about this ticket, teach its requester from it."""
+    if ticket.account_id is None:
+        return {}
+    back = {"next": request.get_full_path()}
+    forward = urlencode({"ticket": str(ticket.zd_id), "account": str(ticket.account_id)})
+    return {
+        # CSMs forward feedback (on their own behalf); everyone may draft the email.
+        "forward_url": f"{reverse('feedback:forward')}?{forward}" if has_role(request.user, Role.CSM) else "",
+        "teach_url": reverse("tickets:education_email", args=[ticket.account_id])
+        + "?"
+        + urlencode({"ticket": str(ticket.zd_id), **back}),
+    }
 
 
 def _weeks(request: HttpRequest) -> int:
@@ -140,44 +157,140 @@ def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @any_role_required
 def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
+    """The education email on the one email screen: from the account's most common gaps, or
+    (`?ticket=<Zendesk number>`, "Teach from this ticket") from one ticket's own gaps, to its
+    requester, greeting them by name."""
     account = get_account_for_user(request.user, account_pk)
     weeks = _weeks(request)
-    review = account_review(account, weeks=weeks)
-    gaps = education_gaps(review)
+    ticket = _teaching_ticket(request, account)
     may_send = may_send_education_email(request.user, account)
     recipients = education_recipients(account)
-    if request.method == "POST":
-        if not may_send:
-            raise PermissionDenied("Only the account's CSM (or an admin) sends email to its customers.")
-        form = EducationEmailForm(request.POST, recipients=recipients)
-        if form.is_valid():
-            email = education_email_send(
-                account=account,
-                sender=request.user,
-                to_email=form.cleaned_data["to"],
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                gaps=gaps,
-                copy_sender=form.cleaned_data["copy_me"],
-            )
-            messages.success(request, f"Sent \u201c{email.subject}\u201d to {email.to_email}.")
-            return redirect(f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}")
-    else:
-        subject, body = draft_education_email(review, sender_name=str(request.user))
-        initial_to = recipients[0].email if len(recipients) == 1 else ""
-        form = EducationEmailForm(
-            initial={"subject": subject, "body": body, "to": initial_to}, recipients=recipients
+    review = None
+    default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
+    if ticket is not None:
+        gaps = ticket_gaps(ticket)
+        subject, body = draft_ticket_education_email(ticket, sender_name=str(request.user))
+        requester = (
+            (ticket.requester.email or "") if ticket.requester and not ticket.requester.deleted_at else ""
         )
-    return render(
+        initial_to = next((r.email for r in recipients if r.email.lower() == requester.lower()), "")
+    else:
+        review = account_review(account, weeks=weeks)
+        gaps = education_gaps(review)
+        subject, body = draft_education_email(review, sender_name=str(request.user))
+        initial_to = ""
+    if not initial_to and len(recipients) == 1:
+        initial_to = recipients[0].email
+    back = next_url(request, default_back)
+    if request.method == "POST" and not request.POST.get("preview") and not may_send:
+        raise PermissionDenied("Only the account's CSM (or an admin) sends email to its customers.")
+    form = AccountEmailForm(
+        request.POST if request.method == "POST" else None,
+        account=account,
+        recipients=recipients,
+        initial={"subject": subject, "body": body, "to": initial_to, "copy_me": True},
+    )
+    if send_requested(request, form):
+        email = education_email_send(
+            account=account,
+            sender=request.user,
+            to_email=form.cleaned_data["to"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            gaps=gaps,
+            copy_sender=form.cleaned_data["copy_me"],
+            ticket=ticket,
+        )
+        messages.success(
+            request,
+            f"Sending \u201c{email.subject}\u201d to {email.to_email}; it is recorded in {account.name}'s "
+            "audit trail.",
+        )
+        return redirect(back)
+    screen = _education_screen(request, account, ticket, review, may_send, recipients, back, weeks)
+    return email_screen_render(
         request,
-        "tickets/education_email.html",
-        {
-            "account": account,
-            "review": review,
-            "form": form,
-            "may_send": may_send,
-            "gaps": [CHECKS[code] for code in gaps],
-            "weeks": weeks,
-            "has_recipients": bool(recipients),
-        },
+        account=account,
+        form=form,
+        screen=screen,
+        review=review,
+        ticket=ticket,
+        gaps=[CHECKS[code] for code in gaps],
+    )
+
+
+def _teaching_ticket(request: HttpRequest, account: Any) -> Ticket | None:
+    """The ticket to teach from (by its Zendesk number): one of this account's, else a 404."""
+    number = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip().lstrip("#")
+    if not number:
+        return None
+    if not (number.isascii() and number.isdecimal()) or len(number) > 18:
+        raise Http404("No such ticket on this account.")
+    ticket = (
+        Ticket.objects.select_related("requester", "requester__contact")
+        .filter(account=account, zd_id=int(number))
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such ticket on this account.")
+    return ticket
+
+
+def _education_screen(
+    request: HttpRequest,
+    account: Any,
+    ticket: Ticket | None,
+    review: Any,
+    may_send: bool,
+    recipients: list,
+    back: str,
+    weeks: int,
+) -> EmailScreen:
+    hidden = {"next": back}
+    notices: list[tuple[str, str]] = []
+    if ticket is not None:
+        hidden["ticket"] = str(ticket.zd_id)
+        requester = ticket.requester
+        title = f"Teach from ticket #{ticket.zd_id}"
+        intro = (
+            "An email to the ticket's requester about this ticket's own gaps, with the handbook's "
+            "guidance for each. Edit it, then send it from the portal or copy it into your own email."
+        )
+        back_label = f"Ticket #{ticket.zd_id}"
+        email = (requester.email or "") if requester and not requester.deleted_at else ""
+        if not email:
+            notices.append(
+                ("info", "The portal has no email address for the ticket's requester: choose a recipient.")
+            )
+        elif not any(r.email.lower() == email.lower() for r in recipients):
+            notices.append(
+                (
+                    "warn",
+                    f"The requester ({email}) is not one of {account.name}'s own people, so the "
+                    "email cannot go to them: choose another recipient.",
+                )
+            )
+    else:
+        title = "Education email"
+        intro = (
+            f"Drafted from {account.name}'s most common gaps over the last {weeks} weeks, with the "
+            "handbook's guidance for each. Edit it, then send it from the portal or copy it into your "
+            "own email."
+        )
+        back_label = f"Ticket review: {account.name}"
+    csm = f" ({account.csm})" if account.csm_id else ""
+    return EmailScreen(
+        title=title,
+        intro=intro,
+        back_url=back,
+        back_label=back_label,
+        may_send=may_send,
+        recipients=recipients,
+        to_help="One of the account's own people: its sold-to contact, its Salesforce contacts, the "
+        "Zendesk users of its organizations.",
+        aside="tickets/_education_aside.html",
+        hidden=hidden,
+        notices=notices,
+        cannot_send=f"Only the account's CSM{csm} or an admin sends email to this customer from the "
+        "portal. You can copy the text.",
     )

@@ -24,6 +24,7 @@ from ..checklist_models import (
 )
 from ..checks import evaluate, load_facts
 from ..models import Account, AccountEvent
+from ..step_actions import Evidence, step_action
 from . import account_event_record
 
 
@@ -80,6 +81,7 @@ def checklist_start(*, account: Account, template: ChecklistTemplate, actor: Any
                     kind=s["kind"],
                     check_key=s.get("check_key", ""),
                     email_template=email_templates.get(s.get("email_template_key") or ""),
+                    action=s.get("action", ""),
                     owner_id=account.csm_id,
                 )
                 for position, s in enumerate(version.steps, start=1)
@@ -92,6 +94,7 @@ def checklist_start(*, account: Account, template: ChecklistTemplate, actor: Any
                 detail={"checklist": checklist.pk, "template": template.key, "version": version.number},
             )
             checklist_recheck(account_ids=[account.pk])
+            checklist_actions_recheck(account_ids=[account.pk])
     except IntegrityError:
         raise StepError(f"This account already has the checklist “{template.name}”.") from None
     return checklist
@@ -115,6 +118,57 @@ def checklist_step_complete(*, step: ChecklistStep, actor: Any, evidence: str = 
     return step
 
 
+def checklist_action_done(*, account_id: int, action: str, evidence: Evidence, actor: Any = None) -> int:
+    """The account's steps still to do that this action satisfies are done, with it as evidence
+    (an email also becomes the step's email: a failed delivery reopens the step). Returns how many."""
+    from ..checklist_models import AccountEmail
+
+    with transaction.atomic():
+        steps = list(
+            ChecklistStep.objects.select_for_update(of=("self",))
+            .select_related("checklist__account")
+            .filter(checklist__account_id=account_id, action=action, status=StepStatus.PENDING)
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for step in steps:
+            step.status = StepStatus.DONE
+            step.completed_by_id = evidence.by_id
+            step.completed_at = now
+            step.evidence = evidence.text
+            step.evidence_url = evidence.url
+            fields = ["status", "completed_by", "completed_at", "evidence", "evidence_url"]
+            if evidence.email_id:
+                step.email_id = evidence.email_id
+                fields.append("email")
+            step.save(update_fields=fields)
+            _event(step, actor, "checklist.step_completed", f"Completed “{step.title}”: {evidence.text}")
+        if steps and evidence.email_id:
+            AccountEmail.objects.filter(pk=evidence.email_id, step__isnull=True).update(step=steps[0])
+        if steps:
+            _sync_completion({step.checklist_id for step in steps})
+    return len(steps)
+
+
+def checklist_actions_recheck(*, account_ids: Iterable[int]) -> int:
+    """Complete the steps still to do whose action was taken already (a notes request filed
+    before the checklist started, an education email sent before). Returns how many."""
+    pending = set(
+        ChecklistStep.objects.filter(checklist__account_id__in=list(account_ids), status=StepStatus.PENDING)
+        .exclude(action="")
+        .values_list("checklist__account_id", "action")
+    )
+    done = 0
+    for action in {action for _account, action in pending}:
+        info = step_action(action)
+        if info is None:
+            continue
+        accounts = sorted(account for account, a in pending if a == action)
+        for account_id, evidence in info.find(accounts).items():
+            done += checklist_action_done(account_id=account_id, action=action, evidence=evidence)
+    return done
+
+
 def checklist_step_reopen(*, step: ChecklistStep, actor: Any) -> ChecklistStep:
     """Undo: a done or skipped step goes back to do (an automatic one is re-checked)."""
     with transaction.atomic():
@@ -128,7 +182,8 @@ def checklist_step_reopen(*, step: ChecklistStep, actor: Any) -> ChecklistStep:
         step.completed_by = None
         step.completed_at = None
         step.evidence = ""
-        step.save(update_fields=["status", "completed_by", "completed_at", "evidence"])
+        step.evidence_url = ""
+        step.save(update_fields=["status", "completed_by", "completed_at", "evidence", "evidence_url"])
         _event(step, actor, "checklist.step_reopened", f"Reopened “{step.title}” (was {previous}).")
         if step.kind == StepKind.AUTOMATIC:
             checklist_recheck(account_ids=[step.checklist.account_id])

@@ -16,6 +16,7 @@ def template_snapshot(template: ChecklistTemplate) -> list[dict[str, str]]:
             "kind": step.kind,
             "check_key": step.check_key,
             "email_template_key": step.email_template.key if step.email_template else "",
+            "action": step.action,
         }
         for step in template.steps.select_related("email_template").order_by("position", "id")
     ]

@@ -46,7 +46,7 @@ def _actions(account, checklist, owner):
         (
             "email",
             f"{base}/steps/{email.pk}/email/",
-            {"to_email": account.sold_to_email, "subject": "s", "body": "b"},
+            {"to": account.sold_to_email, "subject": "s", "body": "b"},
         ),
     ]
 

@@ -131,3 +131,21 @@ def test_it_lists_any_number_of_accounts_in_the_same_queries(csm, csm_client, dj
     assert len(response.context["page"].object_list) == 13
     # session, user, roles, CSM choices, five totals, count, the page, its columns
     assert before <= 14
+
+
+def test_it_filters_accounts_with_a_missing_or_invalid_collaboration_project_id(csm, csm_client):
+    for name, project_id in [("Good", "17735787"), ("Empty", ""), ("Blank", "   "), ("Url", "https://x/y")]:
+        OrganizationFactory(account=AccountFactory(csm=csm, name=name), am_project_id=project_id)
+    # One good org does not hide a second org with a bad ID; an account without an org is another problem.
+    mixed = AccountFactory(csm=csm, name="Mixed")
+    OrganizationFactory(account=mixed, am_project_id="42")
+    OrganizationFactory(account=mixed, am_project_id="TBD")
+    AccountFactory(csm=csm, name="No org")
+    assert rows(csm_client.get("/accounts/", {"project_id": "missing"})) == ["Blank", "Empty"]
+    assert rows(csm_client.get("/accounts/", {"project_id": "invalid"})) == ["Mixed", "Url"]
+    both = csm_client.get("/accounts/", {"project_id": "missing_or_invalid"})
+    assert rows(both) == ["Blank", "Empty", "Mixed", "Url"]
+    assert "Missing or not a project ID" in both.content.decode()
+    assert (
+        csm_client.get("/accounts/export.csv", {"project_id": "invalid"}).getvalue().decode().count("\n") == 3
+    )

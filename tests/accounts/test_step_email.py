@@ -29,7 +29,7 @@ def test_it_fills_the_template_for_the_account(email_step, csm_client):
     account = email_step.checklist.account
     response = csm_client.get(f"/accounts/{account.pk}/steps/{email_step.pk}/email/")
     form = response.context["form"]
-    assert form.initial["to_email"] == "Buyer@Acme.example"
+    assert form.initial["to"] == "Buyer@Acme.example"
     assert form.initial["subject"] == "Managing your support contacts for Acme Corp"
     body = form.initial["body"]
     assert body.startswith("Hello Bea,")
@@ -61,10 +61,10 @@ def test_it_sends_the_edited_email_after_commit_and_records_it(
         response = csm_client.post(
             f"/accounts/{account.pk}/steps/{email_step.pk}/email/",
             {
-                "to_email": "buyer@acme.example",
+                "to": "buyer@acme.example",
                 "subject": "Your support contacts",
                 "body": "Hello Bea,\n\nPlease send us the list.",
-                "cc_sender": "on",
+                "copy_me": "on",
             },
         )
     assert response.status_code == 302 and response["Location"].endswith("#onboarding")
@@ -105,7 +105,7 @@ def test_it_keeps_bad_input_and_sends_nothing(email_step, csm_client):
     account = email_step.checklist.account
     response = csm_client.post(
         f"/accounts/{account.pk}/steps/{email_step.pk}/email/",
-        {"to_email": "not an email", "subject": "Hi {{ acount_name }}", "body": "My long text"},
+        {"to": "not an email", "subject": "Hi {{ acount_name }}", "body": "My long text"},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -150,7 +150,7 @@ def test_it_rejects_unknown_placeholders_in_the_admin():
 
 def post_email(client, step, **data):
     account = step.checklist.account
-    payload = {"to_email": "buyer@acme.example", "subject": "Your support contacts", "body": "Hello"}
+    payload = {"to": "buyer@acme.example", "subject": "Your support contacts", "body": "Hello"}
     return client.post(f"/accounts/{account.pk}/steps/{step.pk}/email/", {**payload, **data})
 
 
@@ -158,7 +158,7 @@ def post_email(client, step, **data):
     "outsider", ["someone@gmail.com", "buyer@acme.example.evil.io", "ceo@competitor.example"]
 )
 def test_it_refuses_an_address_outside_the_account_with_a_form_error(email_step, csm_client, outsider):
-    response = post_email(csm_client, email_step, to_email=outsider)
+    response = post_email(csm_client, email_step, to=outsider)
     assert response.status_code == 200
     assert f"{outsider} is not one of this account&#x27;s own people" in response.content.decode()
     assert not AccountEmail.objects.exists() and not mail.outbox
@@ -173,7 +173,7 @@ def test_it_sends_to_the_accounts_people_and_its_domains(
     SupportUserFactory(organization=account.organizations.get(), email="zoe@zd-only.example")
     for to in ("zoe@zd-only.example", "new.person@acme.example"):  # a Zendesk user; the org's domain
         with django_capture_on_commit_callbacks(execute=True):
-            assert post_email(csm_client, email_step, to_email=to).status_code == 302
+            assert post_email(csm_client, email_step, to=to).status_code == 302
     assert [m.to for m in mail.outbox] == [["zoe@zd-only.example"], ["new.person@acme.example"]]
 
 
@@ -204,12 +204,12 @@ def test_it_never_sends_to_an_unconfirmed_orgs_people_until_the_link_is_confirme
     )
     SupportUserFactory(organization=delta, email="tan@deltapayments.sg")
     for to in ("tan@deltapayments.sg", "other@deltapayments.sg"):
-        response = post_email(csm_client, email_step, to_email=to)
+        response = post_email(csm_client, email_step, to=to)
         assert response.status_code == 200
         assert "nobody has confirmed that it belongs to the account" in response.content.decode()
     assert not AccountEmail.objects.exists()
 
     organization_link_confirm(organization=delta, user=csm)
     with django_capture_on_commit_callbacks(execute=True):
-        assert post_email(csm_client, email_step, to_email="tan@deltapayments.sg").status_code == 302
+        assert post_email(csm_client, email_step, to="tan@deltapayments.sg").status_code == 302
     assert [m.to for m in mail.outbox] == [["tan@deltapayments.sg"]]

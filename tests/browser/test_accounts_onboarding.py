@@ -91,7 +91,7 @@ def test_it_takes_a_new_account_through_its_checklist(page: Page, new_account):
 
     # The Managing Support Contacts email, from the template, edited, sent from the portal.
     step(page, "Send an email to the sold-to email").get_by_role("link", name="Write the email").click()
-    expect(page.get_by_label("To")).to_have_value("Buyer@Northwind.example")
+    expect(page.get_by_label("To", exact=True)).to_have_value("Buyer@Northwind.example")
     expect(page.get_by_label("Subject")).to_have_value("Managing your support contacts for Northwind Traders")
     body = page.get_by_label("Message")
     expect(body).to_have_value(re.compile(r"^Hello Bea,"))

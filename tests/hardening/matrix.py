@@ -157,6 +157,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "requests/<int:pk>/cancel/": (ANY_ROLE_POST_ONLY, "ok 403 403 403 ok 403 login"),
     # Confirming is for notes requests; the world's request is a correction (the sync verifies it).
     "requests/<int:pk>/confirm/": (ANY_ROLE_POST_ONLY, "403 403 403 403 403 403 login"),
+    "requests/new/": ("ok ok 403 403 ok 403 login", GET_ONLY),  # CSMs (and admins) file requests
     "requests/new/correction/<int:org_pk>/": (OWNER, OWNER),
     "requests/new/correction/<int:org_pk>/preview/": (ANY_ROLE_POST_ONLY, OWNER),
     "requests/new/notes/<int:org_pk>/": (OWNER, OWNER),
@@ -193,7 +194,7 @@ def post_data(route: str, world: World) -> dict[str, Any]:
         "accounts/<int:pk>/steps/<int:step_pk>/assign/": {"owner": ""},
         "accounts/<int:pk>/steps/<int:step_pk>/move/": {"direction": "down"},
         "accounts/<int:pk>/steps/<int:step_pk>/email/": {
-            "to_email": "buyer@acme.example",
+            "to": "buyer@acme.example",
             "subject": "Managing your support contacts",
             "body": "Hello",
         },

@@ -97,7 +97,7 @@ def _action(world: World, name: str, account, checklist, org) -> tuple[str, str,
         "send a step's email": (
             "post",
             f"{a}/steps/{email_step.pk}/email/",
-            {"to_email": account.sold_to_email, "subject": "Contacts", "body": "Hello"},
+            {"to": account.sold_to_email, "subject": "Contacts", "body": "Hello"},
         ),
         "send the education email": (
             "post",
