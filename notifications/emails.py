@@ -1,4 +1,4 @@
-"""The new-ticket email and the hourly digest: plain text and HTML, in the recipient's time zone."""
+"""The new-ticket email and the digests (hourly, daily): plain text and HTML, in the recipient's time zone."""
 
 import zoneinfo
 from collections.abc import Sequence
@@ -131,7 +131,9 @@ def ticket_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def digest_email(recipient: Any, notifications: Sequence[Notification]) -> EmailMultiAlternatives:
+def digest_email(
+    recipient: Any, notifications: Sequence[Notification], *, daily: bool = False
+) -> EmailMultiAlternatives:
     cases: dict[int, Case] = {}
     for case in (
         Case.objects.live()
@@ -147,9 +149,12 @@ def digest_email(recipient: Any, notifications: Sequence[Notification]) -> Email
         "count": count,
         "preferences_url": portal_url(reverse("notifications:preferences")),
         "list_url": portal_url(reverse("notifications:list")),
+        "period": "day" if daily else "hour",
+        "digest_name": "daily" if daily else "hourly",
     }
     message = EmailMultiAlternatives(
-        subject=f"{count} new ticket{'s' if count != 1 else ''} from your accounts",
+        subject=f"{count} new ticket{'s' if count != 1 else ''} from your accounts"
+        + (" (daily digest)" if daily else ""),
         body=render_to_string("notifications/email/digest.txt", context),
         to=[recipient.email],
         headers={"X-Auto-Response-Suppress": "All", "Auto-Submitted": "auto-generated"},

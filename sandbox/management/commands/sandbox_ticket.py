@@ -6,7 +6,6 @@ sandbox's CA), so the sandbox runs its triggers (and their webhooks) as Zendesk 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ import requests
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sandbox.config import SandboxConfig
-from sandbox.customer import ticket_payload
+from sandbox.customer import CustomerError, customer_session, ticket_open, ticket_payload
 from sandbox.tickets import PRIORITIES, REGIONS
 
 
@@ -40,11 +39,7 @@ class Command(BaseCommand):
         base = (
             options.get("url") or getattr(settings, "SANDBOX_URL", "") or "https://127.0.0.1:8443"
         ).rstrip("/")
-        session = requests.Session()
-        session.trust_env = False
-        ca = Path(config.ca_path)
-        session.verify = str(ca) if ca.exists() else True
-        session.auth = (f"{config.zendesk_email}/token", config.zendesk_api_token)
+        session = customer_session(config)
         try:
             org = self._find_org(session, base, options["org"])
             requester = None
@@ -63,12 +58,11 @@ class Command(BaseCommand):
                 region=options.get("region"),
                 requester_email=options.get("requester"),
             )
-            response = session.post(f"{base}/api/v2/tickets.json", json=payload, timeout=15)
+            ticket = ticket_open(session, base, payload)
         except requests.RequestException as exc:
             raise CommandError(f"the sandbox at {base} is not reachable: {exc}") from exc
-        if response.status_code != 201:
-            raise CommandError(f"ticket not created: {response.status_code} {response.text[:300]}")
-        ticket = response.json()["ticket"]
+        except CustomerError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Ticket #{ticket['id']} opened for {org['name']}: {ticket['subject']} "
             f"(priority {ticket['priority'] or 'none'})"
