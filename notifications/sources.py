@@ -122,19 +122,24 @@ def on_feedback_event(sender: Any, instance: Any, created: bool = False, **kwarg
 
 
 def on_account_event(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
-    """A checklist step assigned to someone, an account given a new CSM (by the sync)."""
+    """A checklist step assigned to someone; an account handed over to a new CSM (by the sync).
+
+    An account that had no CSM before (a new login matched to its Salesforce user gets all its
+    accounts at once) is no handover: its new CSM sees their portfolio, not a bell full of it."""
     if not created or instance.verb not in ("checklist.step_assigned", "sync.csm_changed"):
         return
     from users.models import User
 
     detail = instance.detail or {}
+    if instance.verb == "sync.csm_changed" and not detail.get("from"):
+        return
     person_id = detail.get("owner") if instance.verb == "checklist.step_assigned" else detail.get("to")
     person = User.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
         return
     account = instance.account
     if instance.verb == "sync.csm_changed":
-        summary = f"You are now the CSM of {account.name} (Salesforce)"
+        summary = f"{account.name} is handed over to you: you are its CSM now (Salesforce)"
         reason = Reason.CSM
     else:
         summary = f"{instance.actor or 'The portal'} assigned you an onboarding step of {account.name}: "
