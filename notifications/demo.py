@@ -8,6 +8,7 @@ webhook reaches the portal, and the urgent worker notifies the account's CSM and
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -78,9 +79,11 @@ def demo_ticket_open(*, account: Account) -> DemoTicket:
     )
 
 
-def demo_account_for(user: object) -> Account | None:
-    """The account the notifications page's button acts for: one of the person's own (with a
-    Zendesk organization), else any account with a CSM and one."""
-    with_org = Account.objects.live().filter(organizations__zd_id__isnull=False).distinct()
-    mine = with_org.filter(csm=user).order_by("name").first()
+def demo_account_for(user: Any | None) -> Account | None:
+    """The account the notifications page's button (and `make ticket`) acts for: one of the
+    person's own with a Zendesk organization, else any account with a CSM and one."""
+    with_org = Account.objects.live().filter(
+        pk__in=Organization.objects.live().filter(account__isnull=False).values("account_id")
+    )
+    mine = with_org.filter(csm=user).order_by("name").first() if user is not None else None
     return mine or with_org.filter(csm__isnull=False).order_by("name").first()

@@ -49,7 +49,8 @@ class FollowForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="follow", **kwargs)
+        kwargs.setdefault("prefix", "follow")
+        super().__init__(*args, **kwargs)
         watched = AccountWatch.objects.filter(user=user).values("account_id")
         field = self.fields["account"]
         assert isinstance(field, forms.ModelChoiceField)

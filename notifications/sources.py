@@ -36,7 +36,11 @@ def on_request_event(sender: Any, instance: Any, created: bool = False, **kwargs
     ):
         return
     item = instance.request
-    requester_side = [(item.requested_by, Reason.REQUESTER), (item.account.csm, Reason.CSM)]
+    people: list[tuple[Any, str]]
+    requester_side: list[tuple[Any, str]] = [
+        (item.requested_by, Reason.REQUESTER),
+        (item.account.csm, Reason.CSM),
+    ]
     what = f"{item.reference} ({item.get_kind_display().lower()}, {item.account.name})"
     actor = instance.actor or "The portal"
     if verb == "commented":
@@ -87,7 +91,8 @@ def on_feedback_event(sender: Any, instance: Any, created: bool = False, **kwarg
     )
     account = item.account.name
     actor = instance.actor or "The portal"
-    csm_side = [(item.forwarded_by, Reason.FORWARDER), (item.account.csm, Reason.CSM)]
+    people: list[tuple[Any, str]]
+    csm_side: list[tuple[Any, str]] = [(item.forwarded_by, Reason.FORWARDER), (item.account.csm, Reason.CSM)]
     kind_ = instance.kind
     if kind_ in ("assigned", "reassigned"):
         manager = item.reviewing_manager
