@@ -41,7 +41,8 @@ def on_request_event(sender: Any, instance: Any, created: bool = False, **kwargs
         (item.requested_by, Reason.REQUESTER),
         (item.account.csm, Reason.CSM),
     ]
-    what = f"{item.reference} ({item.get_kind_display().lower()}, {item.account.name})"
+    kind_label = str(item.get_kind_display())
+    what = f"{item.reference} ({kind_label[:1].lower()}{kind_label[1:]}, {item.account.name})"
     actor = instance.actor or "The portal"
     if verb == "commented":
         on_requester_side = instance.actor_id in (item.requested_by_id, item.account.csm_id)
