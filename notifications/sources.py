@@ -13,6 +13,22 @@ from django.urls import reverse
 from .models import Kind, Reason
 from .person_events import PersonEvent, person_event_notify
 
+
+def _notify(
+    source: Any, kind: str, summary: str, link: str, account_id: int, people: list[tuple[Any, str]]
+) -> None:
+    """Put one source event (a history row with an `actor`) in its people's bells."""
+    event = PersonEvent(
+        key=f"{source._meta.label}:{source.pk}",  # e.g. "supportops.RequestEvent:12"
+        kind=kind,
+        summary=summary,
+        link=link,
+        actor=source.actor,
+        account_id=account_id,
+    )
+    person_event_notify(event=event, recipients=people)
+
+
 # -- support-ops requests ------------------------------------------------------------------------
 
 # verb -> (kind, what the requester side reads; {ref} {actor})
@@ -59,15 +75,7 @@ def on_request_event(sender: Any, instance: Any, created: bool = False, **kwargs
     else:
         kind, line = _REQUEST_TO_CLAIMER[verb]
         people, summary = [(item.claimed_by, Reason.ASSIGNEE)], line.format(actor=actor, ref=what)
-    event = PersonEvent(
-        key=f"supportops.RequestEvent:{instance.pk}",
-        kind=kind,
-        summary=summary,
-        link=reverse("supportops:detail", args=[item.pk]),
-        actor=instance.actor,
-        account_id=item.account_id,
-    )
-    person_event_notify(event=event, recipients=people)
+    _notify(instance, kind, summary, reverse("supportops:detail", args=[item.pk]), item.account_id, people)
 
 
 # -- forwarded feedback --------------------------------------------------------------------------
@@ -113,15 +121,7 @@ def on_feedback_event(sender: Any, instance: Any, created: bool = False, **kwarg
     else:
         kind, line = _FEEDBACK_TO_CSM_SIDE[kind_]
         people, summary = csm_side, line.format(actor=actor, account=account)
-    event = PersonEvent(
-        key=f"feedback.FeedbackEvent:{instance.pk}",
-        kind=kind,
-        summary=summary,
-        link=reverse("feedback:detail", args=[item.pk]),
-        actor=instance.actor,
-        account_id=item.account_id,
-    )
-    person_event_notify(event=event, recipients=people)
+    _notify(instance, kind, summary, reverse("feedback:detail", args=[item.pk]), item.account_id, people)
 
 
 # -- the account audit trail ---------------------------------------------------------------------
@@ -151,12 +151,11 @@ def on_account_event(sender: Any, instance: Any, created: bool = False, **kwargs
         summary = f"{instance.actor or 'The portal'} assigned you an onboarding step of {account.name}: "
         summary += instance.summary.removeprefix("Assigned ").rsplit(" to ", 1)[0]
         reason = Reason.ASSIGNEE
-    event = PersonEvent(
-        key=f"accounts.AccountEvent:{instance.pk}",
-        kind=Kind.ASSIGNED,
-        summary=summary,
-        link=reverse("accounts:detail", args=[account.pk]),
-        actor=instance.actor,
-        account_id=account.pk,
+    _notify(
+        instance,
+        Kind.ASSIGNED,
+        summary,
+        reverse("accounts:detail", args=[account.pk]),
+        account.pk,
+        [(person, reason)],
     )
-    person_event_notify(event=event, recipients=[(person, reason)])

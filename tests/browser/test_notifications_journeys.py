@@ -16,7 +16,7 @@ from tests.factories import (
     SupportUserFactory,
     TicketFactory,
 )
-from tests.notifications.conftest import announce
+from tests.notifications.conftest import announce, sandbox_customer
 from tests.webhook_install import install_webhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,13 +108,7 @@ def test_in_the_demo_a_click_opens_a_customers_ticket_and_the_bell_shows_it_with
 ):
     handle = make_sandbox()
     install_webhook(settings, handle, live_server.url)  # as `make run` does, through Zendesk's API
-    org_rec = handle.state.world.orgs[2]
-    person = handle.state.add_user("Robin Customer", "robin@customer.example", org_rec["id"])
-    account = AccountFactory(name="Acme Rockets", csm=csm)
-    org = OrganizationFactory(account=account, name=org_rec["name"], zd_id=org_rec["id"])
-    SupportUserFactory(
-        organization=org, zd_id=person["id"], name="Robin Customer", email="robin@customer.example"
-    )
+    account, *_ = sandbox_customer(handle, csm)
 
     log_in(page, csm.email)
     page.goto(f"/accounts/{account.pk}/")

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from notifications.models import Notification
-from tests.factories import AccountFactory, OrganizationFactory, SupportUserFactory, TicketFactory
+from tests.factories import AccountFactory, OrganizationFactory, TicketFactory
+from tests.notifications.conftest import sandbox_customer
 from tests.webhook_install import point_at
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def customer_of(csm):
-    """An account of the CSM whose organization and one end user are the sandbox's own."""
-
-    def make(handle):
-        org_rec = handle.state.world.orgs[2]
-        person = handle.state.add_user("Robin Customer", "robin@customer.example", org_rec["id"])
-        account = AccountFactory(name="Acme Rockets", csm=csm)
-        org = OrganizationFactory(account=account, name=org_rec["name"], zd_id=org_rec["id"])
-        SupportUserFactory(
-            organization=org, zd_id=person["id"], name="Robin Customer", email="robin@customer.example"
-        )
-        return account, org_rec, person
-
-    return make
+    return lambda handle: sandbox_customer(handle, csm)
 
 
 def test_without_the_sandbox_there_is_no_button_and_the_routes_are_not_found(csm_client, csm, settings):
