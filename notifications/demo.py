@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from accounts.models import Account, Organization
+from accounts.recipients import organization_link_trusted, trusted_organizations
 from contacts.models import SupportUser
 
 
@@ -33,19 +34,22 @@ def demo_enabled() -> bool:
 
 
 def demo_customer(account: Account) -> tuple[Organization, SupportUser | None]:
-    """One of the account's organizations (with end users first) and one of its end users."""
+    """One of the account's organizations and one of its end users: the account's own customer,
+    so an organization whose link is trusted (its name or domain is the account's, or someone
+    confirmed it) before one that merely claims the account."""
     orgs = list(Organization.objects.live().filter(account=account, zd_id__isnull=False).order_by("pk"))
     if not orgs:
         raise DemoUnavailable(f"{account.name} has no Zendesk organization to open a ticket from.")
+    trusted = [org for org in orgs if organization_link_trusted(org, account)]
     people = list(
         SupportUser.objects.live()
-        .filter(organization__in=orgs, role="end-user", active=True, suspended=False)
+        .filter(organization__in=trusted or orgs, role="end-user", active=True, suspended=False)
         .exclude(email="")
         .select_related("organization")
         .order_by("pk")[:50]
     )
     if not people:
-        return orgs[0], None
+        return (trusted or orgs)[0], None
     person = random.choice(people)
     assert person.organization is not None
     return person.organization, person
@@ -81,9 +85,14 @@ def demo_ticket_open(*, account: Account) -> DemoTicket:
 
 def demo_account_for(user: Any | None) -> Account | None:
     """The account the notifications page's button (and `make ticket`) acts for: one of the
-    person's own with a Zendesk organization, else any account with a CSM and one."""
+    person's own with a Zendesk organization of its own (a trusted link), else any account with
+    a CSM and one; failing that, any with an organization at all."""
     with_org = Account.objects.live().filter(
         pk__in=Organization.objects.live().filter(account__isnull=False).values("account_id")
     )
-    mine = with_org.filter(csm=user).order_by("name").first() if user is not None else None
-    return mine or with_org.filter(csm__isnull=False).order_by("name").first()
+    candidates = list(with_org.filter(csm=user).order_by("name")[:20]) if user is not None else []
+    candidates += list(with_org.filter(csm__isnull=False).order_by("name")[:20])
+    for account in candidates:
+        if trusted_organizations(account):
+            return account
+    return candidates[0] if candidates else None

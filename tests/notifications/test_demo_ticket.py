@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from notifications.models import Notification
-from tests.factories import AccountFactory, OrganizationFactory, TicketFactory
+from tests.factories import AccountFactory, OrganizationFactory, SupportUserFactory, TicketFactory
 from tests.notifications.conftest import sandbox_customer
 from tests.webhook_install import point_at
 
@@ -105,3 +105,15 @@ def test_sandbox_ticket_without_the_demo_says_what_to_set(settings):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "SECRET_KEY" in done.stderr and "DEBUG=true DEMO=true SANDBOX=true" in done.stderr
     assert "make ticket" in done.stderr
+
+
+def test_the_customer_is_one_of_the_accounts_own_not_of_an_organization_that_merely_claims_it(csm):
+    from notifications.demo import demo_account_for, demo_customer
+
+    account = AccountFactory(name="Aurora Analytics AG", csm=csm)
+    intruder = OrganizationFactory(account=account, name="Delta Payments Pte. Ltd.")
+    own = OrganizationFactory(account=account, name="Aurora Analytics")
+    SupportUserFactory(organization=intruder, role="end-user")
+    mine = SupportUserFactory(organization=own, role="end-user")
+    assert demo_customer(account) == (own, mine)
+    assert demo_account_for(csm) == account
