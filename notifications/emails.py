@@ -1,4 +1,4 @@
-"""The new-ticket email and the hourly digest: plain text and HTML, in the recipient's time zone."""
+"""The new-ticket email and the digests (hourly, daily): plain text and HTML, in the recipient's time zone."""
 
 import zoneinfo
 from collections.abc import Sequence
@@ -83,8 +83,14 @@ def one_line(text: str, limit: int = 140) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+def _ticket_of(notification: Notification) -> Ticket:
+    """Emails are sent for new-ticket notifications only (events have no email here)."""
+    assert notification.ticket is not None, "only new-ticket notifications are emailed"
+    return notification.ticket
+
+
 def ticket_context(notification: Notification, case: Any = _LOOK_UP) -> dict[str, Any]:
-    ticket = notification.ticket
+    ticket = _ticket_of(notification)
     recipient = notification.recipient
     requester = ticket.requester
     return {
@@ -110,7 +116,7 @@ def ticket_context(notification: Notification, case: Any = _LOOK_UP) -> dict[str
 
 
 def ticket_email(notification: Notification) -> EmailMultiAlternatives:
-    ticket = notification.ticket
+    ticket = _ticket_of(notification)
     account = ticket.account.name if ticket.account else "an unlinked organization"
     context = ticket_context(notification)
     context["item"] = context  # the HTML block is shared with the digest, which loops over items
@@ -131,15 +137,17 @@ def ticket_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def digest_email(recipient: Any, notifications: Sequence[Notification]) -> EmailMultiAlternatives:
+def digest_email(
+    recipient: Any, notifications: Sequence[Notification], *, daily: bool = False
+) -> EmailMultiAlternatives:
     cases: dict[int, Case] = {}
     for case in (
         Case.objects.live()
-        .filter(zd_ticket_id__in=[n.ticket.zd_id for n in notifications])
+        .filter(zd_ticket_id__in=[_ticket_of(n).zd_id for n in notifications])
         .order_by("sf_created_at", "id")
     ):
         cases[case.zd_ticket_id or 0] = case  # the newest wins
-    items = [ticket_context(n, cases.get(n.ticket.zd_id)) for n in notifications]
+    items = [ticket_context(n, cases.get(_ticket_of(n).zd_id)) for n in notifications]
     count = len(items)
     context = {
         "recipient": recipient,
@@ -147,9 +155,12 @@ def digest_email(recipient: Any, notifications: Sequence[Notification]) -> Email
         "count": count,
         "preferences_url": portal_url(reverse("notifications:preferences")),
         "list_url": portal_url(reverse("notifications:list")),
+        "period": "day" if daily else "hour",
+        "digest_name": "daily" if daily else "hourly",
     }
     message = EmailMultiAlternatives(
-        subject=f"{count} new ticket{'s' if count != 1 else ''} from your accounts",
+        subject=f"{count} new ticket{'s' if count != 1 else ''} from your accounts"
+        + (" (daily digest)" if daily else ""),
         body=render_to_string("notifications/email/digest.txt", context),
         to=[recipient.email],
         headers={"X-Auto-Response-Suppress": "All", "Auto-Submitted": "auto-generated"},

@@ -6,18 +6,20 @@ from django.db.models import Q, QuerySet
 from .models import FindingReason
 
 
-def _ticket_search(qs: QuerySet, prefix: str, value: str) -> QuerySet:
-    value = value.strip().lstrip("#")
-    if not value:
-        return qs
+def _ticket_q(prefix: str, value: str) -> Q:
     if value.isdecimal():
-        return qs.filter(**{f"{prefix}zd_id": int(value)})
-    return qs.filter(
+        return Q(**{f"{prefix}zd_id": int(value)})
+    return (
         Q(**{f"{prefix}subject__icontains": value})
         | Q(**{f"{prefix}account__name__icontains": value})
         | Q(**{f"{prefix}requester__name__icontains": value})
         | Q(**{f"{prefix}requester__email__icontains": value})
     )
+
+
+def _ticket_search(qs: QuerySet, prefix: str, value: str) -> QuerySet:
+    value = value.strip().lstrip("#")
+    return qs.filter(_ticket_q(prefix, value)) if value else qs
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -27,7 +29,12 @@ class NotificationFilter(django_filters.FilterSet):
     )
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return _ticket_search(qs, "ticket__", value)
+        """New tickets by number, subject, account or requester; events by their line or account."""
+        value = value.strip()
+        if not value:
+            return qs
+        events = Q(summary__icontains=value) | Q(account__name__icontains=value)
+        return qs.filter(_ticket_q("ticket__", value.lstrip("#")) | events)
 
     def by_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if value == "unread":

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 
-from .models import Delivery
+from accounts.models import Account
+
+from .models import AccountWatch, Delivery
 
 
 class PreferenceForm(forms.Form):
@@ -9,6 +13,10 @@ class PreferenceForm(forms.Form):
         choices=[
             (Delivery.IMMEDIATE, "Email at once: one email per new ticket, seconds after it is opened"),
             (Delivery.DIGEST, "Hourly digest: one email an hour listing the new tickets"),
+            (
+                Delivery.DAILY,
+                "Daily digest: one email each morning (08:00 your time) listing the new tickets",
+            ),
             (Delivery.IN_APP, "In the portal only: the bell and the notifications list, no email"),
         ],
         widget=forms.RadioSelect,
@@ -29,3 +37,21 @@ class WatchForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("follow", "Follow"), ("unfollow", "Unfollow"), ("mute", "Mute"), ("unmute", "Unmute")]
     )
+    # Muting asks first: the form is posted again with confirm=yes from the confirmation.
+    confirm = forms.BooleanField(required=False)
+
+
+class FollowForm(forms.Form):
+    """The preferences page's "Follow an account" (the account page has its own button)."""
+
+    account = forms.ModelChoiceField(
+        queryset=Account.objects.none(), label="Account", empty_label="Choose an account…"
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "follow")
+        super().__init__(*args, **kwargs)
+        watched = AccountWatch.objects.filter(user=user).values("account_id")
+        field = self.fields["account"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Account.objects.live().exclude(csm=user).exclude(pk__in=watched).order_by("name")

@@ -1,7 +1,13 @@
-"""New-ticket notifications: one row per (ticket, recipient), claimed before any email goes out.
+"""Notifications: what the bell and the notifications list show, one row per person.
 
-The unique row is the idempotency key: the webhook, the polling sync, retries and concurrent
-workers may all ask to notify about the same ticket; only the one that inserts the row sends.
+New tickets: one row per (ticket, recipient), claimed before any email goes out. The unique
+row is the idempotency key: the webhook, the polling sync, retries and concurrent workers may
+all ask to notify about the same ticket; only the one that inserts the row sends.
+
+Events addressed to a person (their request claimed, their feedback triaged, a comment on
+their item, a step assigned to them) are rows of the same table without a ticket: `kind` says
+what happened, `summary` and `link` what the bell shows, `event_key` (unique per recipient)
+makes recording them idempotent. Their emails, if any, are sent by the app they come from.
 """
 
 from django.conf import settings
@@ -19,6 +25,7 @@ class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", "Email at once"
     DIGEST = "digest", "Hourly digest email"
     IN_APP = "in_app", "In the portal only"
+    DAILY = "daily", "Daily digest email"
 
 
 class EmailStatus(models.TextChoices):
@@ -32,14 +39,50 @@ class EmailStatus(models.TextChoices):
 class Reason(models.TextChoices):
     CSM = "csm", "You are the account's CSM"
     FOLLOWER = "follower", "You follow the account"
+    REQUESTER = "requester", "You filed it"
+    FORWARDER = "forwarder", "You forwarded it"
+    ASSIGNEE = "assignee", "It is with you"
+
+
+class Kind(models.TextChoices):
+    """What a notification is about: a new ticket, or an event addressed to the person."""
+
+    NEW_TICKET = "new_ticket", "New ticket"
+    ASSIGNED = "assigned", "Assigned to you"
+    CLAIMED = "claimed", "Claimed"
+    DONE = "done", "Done"
+    VERIFIED = "verified", "Verified"
+    DECLINED = "declined", "Declined"
+    FLAGGED = "flagged", "Flagged"
+    CANCELLED = "cancelled", "Cancelled"
+    TRIAGED = "triaged", "Triaged"
+    ACTIONED = "actioned", "Actioned"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+    COMMENTED = "commented", "Comment"
 
 
 class Notification(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notifications")
+    # Defaults in the database too: the rule inserts new-ticket rows with raw SQL (ON CONFLICT).
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, default=Kind.NEW_TICKET, db_default=Kind.NEW_TICKET
+    )
+    # New-ticket notifications only; events addressed to a person have none.
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_notifications"
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
+    # Events: who acted, on which account, the one line the bell shows and where it leads.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    summary = models.CharField(max_length=300, blank=True, default="", db_default="")
+    link = models.CharField(max_length=300, blank=True, default="", db_default="")  # a portal path
+    event_key = models.CharField(max_length=64, blank=True, default="", db_default="")  # "app.Model:pk"
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices)
     # The sender that claimed the email (conditional UPDATE); a claim older than the lease
@@ -57,6 +100,12 @@ class Notification(models.Model):
         constraints = [
             # Exactly once per ticket and recipient: the row is claimed before anything is sent.
             models.UniqueConstraint(fields=["ticket", "recipient"], name="notification_ticket_recipient"),
+            # An event notifies each person once, however often it is recorded.
+            models.UniqueConstraint(
+                fields=["event_key", "recipient"],
+                condition=~Q(event_key=""),
+                name="notification_event_recipient",
+            ),
         ]
         indexes = [
             # The notifications list: a person's notifications, newest first.
@@ -72,7 +121,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.ticket_id} -> {self.recipient_id}"
+        about = f"#{self.ticket_id}" if self.ticket_id else self.event_key
+        return f"{about} -> {self.recipient_id}"
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind != Kind.NEW_TICKET
 
     @property
     def is_unread(self) -> bool:

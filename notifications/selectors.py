@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
 from accounts.models import Account
@@ -20,16 +20,32 @@ from .models import (
 
 
 def notification_list(user: Any) -> QuerySet[Notification]:
-    """The person's own notifications, newest first, with what the list shows."""
+    """The person's own notifications (new tickets and events), newest first, with what the list shows."""
     return (
         Notification.objects.filter(recipient=user)
-        .select_related("ticket", "ticket__account", "ticket__requester")
+        .select_related("ticket", "ticket__account", "ticket__requester", "account", "actor")
         .order_by("-created_at", "-id")
     )
 
 
 def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def bell_summary(user: Any) -> tuple[int, Notification | None]:
+    """The bell: how many unread, and the newest unread one (its line in the bell's title).
+
+    One query whatever the number: the newest unread row carries the count (a window).
+    """
+    newest = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("ticket", "ticket__account")
+        .only("kind", "summary", "ticket__zd_id", "ticket__subject", "ticket__account__name")
+        .annotate(unread=Window(Count("id")))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return (newest.unread, newest) if newest is not None else (0, None)  # type: ignore[attr-defined]
 
 
 def get_notification_for_user(user: Any, pk: int) -> Notification:

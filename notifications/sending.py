@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from users.models import User
 
-from .emails import digest_email, ticket_email
+from .emails import _zone, digest_email, ticket_email
 from .models import Delivery, EmailStatus, Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ CLAIM_LEASE = timedelta(minutes=5)
 # An immediate email still pending after this long lost its task (the hourly sweep re-sends it).
 STUCK_AFTER = timedelta(minutes=2)
 OUTBOX_KEEP = timedelta(days=14)
+# The daily digest goes out in the first hourly run at or after this hour on the person's clock.
+DAILY_DIGEST_HOUR = 8
 
 
 class EmailNotSent(Exception):
@@ -57,11 +59,11 @@ def notification_email_send(*, notification_id: int, final_attempt: bool = False
     return True
 
 
-def digest_send(*, user_id: int, final_attempt: bool = False) -> int:
-    """Send one person's digest of pending notifications; returns how many it listed."""
+def digest_send(*, user_id: int, final_attempt: bool = False, delivery: str = Delivery.DIGEST) -> int:
+    """Send one person's digest (hourly, or daily) of pending notifications; returns how many it listed."""
     now = timezone.now()
     token = uuid.uuid4().hex
-    todo = Notification.objects.filter(_claimable(now), recipient_id=user_id, delivery=Delivery.DIGEST)
+    todo = Notification.objects.filter(_claimable(now), recipient_id=user_id, delivery=delivery)
     # Read in the portal before the digest went out: nothing left to tell.
     todo.filter(read_at__isnull=False).update(email_status=EmailStatus.NOT_EMAILED, claim_token="")
     claimed = todo.filter(read_at__isnull=True).update(
@@ -76,7 +78,7 @@ def digest_send(*, user_id: int, final_attempt: bool = False) -> int:
     )
     recipient = rows[0].recipient if rows else User.objects.get(pk=user_id)
     try:
-        digest_email(recipient, rows).send()
+        digest_email(recipient, rows, daily=delivery == Delivery.DAILY).send()
     except Exception as exc:
         _release(Q(recipient_id=user_id), token, exc, final_attempt)
         raise EmailNotSent(str(exc)) from exc
@@ -95,7 +97,7 @@ def _release(where: Q, token: str, exc: Exception, final_attempt: bool) -> None:
 
 
 def digest_recipients() -> list[int]:
-    """People with digest notifications waiting."""
+    """People with hourly digest notifications waiting."""
     now = timezone.now()
     return list(
         Notification.objects.filter(_claimable(now), delivery=Delivery.DIGEST)
@@ -103,6 +105,27 @@ def digest_recipients() -> list[int]:
         .distinct()
         .order_by("recipient_id")
     )
+
+
+def daily_digest_recipients(now: datetime | None = None) -> list[int]:
+    """People with daily digest notifications waiting whose morning it is (DAILY_DIGEST_HOUR on
+    their own clock), or whose oldest waiting one is over a day old (beat missed their hour)."""
+    now = now or timezone.now()
+    waiting: dict[int, datetime] = {}
+    for user_id, created_at in Notification.objects.filter(
+        _claimable(now), delivery=Delivery.DAILY
+    ).values_list("recipient_id", "created_at"):
+        waiting[user_id] = min(created_at, waiting.get(user_id, created_at))
+    if not waiting:
+        return []
+    zones = dict(User.objects.filter(pk__in=waiting).values_list("pk", "time_zone"))
+    due = [
+        user_id
+        for user_id, oldest in waiting.items()
+        if now.astimezone(_zone(zones.get(user_id, ""))).hour == DAILY_DIGEST_HOUR
+        or now - oldest > timedelta(hours=25)
+    ]
+    return sorted(due)
 
 
 def stuck_immediate(limit: int = 1000) -> list[int]:

@@ -39,21 +39,29 @@ def send_email(self, notification_id: int) -> bool:
 
 
 @shared_task(name="notifications.send_digest", acks_late=True, max_retries=MAX_RETRIES, bind=True)
-def send_digest(self, user_id: int) -> int:
+def send_digest(self, user_id: int, delivery: str = "digest") -> int:
     final = self.request.retries >= self.max_retries
     try:
-        return sending.digest_send(user_id=user_id, final_attempt=final)
+        return sending.digest_send(user_id=user_id, final_attempt=final, delivery=delivery)
     except sending.EmailNotSent as exc:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
 @shared_task(name="notifications.send_digests")
 def send_digests() -> dict[str, int]:
-    """Hourly (beat): one digest per person waiting for one; re-send emails whose task was lost."""
+    """Hourly (beat): one digest per person waiting for one (the daily ones in their morning);
+    re-send emails whose task was lost."""
     people = sending.digest_recipients()
     for user_id in people:
         send_digest.delay(user_id)
+    daily = sending.daily_digest_recipients()
+    for user_id in daily:
+        send_digest.delay(user_id, "daily")
     stuck = sending.stuck_immediate()
     for notification_id in stuck:
         send_email.delay(notification_id)
-    return {"digests": len(people), "resent": len(stuck), "outbox_pruned": sending.outbox_prune()}
+    return {
+        "digests": len(people) + len(daily),
+        "resent": len(stuck),
+        "outbox_pruned": sending.outbox_prune(),
+    }

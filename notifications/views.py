@@ -11,16 +11,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Account
 from accounts.selectors import get_account_for_user
 from csmportal.lists import render_list
 from users.roles import Role, any_role_required, role_required
 
+from .demo import demo_enabled
 from .filters import FindingFilter, NotificationFilter, OutboxFilter
-from .forms import PreferenceForm, WatchForm
+from .forms import FollowForm, PreferenceForm, WatchForm
 from .models import Delivery
 from .rule import max_ticket_age
 from .selectors import (
     account_watch_summary,
+    bell_summary,
     delivery_for,
     finding_list,
     get_notification_for_user,
@@ -50,6 +53,7 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "unread": unread_count(request.user),
         "delivery": delivery_for(request.user),
+        "demo": demo_enabled(),
     }
     return render_list(request, "notifications/list.html", filterset.qs, context=context)
 
@@ -57,16 +61,23 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 @any_role_required
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/_bell.html", {"unread": unread_count(request.user)})
+    unread, newest = bell_summary(request.user)
+    return render(request, "notifications/_bell.html", {"unread": unread, "newest": newest})
 
 
 @any_role_required
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow a notification to its ticket; opening it marks it read."""
+    """Follow a notification to its ticket (or its event's page); opening it marks it read."""
     notification = get_notification_for_user(request.user, pk)
     notification_mark_read(notification=notification)
-    return redirect("tickets:detail", notification.ticket_id)
+    if notification.ticket_id is not None:
+        return redirect("tickets:detail", notification.ticket_id)
+    if notification.link.startswith("/") and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts=None
+    ):
+        return redirect(notification.link)
+    return redirect("notifications:list")
 
 
 @any_role_required
@@ -95,39 +106,53 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(_next(request) or reverse("notifications:list"))
 
 
 @any_role_required
 def preferences(request: HttpRequest) -> HttpResponse:
     current = delivery_for(request.user)
-    form = PreferenceForm(request.POST or None, initial={"delivery": current})
-    if request.method == "POST" and form.is_valid():
+    following_form = "follow-account" in request.POST
+    form = PreferenceForm(None if following_form else (request.POST or None), initial={"delivery": current})
+    follow_form = FollowForm(request.POST if following_form else None, user=request.user)
+    if request.method == "POST" and following_form and follow_form.is_valid():
+        account = follow_form.cleaned_data["account"]
+        account_watch_change(user=request.user, account=account, action="follow")
+        messages.success(request, _DONE["follow"].format(account=account.name))
+        return redirect("notifications:preferences")
+    if request.method == "POST" and not following_form and form.is_valid():
         notification_preference_set(user=request.user, delivery=form.cleaned_data["delivery"])
         messages.success(request, "Your notification preference is saved.")
         return redirect("notifications:preferences")
     watches = list(watches_of(request.user))
-    status = 400 if form.errors else 200
+    muted = [w for w in watches if w.kind == "mute"]
+    muted_ids = {w.account_id for w in muted}
+    csm_accounts = list(Account.objects.live().filter(csm=request.user).order_by("name"))
     context = {
         "form": form,
+        "follow_form": follow_form,
         "following": [w for w in watches if w.kind == "follow"],
-        "muted": [w for w in watches if w.kind == "mute"],
-        "csm_accounts": request.user.csm_accounts.live().order_by("name"),  # type: ignore[union-attr, misc]
-        "is_digest": current == Delivery.DIGEST,
+        "muted": muted,
+        "csm_accounts": [(account, account.pk in muted_ids) for account in csm_accounts],
+        "is_digest": current in (Delivery.DIGEST, Delivery.DAILY),
     }
+    status = 400 if form.errors or follow_form.errors else 200
     return render(request, "notifications/preferences.html", context, status=status)
 
 
 @any_role_required
 @require_POST
 def account_watch(request: HttpRequest, account_pk: int) -> HttpResponse:
-    """Follow / unfollow / mute / unmute an account (from the account page or the preferences)."""
+    """Follow / unfollow / mute / unmute an account (from the account page or the preferences).
+
+    Muting asks first: without `confirm` the answer is the confirmation (in the account page's
+    panel for htmx, a page of its own otherwise), whose button posts again with `confirm`.
+    """
     account = get_account_for_user(request.user, account_pk)
     form = WatchForm(request.POST)
     error = ""
+    if form.is_valid() and form.cleaned_data["action"] == "mute" and not form.cleaned_data["confirm"]:
+        return _confirm_mute(request, account)
     if not form.is_valid():
         error = "Choose follow, unfollow, mute or unmute."
     else:
@@ -145,10 +170,26 @@ def account_watch(request: HttpRequest, account_pk: int) -> HttpResponse:
         return render(request, "notifications/_account_panel.html", context, status=400 if error else 200)
     if error:
         messages.error(request, error)
+    return redirect(_next(request) or reverse("accounts:detail", args=[account.pk]))
+
+
+def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(reverse("accounts:detail", args=[account.pk]))
+        return target
+    return ""
+
+
+def _confirm_mute(request: HttpRequest, account: Account) -> HttpResponse:
+    context = {
+        "account": account,
+        "panel": account_watch_summary(request.user, account),
+        "confirm_mute": True,
+        "next": _next(request),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "notifications/_account_panel.html", context)
+    return render(request, "notifications/mute_confirm.html", context)
 
 
 _DONE = {

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
+from typing import Any
+
+import requests
 
 from . import text
 from .ids import ZD_FIELD_REGION
@@ -49,3 +53,30 @@ def ticket_payload(
     elif requester_email:
         ticket["requester"] = {"email": requester_email, "name": name}
     return {"ticket": ticket}
+
+
+class CustomerError(Exception):
+    """The sandbox refused the ticket or could not be reached (the message says which)."""
+
+
+def customer_session(config: Any) -> requests.Session:
+    """A session that talks to the sandbox's Zendesk API as the portal's credentials allow,
+    trusting the sandbox's own CA (and not the environment's bundles)."""
+    session = requests.Session()
+    session.trust_env = False
+    ca = Path(config.ca_path)
+    session.verify = str(ca) if ca.exists() else True
+    session.auth = (f"{config.zendesk_email}/token", config.zendesk_api_token)
+    return session
+
+
+def ticket_open(session: requests.Session, base: str, payload: dict) -> dict:
+    """POST /api/v2/tickets.json as a customer; returns the created ticket (its triggers and
+    their webhooks run in the sandbox as on Zendesk)."""
+    try:
+        response = session.post(f"{base.rstrip('/')}/api/v2/tickets.json", json=payload, timeout=15)
+    except requests.RequestException as exc:
+        raise CustomerError(f"the sandbox at {base} is not reachable: {exc}") from exc
+    if response.status_code != 201:
+        raise CustomerError(f"ticket not created: {response.status_code} {response.text[:300]}")
+    return response.json()["ticket"]

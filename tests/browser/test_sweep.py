@@ -34,7 +34,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(tran
 ROOT = Path(__file__).resolve().parents[2]
 SKIPPED_PREFIXES = ("auth/", "admin/", "healthz", "webhooks/")
 # Fragments that htmx swaps into a page, never opened as a page of their own.
-HTMX_FRAGMENTS = {"feedback/forward/ticket-lookup/", "notifications/bell/"}
+HTMX_FRAGMENTS = {
+    "feedback/forward/ticket-lookup/",
+    "notifications/bell/",
+    "notifications/demo-ticket/<int:zd_id>/",
+}
 ROLES = [p for p in PERSONA_COLUMNS if p != "anonymous"]
 
 # (persona, route, file name, element to scroll to)

@@ -140,6 +140,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "notifications/<int:pk>/read/": (ANY_ROLE_POST_ONLY, "ok 404 404 404 404 403 login"),
     "notifications/preferences/": (READ, READ),
     "notifications/accounts/<int:account_pk>/watch/": (ANY_ROLE_POST_ONLY, READ),
+    # The demo's customer button (SANDBOX on, as in the tests; 404 without: test_demo_ticket.py).
+    "notifications/demo-ticket/": (ANY_ROLE_POST_ONLY, READ),
+    "notifications/demo-ticket/<int:zd_id>/": (READ, ANY_ROLE_POST_ONLY),
     "notifications/findings/": ("ok ok 403 403 ok 403 login", GET_ONLY),
     "notifications/outbox/": ("403 403 403 403 ok 403 login", GET_ONLY),
     "notifications/outbox/<int:pk>/": ("403 403 403 403 ok 403 login", GET_ONLY),

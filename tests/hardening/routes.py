@@ -56,6 +56,8 @@ def _value(route: str, name: str, world: World) -> str:
         if "/email/" in route:
             return str(world.email_step.pk)
         return str(world.manual_step.pk)
+    if name == "zd_id":
+        return str(world.ticket.zd_id)
     if name == "email_pk":
         return str(world.email.pk)
     if name == "org_pk":

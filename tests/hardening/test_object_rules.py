@@ -112,7 +112,7 @@ def _action(world: World, name: str, account, checklist, org) -> tuple[str, str,
         "follow or mute the account": (
             "post",
             f"/notifications/accounts/{account.pk}/watch/",
-            {"action": "mute" if account.csm_id else "follow"},
+            {"action": "mute", "confirm": "yes"} if account.csm_id else {"action": "follow"},
         ),
         "ask support ops to correct the AM ID": ("post", f"/requests/new/correction/{org.pk}/", project),
         "ask support ops for org notes": (

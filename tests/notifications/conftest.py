@@ -70,3 +70,16 @@ def published():
     finally:
         before_task_publish.disconnect(record)
         conf.task_always_eager = eager
+
+
+def sandbox_customer(handle, csm):
+    """An account of the CSM whose organization and one end user ("Robin Customer") are the
+    sandbox's own, as the sync would have mirrored them: (account, org record, person record)."""
+    org_rec = handle.state.world.orgs[2]
+    person = handle.state.add_user("Robin Customer", "robin@customer.example", org_rec["id"])
+    account = AccountFactory(name="Acme Rockets", csm=csm)
+    org = OrganizationFactory(account=account, name=org_rec["name"], zd_id=org_rec["id"])
+    SupportUserFactory(
+        organization=org, zd_id=person["id"], name="Robin Customer", email="robin@customer.example"
+    )
+    return account, org_rec, person

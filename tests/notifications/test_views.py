@@ -315,6 +315,13 @@ def test_the_csm_cannot_follow_their_own_account_but_can_mute_and_unmute_it(csm_
     response = csm_client.post(
         f"/notifications/accounts/{account.pk}/watch/", {"action": "mute"}, HTTP_HX_REQUEST="true"
     )
+    assert response.status_code == 200 and b"Mute Acme Rockets?" in response.content  # asks first
+    assert not AccountWatch.objects.exists()
+    response = csm_client.post(
+        f"/notifications/accounts/{account.pk}/watch/",
+        {"action": "mute", "confirm": "yes"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200 and b'value="unmute"' in response.content
     assert AccountWatch.objects.get().kind == WatchKind.MUTE
     csm_client.post(f"/notifications/accounts/{account.pk}/watch/", {"action": "unmute"})

@@ -1,12 +1,14 @@
-"""python manage.py sandbox_ticket --org ...: a customer opens a ticket in the running sandbox.
+"""python manage.py sandbox_ticket [--org ... | --account ...]: a customer opens a ticket in the
+running sandbox.
 
 It goes through the sandbox's real API (POST /api/v2/tickets.json over HTTPS, trusting the
-sandbox's CA), so the sandbox runs its triggers (and their webhooks) as Zendesk would.
+sandbox's CA), so the sandbox runs its triggers (and their webhooks) as Zendesk would. Without
+`--org` it does what the demo's "Open a ticket as this customer" button does: an end user of
+one of the account's organizations (`--account`, else an account with a CSM) opens it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +16,7 @@ import requests
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sandbox.config import SandboxConfig
-from sandbox.customer import ticket_payload
+from sandbox.customer import CustomerError, customer_session, ticket_open, ticket_payload
 from sandbox.tickets import PRIORITIES, REGIONS
 
 
@@ -23,7 +25,11 @@ class Command(BaseCommand):
     help = "Open a ticket as a customer of an organization, through the running sandbox's API."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--org", required=True, help="Zendesk organization id or exact name")
+        parser.add_argument("--org", help="Zendesk organization id or exact name (asks the sandbox)")
+        parser.add_argument(
+            "--account",
+            help="portal account id or exact name (default: an account with a CSM): as the demo's button",
+        )
         parser.add_argument("--subject", help="subject (default: a generated one)")
         parser.add_argument("--description", help="first comment (default: a generated one)")
         parser.add_argument("--priority", choices=PRIORITIES, help="default: random")
@@ -34,17 +40,22 @@ class Command(BaseCommand):
         parser.add_argument("--url", help="sandbox URL (default: settings.SANDBOX_URL)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        config = SandboxConfig.from_django_settings()
         from django.conf import settings
+
+        if not getattr(settings, "SANDBOX", False):
+            raise CommandError(
+                "SANDBOX is off: this command acts as a customer of the demo's sandbox. Run it with the "
+                "demo's environment (DEBUG=true DEMO=true SANDBOX=true, as `make run`), or `make ticket`."
+            )
+        if not options.get("org"):
+            self._as_the_button(options.get("account") or "")
+            return
+        config = SandboxConfig.from_django_settings()
 
         base = (
             options.get("url") or getattr(settings, "SANDBOX_URL", "") or "https://127.0.0.1:8443"
         ).rstrip("/")
-        session = requests.Session()
-        session.trust_env = False
-        ca = Path(config.ca_path)
-        session.verify = str(ca) if ca.exists() else True
-        session.auth = (f"{config.zendesk_email}/token", config.zendesk_api_token)
+        session = customer_session(config)
         try:
             org = self._find_org(session, base, options["org"])
             requester = None
@@ -63,15 +74,38 @@ class Command(BaseCommand):
                 region=options.get("region"),
                 requester_email=options.get("requester"),
             )
-            response = session.post(f"{base}/api/v2/tickets.json", json=payload, timeout=15)
+            ticket = ticket_open(session, base, payload)
         except requests.RequestException as exc:
             raise CommandError(f"the sandbox at {base} is not reachable: {exc}") from exc
-        if response.status_code != 201:
-            raise CommandError(f"ticket not created: {response.status_code} {response.text[:300]}")
-        ticket = response.json()["ticket"]
+        except CustomerError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Ticket #{ticket['id']} opened for {org['name']}: {ticket['subject']} "
             f"(priority {ticket['priority'] or 'none'})"
+        )
+
+    def _as_the_button(self, value: str) -> None:
+        from accounts.models import Account
+        from notifications.demo import DemoUnavailable, demo_account_for, demo_ticket_open
+
+        if value:
+            by = {"pk": int(value)} if value.isdecimal() else {"name__iexact": value}
+            account = Account.objects.live().filter(**by).first()
+            if account is None:
+                raise CommandError(f"no account {value!r} in the portal")
+        else:
+            account = demo_account_for(None)
+            if account is None:
+                raise CommandError(
+                    "no account with a CSM and a Zendesk organization yet: is the first sync done?"
+                )
+        try:
+            opened = demo_ticket_open(account=account)
+        except DemoUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Ticket #{opened.zd_id} opened by {opened.requester} of {opened.organization} "
+            f"(account {account.name}): {opened.subject}"
         )
 
     def _get(self, session: requests.Session, url: str) -> dict:
