@@ -27,13 +27,15 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    try:
-        from django.conf import settings
+    explicit = any(arg == "--settings" or arg.startswith("--settings=") for arg in sys.argv)
+    if not explicit:  # with --settings, Django loads the named module itself
+        try:
+            from django.conf import settings
 
-        settings.INSTALLED_APPS  # noqa: B018 (load the settings now, to say what is missing in words)
-    except ImproperlyConfigured as problem:
-        sys.stderr.write(settings_problem(sys.argv, problem))
-        sys.exit(1)
+            settings.INSTALLED_APPS  # noqa: B018 (load the settings now, to say what is missing in words)
+        except ImproperlyConfigured as problem:
+            sys.stderr.write(settings_problem(sys.argv, problem))
+            sys.exit(1)
     execute_from_command_line(sys.argv)
 
 
