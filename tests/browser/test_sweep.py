@@ -404,10 +404,10 @@ def test_the_overflow_check_names_what_is_too_wide(browser):
     page.set_content('<main id="main"><div class="scroller"><table class="wide"></table></div></main>')
     page.add_style_tag(content=".scroller { overflow-x: auto } table.wide { width: 900px; height: 10px }")
     assert overflow_problem(page, "/fits/") is None
-    page.set_content('<main id="main"><div class="card"><img class="chart" width="600"></div></main>')
+    page.set_content('<main id="main"><div class="card"><canvas class="chart" width="600"></div></main>')
     problem = overflow_problem(page, "/wide/")
     assert problem and problem.startswith("/wide/ at 390 px: wider than the screen"), problem
-    assert "widest element img.chart in #main: 600 px wide" in problem, problem
+    assert "widest element canvas.chart in #main: 600 px wide" in problem, problem
     page.set_content('<main id="main"><div class="note" id="n">' + "word " * 200 + "</div></main>")
     page.add_style_tag(content=".note { white-space: nowrap }")
     problem = overflow_problem(page, "/text/")
