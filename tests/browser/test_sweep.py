@@ -338,7 +338,7 @@ def test_the_admin_opens_without_console_errors_or_csp_violations(browser, live_
 
 def test_the_login_and_account_pages_open_without_csp_violations(browser, live_server):
     """allauth's pages under /auth/ (the sweep above leaves them out), anonymous and logged in,
-    and the portal's 404 page."""
+    and the portal's 404 page; none wider than a phone's screen."""
     from tests.factories import UserFactory
 
     csm = UserFactory(roles=["CSM"])
@@ -346,7 +346,7 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
     routes = sorted(
         r for r in EXPECTED if r.startswith("auth/") and not r.startswith("auth/social/") and "(?P<" not in r
     )
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     page, problems = watched_page(context)
     visited = []
     for persona in ("anonymous", "csm"):
@@ -360,6 +360,9 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
             page.wait_for_load_state("networkidle")
             assert response is not None and response.status < 400, f"{persona} on {route}"
             visited.append(route)
+            page.set_viewport_size(PHONE)  # a phone: nothing wider than the screen
+            problems.extend(p for p in [overflow_problem(page, "/" + route)] if p)
+            page.set_viewport_size(DESKTOP)
     page.expect_http_errors = True
     response = page.goto("/no-such-page/")
     assert response is not None and response.status == 404
