@@ -77,6 +77,7 @@ class ForwardForm(forms.Form):
         self.fields["ticket"].widget.attrs.update(
             {
                 "aria-describedby": "ticket-help",
+                "data-lookup": "#ticket-lookup",  # Enter picks the result (static/js/portal.js)
                 "data-lookup-on-load": "",
                 "hx-get": reverse("feedback:ticket_lookup"),
                 "hx-trigger": "input changed delay:350ms, lookup",

@@ -144,10 +144,16 @@ def feedback_forward_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.CSM)
 def ticket_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: what the ticket field names (a number/link resolved), or tickets matching words."""
+    """htmx: what the ticket field names (a number/link resolved), or tickets matching words.
+
+    A ticket found by its number fills in the account on the page (static/feedback/feedback.js,
+    from the fragment's data-ticket-account), unless the CSM chose one themselves: an account
+    the lookup filled in is sent as `account_from_ticket` and counts as not chosen. `pick` (a
+    result clicked, or Enter in the field) also writes the ticket's number in the field."""
     text = request.GET.get("ticket", "")[:500].strip()
     account = request.GET.get("account", "")
-    account_id = int(account) if account.isdecimal() else None
+    chosen = account.isdecimal() and not request.GET.get("account_from_ticket")
+    account_id = int(account) if chosen else None
     context: dict[str, Any] = {"text": text, "account_id": account_id}
     if looks_like_reference(text):
         number = parse_ticket_reference(text)
@@ -165,6 +171,8 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
         )
         for name in ("ticket", "account"):  # both replace the form's own fields (out of band)
             form.fields[name].widget.attrs["hx-swap-oob"] = "true"
+        if ticket.account_id:
+            form.fields["account"].widget.attrs["data-from-ticket"] = ""  # not the CSM's own choice
         form.fields["ticket"].widget.attrs["hx-trigger"] = "input changed delay:350ms"
         del form.fields["ticket"].widget.attrs["data-lookup-on-load"]
         context["picked_form"] = form

@@ -1,5 +1,6 @@
 /* Feedback pages: the satisfaction trend charts (data from json_script), the print button and
-   the forward form's ticket lookup of a field already filled in. */
+   the forward form's ticket lookup: a field already filled in is looked up at once, and a ticket
+   found fills in its account. (Enter in the field picks the result: static/js/portal.js.) */
 (function () {
   "use strict";
 
@@ -54,9 +55,35 @@
     });
   }
 
+  // A ticket found by the lookup fills in its account, unless the CSM chose one themselves. An
+  // account filled in this way is marked, and the lookup tells the server it was not chosen.
+  function fillAccount(root) {
+    var found = root && root.querySelector ? (root.matches("[data-ticket-account]") ? root : root.querySelector("[data-ticket-account]")) : null;
+    var select = document.getElementById("id_account");
+    if (!found || !select) return;
+    if (select.value && !select.hasAttribute("data-from-ticket")) return;
+    var value = found.getAttribute("data-ticket-account");
+    if (!select.querySelector('option[value="' + CSS.escape(value) + '"]')) return;
+    select.value = value;
+    select.setAttribute("data-from-ticket", "");
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "id_account") event.target.removeAttribute("data-from-ticket");
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    var select = document.getElementById("id_account");
+    if (source && source.matches && source.matches("#id_ticket, #ticket-lookup") && select && select.hasAttribute("data-from-ticket")) {
+      event.detail.parameters.account_from_ticket = "1";
+    }
+  });
+
   if (window.htmx && window.htmx.onLoad) {
     window.htmx.onLoad(draw); // the first page load and every swapped-in part (filters)
     window.htmx.onLoad(lookUpFilledTicket);
+    window.htmx.onLoad(fillAccount);
   } else {
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
   }

@@ -8,9 +8,15 @@ the matrix knows it), minus allauth's pages and the admin (their own tests below
 downloads, htmx fragments (swept inside their pages), /healthz and the webhook. On every page
 that opens, every handbook link is absolute and is the configured table's link for its key
 (`csmportal/handbook.py`), the handbook's Helpful links are in the footer, and no page links the
-handbook relatively or without the `handbook-link` mark. Screenshots of the main pages go to
-var/screenshots/; with HARDENING_SCREENSHOTS=docs also to docs/screenshots/ (1280x900, the
-viewport only).
+handbook relatively or without the `handbook-link` mark.
+
+Every page is checked at two widths: 1280 px and a phone's 390 px (the same page, the viewport
+narrowed). At either width nothing may be wider than the screen: a horizontal overflow
+(`scrollWidth > clientWidth`) fails the sweep, naming the page and the widest element past the
+edge. At 390 px the menu and the filters are opened too (their buttons), and checked again.
+
+Screenshots of the main pages go to var/screenshots/; with HARDENING_SCREENSHOTS=docs also to
+docs/screenshots/ (the viewport only: 1280x900, or 390x844 for the phone-width ones).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, ViewportSize
 
 from integrations.runner import run_stream
 from integrations.streams import ORDER
@@ -41,20 +47,25 @@ HTMX_FRAGMENTS = {
 }
 ROLES = [p for p in PERSONA_COLUMNS if p != "anonymous"]
 
-# (persona, route, file name, element to scroll to)
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+# (persona, route, file name, element to scroll to, viewport width)
 SCREENSHOTS = [
-    ("csm", "", "home", None),  # the README's first picture
-    ("csm", "tickets/", "dashboard", None),
-    ("csm", "tickets/<int:pk>/", "ticket", None),
-    ("csm", "accounts/<int:pk>/", "account", None),
-    ("csm", "accounts/<int:pk>/", "checklist", "#onboarding"),
-    ("csm", "contacts/account/<int:pk>/", "contacts", None),
-    ("manager", "feedback/", "feedback-queue", None),
-    ("ops", "requests/", "requests-queue", None),
-    ("admin", "sync/", "sync", None),
-    ("admin", "team/", "team", None),
-    ("manager", "feedback/<int:pk>/", "feedback-item", None),
-    ("csm", "notifications/", "notifications", None),
+    ("csm", "", "home", None, 1280),  # the README's first picture
+    ("csm", "tickets/", "dashboard", None, 1280),
+    ("csm", "tickets/<int:pk>/", "ticket", None, 1280),
+    ("csm", "accounts/<int:pk>/", "account", None, 1280),
+    ("csm", "accounts/<int:pk>/", "checklist", "#onboarding", 1280),
+    ("csm", "contacts/account/<int:pk>/", "contacts", None, 1280),
+    ("manager", "feedback/", "feedback-queue", None, 1280),
+    ("ops", "requests/", "requests-queue", None, 1280),
+    ("admin", "sync/", "sync", None, 1280),
+    ("admin", "team/", "team", None, 1280),
+    ("manager", "feedback/<int:pk>/", "feedback-item", None, 1280),
+    ("csm", "notifications/", "notifications", None, 1280),
+    ("csm", "tickets/", "dashboard-phone", None, 390),
+    ("csm", "", "home-phone", None, 390),
 ]
 
 
@@ -121,8 +132,87 @@ def handbook_link_problems(page, path: str) -> list[str]:
     return problems
 
 
+# The page's horizontal overflow, if any: how wide, and the element that reaches furthest past
+# the right edge (its box or its own text), innermost first: the one that is too wide, not the
+# boxes around it. What a scrolling box clips does not count. Named by tag, id and classes, with
+# the nearest ancestor that has an id.
+_OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  if (root.scrollWidth <= width) return null;
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + Array.from(el.classList).slice(0, 3).map(c => '.' + c).join('');
+  const past = new Map();
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    const visible = getComputedStyle(el).overflowX === 'visible';
+    const reach = box.left + Math.max(box.width, visible ? el.scrollWidth : 0);
+    if (reach > width + 0.5 && !clipped(el)) past.set(el, {reach, width: box.width});
+  }
+  const outer = new Set();
+  for (const el of past.keys()) {
+    for (let up = el.parentElement; up; up = up.parentElement) outer.add(up);
+  }
+  let found = null;
+  for (const [el, it] of past) {
+    if (!outer.has(el) && (!found || it.reach > found.reach)) found = {el, ...it};
+  }
+  if (!found) return {scrollWidth: root.scrollWidth, clientWidth: width, element: '(none found)'};
+  const holder = found.el.parentElement && found.el.parentElement.closest('[id]');
+  return {
+    scrollWidth: root.scrollWidth, clientWidth: width,
+    element: name(found.el) + (holder ? ' in #' + holder.id : ''),
+    elementWidth: Math.round(found.width), right: Math.round(found.reach),
+    text: (found.el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60),
+  };
+}"""
+
+
+def overflow_problem(page, path: str, label: str = "") -> str | None:
+    """A sentence naming the page and its widest element if the page is wider than the screen."""
+    found = page.evaluate(_OVERFLOW_JS)
+    if not found:
+        return None
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    where = f"{path} at {width} px{label}"
+    if "elementWidth" not in found:
+        return f"{where}: wider than the screen ({found['scrollWidth']} > {found['clientWidth']} px)"
+    return (
+        f"{where}: wider than the screen ({found['scrollWidth']} > {found['clientWidth']} px); "
+        f"widest element {found['element']}: {found['elementWidth']} px wide, reaching "
+        f"{found['right']} px ({found['text']!r})"
+    )
+
+
+def phone_width_problems(page, path: str) -> list[str]:
+    """At 390 px: the page as it opens, then with its menu and its filters opened (reported only
+    if the page as it opens fits)."""
+    as_opened = overflow_problem(page, path)
+    if as_opened:
+        return [as_opened]
+    problems: list[str | None] = []
+    menu = page.locator("[data-menu-button]")
+    if menu.count() and menu.first.is_visible():
+        menu.first.click()
+        problems.append(overflow_problem(page, path, " (menu open)"))
+        menu.first.click()
+    buttons = page.locator("[data-filters-button]")
+    for index in range(buttons.count()):
+        if buttons.nth(index).is_visible() and buttons.nth(index).get_attribute("aria-expanded") != "true":
+            buttons.nth(index).click()
+    if buttons.count():
+        problems.append(overflow_problem(page, path, " (filters open)"))
+    return [p for p in problems if p]
+
+
 def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str], int]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.add_cookies([_session_cookie(world.users[persona], live_server)])
     problems: list[str] = []
     watch_csp(context, problems)
@@ -173,17 +263,33 @@ def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str
             problems.append(f"{path}: {response and response.status}")
         elif (response.headers.get("content-type") or "").startswith("text/html"):
             problems.extend(handbook_link_problems(page, path))
-        for shot_persona, shot_route, name, anchor in SCREENSHOTS:
-            if shot_persona == persona and shot_route == route:
-                if anchor:
-                    page.locator(anchor).scroll_into_view_if_needed()
-                    page.evaluate("window.scrollBy(0, -150)")
-                _save(page, name)
-                if anchor:
-                    page.evaluate("window.scrollTo(0, 0)")
+        if response is not None and (response.headers.get("content-type") or "").startswith("text/html"):
+            problems.extend(_at_both_widths(page, persona, route, path))
         problems[before:] = [f"{persona} on {path}: {p}" for p in problems[before:]]
     context.close()
     return problems, visited
+
+
+def _at_both_widths(page, persona: str, route: str, path: str) -> list[str]:
+    """The page as opened (1280 px), then at 390 px: overflow problems; screenshots at each."""
+    problems = [p for p in [overflow_problem(page, path)] if p]
+    _screenshots(page, persona, route, DESKTOP["width"])
+    page.set_viewport_size(PHONE)
+    _screenshots(page, persona, route, PHONE["width"])
+    problems.extend(phone_width_problems(page, path))
+    page.set_viewport_size(DESKTOP)
+    return problems
+
+
+def _screenshots(page, persona: str, route: str, width: int) -> None:
+    for shot_persona, shot_route, name, anchor, shot_width in SCREENSHOTS:
+        if (shot_persona, shot_route, shot_width) == (persona, route, width):
+            if anchor:
+                page.locator(anchor).scroll_into_view_if_needed()
+                page.evaluate("window.scrollBy(0, -150)")
+            _save(page, name)
+            if anchor:
+                page.evaluate("window.scrollTo(0, 0)")
 
 
 def _save(page, name: str) -> None:
@@ -192,7 +298,7 @@ def _save(page, name: str) -> None:
         targets.append(ROOT / "docs" / "screenshots" / f"{name}.png")
     for target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(target))  # the viewport: 1280x900
+        page.screenshot(path=str(target))  # the viewport: 1280x900 or 390x844
 
 
 @pytest.mark.parametrize("persona", ROLES)
@@ -240,7 +346,7 @@ def test_the_admin_opens_without_console_errors_or_csp_violations(browser, live_
 
 def test_the_login_and_account_pages_open_without_csp_violations(browser, live_server):
     """allauth's pages under /auth/ (the sweep above leaves them out), anonymous and logged in,
-    and the portal's 404 page."""
+    and the portal's 404 page; none wider than a phone's screen."""
     from tests.factories import UserFactory
 
     csm = UserFactory(roles=["CSM"])
@@ -248,7 +354,7 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
     routes = sorted(
         r for r in EXPECTED if r.startswith("auth/") and not r.startswith("auth/social/") and "(?P<" not in r
     )
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     page, problems = watched_page(context)
     visited = []
     for persona in ("anonymous", "csm"):
@@ -262,6 +368,9 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
             page.wait_for_load_state("networkidle")
             assert response is not None and response.status < 400, f"{persona} on {route}"
             visited.append(route)
+            page.set_viewport_size(PHONE)  # a phone: nothing wider than the screen
+            problems.extend(p for p in [overflow_problem(page, "/" + route)] if p)
+            page.set_viewport_size(DESKTOP)
     page.expect_http_errors = True
     response = page.goto("/no-such-page/")
     assert response is not None and response.status == 404
@@ -295,4 +404,23 @@ def test_the_handbook_link_check_finds_bad_links(browser):
     page = context.new_page()
     page.set_content(page_without_footer)
     assert any("footer lacks" in p for p in handbook_link_problems(page, "/bare/"))
+    context.close()
+
+
+def test_the_overflow_check_names_what_is_too_wide(browser):
+    """The sweep's overflow check can fail, and names the culprit: an element wider than the
+    screen, or a line of text that does not wrap; what a scrolling box clips does not count."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content('<main id="main"><div class="scroller"><table class="wide"></table></div></main>')
+    page.add_style_tag(content=".scroller { overflow-x: auto } table.wide { width: 900px; height: 10px }")
+    assert overflow_problem(page, "/fits/") is None
+    page.set_content('<main id="main"><div class="card"><canvas class="chart" width="600"></div></main>')
+    problem = overflow_problem(page, "/wide/")
+    assert problem and problem.startswith("/wide/ at 390 px: wider than the screen"), problem
+    assert "widest element canvas.chart in #main: 600 px wide" in problem, problem
+    page.set_content('<main id="main"><div class="note" id="n">' + "word " * 200 + "</div></main>")
+    page.add_style_tag(content=".note { white-space: nowrap }")
+    problem = overflow_problem(page, "/text/")
+    assert problem and "widest element div#n.note" in problem and "'word word" in problem, problem
     context.close()
