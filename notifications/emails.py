@@ -45,7 +45,7 @@ def ticket_links(ticket: Ticket, case: Any = _LOOK_UP) -> TicketLinks:
         salesforce=salesforce,
         salesforce_is_case=is_case,
         case_number=number,
-        portal=portal_url(reverse("tickets:detail", args=[ticket.pk])),
+        portal=portal_url(ticket.get_absolute_url()),
     )
 
 

@@ -66,7 +66,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification to its ticket; opening it marks it read."""
     notification = get_notification_for_user(request.user, pk)
     notification_mark_read(notification=notification)
-    return redirect("tickets:detail", notification.ticket_id)
+    return redirect(notification.ticket)
 
 
 @any_role_required

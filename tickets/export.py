@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from . import sla
@@ -74,5 +73,5 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
             "" if t.quality_score is None else t.quality_score,
             findings,
             t.agent_url,
-            f"{portal}{reverse('tickets:detail', args=[t.pk])}",
+            f"{portal}{t.get_absolute_url()}",
         ]

@@ -92,7 +92,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
             Row(
                 pk=t.pk,
                 zd_id=t.zd_id,
-                url=detail.format(t.pk),
+                url=detail.format(t.zd_id),
                 subject=Truncator(mask(t.subject) or "(no subject)").chars(90),
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",

@@ -6,7 +6,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from .forms import EducationEmailForm
 from .review import CHECKS
 from .selectors import (
     CappedPaginator,
+    emailed_under_old_address,
     get_ticket_for_user,
     requester_entitlement,
     salesforce_record_url,
@@ -35,6 +36,7 @@ from .selectors import (
     ticket_comments,
     ticket_dashboard,
     ticket_export,
+    ticket_zd_id_for_user,
 )
 from .services import education_email_send
 
@@ -80,8 +82,17 @@ def ticket_export_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @any_role_required
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_ticket_for_user(request.user, pk)
+def ticket_detail(request: HttpRequest, zd_id: int) -> HttpResponse:
+    """A ticket's page at its Zendesk number. A number that is no Zendesk ticket's but a portal
+    id (the address in emails and exports sent before) redirects to that ticket's page: with a
+    302, because the number may become a Zendesk ticket's later."""
+    try:
+        ticket = get_ticket_for_user(request.user, zd_id)
+    except Http404:
+        found = ticket_zd_id_for_user(request.user, zd_id)
+        if found is None:
+            raise
+        return redirect("tickets:detail", found)
     findings = [f for f in ticket.quality_findings if isinstance(f, dict) and f.get("code") in CHECKS]
     return render(
         request,
@@ -101,8 +112,19 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 key=_teaching_order,
             ),
             "passed": [f for f in findings if f.get("outcome") in ("pass", "clear")],
+            "older_link": emailed_under_old_address(request.user, zd_id, ticket),
         },
     )
+
+
+@require_GET
+@any_role_required
+def ticket_by_portal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """The portal's own id of a ticket: a permanent redirect to its page at its Zendesk number."""
+    found = ticket_zd_id_for_user(request.user, pk)
+    if found is None:
+        raise Http404("No such ticket.")
+    return redirect("tickets:detail", found, permanent=True)
 
 
 def _teaching_order(finding: dict) -> tuple[int, int]:

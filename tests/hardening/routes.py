@@ -44,6 +44,8 @@ def _value(route: str, name: str, world: World) -> str:
             return str(world.notification.pk)
         if route.startswith("requests/"):
             return str(world.request.pk)
+    if name == "zd_id":
+        return str(world.ticket.zd_id)
     if name == "account_pk":
         return str(world.account.pk)
     if name == "checklist_pk":
