@@ -36,7 +36,7 @@ CLOSING = {RequestStatus.VERIFIED, RequestStatus.CANCELLED, RequestStatus.DECLIN
 def issue_title(item: OpsRequest) -> str:
     org = item.organization.name if item.organization else f"organization {item.zd_organization_id}"
     if item.kind == RequestKind.AM_PROJECT_ID:
-        return f"Change the AM ID (collaboration project) of {org}"
+        return f"Change the collaboration project ID (AM ID) of {org}"
     return f"Add static notes to {org}"
 
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from csmportal.dates import when
+
 from . import sla
 from .models import Priority, SlaState, Status, Ticket
 from .review import mask
@@ -105,7 +107,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 sla_title=title,
                 score=t.quality_score,
                 score_class=score_class(t.quality_score),
-                opened=timezone.localtime(t.zd_created_at).strftime("%Y-%m-%d %H:%M"),
+                opened=when(t.zd_created_at),
             )
         )
     return rows

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from csmportal.dates import day
 from users.roles import Role, is_admin, require_role, role_required
 
 from ..forms import RotationForm
@@ -50,7 +51,7 @@ def rotation_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error.messages[0])
             else:
                 who = manager or "nobody"
-                messages.success(request, f"Week of {week:%d %b %Y}: {who}.")
+                messages.success(request, f"Week of {day(week)}: {who}.")
         else:
             messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(f"{reverse('feedback:rotation')}?{urlencode({'from': first.isoformat()})}")
