@@ -54,7 +54,7 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
             now=now,
             zendesk_state=t.sla_state,
         )
-        findings = "; ".join(CHECKS[g.code].title for g in t.gaps.all() if g.code in CHECKS)
+        findings = "; ".join(CHECKS[g.code].gap for g in t.gaps.all() if g.code in CHECKS)
         yield [
             t.zd_id,
             mask(t.subject),

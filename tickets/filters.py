@@ -14,7 +14,7 @@ from csmportal.filters import CsmFilter, csm_choices
 
 from . import sla
 from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap
-from .review import Check
+from .review.checks import GAP_CHOICES
 from .widgets import FastSelect
 
 UNSOLVED = "unsolved"
@@ -87,7 +87,7 @@ class TicketFilter(django_filters.FilterSet):
         choices=SLA_CHOICES, method="filter_sla", label="SLA", empty_label="Any SLA", widget=FastSelect
     )
     finding = django_filters.ChoiceFilter(
-        choices=Check.choices,
+        choices=GAP_CHOICES,
         method="filter_finding",
         label="Best-practice finding",
         empty_label="Any finding",

@@ -271,7 +271,7 @@ def education_email_send(
             subject=subject.strip(),
             body=body,
         )
-        titles = ", ".join(CHECKS[code].title for code in gaps if code in CHECKS) or "general best practices"
+        titles = ", ".join(CHECKS[code].gap for code in gaps if code in CHECKS) or "general best practices"
         account_event_record(
             account=account,
             actor=sender,
