@@ -17,7 +17,7 @@ class CorrectionForm(forms.Form):
     """The right collaboration project ID (AM ID) for an org, and the project's URL."""
 
     am_project_id = forms.CharField(
-        label="Correct collaboration project ID (AM ID)",
+        label="Correct collaboration project ID",
         max_length=20,
         help_text="The collaboration project's numeric ID (shown as “Project ID” on its GitLab page).",
         widget=forms.TextInput(
