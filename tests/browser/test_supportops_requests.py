@@ -50,7 +50,7 @@ def test_it_files_a_correction_and_follows_it_to_verified(page: Page, sandbox, s
             panel.get_by_role("link", name=f"https://gitlab.com/projects/{int(org.am_project_id)}")
         ).to_be_visible()
     panel.get_by_role("link", name="The collaboration project ID is wrong").first.click()
-    expect(page.get_by_role("heading", name="The collaboration project ID is wrong")).to_be_visible()
+    expect(page.get_by_role("heading", name="The collaboration project ID (AM ID) is wrong")).to_be_visible()
     expect(page.get_by_text(f"/agent/organizations/{org.zd_id}/tickets").first).to_be_visible()
 
     # A wrong collaboration project ID gets a clear error and keeps what was typed.
