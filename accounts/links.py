@@ -52,7 +52,7 @@ def zendesk_org_url(zd_id: int | None) -> str:
 
 
 def is_project_id(value: str | None) -> bool:
-    """A collaboration project (AM) ID is a GitLab project's numeric ID, nothing else."""
+    """A collaboration project ID (AM ID) is a GitLab project's numeric ID, nothing else."""
     return bool(value) and PROJECT_ID.fullmatch(value or "") is not None
 
 

@@ -97,7 +97,7 @@ class Organization(models.Model):
     # Organization fields.
     salesforce_id = models.CharField(max_length=18, blank=True, db_index=True)  # link resolution
     # Wide enough for the odd values support ops has to correct (e.g. a pasted project URL).
-    am_project_id = models.CharField("Collaboration project (AM) ID", max_length=255, blank=True)
+    am_project_id = models.CharField("Collaboration project ID (AM ID)", max_length=255, blank=True)
     cmp_id = models.CharField("Contact management project ID", max_length=32, blank=True)
     cmp_developers = models.TextField("CMP developers", blank=True)
     support_level = models.CharField(max_length=40, blank=True)

@@ -206,7 +206,7 @@ def prepare_people_and_items() -> dict[str, Any]:
         requests.append(item.pk)
 
     rng = random.Random(7)
-    ticket_ids = list(Ticket.objects.values_list("pk", flat=True))
+    ticket_ids = list(Ticket.objects.values_list("zd_id", flat=True))  # the pages' addresses
     return {
         "password": PASSWORD,
         "users": {

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "tickets.templatetags.tickets_tags",
                 "csmportal.handbook_tags",  # handbook_link: links from the one table
+                "csmportal.dates",  # day, when, when_zone: the one date format
             ],
         },
     },
@@ -205,6 +206,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The one date format ("Tue 8 Dec 2026, 17:00"): csmportal/formats/en/formats.py, csmportal.dates.
+FORMAT_MODULE_PATH = ["csmportal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -45,11 +45,11 @@ class GapSummary:
 
 
 def known_checks() -> dict[str, tuple[str, str]]:
-    """The tickets app's best-practice checks: code -> (title, advice for the customer)."""
+    """The tickets app's best-practice checks: code -> (the gap's label, advice for the customer)."""
     try:
         from tickets.review.checks import CHECKS
 
-        return {str(code): (str(info.title), str(info.advice)) for code, info in CHECKS.items()}
+        return {str(code): (str(info.gap), str(info.advice)) for code, info in CHECKS.items()}
     except (ImportError, AttributeError, TypeError, ValueError):
         return {}
 

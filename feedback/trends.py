@@ -37,7 +37,7 @@ def build_trend(counts: Counter[tuple[dt.date, str]], *, since: dt.date | None) 
     share = [round(100 * g / (g + b)) if g + b else None for g, b in zip(good, bad, strict=True)]
     total_good, total_bad = sum(good), sum(bad)
     return {
-        "labels": [w.isoformat() for w in weeks],
+        "labels": [w.strftime("%d %b") for w in weeks],  # chart axis: the week's Monday, short
         "good": good,
         "bad": bad,
         "satisfaction": share,

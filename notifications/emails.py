@@ -3,7 +3,7 @@
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.links import zendesk_ticket_url
+from csmportal.dates import when_zone
 from tickets.models import Case, Ticket
 from tickets.review.secrets import mask
 
@@ -45,7 +46,7 @@ def ticket_links(ticket: Ticket, case: Any = _LOOK_UP) -> TicketLinks:
         salesforce=salesforce,
         salesforce_is_case=is_case,
         case_number=number,
-        portal=portal_url(reverse("tickets:detail", args=[ticket.pk])),
+        portal=portal_url(ticket.get_absolute_url()),
     )
 
 
@@ -67,14 +68,12 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 def format_local(moment: datetime, time_zone: str) -> str:
     """`Mon 2 Feb 2026, 14:05 CET (Europe/Berlin)` in the recipient's zone."""
     zone = _zone(time_zone)
-    local = moment.astimezone(zone)
-    text = f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
-    return text if local.tzname() == zone.key else f"{text} ({zone.key})"
+    text = when_zone(moment, zone)
+    return text if moment.astimezone(zone).tzname() == zone.key else f"{text} ({zone.key})"
 
 
 def format_utc(moment: datetime) -> str:
-    utc = moment.astimezone(zoneinfo.ZoneInfo("UTC"))
-    return f"{utc:%a} {utc.day} {utc:%b %Y, %H:%M} UTC"
+    return when_zone(moment, UTC)
 
 
 def one_line(text: str, limit: int = 140) -> str:

@@ -72,7 +72,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_notification_for_user(request.user, pk)
     notification_mark_read(notification=notification)
     if notification.ticket_id is not None:
-        return redirect("tickets:detail", notification.ticket_id)
+        return redirect(notification.ticket)
     if notification.link.startswith("/") and url_has_allowed_host_and_scheme(
         notification.link, allowed_hosts=None
     ):

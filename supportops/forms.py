@@ -14,10 +14,10 @@ NOTES_MAX = 2000
 
 
 class CorrectionForm(forms.Form):
-    """The right collaboration project (AM) ID for an org, and the project's URL."""
+    """The right collaboration project ID (AM ID) for an org, and the project's URL."""
 
     am_project_id = forms.CharField(
-        label="Correct AM ID",
+        label="Correct collaboration project ID",
         max_length=20,
         help_text="The collaboration project's numeric ID (shown as “Project ID” on its GitLab page).",
         widget=forms.TextInput(
@@ -42,14 +42,17 @@ class CorrectionForm(forms.Form):
     def clean_am_project_id(self) -> str:
         value = "".join(self.cleaned_data["am_project_id"].split())
         if not value.isdecimal():
-            raise forms.ValidationError("The AM ID is a number, e.g. 17735787: digits only.")
+            raise forms.ValidationError(
+                "The collaboration project ID is a number, e.g. 17735787: digits only."
+            )
         value = str(int(value))
         if value == "0":
-            raise forms.ValidationError("The AM ID is a project's ID and can't be 0.")
+            raise forms.ValidationError("The collaboration project ID is a project's ID and can't be 0.")
         current = (self.organization.am_project_id or "").strip()
         if current.isdecimal() and str(int(current)) == value:
             raise forms.ValidationError(
-                f"{value} is already this organization's AM ID in Zendesk: nothing to change."
+                f"{value} is already this organization's collaboration project ID in Zendesk: "
+                "nothing to change."
             )
         return value
 

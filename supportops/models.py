@@ -63,9 +63,14 @@ class OpsRequest(models.Model):
     body = models.TextField(help_text="The request text, as support ops reads it.")
     # Collaboration project ID corrections.
     current_am_project_id = models.CharField(
-        "AM ID when requested", max_length=32, blank=True, help_text="What the org carried when filed."
+        "collaboration project ID when requested",
+        max_length=32,
+        blank=True,
+        help_text="What the org carried when filed.",
     )
-    requested_am_project_id = models.CharField("requested AM ID", max_length=32, blank=True)
+    requested_am_project_id = models.CharField(
+        "requested collaboration project ID", max_length=32, blank=True
+    )
     project_url = models.URLField("collaboration project URL", max_length=500, blank=True)
     # Static organization notes.
     notes = models.TextField("notes to attach", blank=True)

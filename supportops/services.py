@@ -349,9 +349,7 @@ def _seen_in_zendesk(item: OpsRequest) -> str | None:
     if item.kind == RequestKind.AM_PROJECT_ID:
         wanted = _normalise_am_id(item.requested_am_project_id)
         if wanted and _normalise_am_id(org.am_project_id) == wanted:
-            return (
-                f"Zendesk now shows collaboration project (AM) ID {wanted} on the organization “{org.name}”."
-            )
+            return f"Zendesk now shows collaboration project ID {wanted} on the organization “{org.name}”."
         return None
     wanted_notes = normalise_notes(item.notes)
     if wanted_notes and wanted_notes in normalise_notes(org.notes):
@@ -370,7 +368,8 @@ def _not_seen_text(item: OpsRequest) -> str:
         )
     if item.kind == RequestKind.AM_PROJECT_ID:
         return (
-            f"Marked done, but Zendesk still shows AM ID {org.am_project_id or '(none)'} on the "
+            "Marked done, but Zendesk still shows collaboration project ID "
+            f"{org.am_project_id or '(none)'} on the "
             f"organization “{org.name}” instead of {item.requested_am_project_id}."
         )
     return f"Marked done, but the notes are not on the Zendesk organization “{org.name}”."

@@ -25,8 +25,8 @@ def org_agent_url(zd_id: int | None) -> str:
 
 
 def collaboration_project_url(am_project_id: str) -> str:
-    """The link the Zendesk app builds from an org's AM ID (surrounding spaces ignored, as the
-    app does); empty when the ID is not numeric."""
+    """The link the Zendesk app builds from an org's collaboration project ID (surrounding
+    spaces ignored, as the app does); empty when the ID is not numeric."""
     return accounts_project_url((am_project_id or "").strip())
 
 

@@ -37,7 +37,7 @@ TRACKER_LABELS: dict[str, str] = {RequestKind.AM_PROJECT_ID: "AM ID", RequestKin
 def issue_title(item: OpsRequest) -> str:
     org = item.organization.name if item.organization else f"organization {item.zd_organization_id}"
     if item.kind == RequestKind.AM_PROJECT_ID:
-        return f"Change the AM ID (collaboration project) of {org}"
+        return f"Change the collaboration project ID (AM ID) of {org}"
     if item.kind == RequestKind.ORG_LINK:
         return f"Correct the salesforce_id of {org} (linked to the wrong account)"
     return f"Add static notes to {org}"

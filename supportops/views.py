@@ -66,8 +66,8 @@ def request_export(request: HttpRequest) -> HttpResponse:
         "Status",
         "Account",
         "Zendesk org ID",
-        "AM ID when requested",
-        "Requested AM ID",
+        "Collaboration project ID when requested",
+        "Requested collaboration project ID",
         "Project URL",
         "Requested by",
         "Claimed by",
@@ -171,7 +171,7 @@ def correction_new(request: HttpRequest, org_pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Request {item.reference} is in the support-ops queue and they have been emailed. "
-                "The portal closes it once Zendesk shows the new AM ID.",
+                "The portal closes it once Zendesk shows the new collaboration project ID.",
             )
             return redirect("supportops:detail", item.pk)
     return render(
@@ -198,7 +198,7 @@ def _form_context(org, form: CorrectionForm) -> dict:
         "current_project_link": collaboration_project_url(org.am_project_id),
         "preview": correction_text(
             zd_organization_id=org.zd_id,
-            am_project_id=form.cleaned_data["am_project_id"] if valid else "<AM ID>",
+            am_project_id=form.cleaned_data["am_project_id"] if valid else "<collaboration project ID>",
             project_url=form.cleaned_data["project_url"] if valid else "<project URL>",
         ),
         "preview_ready": valid,

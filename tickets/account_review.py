@@ -26,8 +26,9 @@ class GapCount:
     share: int  # percent of the period's reviewed tickets
 
     @property
-    def title(self) -> str:
-        return CHECKS[self.code].title
+    def label(self) -> str:
+        """The gap as what is missing ("No steps to reproduce")."""
+        return CHECKS[self.code].gap
 
     @property
     def advice(self) -> str:
@@ -67,7 +68,7 @@ class AccountReview:
             "weeks": self.week_labels,
             "tickets": self.tickets_per_week,
             "scores": self.score_per_week,
-            "gaps": [{"label": g.title, "share": g.share, "count": g.count} for g in self.gaps],
+            "gaps": [{"label": g.label, "share": g.share, "count": g.count} for g in self.gaps],
         }
 
 

@@ -173,7 +173,7 @@ def draft_education_email(review: AccountReview, *, sender_name: str) -> tuple[s
         ]
         for n, gap in enumerate(lessons, 1):
             lines += [
-                f"{n}. {LESSONS.get(Check(gap.code), gap.title)}",
+                f"{n}. {LESSONS.get(Check(gap.code), gap.label)}",
                 f"   {gap.advice}",
                 f"   (This came up in {gap.count} of the {review.reviewed} tickets.)",
                 "",

@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.claims import ticket_claim_unconfirmed
@@ -59,7 +58,7 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
             now=now,
             zendesk_state=t.sla_state,
         )
-        findings = "; ".join(CHECKS[g.code].title for g in t.gaps.all() if g.code in CHECKS)
+        findings = "; ".join(CHECKS[g.code].gap for g in t.gaps.all() if g.code in CHECKS)
         yield [
             t.zd_id,
             mask(t.subject),
@@ -80,5 +79,5 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
             "" if t.quality_score is None else t.quality_score,
             findings,
             t.agent_url,
-            f"{portal}{reverse('tickets:detail', args=[t.pk])}",
+            f"{portal}{t.get_absolute_url()}",
         ]

@@ -15,7 +15,7 @@ from csmportal.filters import CsmFilter, csm_choices
 from . import sla
 from .links import OPEN_FILTER
 from .models import PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap, TicketQuerySet
-from .review import Check
+from .review.checks import GAP_CHOICES
 from .widgets import FastSelect
 
 UNSOLVED = OPEN_FILTER
@@ -93,7 +93,7 @@ class TicketFilter(django_filters.FilterSet):
         choices=SLA_CHOICES, method="filter_sla", label="SLA", empty_label="Any SLA", widget=FastSelect
     )
     finding = django_filters.ChoiceFilter(
-        choices=Check.choices,
+        choices=GAP_CHOICES,
         method="filter_finding",
         label="Best-practice finding",
         empty_label="Any finding",

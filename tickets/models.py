@@ -1,6 +1,7 @@
 """Zendesk tickets (with comments) and the Salesforce cases created for them."""
 
 from django.db import models
+from django.urls import reverse
 
 from accounts.links import zendesk_ticket_url
 from accounts.mirror import MirrorManager
@@ -129,6 +130,10 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.zd_id} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        """The ticket's page in the portal, addressed by its Zendesk number (`/tickets/1854/`)."""
+        return reverse("tickets:detail", args=[self.zd_id])
 
     @property
     def is_open(self) -> bool:

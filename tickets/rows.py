@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.claims import ticket_claim_unconfirmed
+from csmportal.dates import when
 
 from . import sla
 from .models import Priority, SlaState, Status, Ticket
@@ -95,7 +96,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
             Row(
                 pk=t.pk,
                 zd_id=t.zd_id,
-                url=detail.format(t.pk),
+                url=detail.format(t.zd_id),
                 subject=Truncator(mask(t.subject) or "(no subject)").chars(90),
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",
@@ -109,7 +110,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 sla_title=title,
                 score=t.quality_score,
                 score_class=score_class(t.quality_score),
-                opened=timezone.localtime(t.zd_created_at).strftime("%Y-%m-%d %H:%M"),
+                opened=when(t.zd_created_at),
             )
         )
     return rows

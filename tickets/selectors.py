@@ -87,14 +87,36 @@ def ticket_export() -> QuerySet[Ticket]:
     )
 
 
-def get_ticket_for_user(user: Any, pk: int) -> Ticket:
-    """Every role may read any ticket (CSMs cover each other's accounts)."""
+def get_ticket_for_user(user: Any, zd_id: int) -> Ticket:
+    """The ticket with Zendesk number `zd_id`. Every role may read any ticket (CSMs cover each
+    other's accounts)."""
     require_role(user, *ALL_ROLES)
     return get_object_or_404(
         Ticket.objects.select_related(
             "account", "account__csm", "organization", "requester", "requester__contact"
         ),
-        pk=pk,
+        zd_id=zd_id,
+    )
+
+
+def ticket_zd_id_for_user(user: Any, pk: int) -> int | None:
+    """The Zendesk number of the ticket whose portal id is `pk` (the ticket pages' address
+    before they used Zendesk's number), or None. Same access rule as `get_ticket_for_user`."""
+    require_role(user, *ALL_ROLES)
+    return Ticket.objects.filter(pk=pk).values_list("zd_id", flat=True).first()
+
+
+def emailed_under_old_address(user: Any, number: int, shown: Ticket) -> Ticket | None:
+    """The other ticket an old notification email sent `user` to at `/tickets/<number>/`.
+
+    Before the ticket pages used Zendesk's number, new-ticket emails linked the portal's id.
+    When that id is now another ticket's Zendesk number, the page says which ticket the user
+    was emailed about, so an old email's link still reaches its ticket in one click."""
+    return (
+        Ticket.objects.filter(pk=number, notifications__recipient=user)
+        .exclude(pk=shown.pk)
+        .only("zd_id", "subject")
+        .first()
     )
 
 

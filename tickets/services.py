@@ -277,7 +277,7 @@ def education_email_send(
             subject=subject.strip(),
             body=body,
         )
-        titles = ", ".join(CHECKS[code].title for code in gaps if code in CHECKS) or "general best practices"
+        titles = ", ".join(CHECKS[code].gap for code in gaps if code in CHECKS) or "general best practices"
         about = f" about ticket #{ticket.zd_id}" if ticket is not None else ""
         account_event_record(
             account=account,

@@ -40,6 +40,7 @@ from .models import Ticket
 from .review import CHECKS
 from .selectors import (
     CappedPaginator,
+    emailed_under_old_address,
     get_ticket_for_user,
     requester_entitlement,
     salesforce_record_url,
@@ -47,6 +48,7 @@ from .selectors import (
     ticket_comments,
     ticket_dashboard,
     ticket_export,
+    ticket_zd_id_for_user,
 )
 from .services import education_email_send
 
@@ -92,8 +94,17 @@ def ticket_export_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @any_role_required
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_ticket_for_user(request.user, pk)
+def ticket_detail(request: HttpRequest, zd_id: int) -> HttpResponse:
+    """A ticket's page at its Zendesk number. A number that is no Zendesk ticket's but a portal
+    id (the address in emails and exports sent before) redirects to that ticket's page: with a
+    302, because the number may become a Zendesk ticket's later."""
+    try:
+        ticket = get_ticket_for_user(request.user, zd_id)
+    except Http404:
+        found = ticket_zd_id_for_user(request.user, zd_id)
+        if found is None:
+            raise
+        return redirect("tickets:detail", found)
     findings = ticket_findings(ticket)
     return render(
         request,
@@ -111,6 +122,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "gaps": ticket_gap_findings(ticket),
             "passed": [f for f in findings if f.get("outcome") in ("pass", "clear")],
             **_act_links(request, ticket),
+            "older_link": emailed_under_old_address(request.user, zd_id, ticket),
         },
     )
 
@@ -128,6 +140,16 @@ def _act_links(request: HttpRequest, ticket: Ticket) -> dict[str, str]:
         + "?"
         + urlencode({"ticket": str(ticket.zd_id), **back}),
     }
+
+
+@require_GET
+@any_role_required
+def ticket_by_portal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """The portal's own id of a ticket: a permanent redirect to its page at its Zendesk number."""
+    found = ticket_zd_id_for_user(request.user, pk)
+    if found is None:
+        raise Http404("No such ticket.")
+    return redirect("tickets:detail", found, permanent=True)
 
 
 def _weeks(request: HttpRequest) -> int:

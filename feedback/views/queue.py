@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from csmportal.dates import when_zone
 from csmportal.lists import csv_response, render_list
 from tickets.review import mask
 from users.roles import Role, any_role_required, role_required, user_roles
@@ -127,7 +126,7 @@ def feedback_forward_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 who = item.reviewing_manager or "the support managers (nobody is on duty this week)"
-                due = date_format(timezone.localtime(item.first_response_due_at), "D j M, H:i T")
+                due = when_zone(item.first_response_due_at)
                 messages.success(request, f"Forwarded to {who}. First response due {due}.")
                 return redirect("feedback:detail", item.pk)
     else:

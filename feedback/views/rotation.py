@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from csmportal.dates import day
 from users.roles import Role, is_admin, require_role, role_required, user_roles
 
 from ..forms import RotationForm, SwapWeeksForm, TakeWeekForm
@@ -54,7 +55,7 @@ def rotation_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error.messages[0])
             else:
                 who = manager or "nobody"
-                messages.success(request, f"Week of {week:%d %b %Y}: {who}.")
+                messages.success(request, f"Week of {day(week)}: {who}.")
         else:
             messages.error(request, _errors(form))
         return redirect(f"{reverse('feedback:rotation')}?{urlencode({'from': first.isoformat()})}")

@@ -115,7 +115,7 @@ def test_it_shows_the_cadence_page_ready_to_print(page: Page, csm, ticket):
     expect(page.get_by_role("heading", name="Before the cadence call: Acme Robotics")).to_be_visible()
     gaps = page.get_by_role("region", name="Best-practice gaps to talk about")
     expect(
-        gaps.get_by_role("row", name=re.compile(rf"Steps to reproduce.*1.*#{ticket.zd_id}"))
+        gaps.get_by_role("row", name=re.compile(rf"No steps to reproduce.*1.*#{ticket.zd_id}"))
     ).to_be_visible()
     expect(page.locator("canvas[data-trend]")).to_have_attribute("data-drawn", "1")
     page.emulate_media(media="print")

@@ -208,7 +208,7 @@ def test_no_planted_payload_runs_or_renders_as_markup_on_any_page(page: Page, ho
     csm_pages = [
         "/tickets/?csm=any",
         f"/tickets/?csm=any&account={a}",
-        *(f"/tickets/{t.pk}/" for t in tickets),
+        *(f"/tickets/{t.zd_id}/" for t in tickets),
         "/accounts/?csm=any",
         f"/accounts/?csm=any&q={account.sf_id}",
         f"/accounts/{a}/",

@@ -50,20 +50,21 @@ def test_it_files_a_correction_and_follows_it_to_verified(page: Page, sandbox, s
             panel.get_by_role("link", name=f"https://gitlab.com/projects/{int(org.am_project_id)}")
         ).to_be_visible()
     panel.get_by_role("link", name="The collaboration project ID is wrong").first.click()
-    expect(page.get_by_role("heading", name="The collaboration project ID is wrong")).to_be_visible()
+    expect(page.get_by_role("heading", name="The collaboration project ID (AM ID) is wrong")).to_be_visible()
     expect(page.get_by_text(f"/agent/organizations/{org.zd_id}/tickets").first).to_be_visible()
 
-    # A wrong AM ID gets a clear error and keeps what was typed.
-    page.get_by_label("Correct AM ID").fill("17x")
+    # A wrong collaboration project ID gets a clear error and keeps what was typed.
+    page.get_by_label("Correct collaboration project ID").fill("17x")
     page.get_by_label("Collaboration project URL").fill("https://gitlab.com/customers/collab")
     page.get_by_role("button", name="Send to support ops").click()
-    expect(page.get_by_text("The AM ID is a number, e.g. 17735787: digits only.")).to_be_visible()
+    wrong = "The collaboration project ID is a number, e.g. 17735787: digits only."
+    expect(page.get_by_text(wrong)).to_be_visible()
     expect(page.get_by_label("Collaboration project URL")).to_have_value(
         "https://gitlab.com/customers/collab"
     )
 
     # The request text follows what is typed (htmx preview), then it is filed.
-    page.get_by_label("Correct AM ID").fill("17735787")
+    page.get_by_label("Correct collaboration project ID").fill("17735787")
     expect(page.get_by_text("digits only")).to_have_count(0)  # the error goes once it is fixed
     preview = page.locator("#request-text")
     expect(preview).to_contain_text(

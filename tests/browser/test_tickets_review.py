@@ -129,7 +129,7 @@ def test_a_csm_goes_from_the_dashboard_to_a_ticket_to_the_drafted_email(page: Pa
         )
         == 5
     )
-    expect(page.locator("table").first).to_contain_text("Detailed first submission")
+    expect(page.locator("table").first).to_contain_text("First submission short on detail")
     screenshot(page, "tickets-account-review")
 
     # The drafted email: the account's common gaps with the handbook's advice; edit, then send.

@@ -20,7 +20,7 @@ def build_pages():
         "accounts list": ("/accounts/", STAFF),
         "account page": (f"/accounts/{account.pk}/", STAFF),
         "tickets list": ("/tickets/", STAFF),
-        "ticket page": (f"/tickets/{ticket.pk}/", STAFF),
+        "ticket page": (f"/tickets/{ticket.zd_id}/", STAFF),
         "feedback": ("/feedback/", STAFF),
         "requests": ("/requests/", STAFF),
         "sync": ("/sync/", STAFF),

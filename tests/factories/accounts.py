@@ -55,6 +55,9 @@ def shipped_templates() -> None:
     importlib.import_module("accounts.migrations.0004_shipped_checklist_templates").ship(apps, None)
     importlib.import_module("accounts.migrations.0008_handbook_faithful_templates").forwards(apps, None)
     importlib.import_module("accounts.migrations.0009_step_actions").forwards(apps, None)
+    importlib.import_module("accounts.migrations.0011_collaboration_project_id_in_step_text").forwards(
+        apps, None
+    )
 
 
 def start_checklist(account: Account, key: str = "support-onboarding", actor: object = None):

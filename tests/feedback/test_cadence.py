@@ -24,7 +24,7 @@ SENSITIVE_CLEAR = {"code": "sensitive", "outcome": "clear", "points": 0, "messag
 def test_it_reads_the_tickets_apps_findings():
     gaps = finding_gaps([STEPS_MISSING, SUMMARY_PASS, LOGS_PARTIAL, SENSITIVE_CLEAR])
     assert [g.code for g in gaps] == ["steps", "logs"]
-    assert gaps[0].label == "Steps to reproduce" and "steps that reproduce" in gaps[0].advice
+    assert gaps[0].label == "No steps to reproduce" and "steps that reproduce" in gaps[0].advice
 
 
 @pytest.mark.parametrize(
@@ -72,13 +72,13 @@ def test_it_shows_the_last_90_days_on_one_screen(client, csm, busy_account):
     html = response.content.decode()
     assert "Before the cadence call: Acme Robotics" in html
     assert "Recent 0" in html and "Recent 2" in html and "Too old" not in html
-    assert "Steps to reproduce" in html and "Slow first reply" in html
+    assert "No steps to reproduce" in html and "Slow first reply" in html
     assert "Nobody &lt;b&gt;answered&lt;/b&gt;." in html
     stats = response.context["stats"]
     assert stats["with_gaps"] == 3 and stats["avg_quality"] == 50
     assert (stats["good"], stats["bad"], stats["satisfaction"], stats["feedback"]) == (1, 1, 50, 1)
     gaps = response.context["gap_summary"]
-    assert [(g.gap.label, len(g.tickets)) for g in gaps] == [("Steps to reproduce", 3)]
+    assert [(g.gap.label, len(g.tickets)) for g in gaps] == [("No steps to reproduce", 3)]
 
 
 def test_it_widens_the_period_on_request(client, csm, busy_account):

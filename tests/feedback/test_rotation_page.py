@@ -30,7 +30,7 @@ def test_it_lets_an_admin_set_a_week_and_keeps_the_page(client, admin_user, mana
     )
     assert RotationWeek.objects.get(week_start=week).manager == manager
     assert response.redirect_chain[-1][0] == f"/feedback/rotation/?from={week.isoformat()}"
-    assert f"Week of {week:%d %b %Y}: {manager}." in response.content.decode()
+    assert f"Week of {week:%a} {week.day} {week:%b %Y}: {manager}." in response.content.decode()
 
 
 def test_it_explains_a_bad_week_start(client, admin_user, manager):

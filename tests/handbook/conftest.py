@@ -34,7 +34,7 @@ def portal(csm, csm_client):
         "account page (onboarding checklists)": f"/accounts/{account.pk}/",
         "contacts page": f"/contacts/account/{account.pk}/",
         "Managing Support Contacts email": f"/accounts/{account.pk}/steps/{email_step.pk}/email/",
-        "ticket page": f"/tickets/{ticket.pk}/",
+        "ticket page": f"/tickets/{ticket.zd_id}/",
         "link fixer (/go/)": "/go/",
         "feedback pages": "/feedback/forward/",
         "footer of every page": "/tickets/",

@@ -110,7 +110,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "contacts/account/<int:pk>/export.csv": (READ, GET_ONLY),
     "tickets/": (READ, GET_ONLY),
     "tickets/export.csv": (READ, GET_ONLY),
-    "tickets/<int:pk>/": (READ, GET_ONLY),
+    "tickets/<int:zd_id>/": (READ, GET_ONLY),
+    "tickets/id/<int:pk>/": (READ, GET_ONLY),  # the portal's own id: redirects to the page above
     "tickets/accounts/<int:account_pk>/review/": (READ, GET_ONLY),
     "tickets/accounts/<int:account_pk>/education-email/": (READ, OWNER),  # all draft; owner sends
     "feedback/": (READ, GET_ONLY),

@@ -25,7 +25,7 @@ def test_it_masks_the_secret_on_feedback_ratings_and_cadence_pages(client, csm, 
         f"/feedback/{item.pk}/",
         "/feedback/ratings/?csm=any",
         f"/feedback/accounts/{ticket.account_id}/cadence/",
-        f"/tickets/{ticket.pk}/",
+        f"/tickets/{ticket.zd_id}/",
         "/tickets/?csm=any",
     ):
         page = client.get(path).content.decode()

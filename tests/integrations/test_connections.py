@@ -181,7 +181,7 @@ def test_unmapped_fields_leave_their_pages_and_checks_honest(admin_user, client,
     result = evaluate(Check.SOLD_TO_CONTACT, AccountFacts(account))
     assert result.status == "pending" and "not mapped" in result.summary
     client.force_login(admin_user)
-    assert "<dt>Preferred region</dt>" not in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "<dt>Preferred region</dt>" not in client.get(f"/tickets/{ticket.zd_id}/").content.decode()
     contacts = client.get(f"/contacts/account/{account.pk}/").content.decode()
     assert "the field is not mapped" in contacts
     assert "eligible</span> 80 seats" not in contacts  # the CMP card says nothing about seats

@@ -86,7 +86,7 @@ def test_its_links_are_exactly_the_agent_page_the_salesforce_case_and_the_portal
     ticket_links = {
         "https://acme-support.zendesk.com/agent/tickets/4711",
         f"https://acme.lightning.force.com/lightning/r/Case/{case.sf_id}/view",
-        f"https://portal.example.com/tickets/{ticket.pk}/",
+        f"https://portal.example.com/tickets/{ticket.zd_id}/",
     }
     footer = {
         "https://portal.example.com/notifications/preferences/",

@@ -208,7 +208,7 @@ def test_every_page_has_the_bell_that_loads_itself(csm_client):
 def test_opening_a_notification_marks_it_read_and_goes_to_the_ticket(csm_client, csm):
     n = notify(csm)[0]
     response = csm_client.get(f"/notifications/{n.pk}/")
-    assert response.status_code == 302 and response["Location"] == f"/tickets/{n.ticket_id}/"
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{n.ticket.zd_id}/"
     n.refresh_from_db()
     assert n.read_at is not None
 

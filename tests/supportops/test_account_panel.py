@@ -15,7 +15,7 @@ def test_it_links_the_collaboration_project_and_offers_both_requests_to_the_csm(
     assert f'href="/requests/new/correction/{org.pk}/"' in html
     assert f'href="/requests/new/notes/{org.pk}/"' in html
     assert "The collaboration project ID is wrong" in html and "Request static org notes" in html
-    assert "no AM ID" in html  # the second org has none: support can't link its tickets
+    assert "no collaboration project ID" in html  # the second org has none: support can't link its tickets
 
 
 def test_it_shows_the_accounts_open_requests_and_not_the_closed_ones(csm_client, account, org, csm):
@@ -26,7 +26,7 @@ def test_it_shows_the_accounts_open_requests_and_not_the_closed_ones(csm_client,
     assert f'href="/requests/{closed.pk}/"' not in html
     # A correction is under way: no second one offered for that org.
     assert f'href="/requests/new/correction/{org.pk}/"' not in html
-    assert "A correction of the AM ID is under way" in html
+    assert "A correction of the collaboration project ID is under way" in html
 
 
 def test_it_shows_the_link_but_no_request_actions_to_other_roles(client, other_csm, account, org):

@@ -20,7 +20,8 @@ def test_it_prefills_the_form_with_the_orgs_url_and_current_am_id(csm_client, or
     html = response.content.decode()
     assert "https://gitlab.zendesk.com/agent/organizations/11111111/tickets" in html
     assert 'href="https://gitlab.com/projects/123"' in html  # current AM ID, as a link
-    assert "**The AM ID should therefore be**: &lt;AM ID&gt; and finally point to &lt;project URL&gt;" in html
+    handbook_line = "**The AM ID should therefore be**: &lt;collaboration project ID&gt; and finally point to"
+    assert f"{handbook_line} &lt;project URL&gt;" in html
 
 
 def test_it_files_a_correction_emails_support_ops_and_records_it(
@@ -187,8 +188,8 @@ def test_it_updates_the_errors_of_typed_in_fields_with_the_preview(csm_client, o
     )
     html = response.content.decode()
     assert (
-        '<div id="errors-am_project_id" hx-swap-oob="true"><ul class="errorlist"><li>The AM ID is a number'
-        in html
+        '<div id="errors-am_project_id" hx-swap-oob="true"><ul class="errorlist">'
+        "<li>The collaboration project ID is a number" in html
     )
     assert 'id="errors-project_url"' not in html  # not typed in yet: no "required" while typing
     response = csm_client.post(

@@ -103,7 +103,7 @@ def test_it_flags_a_request_done_a_day_ago_that_zendesk_still_does_not_show(
     assert item.status == RequestStatus.FLAGGED and item.flagged_at
     event = item.events.last()
     assert event.verb == EventVerb.FLAGGED and event.actor is None
-    assert "still shows AM ID 123" in event.text and "instead of 17735787" in event.text
+    assert "still shows collaboration project ID 123" in event.text and "instead of 17735787" in event.text
     assert AccountEvent.objects.filter(account=org.account, verb="request.flagged").count() == 1
     assert mail.outbox[0].to == ["worker@example.com", "support-ops@example.com"]
     assert flag_stale_requests.delay().get() == 0  # idempotent

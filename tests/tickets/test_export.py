@@ -29,7 +29,7 @@ def test_it_exports_the_filtered_list_with_the_pages_default_scope(csm_client, m
     assert record["Subject"] == "Geo lag" and record["Account"] == "Acme Rockets"
     assert record["Priority"] == "High" and record["CSM"] == "Casey CSM"
     assert record["Zendesk"].endswith(f"/agent/tickets/{high.zd_id}") and "/api/v2/" not in record["Zendesk"]
-    assert record["Portal"].endswith(f"/tickets/{high.pk}/")
+    assert record["Portal"].endswith(f"/tickets/{high.zd_id}/")
     assert record["Score"] == str(high.quality_score)
 
 

@@ -30,7 +30,7 @@ def pages(account, ticket):
     return {
         "dashboard": "/tickets/",
         "export": "/tickets/export.csv",
-        "ticket": f"/tickets/{ticket.pk}/",
+        "ticket": f"/tickets/{ticket.zd_id}/",
         "account review": f"/tickets/accounts/{account.pk}/review/",
         "education email": f"/tickets/accounts/{account.pk}/education-email/",
     }

@@ -84,7 +84,7 @@ def test_the_ticket_page_says_the_builtin_hours_were_used(csm_client, make_ticke
     world["mine"].support_level = SupportLevel.PRIORITY
     world["mine"].save()
     ticket = make_ticket(priority="high", preferred_region=EMEA, days_ago=0.01)
-    body = csm_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    body = csm_client.get(f"/tickets/{ticket.zd_id}/").content.decode()
     assert "Business hours" in body and "Mon-Fri 08:00-18:00 (Europe/London)" in body
     assert "the portal&#x27;s built-in hours (Zendesk has no schedules)" in body
 
@@ -94,7 +94,7 @@ def test_the_ticket_page_names_the_zendesk_schedule(csm_client, make_ticket, wor
     world["mine"].support_level = SupportLevel.PRIORITY
     world["mine"].save()
     ticket = make_ticket(priority="high", preferred_region=EMEA, days_ago=0.01)
-    body = csm_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    body = csm_client.get(f"/tickets/{ticket.zd_id}/").content.decode()
     assert "Mon-Fri 09:00-17:00 (Europe/London)" in body
     assert "business hours from Zendesk schedule \u2018EMEA Schedule\u2019" in body
     assert "built-in hours" not in body

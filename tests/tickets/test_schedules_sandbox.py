@@ -81,7 +81,7 @@ def test_a_zendesk_holiday_moves_the_sla_due_time_past_it(zendesk, client, manag
 
     # The page says whose hours these are.
     client.force_login(manager)
-    body = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    body = client.get(f"/tickets/{ticket.zd_id}/").content.decode()
     assert "business hours from Zendesk schedule \u2018EMEA Schedule\u2019" in body
     assert "closed on 1 holiday" in body
 
@@ -109,7 +109,7 @@ def test_without_zendesk_schedules_the_builtin_hours_are_used_and_the_page_says_
         ticket.zd_created_at, dt.timedelta(hours=4)
     )
     client.force_login(manager)
-    body = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    body = client.get(f"/tickets/{ticket.zd_id}/").content.decode()
     assert "Mon-Fri 08:00-18:00 (Europe/London)" in body
     assert "the portal&#x27;s built-in hours (Zendesk has no schedules)" in body
 

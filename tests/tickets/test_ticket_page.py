@@ -15,7 +15,7 @@ SECRET = "glpat-9xY2kLmN4pQr7sTu1vWz"
 
 
 def page(client, ticket) -> str:
-    response = client.get(f"/tickets/{ticket.pk}/")
+    response = client.get(f"/tickets/{ticket.zd_id}/")
     assert response.status_code == 200
     return response.content.decode()
 

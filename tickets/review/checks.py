@@ -34,6 +34,25 @@ class Check(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow-up items not answered"
 
 
+# What each check is called where it is a gap (filters, the account review, exports, the
+# ticket's own gaps): the missing thing or the practice found, so a label reads as the problem.
+GAP_LABELS: dict[str, str] = {
+    Check.DETAIL: "First submission short on detail",
+    Check.SUMMARY: "No summary (start, frequency, impact)",
+    Check.STEPS: "No steps to reproduce",
+    Check.CURRENT: "No current behaviour",
+    Check.EXPECTED: "No expected behaviour",
+    Check.CHANGES: "No recent changes mentioned",
+    Check.LOGS: "No logs or screenshots attached",
+    Check.DOC_ATTACHMENT: ".doc/.pdf attached",
+    Check.SENSITIVE: "Sensitive information shared",
+    Check.REGION: "No preferred region chosen",
+    Check.CALL_REQUEST: "Call requested in the first submission",
+    Check.FOLLOW_UP: "Follow-up items not answered",
+}
+GAP_CHOICES = [(code, GAP_LABELS[code]) for code in Check.values]
+
+
 class Outcome(models.TextChoices):
     PASS = "pass", "Done"
     PARTIAL = "partial", "Partly done"
@@ -55,7 +74,13 @@ class CheckInfo:
 
     @property
     def title(self) -> str:
+        """The practice ("Steps to reproduce"), where passes and gaps are listed together."""
         return Check(self.code).label
+
+    @property
+    def gap(self) -> str:
+        """The practice as a gap ("No steps to reproduce"), where only gaps are listed."""
+        return GAP_LABELS[self.code]
 
 
 CHECKS: dict[str, CheckInfo] = {
