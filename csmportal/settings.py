@@ -116,6 +116,7 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "tickets.templatetags.tickets_tags",
                 "csmportal.handbook_tags",  # handbook_link: links from the one table
+                "csmportal.url_tags",  # {% url %}: each route reversed once per process
             ],
         },
     },

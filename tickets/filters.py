@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from accounts.models import Account
 from csmportal.filters import CsmFilter, csm_choices
+from csmportal.widgets import FastSelect
 
 from . import sla
 from .models import OPEN_STATUSES, PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap
 from .review import Check
-from .widgets import FastSelect
 
 UNSOLVED = "unsolved"
 STATUS_CHOICES = [(UNSOLVED, "Not solved"), *Status.choices]
