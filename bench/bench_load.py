@@ -49,7 +49,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS_DIR, Metric, calibration, calibration_metric
+from bench.common import RESULTS_DIR, Metric, calibration, calibration_metric, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKETS = int(os.environ.get("BENCH_LOAD_TICKETS", "100000"))
@@ -65,12 +65,7 @@ P95_TARGET_MS = 300.0
 
 def run() -> list[Metric]:
     """Parent side: run the measurement in a child process and turn its JSON into metrics."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "load.json"
-        subprocess.run(
-            [sys.executable, "-m", "bench.bench_load", str(out)], cwd=ROOT, check=True, timeout=60 * 60
-        )
-        data = json.loads(out.read_text())
+    data = run_child("bench.bench_load")
     total = data["total"]
     detail = {k: data[k] for k in ("tickets", "accounts", "users", "seconds", "sync", "setup_seconds")}
     logins = data["logins"]
@@ -523,7 +518,7 @@ def child(out_path: str) -> None:
             if source.exists():
                 shutil.copy(source, RESULTS_DIR / f"load_{suffix}.csv")
         web_cpu = cpu_between(cpu_before, cpu_after)
-        result = {
+        result: dict[str, Any] = {
             "calibration": {
                 "cpu_s": min(c["cpu_s"] for c in calibrated),
                 "wall_s": min(c["wall_s"] for c in calibrated),
