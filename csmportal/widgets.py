@@ -5,7 +5,7 @@ templates cost more than the page's SQL (two templates per option). `FastSelect`
 with `format_html` (escaped like any template). Given an `options_key` (a name for the list and
 its version, e.g. "time-zones" or ("accounts", <count>, <last change>)), the options' HTML is
 rendered once per key and process, and each render only marks the chosen option: a key that
-changes when the data does keeps it right."""
+changes when the data does keeps it right. Groups of choices render as <optgroup>s."""
 
 import threading
 from collections import OrderedDict
@@ -13,7 +13,6 @@ from collections.abc import Hashable
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,12 +32,17 @@ class FastSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs or {})
-        final["name"] = name
         options = self.options_html()
         for chosen in set(self.format_value(value)):  # as Select: None chooses the empty option
             tag = format_html('<option value="{}">', chosen)
             options = options.replace(tag, tag[:-1] + " selected>", 1)
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308
+        # As Django's select.html and attrs.html: the name first, then the attributes in order.
+        attributes = format_html_join(
+            "",
+            " {}{}",
+            ((k, "" if v is True else format_html('="{}"', v)) for k, v in final.items() if v is not False),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe(options))  # noqa: S308
 
     def options_html(self) -> str:
         key = self.options_key
@@ -47,13 +51,7 @@ class FastSelect(forms.Select):
                 if key in _rendered:
                     _rendered.move_to_end(key)
                     return _rendered[key]
-        html = str(
-            format_html_join(
-                "",
-                '<option value="{}">{}</option>',
-                ((value, label) for value, label in self._flat_choices()),
-            )
-        )
+        html = "".join(self._options(self.choices))
         if key is not None:
             with _lock:
                 _rendered[key] = html
@@ -61,11 +59,16 @@ class FastSelect(forms.Select):
                     _rendered.popitem(last=False)
         return html
 
-    def _flat_choices(self) -> list[tuple[Any, Any]]:
-        flat: list[tuple[Any, Any]] = []
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple):  # an optgroup: keep its options
-                flat.extend(label)
+    @staticmethod
+    def _options(choices: Any) -> list[str]:
+        """Each option, and each group (a label with its own choices) as an <optgroup>."""
+        parts = []
+        for value, label in choices:
+            if isinstance(label, list | tuple):
+                inner = mark_safe("".join(FastSelect._options(label)))  # noqa: S308 (escaped below)
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, inner))
             else:
-                flat.append(("" if option_value is None else option_value, label))
-        return flat
+                parts.append(
+                    format_html('<option value="{}">{}</option>', "" if value is None else value, label)
+                )
+        return parts

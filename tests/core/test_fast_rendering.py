@@ -18,6 +18,13 @@ def options(html: str) -> list[tuple[str, bool, str]]:
     return [(value, bool(selected), label) for value, selected, label in OPTION.findall(str(html))]
 
 
+def test_a_fast_select_keeps_groups_of_choices_as_djangos_select_does():
+    choices = [("", "Choose"), ("Your accounts", [(1, "Acme")]), ("Other accounts", [(2, "Beta <Co>")])]
+    fast_html = FastSelect(choices=choices).render("account", 2)
+    assert options(fast_html) == options(forms.Select(choices=choices).render("account", 2))
+    assert re.findall(r'<optgroup label="([^"]+)">', fast_html) == ["Your accounts", "Other accounts"]
+
+
 @pytest.mark.parametrize("value", [None, "", "b", ["b"], 2])
 def test_a_fast_select_offers_and_marks_what_djangos_select_does(value):
     choices = [("", "Any"), ("a", "Alpha & <Omega>"), ("b", "Beta"), (2, "Two")]
