@@ -62,7 +62,7 @@ class FastSelect(forms.Select):
     @staticmethod
     def _options(choices: Any) -> list[str]:
         """Each option, and each group (a label with its own choices) as an <optgroup>."""
-        parts = []
+        parts: list[str] = []
         for value, label in choices:
             if isinstance(label, list | tuple):
                 inner = mark_safe("".join(FastSelect._options(label)))  # noqa: S308 (escaped below)
