@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from csmportal.filters import CsmFilter
+from csmportal.filters import CsmFilter, FastSelectFilterSet
 
 from .findings import Problem, problem_filter
 from .models import Account, Organization, Region, SupportLevel
@@ -26,7 +26,7 @@ PROJECT_ID_CHOICES = [
 PROJECT_ID_SQL = r"^[0-9]{1,12}$"
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(FastSelectFilterSet):
     """The portfolio's filters, shared by the page and its CSV export."""
 
     q = django_filters.CharFilter(method="search", label="Search")

@@ -113,16 +113,17 @@ class PortfolioPaginator(Paginator):
 
 
 def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
-    """Totals over the filtered portfolio: a few small counts (cheaper than one query that
-    computes every column for every account)."""
+    """Totals over the filtered portfolio: one pass over the accounts (each count compiles the
+    portfolio's column expressions: one query instead of four), then the open tickets."""
     base = accounts.order_by()
-    return {
-        "accounts": base.count(),
-        "complete": base.filter(Q(onboarding=Onboarding.COMPLETE)).count(),  # Q: an alias, not a field
-        "not_started": base.filter(Q(onboarding=Onboarding.NOT_STARTED)).count(),
-        "with_problems": base.filter(problem_filter("any")).count(),
-        "tickets_open": Ticket.objects.open().filter(account__in=base.values("pk")).count(),
-    }
+    totals = base.aggregate(
+        accounts=Count("pk"),
+        complete=Count("pk", filter=Q(onboarding=Onboarding.COMPLETE)),
+        not_started=Count("pk", filter=Q(onboarding=Onboarding.NOT_STARTED)),
+        with_problems=Count("pk", filter=problem_filter("any")),
+    )
+    totals["tickets_open"] = Ticket.objects.open().filter(account__in=base.values("pk")).count()
+    return totals
 
 
 def get_account_for_user(user: Any, pk: int) -> Account:

@@ -19,6 +19,12 @@ separately. Every gunicorn worker is warmed up (imports, template compilation) f
 
 Targets: 0 failed requests, p95 <= 300 ms over every request of the run.
 
+Beside the latencies: the server CPU per request (the gunicorn workers' CPU time over the run,
+from /proc/<pid>/stat, with what the master reaped from workers restarted meanwhile, divided by
+the requests; the webhook's few requests are in the CPU time, not in the count) and the
+calibration loop (`bench.common.CALIBRATION`, before and after the run): how fast this
+machine's cores are, so runs on different machines can be compared.
+
 Environment: BENCH_LOAD_TICKETS (100000), BENCH_LOAD_ACCOUNTS (400), BENCH_LOAD_USERS (50),
 BENCH_LOAD_SECONDS (60), BENCH_LOAD_WEB_WORKERS (4), BENCH_LOAD_DATABASE_URL
 (postgres://postgres@127.0.0.1:5432/csm_bench_load; dropped and created),
@@ -43,7 +49,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS_DIR, Metric
+from bench.common import RESULTS_DIR, Metric, calibration, calibration_metric, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKETS = int(os.environ.get("BENCH_LOAD_TICKETS", "100000"))
@@ -59,16 +65,19 @@ P95_TARGET_MS = 300.0
 
 def run() -> list[Metric]:
     """Parent side: run the measurement in a child process and turn its JSON into metrics."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "load.json"
-        subprocess.run(
-            [sys.executable, "-m", "bench.bench_load", str(out)], cwd=ROOT, check=True, timeout=60 * 60
-        )
-        data = json.loads(out.read_text())
+    data = run_child("bench.bench_load")
     total = data["total"]
     detail = {k: data[k] for k in ("tickets", "accounts", "users", "seconds", "sync", "setup_seconds")}
     logins = data["logins"]
+    cpu = data["server_cpu"]
     metrics = [
+        calibration_metric(data["calibration"]),
+        Metric(
+            "server CPU per request (gunicorn workers' CPU time / requests)",
+            cpu["per_request_ms"],
+            "ms",
+            detail=cpu,
+        ),
         Metric("requests", total["requests"], "", detail=detail),
         Metric("throughput", total["rps"], "req/s"),
         Metric("failed requests", total["failures"], "", "0", total["failures"] == 0, data["failures"]),
@@ -91,11 +100,11 @@ def run() -> list[Metric]:
 # -- child side -------------------------------------------------------------------------------
 
 
-def _stack(var_dir: Path):
+def _stack(var_dir: Path, database_url: str = DATABASE_URL, redis_url: str = REDIS_URL):
     from bench import bench_notify as notify  # its process stack, pointed at this bench's services
 
-    notify.DATABASE_URL = DATABASE_URL
-    notify.REDIS_URL = REDIS_URL
+    notify.DATABASE_URL = database_url
+    notify.REDIS_URL = redis_url
     stack = notify.Stack(var_dir)
     stack.env.update(
         {
@@ -103,8 +112,8 @@ def _stack(var_dir: Path):
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_HSTS_SECONDS": "0",
-            "DATABASE_URL": DATABASE_URL,
-            "REDIS_URL": REDIS_URL,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
             "SYNC_FAST_INTERVAL": "10",
             "SYNC_SLOW_INTERVAL": "30",
             # 50 people log in from one address within seconds; production keeps 30/m/ip.
@@ -221,6 +230,42 @@ def prepare_people_and_items() -> dict[str, Any]:
     }
 
 
+def build_data(stack, notify, *, tickets: int, accounts: int) -> dict[str, Any]:
+    """The benchmark's data, the real way: the sandbox (left running), `manage.py sync`,
+    `manage.py tickets_review`, then people and queue items (`prepare_people_and_items`). Also
+    used by the pages benchmark, so both measure the same data."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    _manage(stack, "collectstatic", "--noinput", "-v", "0")
+    stack.start(
+        "sandbox",
+        [
+            sys.executable,
+            "manage.py",
+            "sandbox",
+            "--port",
+            str(stack.sandbox_port),
+            "--accounts",
+            str(accounts),
+            "--tickets",
+            str(tickets),
+            "--quiet",
+        ],
+    )
+    notify.wait_for_port(stack.sandbox_port, timeout=120)
+    _manage(stack, "zendesk_webhook", "install")  # the webhook and trigger, through the API
+    _manage(stack, "sync", "--no-progress", "--wait-for-source", "60")
+    import redis
+
+    redis.Redis.from_url(stack.env["REDIS_URL"]).flushdb()  # review tasks queued by the sync: done below
+    _manage(stack, "tickets_review")
+    return prepare_people_and_items()
+
+
 def open_tickets_while_running(stack, stop: threading.Event, created: list[int]) -> None:
     """A customer opens a ticket every second through the sandbox's API (the trigger fires)."""
     import requests
@@ -294,6 +339,45 @@ def warm_up_and_time_logins(stack, plan: dict[str, Any]) -> dict[str, float]:
     return {"p50": round(statistics.median(times), 1), "max": round(max(times), 1), "count": len(times)}
 
 
+def process_cpu_seconds(pid: int) -> tuple[float, float]:
+    """(own, reaped children's) CPU time of a process, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    # After the ")": state is field 3, so utime (14), stime (15), cutime (16), cstime (17) are 11-14.
+    utime, stime, cutime, cstime = (int(v) / ticks for v in fields[11:15])
+    return utime + stime, cutime + cstime
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def web_cpu_seconds(master: int) -> dict[int, float]:
+    """CPU time of the gunicorn workers (by pid), plus what the master reaped from workers that
+    already exited (max_requests restarts them), under the key 0."""
+    cpu = {0: process_cpu_seconds(master)[1]}
+    for pid in children(master):
+        try:
+            cpu[pid] = process_cpu_seconds(pid)[0]
+        except OSError:
+            continue  # exited meanwhile: its time shows in the master's reaped time
+    return cpu
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two `web_cpu_seconds` readings (a worker started meanwhile counts whole)."""
+    return sum(after.values()) - sum(v for pid, v in before.items() if pid == 0 or pid in after)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -335,37 +419,7 @@ def child(out_path: str) -> None:
         os.environ.update(stack.env)
         notify.reset_services()
         bin_dir = Path(sys.executable).parent
-
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        _manage(stack, "collectstatic", "--noinput", "-v", "0")
-        stack.start(
-            "sandbox",
-            [
-                sys.executable,
-                "manage.py",
-                "sandbox",
-                "--port",
-                str(stack.sandbox_port),
-                "--accounts",
-                str(ACCOUNTS),
-                "--tickets",
-                str(TICKETS),
-                "--quiet",
-            ],
-        )
-        notify.wait_for_port(stack.sandbox_port, timeout=120)
-        _manage(stack, "zendesk_webhook", "install")  # the webhook and trigger, through the API
-        _manage(stack, "sync", "--no-progress", "--wait-for-source", "60")
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()  # review tasks queued by the sync: done below instead
-        _manage(stack, "tickets_review")
-        plan = prepare_people_and_items()
+        plan = build_data(stack, notify, tickets=TICKETS, accounts=ACCOUNTS)
         plan_path = var_dir / "plan.json"
         plan_path.write_text(json.dumps(plan))
 
@@ -399,9 +453,12 @@ def child(out_path: str) -> None:
         )
         stack.start("beat", [*celery, "beat", *quiet, "--schedule", str(var_dir / "beat-schedule")])
         notify.wait_for_port(stack.web_port)
-        notify.wait_for_worker()
+        notify.wait_for_worker(1)
         logins = warm_up_and_time_logins(stack, plan)
         setup_seconds = round(time.monotonic() - setup_started, 1)
+        calibrated = [calibration()]
+        master = stack.procs["web"].pid
+        cpu_before = web_cpu_seconds(master)
 
         stop = threading.Event()
         created: list[int] = []
@@ -437,8 +494,10 @@ def child(out_path: str) -> None:
             check=True,
             timeout=SECONDS + 120,
         )
+        cpu_after = web_cpu_seconds(master)
         stop.set()
         opener.join(timeout=15)
+        calibrated.append(calibration())
         time.sleep(3)
         synced = Ticket.objects.count() - tickets_before
         _, pages, failures = read_locust_csv(prefix)
@@ -458,7 +517,18 @@ def child(out_path: str) -> None:
             source = Path(f"{prefix}_{suffix}.csv")
             if source.exists():
                 shutil.copy(source, RESULTS_DIR / f"load_{suffix}.csv")
-        result = {
+        web_cpu = cpu_between(cpu_before, cpu_after)
+        result: dict[str, Any] = {
+            "calibration": {
+                "cpu_s": min(c["cpu_s"] for c in calibrated),
+                "wall_s": min(c["wall_s"] for c in calibrated),
+                "runs": calibrated,
+            },
+            "server_cpu": {
+                "seconds": round(web_cpu, 2),
+                "per_request_ms": round(web_cpu * 1000 / max(len(samples), 1), 1),
+                "workers": WEB_WORKERS,
+            },
             "tickets": tickets_before,
             "accounts": len(plan["accounts"]),
             "users": USERS,
@@ -471,6 +541,12 @@ def child(out_path: str) -> None:
             "failures": failures[:20],
         }
         Path(out_path).write_text(json.dumps(result, indent=2))
+        cpu, cal = result["server_cpu"], result["calibration"]
+        print(
+            f"\nserver CPU {cpu['seconds']} s over {len(samples)} requests:"
+            f" {cpu['per_request_ms']} ms per request;"
+            f" calibration {cal['cpu_s']} s CPU / {cal['wall_s']} s wall"
+        )
         width = max(len(name) for name in pages) if pages else 10
         print(f"\n{'page':<{width}}  requests  fail   p50   p95   p99  (ms)")
         for name, f in sorted(pages.items()):

@@ -1,9 +1,14 @@
 """Shared helpers of the benchmarks."""
 
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).parent / "results"
 CALIBRATION = "sum(i*i for i in range(10_000_000))"
 
@@ -33,3 +38,12 @@ def calibration() -> dict[str, float]:
 def calibration_metric(measured: dict[str, float] | None = None) -> Metric:
     measured = measured or calibration()
     return Metric(f"calibration: CPU time of {CALIBRATION}", measured["cpu_s"], "s", detail=measured)
+
+
+def run_child(module: str, timeout: float = 60 * 60) -> dict:
+    """Run `python -m <module> <out.json>` from the project's root (a process of its own: its
+    own settings and database) and read the JSON it wrote."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        subprocess.run([sys.executable, "-m", module, str(out)], cwd=ROOT, check=True, timeout=timeout)
+        return json.loads(out.read_text())

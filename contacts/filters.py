@@ -8,6 +8,8 @@ from typing import Any
 
 import django_filters
 
+from csmportal.filters import FastSelectFilterSet
+
 from .selectors import Person, PersonStatus
 
 
@@ -20,7 +22,7 @@ class PeopleRows(list):
         return PeopleRows(self)
 
 
-class PeopleFilter(django_filters.FilterSet):
+class PeopleFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(
         choices=PersonStatus.choices, method="by_status", label="Status", empty_label="Anyone"

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "tickets.templatetags.tickets_tags",
                 "csmportal.handbook_tags",  # handbook_link: links from the one table
                 "csmportal.dates",  # day, when, when_zone: the one date format
+                "csmportal.url_tags",  # {% url %}: each route reversed once per process
             ],
         },
     },

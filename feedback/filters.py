@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from csmportal.filters import CsmFilter, default_csm_scope
+from csmportal.filters import CsmFilter, FastSelectFilterSet, default_csm_scope
 
 from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, FeedbackStatus, Rating, Score, Sentiment
 from .rotation import support_managers
@@ -49,7 +49,7 @@ def search_feedback(qs: QuerySet, value: str) -> QuerySet:
     )
 
 
-class FeedbackFilter(django_filters.FilterSet):
+class FeedbackFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="by_status", label="Status", empty_label=None
@@ -120,7 +120,7 @@ def default_ratings_scope(data: Any, request: Any) -> Any:
     return data
 
 
-class RatingFilter(django_filters.FilterSet):
+class RatingFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     csm = CsmFilter(field_name="account__csm")
     score = django_filters.ChoiceFilter(

@@ -7,6 +7,7 @@ from django import forms
 from django.urls import reverse
 
 from accounts.models import Account
+from csmportal.widgets import FastSelect
 from tickets.models import Ticket
 
 from .models import FORWARD_CHANNELS, Sentiment
@@ -24,6 +25,7 @@ class ForwardForm(forms.Form):
         required=False,
         empty_value=None,
         help_text="Filled in from the ticket when you give one.",
+        widget=FastSelect,  # every account: hundreds of options
     )
     ticket = forms.CharField(
         required=False,

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
+from csmportal.filters import FastSelectFilterSet
+
 from .models import FindingReason
 
 
@@ -22,7 +24,7 @@ def _ticket_search(qs: QuerySet, prefix: str, value: str) -> QuerySet:
     return qs.filter(_ticket_q(prefix, value)) if value else qs
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.ChoiceFilter(
         choices=[("unread", "Unread"), ("read", "Read")], method="by_state", label="Show", empty_label="All"
@@ -44,7 +46,7 @@ class NotificationFilter(django_filters.FilterSet):
         return qs
 
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     reason = django_filters.ChoiceFilter(choices=FindingReason.choices, empty_label="Any reason")
     state = django_filters.ChoiceFilter(
@@ -74,7 +76,7 @@ class FindingFilter(django_filters.FilterSet):
         return qs
 
 
-class OutboxFilter(django_filters.FilterSet):
+class OutboxFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:

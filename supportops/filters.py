@@ -5,6 +5,8 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from csmportal.filters import FastSelectFilterSet
+
 from .models import ACTIVE_STATUSES, CLOSED_STATUSES, OpsRequest, RequestKind, RequestStatus
 
 STATE_CHOICES = [
@@ -15,7 +17,7 @@ STATE_CHOICES = [
 ]
 
 
-class OpsRequestFilter(django_filters.FilterSet):
+class OpsRequestFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     state = django_filters.ChoiceFilter(
         choices=STATE_CHOICES, method="filter_state", label="Status", empty_label=None

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from accounts.models import Account
 from csmportal.filters import CsmFilter, csm_choices
+from csmportal.widgets import FastSelect
 
 from . import sla
 from .links import OPEN_FILTER
 from .models import PreferredRegion, Priority, SlaState, Status, Ticket, TicketGap, TicketQuerySet
 from .review.checks import GAP_CHOICES
-from .widgets import FastSelect
 
 UNSOLVED = OPEN_FILTER
 # "Open" is the portal's one meaning (not solved, closed or deleted: Ticket.objects.open()); a
