@@ -76,7 +76,7 @@ def test_a_link_is_the_url_django_reverses(tag, name, args):
 
 
 def test_a_link_with_keywords_or_text_arguments_is_reversed_as_before():
-    assert Template("{% url 'tickets:detail' pk=7 %}").render(Context({})) == "/tickets/7/"
+    assert Template("{% url 'tickets:detail' zd_id=7 %}").render(Context({})) == "/tickets/7/"
     with pytest.raises(Exception, match="Reverse"):
         Template("{% url 'tickets:detail' 'x' %}").render(Context({}))
     with pytest.raises(Exception, match="Reverse"):

@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from csmportal.dates import day
 from feedback.models import RotationWeek
 from feedback.rotation import current_week_start, next_empty_week
 from feedback.rotation_services import rotation_week_take, rotation_weeks_swap
@@ -112,14 +113,14 @@ def test_the_queue_warns_about_an_empty_week_and_a_manager_takes_it_from_there(c
     RotationWeekFactory(week_start=week(0), manager=manager)
     client.force_login(manager)
     page = client.get("/feedback/").content.decode()
-    assert f"Nobody is on review duty in the week of {week(1):%A} {week(1).day} {week(1):%b}" in page
+    assert f"Nobody is on review duty in the week of {day(week(1))}" in page
     response = client.post(
         "/feedback/rotation/take/", {"week_start": week(1).isoformat(), "next": "/feedback/"}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/feedback/"
     assert "You are on duty in the week of" in response.content.decode()
     # The warning moves on to the next empty week.
-    assert f"Nobody is on review duty in the week of {week(2):%A} {week(2).day}" in response.content.decode()
+    assert f"Nobody is on review duty in the week of {day(week(2))}" in response.content.decode()
 
 
 def test_it_never_redirects_off_the_site(client, manager):

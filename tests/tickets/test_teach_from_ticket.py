@@ -34,10 +34,10 @@ def teach_url(ticket, **extra) -> str:
 
 
 def test_the_ticket_page_offers_to_teach_from_it_and_forward_feedback_about_it(csm_client, ticket):
-    page = csm_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    page = csm_client.get(ticket.get_absolute_url()).content.decode()
     assert "Teach from this ticket</a>" in page and "Forward feedback about this ticket</a>" in page
     assert (
-        f"/tickets/accounts/{ticket.account_id}/education-email/?ticket=1854&amp;next=%2Ftickets%2F{ticket.pk}%2F"
+        f"/tickets/accounts/{ticket.account_id}/education-email/?ticket=1854&amp;next=%2Ftickets%2F{ticket.zd_id}%2F"
         in page
     )
     assert f"/feedback/forward/?ticket=1854&amp;account={ticket.account_id}" in page
@@ -45,7 +45,7 @@ def test_the_ticket_page_offers_to_teach_from_it_and_forward_feedback_about_it(c
 
 def test_only_csms_are_offered_to_forward_feedback(manager, client, ticket):
     client.force_login(manager)
-    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    page = client.get(ticket.get_absolute_url()).content.decode()
     assert "Teach from this ticket" in page and "Forward feedback about this ticket" not in page
 
 
@@ -78,7 +78,7 @@ def test_sending_it_records_the_ticket_completes_the_step_and_goes_back_to_the_t
     csm, csm_client, ticket, django_capture_on_commit_callbacks
 ):
     start_checklist(ticket.account, actor=csm)
-    back = f"/tickets/{ticket.pk}/"
+    back = ticket.get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):
         response = csm_client.post(
             teach_url(ticket),
