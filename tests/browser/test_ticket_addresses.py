@@ -30,6 +30,7 @@ def test_a_csm_opens_a_ticket_at_its_zendesk_number_and_an_old_link_lands_there(
     assert ticket.pk != 1854  # the portal's own id is another number
 
     log_in(page, "casey@example.com")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tickets").click()
     expect(page).to_have_url(re.compile(r"/tickets/$"))
     row = page.locator("#list-table tr", has_text="Runner cannot clone")
     expect(row).to_contain_text(re.compile(ONE_FORMAT))  # opened, in the portal's one date format
