@@ -71,7 +71,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification to its ticket (or its event's page); opening it marks it read."""
     notification = get_notification_for_user(request.user, pk)
     notification_mark_read(notification=notification)
-    if notification.ticket_id is not None:
+    if notification.ticket is not None:
         return redirect(notification.ticket)
     if notification.link.startswith("/") and url_has_allowed_host_and_scheme(
         notification.link, allowed_hosts=None
