@@ -34,7 +34,7 @@ def delete_user(state: State, user_id: int) -> dict | None:
         if user is None:
             return None
         user.update({"active": False, "email": None, "phone": None, "updated_at": iso_z(state.now())})
-        state.invalidate_sorted()
+        state.changed("users", user_id)
         return user
 
 
@@ -51,7 +51,7 @@ def delete_org(state: State, org_id: int) -> dict | None:
             return None
         stamp = iso_z(state.now())
         org.update({"deleted_at": stamp, "updated_at": stamp})
-        state.invalidate_sorted()
+        state.changed("orgs", org_id)
         return org
 
 

@@ -28,6 +28,8 @@ from .tickets import TicketFactory
 
 __all__ = ["EVENT_SHIFT", "TICKET_SHIFT", "State"]
 
+CHANGED_AFTER_IDS = 1 << 61  # above every id, below a start_time's "after the whole second" (1 << 62)
+
 
 class State(TicketOps):
     def __init__(self, config: SandboxConfig, base_url: str, clock: Callable[[], float] = time.time) -> None:
@@ -73,6 +75,11 @@ class State(TicketOps):
         self.requests: dict[str, int] = {}
         self._sorted: dict[str, tuple] = {}
         self._sorted_version = 0
+        # The order of changes to users and orgs, for the incremental exports' cursors: a record
+        # changed in the same second as the cursor's position comes after it whatever its id
+        # (as Zendesk's cursor does), or a change made in that second to a lower id were lost.
+        self._change_order: dict[tuple[str, int], int] = {}
+        self._changes = 0
         self.sf = SFStore(self)
         # Business hours and holidays (sandbox/schedules.py); `sla_policies` off: Zendesk
         # applies no SLA policy, so tickets carry no SLA metrics (the portal estimates its own).
@@ -177,7 +184,7 @@ class State(TicketOps):
                 else:
                     org[name] = value
             org["updated_at"] = iso_z(self.now())
-            self._sorted_version += 1
+            self.changed("orgs", org_id)
             return org
 
     def add_user(self, name: str, email: str, org_id: int | None) -> dict:
@@ -205,7 +212,7 @@ class State(TicketOps):
             w.user_by_id[uid] = user
             if org_id is not None:
                 w.org_members.setdefault(org_id, []).append(uid)
-            self._sorted_version += 1
+            self.changed("users", uid)
             return user
 
     def delete_user(self, user_id: int) -> dict | None:
@@ -327,10 +334,20 @@ class State(TicketOps):
             cache = self._sorted.get(kind)
             stamp = (len(rows), self._sorted_version)
             if cache is None or cache[0] != stamp:
-                keyed = sorted(((parse_iso(r["updated_at"]), r["id"]), r) for r in rows)
+                order = self._change_order
+                keyed = sorted(
+                    ((parse_iso(r["updated_at"]), order.get((kind, r["id"]), r["id"])), r) for r in rows
+                )
                 cache = (stamp, keyed)
                 self._sorted[kind] = cache
             return cache[1]
+
+    def changed(self, kind: str, record_id: int) -> None:
+        """A user or org changed now: it sorts after every record of the same second seen before."""
+        with self.lock:
+            self._changes += 1
+            self._change_order[(kind, record_id)] = CHANGED_AFTER_IDS + self._changes
+            self._sorted_version += 1
 
     def invalidate_sorted(self) -> None:
         with self.lock:

@@ -101,3 +101,23 @@ def test_a_merge_deletes_the_loser_naming_the_winner_and_moves_its_contacts(sf, 
     assert gone["IsDeleted"] is True and gone["MasterRecordId"] == winner["Id"]
     contacts = sf.query(f"SELECT Id FROM Contact WHERE AccountId = '{winner['Id']}'")["records"]
     assert set(moved) <= {c["Id"] for c in contacts}
+
+
+def test_a_user_deleted_in_the_same_second_as_the_cursor_is_still_in_the_next_page(zd, sandbox, monkeypatch):
+    """The export's cursor is a position in the order of changes: a user changed in the second
+    the cursor stopped in comes after it, even when its id is lower than the last user's."""
+    state = sandbox.state
+    second = float(state.now())
+    monkeypatch.setattr(state, "clock", lambda: second)  # every change below happens in one second
+    lower = state.add_user("Lower Id", "lower@customer-example.org", None)
+    higher = state.add_user("Higher Id", "higher@customer-example.org", None)
+    assert lower["id"] < higher["id"]
+    url = f"{sandbox.url}/api/v2/incremental/users/cursor.json"
+    page = zd.get(url, params={"start_time": 0, "per_page": 1000}).json()
+    while not page["end_of_stream"]:
+        page = zd.get(page["after_url"]).json()
+    assert page["users"] and page["users"][-1]["id"] == higher["id"]
+
+    assert zd.delete(f"{sandbox.url}/api/v2/users/{lower['id']}.json").status_code == 200
+    following = zd.get(page["after_url"]).json()["users"]
+    assert [u["id"] for u in following] == [lower["id"]] and following[0]["active"] is False
