@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
+from csmportal.dates import day
 from feedback.models import Rating
 from tickets.models import Case, Comment, Ticket
 from tickets.review import mask
@@ -40,10 +41,10 @@ def _text(value: object) -> Cell:
 def _ticket_row(source: str) -> Callable[[Ticket], list[Cell]]:
     def row(ticket: Ticket) -> list[Cell]:
         return [
-            (f"#{ticket.zd_id}", reverse("tickets:detail", args=[ticket.pk])),
+            (f"#{ticket.zd_id}", ticket.get_absolute_url()),
             _text(mask(ticket.subject)),
             _text(getattr(ticket, source)),
-            _text(f"{ticket.zd_created_at:%Y-%m-%d}" if ticket.zd_created_at else ""),
+            _text(day(ticket.zd_created_at)),
         ]
 
     return row
@@ -138,7 +139,7 @@ KINDS: tuple[Waiting, ...] = (
         lambda rating: [
             _text(rating.get_score_display()),
             _text(f"#{rating.zd_ticket_id}"),
-            _text(f"{rating.zd_created_at:%Y-%m-%d}"),
+            _text(day(rating.zd_created_at)),
         ],
     ),
     Waiting(

@@ -18,7 +18,7 @@ def test_each_count_links_to_its_list_and_the_list_holds_exactly_those_records(c
     page = client.get("/sync/").content.decode()
     assert 'href="/sync/waiting/tickets-without-requester/"' in page
     listing = client.get("/sync/waiting/tickets-without-requester/").content.decode()
-    assert f"#{waiting.zd_id}" in listing and f"/tickets/{waiting.pk}/" in listing and "991" in listing
+    assert f"#{waiting.zd_id}" in listing and f"/tickets/{waiting.zd_id}/" in listing and "991" in listing
     assert f"#{linked.zd_id}<" not in listing
     assert "glpat-abcdefghijklmnopqrst" not in listing  # customer text is masked
 
