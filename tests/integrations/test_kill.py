@@ -21,7 +21,14 @@ from tickets.models import Ticket
 
 from .conftest import actual_mirror, expected_tickets
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs them all: the Celery tests share one Redis broker database (each empties
+# it first), and a worker of one test must never take the other's task.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("redis-broker"),
+]
 ROOT = Path(__file__).resolve().parents[2]
 STREAM = "zendesk.tickets"
 LEASE = 3
