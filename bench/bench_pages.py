@@ -42,6 +42,9 @@ TICKETS = int(os.environ.get("BENCH_PAGES_TICKETS", "100000"))
 ACCOUNTS = int(os.environ.get("BENCH_PAGES_ACCOUNTS", "400"))
 REPEAT = int(os.environ.get("BENCH_PAGES_REPEAT", "7"))
 REUSE = os.environ.get("BENCH_PAGES_REUSE", "") == "1"
+# Comma-separated parts of page labels: measure only the pages whose label contains one (the
+# floor is always measured); for working on a few pages, never for the report.
+ONLY = [part for part in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if part]
 DATABASE_URL = os.environ.get(
     "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csm_bench_pages"
 )
@@ -136,6 +139,8 @@ def pages_to_measure(world: Any) -> tuple[list[tuple[str, str, str]], list[dict[
             continue  # no role reads it (POST-only, public, webhook)
         pages.append((route, concrete_path(route, world), role))
     pages += VARIANTS
+    if ONLY:
+        pages = [page for page in pages if any(part in page[0] for part in ONLY)]
     return pages, skipped
 
 
