@@ -88,7 +88,9 @@ class Account(models.Model):
 class Organization(models.Model):
     """One row per Zendesk organization, with the organization fields the process relies on."""
 
-    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_id = models.BigIntegerField("Zendesk ID")
+    # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
     name = models.CharField(max_length=255)
     domain_names = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
@@ -124,6 +126,10 @@ class Organization(models.Model):
     objects = MirrorManager()
 
     class Meta:
+        constraints = [
+            # zd_id first: a lookup by number alone uses it too.
+            models.UniqueConstraint(fields=["zd_id", "zd_instance"], name="organization_zd_id_instance"),
+        ]
         ordering = ["name"]
         indexes = [
             # Findings: an org carrying an account's name but linked elsewhere (portfolio filter).

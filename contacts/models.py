@@ -44,7 +44,9 @@ class Contact(models.Model):
 class SupportUser(models.Model):
     """A Zendesk user. An end user in a customer's organization is entitled to support."""
 
-    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_id = models.BigIntegerField("Zendesk ID")
+    # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
     zd_organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
@@ -68,6 +70,10 @@ class SupportUser(models.Model):
     objects = MirrorManager()
 
     class Meta:
+        constraints = [
+            # zd_id first: a lookup by number alone uses it too.
+            models.UniqueConstraint(fields=["zd_id", "zd_instance"], name="supportuser_zd_id_instance"),
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:

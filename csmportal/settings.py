@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from csmportal import instances as _instances
 from csmportal.handbook import resolve_links as resolve_handbook_links
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -356,6 +357,16 @@ SYNC_SLOW_INTERVAL = env.int("SYNC_SLOW_INTERVAL", default=15 * 60)
 # The syncs pace their Zendesk requests to these budgets (shared by all workers) instead of
 # bouncing off 429s: "incremental=10/60,default=700/60" (requests/seconds). Empty: no pacing.
 ZENDESK_RATE_LIMIT = env.str("ZENDESK_RATE_LIMIT", default="" if SANDBOX else "incremental=10/60")
+# More than one Zendesk (docs/instances.md): ZENDESK_INSTANCES=global,usgov and, for each key but
+# global (today's variables above), ZENDESK_<KEY>_SUBDOMAIN, _EMAIL, _API_TOKEN, _WEBHOOK_SECRET,
+# _NAME, _RESTRICTED, _TRACKER_PROJECT, _RATE_LIMIT. csmportal.instances reads them.
+ZENDESK_GLOBAL_NAME = env.str("ZENDESK_GLOBAL_NAME", default="Global")
+ZENDESK_EXTRA_INSTANCES = _instances.from_env(
+    lambda name, default: env.str(name, default=default),
+    secret,
+    SANDBOX,
+    {"tracker_project": GITLAB_ORGS_PROJECT, "rate_limit": ZENDESK_RATE_LIMIT},
+)
 # A running sync renews its lock with every page and a heartbeat (every third of this); a
 # worker that dies loses it after this many seconds, and the stream's next run takes over.
 SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=15)

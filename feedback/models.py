@@ -26,7 +26,9 @@ RATED_SCORES = (Score.GOOD, Score.BAD)
 class Rating(models.Model):
     """A Zendesk satisfaction rating (written by the sync; the portal only reads it)."""
 
-    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_id = models.BigIntegerField("Zendesk ID")
+    # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
     zd_ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings"
@@ -50,6 +52,10 @@ class Rating(models.Model):
     synced_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            # zd_id first: a lookup by number alone uses it too.
+            models.UniqueConstraint(fields=["zd_id", "zd_instance"], name="rating_zd_id_instance"),
+        ]
         ordering = ["-zd_created_at"]
         indexes = [
             # Account page, cadence page and trend chart: an account's ratings over time.

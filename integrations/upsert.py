@@ -28,7 +28,11 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from csmportal.instances import GLOBAL
+
 from .sql import execute
+
+INSTANCE = "zd_instance"  # the column of Zendesk-keyed models naming their instance
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +123,12 @@ def upsert(
     version: str | None,
     returning: Sequence[str] = (),
     links: Sequence[Any] = (),
+    instance: str = GLOBAL,
 ) -> list[Written]:
     """Write ``records`` (dataclasses named like the model's columns); return the rows changed.
+
+    A Zendesk-keyed model (one with ``zd_instance``) is written for one ``instance``: the key
+    is unique per instance, so the rows of another instance with the same numbers are other rows.
 
     ``links`` (``integrations.links.Link`` of this model) are resolved for the rows written: on
     PostgreSQL inside the same statement, so a new row is written once, already linked (an
@@ -131,14 +139,19 @@ def upsert(
     records = dedupe(records, key, version)
     columns = tuple(f.name for f in fields(records[0]))
     plan = _plan(model, columns)
+    scope = instance if INSTANCE in plan.default_columns else None
     if _use_postgresql():
-        return _upsert_postgresql(model, plan, records, key, version, tuple(returning), tuple(links))
-    written = _upsert_generic(model, plan, records, key, version, tuple(returning))
+        return _upsert_postgresql(model, plan, records, key, version, tuple(returning), tuple(links), scope)
+    written = _upsert_generic(model, plan, records, key, version, tuple(returning), scope)
     if links and written:
         from .links import link_rows_all
 
         link_rows_all(list(links), [w.pk for w in written])
     return written
+
+
+def _has_instance(model: type[models.Model]) -> bool:
+    return any(f.column == INSTANCE for f in model._meta.concrete_fields)
 
 
 def _use_postgresql() -> bool:
@@ -178,6 +191,7 @@ def _upsert_postgresql(
     version: str | None,
     returning: tuple,
     links: tuple = (),
+    scope: str | None = None,
 ) -> list[Written]:
     now = timezone.now()
     rows = list(map(attrgetter(*plan.record_columns), records))
@@ -196,14 +210,17 @@ def _upsert_postgresql(
     for link in links:
         src = plan.record_columns.index(link.src)
         parent = _q(link.parent._meta.db_table)
-        selects.append(
-            f"(SELECT p.{_q(link.value)} FROM {parent} AS p WHERE p.{_q(link.parent_key)} = u.c{src})"
-        )
+        same_instance = ""
+        if _has_instance(link.parent):  # a parent of the same instance (the global one's for a Case)
+            same_instance = f" AND p.{_q(INSTANCE)} = %s"
+            params.append(scope or GLOBAL)
+        match = f"p.{_q(link.parent_key)} = u.c{src}{same_instance}"
+        selects.append(f"(SELECT p.{_q(link.value)} FROM {parent} AS p WHERE {match})")
     constants: list[str] = []
     for column in plan.default_columns:
         if column in derived:
             continue
-        value = _default(model, column)
+        value = scope if column == INSTANCE else _default(model, column)
         if column in plan.json_columns:
             value = json.dumps(value)
         selects.append(f"%s::{plan.db_types[column]}")
@@ -215,11 +232,12 @@ def _upsert_postgresql(
         params.append(now)
     insert_columns = ", ".join(_q(c) for c in (*plan.record_columns, *derived, *constants))
     sets, where = _update_clause(plan, key, version, "t", derived)
+    target = f"{_q(key)}, {_q(INSTANCE)}" if scope else _q(key)
     extra = "".join(f", t.{_q(c)}" for c in returning)
     sql = (
         f"INSERT INTO {_q(plan.table)} AS t ({insert_columns}) "
         f"SELECT {', '.join(selects)} FROM unnest({unnest}) AS u({aliases}) "
-        f"ON CONFLICT ({_q(key)}) DO UPDATE SET {sets} WHERE {where} "
+        f"ON CONFLICT ({target}) DO UPDATE SET {sets} WHERE {where} "
         f"RETURNING t.{_q(plan.pk)}, t.{_q(key)}, (t.xmax = 0){extra}"
     )
     # Constants come after the unnest arrays in the SELECT list but before them in the text.
@@ -234,11 +252,12 @@ def _upsert_generic(
     key: str,
     version: str | None,
     returning: tuple,
+    scope: str | None = None,
 ) -> list[Written]:
     """SQLite (the demo): multi-row VALUES in chunks; inserted = keys absent before."""
     now = timezone.now()
     by_column = {str(f.column): f for f in model._meta.concrete_fields}
-    constants = [(c, _default(model, c)) for c in plan.default_columns]
+    constants = [(c, scope if c == INSTANCE else _default(model, c)) for c in plan.default_columns]
     constants += [(c, now) for c in plan.now_on_insert + plan.now_always]
     columns = (*plan.record_columns, *(c for c, _ in constants))
     prep = [by_column[c] for c in columns]
@@ -250,6 +269,8 @@ def _upsert_generic(
     ]
     get = attrgetter(*plan.record_columns)
     sets, where = _update_clause(plan, key, version, _q(plan.table))
+    target = f"{_q(key)}, {_q(INSTANCE)}" if scope else _q(key)
+    in_scope = f" AND {_q(INSTANCE)} = %s" if scope else ""
     extra = "".join(f", {_q(c)}" for c in returning)
     written: list[Written] = []
     per_chunk = max(1, 30000 // len(columns))
@@ -258,7 +279,10 @@ def _upsert_generic(
             chunk = records[start : start + per_chunk]
             keys = [getattr(r, key) for r in chunk]
             marks = ", ".join(["%s"] * len(keys))
-            cursor.execute(f"SELECT {_q(key)} FROM {_q(plan.table)} WHERE {_q(key)} IN ({marks})", keys)
+            cursor.execute(
+                f"SELECT {_q(key)} FROM {_q(plan.table)} WHERE {_q(key)} IN ({marks}){in_scope}",
+                keys + ([scope] if scope else []),
+            )
             existing = {row[0] for row in cursor.fetchall()}
             params: list[Any] = []
             for record in chunk:
@@ -271,7 +295,7 @@ def _upsert_generic(
             sql = (
                 f"INSERT INTO {_q(plan.table)} ({', '.join(_q(c) for c in columns)}) "
                 f"VALUES {', '.join([row_marks] * len(chunk))} "
-                f"ON CONFLICT ({_q(key)}) DO UPDATE SET {sets} WHERE {where} "
+                f"ON CONFLICT ({target}) DO UPDATE SET {sets} WHERE {where} "
                 f"RETURNING {_q(plan.pk)}, {_q(key)}{extra}"
             )
             cursor.execute(sql, params)

@@ -62,7 +62,9 @@ class SlaState(models.TextChoices):
 
 
 class Ticket(models.Model):
-    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_id = models.BigIntegerField("Zendesk ID")
+    # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
     zd_organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
@@ -107,6 +109,10 @@ class Ticket(models.Model):
     objects = TicketQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            # zd_id first: a lookup by number alone uses it too.
+            models.UniqueConstraint(fields=["zd_id", "zd_instance"], name="ticket_zd_id_instance"),
+        ]
         ordering = ["-zd_created_at"]
         indexes = [
             # Dashboard default view: an account's (or a CSM's accounts') newest tickets.
@@ -172,7 +178,9 @@ class TicketGap(models.Model):
 class Comment(models.Model):
     """A ticket comment; comments may arrive before their ticket, so the link is by Zendesk ID."""
 
-    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_id = models.BigIntegerField("Zendesk ID")
+    # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
     zd_ticket_id = models.BigIntegerField(db_index=True)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
@@ -190,6 +198,10 @@ class Comment(models.Model):
     synced_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            # zd_id first: a lookup by number alone uses it too.
+            models.UniqueConstraint(fields=["zd_id", "zd_instance"], name="comment_zd_id_instance"),
+        ]
         ordering = ["created_at", "zd_id"]
         indexes = [
             # Ticket page timeline.
@@ -239,7 +251,9 @@ class Schedule(models.Model):
     stream. The SLA clock and feedback due dates use a region's schedule when Zendesk has one
     (tickets/schedules.py maps regions to schedules by name)."""
 
-    zd_id = models.BigIntegerField("Zendesk ID", unique=True)
+    zd_id = models.BigIntegerField("Zendesk ID")
+    # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
     name = models.CharField(max_length=255)
     time_zone = models.CharField(max_length=100, blank=True)  # Zendesk's name, e.g. "London"
     tz_name = models.CharField(max_length=64, blank=True)  # IANA, "" when the portal cannot map it
@@ -251,6 +265,10 @@ class Schedule(models.Model):
     synced_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            # zd_id first: a lookup by number alone uses it too.
+            models.UniqueConstraint(fields=["zd_id", "zd_instance"], name="schedule_zd_id_instance"),
+        ]
         ordering = ["name", "zd_id"]
 
     def __str__(self) -> str:

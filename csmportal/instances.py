@@ -1,0 +1,128 @@
+"""The Zendesk instances the portal mirrors (docs/instances.md).
+
+A company can run more than one Zendesk: the instance ``global`` is configured by today's
+single-instance variables (``ZENDESK_SUBDOMAIN``, ``ZENDESK_EMAIL``, ``ZENDESK_API_TOKEN``,
+``ZENDESK_WEBHOOK_SECRET``, ``ZENDESK_RATE_LIMIT``, ``GITLAB_ORGS_PROJECT``); each further key
+in ``ZENDESK_INSTANCES`` (``global,usgov``) by ``ZENDESK_<KEY>_*`` variables, parsed once in
+the settings into ``ZENDESK_EXTRA_INSTANCES``. The global instance is read from the settings
+on every call, so a settings override (tests, a management command) is seen at once.
+
+Every Zendesk-keyed row carries its instance's key in ``zd_instance``; keys are unique per
+instance. A restricted instance's data is seen only by people an admin has cleared for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+GLOBAL = "global"
+KEY = re.compile(r"^[a-z][a-z0-9]{0,19}$")  # stored in zd_instance (max_length 20) and in URLs
+
+
+@dataclass(frozen=True)
+class Instance:
+    key: str
+    name: str
+    subdomain: str
+    email: str
+    api_token: str
+    webhook_secret: str
+    restricted: bool
+    tracker_project: str
+    rate_limit: str
+
+    @property
+    def host(self) -> str:
+        """The host people open this instance's agent pages on."""
+        return f"{self.subdomain}.zendesk.com"
+
+
+def _global() -> Instance:
+    return Instance(
+        key=GLOBAL,
+        name=getattr(settings, "ZENDESK_GLOBAL_NAME", "") or "Global",
+        subdomain=settings.ZENDESK_SUBDOMAIN,
+        email=settings.ZENDESK_EMAIL or "",
+        api_token=settings.ZENDESK_API_TOKEN or "",
+        webhook_secret=settings.ZENDESK_WEBHOOK_SECRET or "",
+        restricted=False,
+        tracker_project=settings.GITLAB_ORGS_PROJECT,
+        rate_limit=settings.ZENDESK_RATE_LIMIT,
+    )
+
+
+def all_instances() -> list[Instance]:
+    """Every configured instance, ``global`` first."""
+    extra = getattr(settings, "ZENDESK_EXTRA_INSTANCES", {}) or {}
+    return [_global()] + [Instance(key=key, **values) for key, values in extra.items()]
+
+
+def keys() -> list[str]:
+    return [instance.key for instance in all_instances()]
+
+
+def get(key: str) -> Instance:
+    """The instance with this key; KeyError when none is configured."""
+    for instance in all_instances():
+        if instance.key == key:
+            return instance
+    raise KeyError(key)
+
+
+def is_multi() -> bool:
+    """More than one instance configured: pages show an instance column and filter."""
+    return bool(getattr(settings, "ZENDESK_EXTRA_INSTANCES", None))
+
+
+def restricted_keys() -> frozenset[str]:
+    return frozenset(instance.key for instance in all_instances() if instance.restricted)
+
+
+def from_env(
+    read: Callable[..., Any], secret: Callable[..., Any], sandbox: bool, global_defaults: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """``ZENDESK_EXTRA_INSTANCES`` for the settings: every key of ``ZENDESK_INSTANCES`` but
+    ``global``, from its ``ZENDESK_<KEY>_*`` variables. ``read(name, default)`` reads a plain
+    variable, ``secret(name, default)`` a secret (or its ``_FILE``)."""
+    listed = [part.strip() for part in read("ZENDESK_INSTANCES", "").split(",") if part.strip()]
+    if listed and GLOBAL not in listed:
+        raise ImproperlyConfigured(
+            "ZENDESK_INSTANCES must include 'global' (the instance today's ZENDESK_* variables configure)."
+        )
+    extra: dict[str, dict[str, Any]] = {}
+    for key in listed:
+        if key == GLOBAL:
+            continue
+        if not KEY.match(key):
+            raise ImproperlyConfigured(
+                f"ZENDESK_INSTANCES: {key!r} is not a valid instance key (lower-case letters and digits, "
+                "starting with a letter, at most 20)."
+            )
+        if key in extra:
+            raise ImproperlyConfigured(f"ZENDESK_INSTANCES names {key!r} twice.")
+        prefix = f"ZENDESK_{key.upper()}_"
+        # With SANDBOX on, unset credentials default to the sandbox's for this instance.
+        fallback = (lambda value: value) if sandbox else (lambda value: "")
+        subdomain = read(prefix + "SUBDOMAIN", f"example-{key}" if sandbox else "")
+        if not subdomain:
+            raise ImproperlyConfigured(f"Set {prefix}SUBDOMAIN: the instance {key!r} has no subdomain.")
+        extra[key] = {
+            "name": read(prefix + "NAME", "") or key.upper(),
+            "subdomain": subdomain,
+            "email": read(prefix + "EMAIL", fallback(f"{key}-portal@example.com")),
+            "api_token": secret(prefix + "API_TOKEN", fallback(f"sandbox-{key}-token")) or "",
+            "webhook_secret": (
+                secret(prefix + "WEBHOOK_SECRET", fallback(f"sandbox-{key}-webhook-secret")) or ""
+            ),
+            "restricted": read(prefix + "RESTRICTED", "false").strip().lower() in ("1", "true", "yes", "on"),
+            "tracker_project": read(prefix + "TRACKER_PROJECT", "")
+            or global_defaults["tracker_project"].replace("zendesk-global", f"zendesk-{key}"),
+            "rate_limit": read(prefix + "RATE_LIMIT", global_defaults["rate_limit"]),
+        }
+    return extra
