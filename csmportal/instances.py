@@ -14,6 +14,7 @@ instance. A restricted instance's data is seen only by people an admin has clear
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -126,3 +127,31 @@ def from_env(
             "rate_limit": read(prefix + "RATE_LIMIT", global_defaults["rate_limit"]),
         }
     return extra
+
+
+def visible_keys(user: Any) -> frozenset[str]:
+    """The instances whose data ``user`` may see: every unrestricted one, and the restricted
+    ones an admin cleared them for. Cached on the user object for the request."""
+    cached = getattr(user, "_visible_instances", None)
+    if cached is not None:
+        return cached
+    configured = all_instances()
+    open_keys = {i.key for i in configured if not i.restricted}
+    restricted = {i.key for i in configured if i.restricted}
+    cleared: set[str] = set()
+    if restricted and getattr(user, "is_authenticated", False):
+        from users.models import Clearance
+
+        cleared = set(
+            Clearance.objects.filter(user=user, instance__in=restricted).values_list("instance", flat=True)
+        )
+    result = frozenset(open_keys | cleared)
+    if user is not None:
+        with suppress(AttributeError):  # AnonymousUser and the like
+            user._visible_instances = result
+    return result
+
+
+def hidden_keys(user: Any) -> frozenset[str]:
+    """The restricted instances ``user`` is not cleared for (empty for most deployments)."""
+    return frozenset(i.key for i in all_instances() if i.restricted) - visible_keys(user)

@@ -63,3 +63,19 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return (self.name.split() or [self.email])[0]
+
+
+class Clearance(models.Model):
+    """An admin cleared this person to see a restricted Zendesk instance's data
+    (csmportal.instances); without one, that data does not exist for them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="clearances")
+    instance = models.CharField("Zendesk instance", max_length=20)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "instance"], name="clearance_user_instance")]
+
+    def __str__(self) -> str:
+        return f"{self.user} cleared for {self.instance}"
