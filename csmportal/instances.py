@@ -14,8 +14,8 @@ instance. A restricted instance's data is seen only by people an admin has clear
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
