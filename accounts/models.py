@@ -90,7 +90,7 @@ class Organization(models.Model):
 
     zd_id = models.BigIntegerField("Zendesk ID")
     # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
-    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     name = models.CharField(max_length=255)
     domain_names = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)

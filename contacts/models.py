@@ -46,7 +46,7 @@ class SupportUser(models.Model):
 
     zd_id = models.BigIntegerField("Zendesk ID")
     # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
-    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     zd_organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"

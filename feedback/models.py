@@ -28,7 +28,7 @@ class Rating(models.Model):
 
     zd_id = models.BigIntegerField("Zendesk ID")
     # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
-    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     zd_ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings"

@@ -64,7 +64,7 @@ class SlaState(models.TextChoices):
 class Ticket(models.Model):
     zd_id = models.BigIntegerField("Zendesk ID")
     # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
-    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     zd_organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
@@ -180,7 +180,7 @@ class Comment(models.Model):
 
     zd_id = models.BigIntegerField("Zendesk ID")
     # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
-    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     zd_ticket_id = models.BigIntegerField(db_index=True)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
@@ -253,7 +253,7 @@ class Schedule(models.Model):
 
     zd_id = models.BigIntegerField("Zendesk ID")
     # The Zendesk instance the row comes from (csmportal.instances); zd_id is unique per instance.
-    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global")
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     name = models.CharField(max_length=255)
     time_zone = models.CharField(max_length=100, blank=True)  # Zendesk's name, e.g. "London"
     tz_name = models.CharField(max_length=64, blank=True)  # IANA, "" when the portal cannot map it
