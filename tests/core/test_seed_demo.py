@@ -91,3 +91,34 @@ def test_the_demo_admin_logs_in_with_the_printed_two_factor_code(client, capsys)
 def test_the_demo_code_is_only_given_in_demo_mode():
     with pytest.raises(CommandError, match="only given when DEBUG or DEMO"):
         call_command("demo_totp_code")
+
+
+USGOV = {
+    "usgov": {
+        "name": "US Government",
+        "subdomain": "example-usgov",
+        "email": "",
+        "api_token": "",
+        "webhook_secret": "",
+        "restricted": True,
+        "tracker_project": "",
+        "rate_limit": "",
+    }
+}
+
+
+@override_settings(DEMO=True, ZENDESK_EXTRA_INSTANCES=USGOV)
+def test_with_a_restricted_instance_the_demo_csm_is_cleared_for_it_and_the_second_csm_is_not(capsys):
+    from csmportal.instances import visible_keys
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert "csm@example.com  (cleared for US Government)" in capsys.readouterr().out
+    assert visible_keys(User.objects.get(email="csm@example.com")) == {"global", "usgov"}
+    assert visible_keys(User.objects.get(email="csm2@example.com")) == {"global"}
+
+
+@override_settings(DEMO=True)
+def test_with_one_instance_nobody_is_cleared_and_the_listing_is_as_before(capsys):
+    call_command("seed_demo")
+    assert "cleared for" not in capsys.readouterr().out

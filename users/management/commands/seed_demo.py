@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from users.models import User
+from csmportal import instances
+from users.models import Clearance, User
 from users.roles import Role
 
 DEMO_PASSWORD = "demo-portal-pass"
@@ -15,6 +16,9 @@ DEMO_PASSWORD = "demo-portal-pass"
 # so whoever tries the demo can add it to an app or run `manage.py demo_totp_code`.
 DEMO_ADMIN = "admin@example.com"
 DEMO_TOTP_SECRET = "KRSXG5CTMVRXEZLUKN2G64TFONXW4ZLZ"
+# With a restricted Zendesk instance configured (the demo's US Government one), this login is
+# cleared for it and the second CSM is not: log in as each to see the access rule.
+DEMO_CLEARED = "csm@example.com"
 DEMO_USERS = [
     ("csm@example.com", "Demo CSM", Role.CSM),
     ("csm2@example.com", "Second CSM", Role.CSM),
@@ -49,8 +53,11 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             return
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        restricted = [i for i in instances.all_instances() if i.restricted]
         for email, _name, role in DEMO_USERS:
-            self.stdout.write(f"  {role:<16} {email}")
+            cleared = email == DEMO_CLEARED and restricted
+            note = f"  (cleared for {', '.join(i.name for i in restricted)})" if cleared else ""
+            self.stdout.write(f"  {role:<16} {email}{note}")
         self.stdout.write(
             f"  {DEMO_ADMIN} also asks for a two-factor code: run `make demo-code` (or "
             f"`manage.py demo_totp_code`), or add the key {DEMO_TOTP_SECRET} to an authenticator app."
@@ -71,6 +78,9 @@ class Command(BaseCommand):
                 user=user, email=user.email.lower(), defaults={"primary": True, "verified": True}
             )
             users[email] = user
+        for instance in instances.all_instances():
+            if instance.restricted:
+                Clearance.objects.get_or_create(user=users[DEMO_CLEARED], instance=instance.key)
         admin = users[DEMO_ADMIN]
         if not Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(admin, DEMO_TOTP_SECRET)
