@@ -19,6 +19,7 @@ from accounts.forms import AccountEmailForm
 from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
+from csmportal.instances import GLOBAL
 from csmportal.lists import csv_response, query_without, render_list
 from users.roles import Role, any_role_required, has_role
 
@@ -94,17 +95,20 @@ def ticket_export_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @any_role_required
-def ticket_detail(request: HttpRequest, zd_id: int) -> HttpResponse:
-    """A ticket's page at its Zendesk number. A number that is no Zendesk ticket's but a portal
-    id (the address in emails and exports sent before) redirects to that ticket's page: with a
-    302, because the number may become a Zendesk ticket's later."""
+def ticket_detail(request: HttpRequest, zd_id: int, instance: str = GLOBAL) -> HttpResponse:
+    """A ticket's page at its instance and Zendesk number (the global instance's without the
+    instance). A number that is no global ticket's but a portal id (the address in emails and
+    exports sent before) redirects to that ticket's page: with a 302, because the number may
+    become a Zendesk ticket's later."""
+    if "instance" in request.resolver_match.kwargs and instance == GLOBAL:
+        return redirect("tickets:detail", zd_id, permanent=True)
     try:
-        ticket = get_ticket_for_user(request.user, zd_id)
+        ticket = get_ticket_for_user(request.user, zd_id, instance)
     except Http404:
-        found = ticket_zd_id_for_user(request.user, zd_id)
+        found = ticket_zd_id_for_user(request.user, zd_id) if instance == GLOBAL else None
         if found is None:
             raise
-        return redirect("tickets:detail", found)
+        return redirect(found)
     findings = ticket_findings(ticket)
     return render(
         request,
@@ -149,7 +153,7 @@ def ticket_by_portal_id(request: HttpRequest, pk: int) -> HttpResponse:
     found = ticket_zd_id_for_user(request.user, pk)
     if found is None:
         raise Http404("No such ticket.")
-    return redirect("tickets:detail", found, permanent=True)
+    return redirect(found, permanent=True)
 
 
 def _weeks(request: HttpRequest) -> int:
