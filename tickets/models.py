@@ -159,6 +159,12 @@ class Ticket(models.Model):
         """The page a person opens in Zendesk (never the /api/v2/... JSON address)."""
         return zendesk_ticket_url(self.zd_id, self.zd_instance)
 
+    @property
+    def reference(self) -> str:
+        """What a person types or pastes to name this ticket (feedback.references reads it):
+        `#1854` for the global instance's, the agent link for another instance's."""
+        return f"#{self.zd_id}" if self.zd_instance == GLOBAL else self.agent_url
+
 
 class TicketGap(models.Model):
     """A best-practice check a ticket did not pass: one row per ticket and check.

@@ -13,12 +13,11 @@ from integrations import links
 from integrations import upsert as upsert_module
 from integrations.records import CaseRecord, CommentRecord, RatingRecord
 from integrations.upsert import upsert
+from tests.instances import USGOV, configure_two_instances
 from tests.integrations.test_links import ACME, T0, account, org, ticket, user, write
 from tickets.models import Case, Comment, Ticket
 
 pytestmark = pytest.mark.django_db
-
-USGOV = "usgov"
 
 
 @pytest.fixture(autouse=True, params=[pytest.param("postgresql", marks=pytest.mark.postgres), "generic"])
@@ -30,19 +29,7 @@ def upsert_flavour(request, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def two_instances(settings):
-    settings.ZENDESK_SUBDOMAIN = "acme"
-    settings.ZENDESK_EXTRA_INSTANCES = {
-        USGOV: {
-            "name": "US Government",
-            "subdomain": "acme-gov",
-            "email": "portal@example.com",
-            "api_token": "token",
-            "webhook_secret": "secret",
-            "restricted": True,
-            "tracker_project": "support/zendesk-usgov/organizations",
-            "rate_limit": "",
-        }
-    }
+    configure_two_instances(settings)
 
 
 # What the streams do for one instance's page (the sync names the instance).
