@@ -162,8 +162,8 @@ class Ticket(models.Model):
     @property
     def reference(self) -> str:
         """What a person types or pastes to name this ticket (feedback.references reads it):
-        `#1854` for the global instance's, the agent link for another instance's."""
-        return f"#{self.zd_id}" if self.zd_instance == GLOBAL else self.agent_url
+        the number (`1854`) for the global instance's, the agent link for another instance's."""
+        return str(self.zd_id) if self.zd_instance == GLOBAL else self.agent_url
 
 
 class TicketGap(models.Model):

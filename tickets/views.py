@@ -21,6 +21,7 @@ from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
 from csmportal.instances import GLOBAL
 from csmportal.lists import csv_response, query_without, render_list
+from feedback.references import parse_ticket
 from users.roles import Role, any_role_required, has_role
 
 from . import sla
@@ -136,13 +137,13 @@ def _act_links(request: HttpRequest, ticket: Ticket) -> dict[str, str]:
     if ticket.account_id is None:
         return {}
     back = {"next": request.get_full_path()}
-    forward = urlencode({"ticket": str(ticket.zd_id), "account": str(ticket.account_id)})
+    forward = urlencode({"ticket": ticket.reference, "account": str(ticket.account_id)})
     return {
         # CSMs forward feedback (on their own behalf); everyone may draft the email.
         "forward_url": f"{reverse('feedback:forward')}?{forward}" if has_role(request.user, Role.CSM) else "",
         "teach_url": reverse("tickets:education_email", args=[ticket.account_id])
         + "?"
-        + urlencode({"ticket": str(ticket.zd_id), **back}),
+        + urlencode({"ticket": ticket.reference, **back}),
     }
 
 
@@ -246,15 +247,17 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
 
 
 def _teaching_ticket(request: HttpRequest, account: Any) -> Ticket | None:
-    """The ticket to teach from (by its Zendesk number): one of this account's, else a 404."""
-    number = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip().lstrip("#")
-    if not number:
+    """The ticket to teach from (by its Zendesk number, or its link for another instance's
+    ticket): one of this account's, else a 404."""
+    text = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip()[:500]
+    if not text:
         return None
-    if not (number.isascii() and number.isdecimal()) or len(number) > 18:
+    found = parse_ticket(text)
+    if found is None:
         raise Http404("No such ticket on this account.")
     ticket = (
         Ticket.objects.select_related("requester", "requester__contact")
-        .filter(account=account, zd_id=int(number))
+        .filter(account=account, zd_id=found.number, zd_instance=found.instance)
         .first()
     )
     if ticket is None:
@@ -275,7 +278,7 @@ def _education_screen(
     hidden = {"next": back}
     notices: list[tuple[str, str]] = []
     if ticket is not None:
-        hidden["ticket"] = str(ticket.zd_id)
+        hidden["ticket"] = ticket.reference
         requester = ticket.requester
         title = f"Teach from ticket #{ticket.zd_id}"
         intro = (

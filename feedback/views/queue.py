@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from csmportal.dates import when_zone
+from csmportal.instances import GLOBAL
 from csmportal.lists import csv_response, render_list
 from tickets.review import mask
 from users.roles import Role, any_role_required, role_required, user_roles
@@ -166,7 +167,10 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     if request.GET.get("pick") and context.get("ticket") is not None:
         ticket = context["ticket"]
         form = ForwardForm(
-            initial={"ticket": ticket.reference, "account": ticket.account_id or account_id},
+            initial={
+                "ticket": f"#{ticket.reference}" if ticket.zd_instance == GLOBAL else ticket.reference,
+                "account": ticket.account_id or account_id,
+            },
             user=request.user,
         )
         for name in ("ticket", "account"):  # both replace the form's own fields (out of band)
