@@ -5,6 +5,7 @@ Zendesk's agent pages are on the row's own instance (docs/instances.md): pass th
 ``zd_instance``, or use ``agent_url(row)``."""
 
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -94,6 +95,13 @@ def agent_url(row: Any) -> str:
     if isinstance(row, SupportUser):
         return zendesk_user_url(row.zd_id, instance)
     raise TypeError(f"no Zendesk agent page for {type(row).__name__}")
+
+
+def by_instance(rows: Iterable[Any]) -> list[Any]:
+    """Zendesk rows in the order of their instances (global first, as configured), keeping the
+    given order within an instance: one account's organizations side by side."""
+    order = {key: n for n, key in enumerate(instances.keys())}
+    return sorted(rows, key=lambda row: order.get(row.zd_instance, len(order)))
 
 
 def instance_label(instance: str) -> str:
