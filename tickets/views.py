@@ -127,7 +127,9 @@ def ticket_detail(request: HttpRequest, zd_id: int, instance: str = GLOBAL) -> H
             "gaps": ticket_gap_findings(ticket),
             "passed": [f for f in findings if f.get("outcome") in ("pass", "clear")],
             **_act_links(request, ticket),
-            "older_link": emailed_under_old_address(request.user, zd_id, ticket),
+            "older_link": emailed_under_old_address(request.user, zd_id, ticket)
+            if instance == GLOBAL
+            else None,
         },
     )
 
