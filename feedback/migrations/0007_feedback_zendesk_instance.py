@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0006_zendesk_instance_db_default'),
+        ("feedback", "0006_zendesk_instance_db_default"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedback',
-            name='zd_instance',
-            field=models.CharField(db_default='global', default='global', max_length=20, verbose_name='Zendesk instance'),
+            model_name="feedback",
+            name="zd_instance",
+            field=models.CharField(
+                db_default="global", default="global", max_length=20, verbose_name="Zendesk instance"
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supportops', '0005_collaboration_project_id_words'),
+        ("supportops", "0005_collaboration_project_id_words"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='opsrequest',
-            name='zd_instance',
-            field=models.CharField(db_default='global', default='global', max_length=20, verbose_name='Zendesk instance'),
+            model_name="opsrequest",
+            name="zd_instance",
+            field=models.CharField(
+                db_default="global", default="global", max_length=20, verbose_name="Zendesk instance"
+            ),
         ),
     ]
