@@ -273,7 +273,7 @@ def assign_waiting_items(manager: Any) -> None:
 
 def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
     """Link items forwarded with a ticket number the portal didn't have yet (after a sync)."""
-    pending: set[tuple[str, int]] = set(
+    pending: set[tuple[str, int | None]] = set(
         Feedback.objects.filter(ticket__isnull=True, zd_ticket_id__isnull=False).values_list(
             "zd_instance", "zd_ticket_id"
         )
@@ -281,7 +281,7 @@ def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
     if not pending or not ticket_ids:
         return 0
     linked = 0
-    numbers = {n for _, n in pending}
+    numbers = {n for _, n in pending if n is not None}
     for ticket in Ticket.objects.filter(pk__in=ticket_ids, zd_id__in=numbers):
         if (ticket.zd_instance, ticket.zd_id) not in pending:
             continue  # the same number in another instance

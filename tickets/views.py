@@ -101,7 +101,8 @@ def ticket_detail(request: HttpRequest, zd_id: int, instance: str = GLOBAL) -> H
     instance). A number that is no global ticket's but a portal id (the address in emails and
     exports sent before) redirects to that ticket's page: with a 302, because the number may
     become a Zendesk ticket's later."""
-    if "instance" in request.resolver_match.kwargs and instance == GLOBAL:
+    named = request.resolver_match is not None and "instance" in request.resolver_match.kwargs
+    if named and instance == GLOBAL:
         return redirect("tickets:detail", zd_id, permanent=True)
     try:
         ticket = get_ticket_for_user(request.user, zd_id, instance)
