@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from .links import zendesk_org_url
 from .mirror import MirrorManager
 
 
@@ -138,6 +139,11 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def agent_url(self) -> str:
+        """The organization's page in Zendesk's agent interface, on its own instance."""
+        return zendesk_org_url(self.zd_id, self.zd_instance)
 
 
 class AccountEvent(models.Model):

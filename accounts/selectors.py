@@ -33,6 +33,7 @@ from users.roles import ALL_ROLES, require_role
 from .checklist_models import FINISHED_STATUSES, Checklist, ChecklistStep, ChecklistTemplate
 from .emails import fill_placeholders
 from .findings import Finding, account_findings, problem_annotations, problem_filter
+from .links import by_instance
 from .models import Account, AccountEvent, Organization, SalesforceUser
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 
@@ -208,7 +209,7 @@ class AccountPage:
 def account_page(account: Account) -> AccountPage:
     from .findings import csm_name_for, org_mismatches
 
-    orgs = list(account.organizations.live().order_by("zd_id"))
+    orgs = by_instance(account.organizations.live().order_by("zd_id"))
     same_name = list(
         Organization.objects.live()
         .filter(name__iexact=account.name)

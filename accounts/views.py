@@ -16,7 +16,7 @@ from .claims import organization_claims
 from .filters import AccountFilter
 from .findings import Problem, problems_of
 from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
-from .links import collaboration_project_url, salesforce_account_url, zendesk_org_url
+from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
 from .panels import panels_for
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 from .selectors import (
@@ -161,7 +161,8 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
         orgs=[
             {
                 "org": org,
-                "zendesk_url": zendesk_org_url(org.zd_id),
+                "zendesk_url": zendesk_org_url(org.zd_id, org.zd_instance),
+                "instance": instance_label(org.zd_instance),
                 "project_url": collaboration_project_url(org.am_project_id),
                 "mismatches": page.mismatches.get(org.pk, set()),
                 "unconfirmed": org.pk in unconfirmed,

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from accounts.links import zendesk_user_url
 from accounts.mirror import DELETED_PERSON, MirrorManager
 from accounts.models import Account, Organization
 
@@ -84,3 +85,8 @@ class SupportUser(models.Model):
     @property
     def is_agent(self) -> bool:
         return self.role in ("agent", "admin")
+
+    @property
+    def agent_url(self) -> str:
+        """The person's page in Zendesk's agent interface, on their own instance."""
+        return zendesk_user_url(self.zd_id, self.zd_instance)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 
+from accounts.links import by_instance
 from accounts.models import Account, Organization
 from tickets.models import Status, Ticket
 
@@ -134,7 +135,7 @@ class AccountPeople:
 def account_people(account: Account, orgs: list[Organization] | None = None) -> AccountPeople:
     """`orgs`: the account's linked organizations when the caller has them already."""
     if orgs is None:
-        orgs = list(Organization.objects.live().filter(account=account).order_by("zd_id"))
+        orgs = by_instance(Organization.objects.live().filter(account=account).order_by("zd_id"))
     contacts = list(Contact.objects.live().filter(account=account).order_by("last_name", "first_name", "pk"))
     org_users = list(
         SupportUser.objects.live()

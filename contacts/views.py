@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from accounts.links import zendesk_org_url
+from accounts.links import instance_label, zendesk_org_url
 from accounts.selectors import get_account_for_user
 from csmportal.lists import csv_response, render_list
 from users.roles import any_role_required
@@ -30,7 +30,14 @@ def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "people": people,
             "filter": filterset,
-            "orgs": [{"org": org, "zendesk_url": zendesk_org_url(org.zd_id)} for org in people.orgs],
+            "orgs": [
+                {
+                    "org": org,
+                    "zendesk_url": zendesk_org_url(org.zd_id, org.zd_instance),
+                    "instance": instance_label(org.zd_instance),
+                }
+                for org in people.orgs
+            ],
             "unentitled": [{"ticket": t, "reason": why_unentitled(t, account)} for t in shown],
             "unentitled_total": tickets.count() if len(shown) == UNENTITLED_SHOWN else len(shown),
         },

@@ -7,11 +7,12 @@ from django import forms
 from django.urls import reverse
 
 from accounts.models import Account
+from csmportal.instances import GLOBAL
 from csmportal.widgets import FastSelect
 from tickets.models import Ticket
 
 from .models import FORWARD_CHANNELS, Sentiment
-from .references import parse_ticket_reference
+from .references import parse_ticket
 from .rotation import FIRST_DAY, LAST_DAY, in_rotation_range, support_managers
 from .selectors import find_ticket, forwarding_accounts
 
@@ -93,19 +94,20 @@ class ForwardForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4())
         self.resolved_ticket: Ticket | None = None
         self.zd_ticket_id: int | None = None
+        self.zd_instance: str = GLOBAL
 
     def clean_ticket(self) -> str:
         text = self.cleaned_data.get("ticket", "").strip()
         if not text:
             return ""
-        number = parse_ticket_reference(text)
-        if number is None:
+        found = parse_ticket(text)
+        if found is None:
             raise forms.ValidationError(
                 "That isn't a ticket number or a Zendesk ticket link. Pick a ticket from the search "
                 "results, paste its link, or type its number."
             )
-        self.zd_ticket_id = number
-        self.resolved_ticket = find_ticket(number)
+        self.zd_ticket_id, self.zd_instance = found.number, found.instance
+        self.resolved_ticket = find_ticket(found.number, found.instance)
         return text
 
     def clean(self) -> dict[str, Any]:

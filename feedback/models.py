@@ -107,6 +107,8 @@ class Feedback(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="feedback")
     # The ticket as the CSM gave it; `ticket` is linked when (or once) the sync has it.
     zd_ticket_id = models.BigIntegerField("Zendesk ticket", null=True, blank=True, db_index=True)
+    # The Zendesk instance of that ticket (csmportal.instances): numbers are unique per instance.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )

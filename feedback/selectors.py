@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from contacts.models import SupportUser
+from csmportal.instances import GLOBAL
 from tickets.models import Ticket
 from users.roles import ALL_ROLES, Role, has_role, require_role
 
@@ -130,8 +131,10 @@ def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[in
     return mine, others
 
 
-def find_ticket(zd_id: int) -> Ticket | None:
-    return Ticket.objects.select_related("account", "requester").filter(zd_id=zd_id).first()
+def find_ticket(zd_id: int, instance: str = GLOBAL) -> Ticket | None:
+    """The ticket with this number in this Zendesk instance."""
+    found = Ticket.objects.select_related("account", "requester").filter(zd_id=zd_id, zd_instance=instance)
+    return found.first()
 
 
 def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[Ticket]:

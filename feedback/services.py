@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.services import account_event_record
+from csmportal.instances import GLOBAL
 from integrations.gitlab import configured as gitlab_configured
 from tickets.models import Ticket
 from users.audit import audit_record
@@ -52,6 +53,7 @@ def feedback_forward(
     wants_manager_contact: bool = False,
     ticket: Ticket | None = None,
     zd_ticket_id: int | None = None,
+    zd_instance: str = GLOBAL,
     rating: Rating | None = None,
     submission_key: uuid.UUID | None = None,
 ) -> Feedback:
@@ -69,7 +71,7 @@ def feedback_forward(
     if ticket is not None:
         if ticket.account_id is not None and ticket.account_id != account.pk:
             raise ValidationError(f"Ticket #{ticket.zd_id} belongs to another account.")
-        zd_ticket_id = ticket.zd_id
+        zd_ticket_id, zd_instance = ticket.zd_id, ticket.zd_instance
     existing = _existing_submission(forwarded_by=forwarded_by, submission_key=submission_key, rating=rating)
     if existing is not None:
         return existing
@@ -85,6 +87,7 @@ def feedback_forward(
                 account=account,
                 ticket=ticket,
                 zd_ticket_id=zd_ticket_id,
+                zd_instance=zd_instance,
                 rating=rating,
                 forwarded_by=forwarded_by,
                 submission_key=submission_key,
@@ -165,6 +168,7 @@ def feedback_forward_rating(*, rating: Rating, forwarded_by: Any) -> tuple[Feedb
         csm_context=reason,
         ticket=rating.ticket,
         zd_ticket_id=rating.zd_ticket_id,
+        zd_instance=rating.zd_instance,
         rating=rating,
     )
     return item, True
@@ -269,20 +273,23 @@ def assign_waiting_items(manager: Any) -> None:
 
 def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
     """Link items forwarded with a ticket number the portal didn't have yet (after a sync)."""
-    pending: set[int] = {
-        n
-        for n in Feedback.objects.filter(ticket__isnull=True, zd_ticket_id__isnull=False).values_list(
-            "zd_ticket_id", flat=True
+    pending: set[tuple[str, int | None]] = set(
+        Feedback.objects.filter(ticket__isnull=True, zd_ticket_id__isnull=False).values_list(
+            "zd_instance", "zd_ticket_id"
         )
-        if n is not None
-    }
+    )
     if not pending or not ticket_ids:
         return 0
     linked = 0
-    for ticket in Ticket.objects.filter(pk__in=ticket_ids, zd_id__in=pending):
+    numbers = {n for _, n in pending if n is not None}
+    for ticket in Ticket.objects.filter(pk__in=ticket_ids, zd_id__in=numbers):
+        if (ticket.zd_instance, ticket.zd_id) not in pending:
+            continue  # the same number in another instance
         with transaction.atomic():
             items = list(
-                Feedback.objects.select_for_update().filter(ticket__isnull=True, zd_ticket_id=ticket.zd_id)
+                Feedback.objects.select_for_update().filter(
+                    ticket__isnull=True, zd_ticket_id=ticket.zd_id, zd_instance=ticket.zd_instance
+                )
             )
             for item in items:
                 item.ticket = ticket

@@ -8,6 +8,12 @@ Every mirror row keeps its source's keys as plain columns (``zd_organization_id`
 - parent side: rows already mirrored that point at the page's records get linked to them
   (a ticket that arrived before its organization, a case before its ticket).
 
+Zendesk numbers are unique per instance (docs/instances.md): a Zendesk row links to the parent
+of its own instance (a ticket to its instance's organization and requester, a comment to its
+instance's ticket and author, a rating ...). A Salesforce case names a ticket by number alone: it
+links to the global instance's ticket. An organization links to the account its
+``salesforce_id`` names whatever its instance, so one account can have organizations in several.
+
 Each statement changes only rows whose link is wrong (``IS DISTINCT FROM``), including
 unlinking a row whose parent is gone or changed. A record that cannot be linked keeps a
 NULL link: it is shown as a finding, never dropped.
@@ -24,11 +30,13 @@ from django.db import connection, models
 
 from accounts.models import Account, Organization, SalesforceUser
 from contacts.models import Contact, SupportUser
+from csmportal.instances import GLOBAL
 from feedback.models import Rating
 from tickets.models import Case, Comment, Ticket
 from users.models import User
 
 from .sql import execute
+from .upsert import INSTANCE
 
 
 def _t(model: type[models.Model]) -> str:
@@ -64,7 +72,32 @@ class Link:
     def value_sql(self) -> str:
         child_src = f"{_t(self.child)}.{_c(self.src)}"
         parent = _t(self.parent)
-        return f"SELECT p.{_c(self.value)} FROM {parent} AS p WHERE p.{_c(self.parent_key)} = {child_src}"
+        match = f"p.{_c(self.parent_key)} = {child_src}{self.same_instance_sql()}"
+        return f"SELECT p.{_c(self.value)} FROM {parent} AS p WHERE {match}"
+
+    def same_instance_sql(self) -> str:
+        """Zendesk numbers are unique per instance: a Zendesk child links to the parent of its own
+        instance; a Salesforce row (a case) naming a ticket links to the global instance's."""
+        if not has_instance(self.parent):
+            return ""
+        if has_instance(self.child):
+            return f" AND p.{_c(INSTANCE)} = {_t(self.child)}.{_c(INSTANCE)}"
+        return f" AND p.{_c(INSTANCE)} = '{GLOBAL}'"
+
+
+def has_instance(model: type[models.Model]) -> bool:
+    """A Zendesk-keyed model: its rows carry their instance (``zd_instance``)."""
+    return any(f.column == INSTANCE for f in model._meta.concrete_fields)
+
+
+def _instance_scope(link: Link, instance: str | None) -> tuple[str, list[Any]] | None:
+    """The condition narrowing ``link``'s children to those a parent of ``instance`` can have;
+    None when there are none (a case never links to another instance's ticket)."""
+    if instance is None or not has_instance(link.parent):
+        return "", []
+    if has_instance(link.child):
+        return f" AND {_t(link.child)}.{_c(INSTANCE)} = %s", [instance]
+    return ("", []) if instance == GLOBAL else None
 
 
 T_ORG = Link(Ticket, "organization_id", "zd_organization_id", Organization, "zd_id")
@@ -122,12 +155,21 @@ def link_rows_all(links: Sequence[Link], pks: Sequence[Any]) -> list[Any]:
     return [row[0] for row in execute(sql, params)]
 
 
-def link_children(link: Link, parent_keys: Iterable[Any]) -> list[Any]:
-    """Parent side: link the child rows that point at these parents (by source key)."""
+def link_children(link: Link, parent_keys: Iterable[Any], instance: str | None = None) -> list[Any]:
+    """Parent side: link the child rows that point at these parents (by source key).
+
+    ``instance``: the parents are that Zendesk instance's, so only its children (or, for a case,
+    only when it is the global instance) are looked at. Without it, the children of every
+    instance holding these numbers are looked at; each still links to its own instance's parent.
+    """
     keys = [k for k in set(parent_keys) if k not in (None, "")]
     if not keys:
         return []
     scope, params = in_list(f"{_t(link.child)}.{_c(link.src)}", keys)
+    narrowed = _instance_scope(link, instance)
+    if narrowed is None:
+        return []
+    scope, params = scope + narrowed[0], params + narrowed[1]
     return _update(link.child, link.fk, link.value_sql(), scope, params)
 
 
@@ -216,19 +258,24 @@ def link_portal_users(*, sf_user_pks: Sequence[Any] | None = None) -> list[Any]:
     return _update(SalesforceUser, "portal_user_id", _portal_user_sql(), scope, params)
 
 
-def update_first_replies(ticket_zd_ids: Iterable[Any]) -> list[Any]:
+def update_first_replies(ticket_zd_ids: Iterable[Any], instance: str | None = None) -> list[Any]:
     """Ticket.first_reply_at: the first public comment by someone who is neither the requester
-    nor another end user (the first answer from support)."""
+    nor another end user (the first answer from support); comments and people of the ticket's
+    own instance. ``instance`` narrows to that instance's tickets."""
     ids = sorted({i for i in ticket_zd_ids if i is not None})
     if not ids:
         return []
     t, c, u = _t(Ticket), _t(Comment), _t(SupportUser)
     value = (
-        f"SELECT MIN(c.created_at) FROM {c} AS c WHERE c.zd_ticket_id = {t}.zd_id AND c.public "
+        f"SELECT MIN(c.created_at) FROM {c} AS c WHERE c.zd_ticket_id = {t}.zd_id "
+        f"AND c.zd_instance = {t}.zd_instance AND c.public "
         f"AND c.zd_author_id IS DISTINCT FROM {t}.zd_requester_id AND NOT EXISTS "
-        f"(SELECT 1 FROM {u} AS u WHERE u.zd_id = c.zd_author_id AND u.role = 'end-user')"
+        f"(SELECT 1 FROM {u} AS u WHERE u.zd_id = c.zd_author_id AND u.zd_instance = c.zd_instance "
+        f"AND u.role = 'end-user')"
     )
     scope, params = in_list(f"{t}.zd_id", ids)
+    if instance is not None:
+        scope, params = f"{scope} AND {t}.zd_instance = %s", [*params, instance]
     return _update(Ticket, "first_reply_at", value, scope, params)
 
 

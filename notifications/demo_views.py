@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Account
 from accounts.selectors import get_account_for_user
+from csmportal.instances import GLOBAL
 from tickets.models import Ticket
 from users.roles import any_role_required
 
@@ -77,7 +78,8 @@ def demo_ticket_status(request: HttpRequest, zd_id: int) -> HttpResponse:
         polls = min(int(request.GET.get("n", "0")), MAX_POLLS)
     except ValueError:
         polls = 0
-    ticket = Ticket.objects.filter(zd_id=zd_id).select_related("account").first()
+    # The demo opens its ticket in the sandbox's global instance.
+    ticket = Ticket.objects.filter(zd_id=zd_id, zd_instance=GLOBAL).select_related("account").first()
     notified: list[Notification] = []
     finding = None
     if ticket is not None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.links import zendesk_ticket_url
 from csmportal.dates import when_zone
+from csmportal.instances import GLOBAL
 from tickets.models import Case, Ticket
 from tickets.review.secrets import mask
 
@@ -42,7 +43,7 @@ def ticket_links(ticket: Ticket, case: Any = _LOOK_UP) -> TicketLinks:
     elif ticket.account is not None and ticket.account.sf_id:
         salesforce = salesforce_account_cases_url(ticket.account.sf_id)
     return TicketLinks(
-        zendesk=zendesk_ticket_url(ticket.zd_id),
+        zendesk=zendesk_ticket_url(ticket.zd_id, ticket.zd_instance),
         salesforce=salesforce,
         salesforce_is_case=is_case,
         case_number=number,
@@ -55,6 +56,9 @@ def portal_url(path: str) -> str:
 
 
 def _case_for(ticket: Ticket) -> Case | None:
+    """Salesforce cases name the global instance's tickets (docs/instances.md)."""
+    if ticket.zd_instance != GLOBAL:
+        return None
     return Case.objects.live().filter(zd_ticket_id=ticket.zd_id).order_by("-sf_created_at", "-id").first()
 
 
@@ -140,13 +144,13 @@ def digest_email(
     recipient: Any, notifications: Sequence[Notification], *, daily: bool = False
 ) -> EmailMultiAlternatives:
     cases: dict[int, Case] = {}
-    for case in (
-        Case.objects.live()
-        .filter(zd_ticket_id__in=[_ticket_of(n).zd_id for n in notifications])
-        .order_by("sf_created_at", "id")
-    ):
+    numbers = [_ticket_of(n).zd_id for n in notifications if _ticket_of(n).zd_instance == GLOBAL]
+    for case in Case.objects.live().filter(zd_ticket_id__in=numbers).order_by("sf_created_at", "id"):
         cases[case.zd_ticket_id or 0] = case  # the newest wins
-    items = [ticket_context(n, cases.get(_ticket_of(n).zd_id)) for n in notifications]
+    items = [
+        ticket_context(n, cases.get(_ticket_of(n).zd_id) if _ticket_of(n).zd_instance == GLOBAL else None)
+        for n in notifications
+    ]
     count = len(items)
     context = {
         "recipient": recipient,

@@ -2,13 +2,16 @@
 link fixer's parser.
 
 Every outgoing link is built from a validated number or ID and a configured host, never from
-a URL someone supplied, so nothing here can be turned into an open redirect.
+a URL someone supplied, so nothing here can be turned into an open redirect. A pasted Zendesk
+link names its instance by its host (any configured instance's, docs/instances.md).
 """
 
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from accounts.links import salesforce_web_url, zendesk_host
+from accounts.links import salesforce_web_url, zendesk_hosts
+from csmportal.instances import GLOBAL
 
 # Salesforce IDs are 15 or 18 alphanumeric characters.
 _SF_ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
@@ -42,14 +45,30 @@ def salesforce_account_cases_url(sf_account_id: str) -> str:
 
 
 class NotAZendeskTicketLink(ValueError):
-    """The text is neither a ticket number nor a ticket link of the configured Zendesk."""
+    """The text is neither a ticket number nor a ticket link of a configured Zendesk."""
+
+
+class TicketLink(NamedTuple):
+    instance: str
+    number: int
 
 
 def parse_ticket_reference(text: str) -> int:
-    """The ticket number in a pasted link or number; refuses anything that is not our Zendesk.
+    """The ticket number in a pasted link or number (see ``parse_ticket_link``)."""
+    return parse_ticket_link(text).number
 
-    Accepts `123`, `#123`, and links on `<subdomain>.zendesk.com` (with or without scheme)
-    to `/agent/tickets/N`, `/tickets/N`, `/api/v2/tickets/N.json`, `/hc/<locale>/requests/N`.
+
+def _hosts_text() -> str:
+    hosts = list(zendesk_hosts())
+    return hosts[0] if len(hosts) == 1 else ", ".join(hosts[:-1]) + " or " + hosts[-1]
+
+
+def parse_ticket_link(text: str, instance: str = GLOBAL) -> TicketLink:
+    """The ticket in a pasted link or number; refuses anything that is not one of our Zendesks.
+
+    Accepts `123`, `#123` (a ticket of ``instance``), and links on `<subdomain>.zendesk.com` of
+    any configured instance (with or without scheme; the ticket is that instance's) to
+    `/agent/tickets/N`, `/tickets/N`, `/api/v2/tickets/N.json`, `/hc/<locale>/requests/N`.
     Refuses other hosts and lookalikes (`example.zendesk.com.evil.test`), user-info tricks
     (`https://example.zendesk.com@evil.test/`), other schemes (`javascript:`), and
     scheme-relative or backslash forms (`//evil`, `\\\\evil`).
@@ -61,11 +80,11 @@ def parse_ticket_reference(text: str) -> int:
         raise NotAZendeskTicketLink("That is not a link: it contains spaces or control characters.")
     number = _NUMBER.match(value)
     if number:
-        return _ticket_number(number.group(1))
+        return TicketLink(instance, _ticket_number(number.group(1)))
     if "\\" in value:
         raise NotAZendeskTicketLink("That is not a Zendesk ticket link.")
     if value.startswith("//"):
-        raise NotAZendeskTicketLink(f"Only links to {zendesk_host()} can be opened here.")
+        raise NotAZendeskTicketLink(f"Only links to {_hosts_text()} can be opened here.")
     if "://" not in value:
         if ":" in value.split("/", 1)[0] and not re.match(r"^[^:/]+:\d+(/|$)", value):
             raise NotAZendeskTicketLink("Only https links to Zendesk can be opened here.")
@@ -78,18 +97,19 @@ def parse_ticket_reference(text: str) -> int:
     if parts.scheme.lower() not in ("http", "https"):
         raise NotAZendeskTicketLink("Only https links to Zendesk can be opened here.")
     host = (parts.hostname or "").rstrip(".")
-    if parts.username is not None or parts.password is not None or host != zendesk_host():
-        raise NotAZendeskTicketLink(f"Only links to {zendesk_host()} can be opened here.")
+    found = zendesk_hosts().get(host)
+    if parts.username is not None or parts.password is not None or found is None:
+        raise NotAZendeskTicketLink(f"Only links to {_hosts_text()} can be opened here.")
     if port not in (None, 80, 443):
-        raise NotAZendeskTicketLink(f"Only links to {zendesk_host()} can be opened here.")
+        raise NotAZendeskTicketLink(f"Only links to {_hosts_text()} can be opened here.")
     for pattern in _TICKET_PATHS:
         match = pattern.match(parts.path.rstrip("/") or "/")
         if match:
-            return _ticket_number(match.group(1))
+            return TicketLink(found, _ticket_number(match.group(1)))
     # Zendesk's old agent links keep the ticket in the fragment: /agent/#/tickets/N
     fragment = re.match(r"^/?tickets/(\d+)(?:/.*)?$", parts.fragment or "")
     if parts.path.rstrip("/") in ("/agent", "") and fragment:
-        return _ticket_number(fragment.group(1))
+        return TicketLink(found, _ticket_number(fragment.group(1)))
     raise NotAZendeskTicketLink("That Zendesk link does not point at a ticket.")
 
 

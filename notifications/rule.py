@@ -68,7 +68,9 @@ def notifications_create_for_tickets(*, ticket_ids: Sequence[int], now: datetime
     findings: dict[int, str] = {}
     account_of: dict[int, int] = {}
     unresolved = [t for t in tickets if t.account_id is None and t.status != Status.DELETED]
-    org_account = _org_accounts(t.zd_organization_id for t in unresolved if t.organization_id is None)
+    org_account = _org_accounts(
+        (t.zd_instance, t.zd_organization_id) for t in unresolved if t.organization_id is None
+    )
     for ticket in tickets:
         if ticket.status == Status.DELETED:
             findings[ticket.pk] = FindingReason.DELETED
@@ -77,7 +79,7 @@ def notifications_create_for_tickets(*, ticket_ids: Sequence[int], now: datetime
         if account_id is None and ticket.organization is not None:
             account_id = ticket.organization.account_id
         if account_id is None and ticket.organization is None:
-            account_id = org_account.get(ticket.zd_organization_id or 0)
+            account_id = org_account.get((ticket.zd_instance, ticket.zd_organization_id or 0))
         if account_id is None:
             no_org = ticket.organization is None and ticket.zd_organization_id is None
             findings[ticket.pk] = (
@@ -132,14 +134,19 @@ def findings_recheck(*, now: datetime | None = None) -> RuleResult:
     return notifications_create_for_tickets(ticket_ids=ids, now=now)
 
 
-def _org_accounts(zd_org_ids: Iterable[int | None]) -> dict[int, int]:
-    """Zendesk org id -> account id, for tickets whose org was not resolved when they were saved."""
-    wanted = {i for i in zd_org_ids if i}
+def _org_accounts(orgs: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int], int]:
+    """(instance, Zendesk org id) -> account id, for tickets whose org was not resolved when they
+    were saved (an org's number is unique per instance)."""
+    wanted = {(instance, zd_id) for instance, zd_id in orgs if zd_id}
     if not wanted:
         return {}
-    live = Organization.objects.live().filter(zd_id__in=wanted, account__deleted_at__isnull=True)
-    rows = live.filter(account__isnull=False).values_list("zd_id", "account_id")
-    return {zd_id: account_id for zd_id, account_id in rows}
+    live = Organization.objects.live().filter(
+        zd_id__in={zd_id for _, zd_id in wanted},
+        zd_instance__in={instance for instance, _ in wanted},
+        account__deleted_at__isnull=True,
+    )
+    rows = live.filter(account__isnull=False).values_list("zd_instance", "zd_id", "account_id")
+    return {(i, zd_id): account_id for i, zd_id, account_id in rows if (i, zd_id) in wanted}
 
 
 def _recipients_by_account(account_ids: set[int]) -> dict[int, list[tuple[int, str]] | None]:

@@ -40,7 +40,14 @@ def bell_summary(user: Any) -> tuple[int, Notification | None]:
     newest = (
         Notification.objects.filter(recipient=user, read_at__isnull=True)
         .select_related("ticket", "ticket__account")
-        .only("kind", "summary", "ticket__zd_id", "ticket__subject", "ticket__account__name")
+        .only(
+            "kind",
+            "summary",
+            "ticket__zd_id",
+            "ticket__zd_instance",
+            "ticket__subject",
+            "ticket__account__name",
+        )
         .annotate(unread=Window(Count("id")))
         .order_by("-created_at", "-id")
         .first()

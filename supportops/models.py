@@ -50,6 +50,8 @@ class OpsRequest(models.Model):
     )
     # The org's Zendesk ID, kept if the org row goes away (the request text still names it).
     zd_organization_id = models.BigIntegerField(null=True, blank=True)
+    # ... and its Zendesk instance (csmportal.instances): the agent link and the tracker follow it.
+    zd_instance = models.CharField("Zendesk instance", max_length=20, default="global", db_default="global")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ops_requests"
     )

@@ -25,7 +25,7 @@ def account_panel_context(request: HttpRequest, account: Account) -> dict[str, A
         "orgs": [
             {
                 "org": org,
-                "agent_url": org_agent_url(org.zd_id),
+                "agent_url": org_agent_url(org.zd_id, org.zd_instance),
                 "project_link": collaboration_project_url(org.am_project_id),
                 "has_active_correction": any(i.is_correction for i in open_by_org.get(org.pk, [])),
             }

@@ -60,7 +60,10 @@ def ops_request_open_correction(
         organization,
         kind=RequestKind.AM_PROJECT_ID,
         body=correction_text(
-            zd_organization_id=organization.zd_id, am_project_id=am_project_id, project_url=project_url
+            zd_organization_id=organization.zd_id,
+            am_project_id=am_project_id,
+            project_url=project_url,
+            zd_instance=organization.zd_instance,
         ),
         summary=(
             f"Asked support ops to change the collaboration project ID of {organization.name} "
@@ -80,7 +83,9 @@ def ops_request_open_notes(*, user: Any, organization: Organization, notes: str)
             user,
             organization,
             kind=RequestKind.ORG_NOTES,
-            body=notes_text(zd_organization_id=organization.zd_id, notes=notes),
+            body=notes_text(
+                zd_organization_id=organization.zd_id, notes=notes, zd_instance=organization.zd_instance
+            ),
             summary=f"Asked support ops to add static notes to {organization.name}",
             notes=notes,
         )
@@ -111,6 +116,7 @@ def ops_request_open_link_fix(*, user: Any, organization: Organization) -> OpsRe
             domains=sorted(organization_domains(organization)),
             salesforce_id=organization.salesforce_id,
             account_name=account_name,
+            zd_instance=organization.zd_instance,
         ),
         summary=(
             f"Asked support ops to correct the salesforce_id of {organization.name}, "
@@ -132,6 +138,7 @@ def _open(
                 account=account,
                 organization=organization,
                 zd_organization_id=organization.zd_id,
+                zd_instance=organization.zd_instance,
                 requested_by=user,
                 body=body,
                 **fields,

@@ -1,4 +1,6 @@
-"""Support-ops requests in the GitLab tracker where support ops work (``GITLAB_ORGS_PROJECT``).
+"""Support-ops requests in the GitLab tracker where support ops work: the tracker project of the
+organization's Zendesk instance (``Instance.tracker_project``; the global one's is
+``GITLAB_ORGS_PROJECT``, docs/instances.md).
 
 With GitLab configured, every request is also filed there as an issue whose description is the
 handbook's template (the request's body). Both sides stay in step:
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csmportal import instances
 from integrations import gitlab
 from integrations.records import TrackerIssue
 
@@ -43,9 +46,18 @@ def issue_title(item: OpsRequest) -> str:
     return f"Add static notes to {org}"
 
 
+def tracker_project(item: OpsRequest) -> str:
+    """The support-ops tracker of the request's Zendesk instance (the global one's if that
+    instance is no longer configured)."""
+    try:
+        return instances.get(item.zd_instance).tracker_project
+    except KeyError:
+        return settings.GITLAB_ORGS_PROJECT
+
+
 def new_issue_link(item: OpsRequest) -> str:
     """GitLab's new-issue page with this request's title and the handbook's template filled in."""
-    return gitlab.new_issue_url(settings.GITLAB_ORGS_PROJECT, title=issue_title(item), description=item.body)
+    return gitlab.new_issue_url(tracker_project(item), title=issue_title(item), description=item.body)
 
 
 def issue_link(item: OpsRequest) -> str:
@@ -84,7 +96,7 @@ def event_push(*, event_id: int) -> str:
 def _file(client: gitlab.GitLabClient, item: OpsRequest) -> str:
     if item.gitlab_iid:
         return "already filed"
-    project = settings.GITLAB_ORGS_PROJECT
+    project = tracker_project(item)
     labels = ["CSM Portal", TRACKER_LABELS.get(item.kind, "Org notes")]
     issue = client.create_issue(
         project, title=issue_title(item), description=item.body, labels=labels, assignee_ids=[]

@@ -120,7 +120,7 @@ def _render_detail(
         "comment_form": comment_form or CommentForm(),
         "reason_form": reason_form,
         "reason_for": reason_for,
-        "agent_url": org_agent_url(item.zd_organization_id),
+        "agent_url": org_agent_url(item.zd_organization_id, item.zd_instance),
         "current_project_link": collaboration_project_url(org.am_project_id) if org else "",
         "requested_project_link": collaboration_project_url(item.requested_am_project_id),
         "is_ops": is_ops(request.user),
@@ -194,10 +194,11 @@ def _form_context(org, form: CorrectionForm) -> dict:
         "org": org,
         "account": org.account,
         "form": form,
-        "agent_url": org_agent_url(org.zd_id),
+        "agent_url": org_agent_url(org.zd_id, org.zd_instance),
         "current_project_link": collaboration_project_url(org.am_project_id),
         "preview": correction_text(
             zd_organization_id=org.zd_id,
+            zd_instance=org.zd_instance,
             am_project_id=form.cleaned_data["am_project_id"] if valid else "<collaboration project ID>",
             project_url=form.cleaned_data["project_url"] if valid else "<project URL>",
         ),
@@ -219,7 +220,12 @@ def notes_new(request: HttpRequest, org_pk: int) -> HttpResponse:
             request, f"Request {item.reference} is in the support-ops queue and they have been emailed."
         )
         return redirect("supportops:detail", item.pk)
-    context = {"org": org, "account": org.account, "form": form, "agent_url": org_agent_url(org.zd_id)}
+    context = {
+        "org": org,
+        "account": org.account,
+        "form": form,
+        "agent_url": org_agent_url(org.zd_id, org.zd_instance),
+    }
     return render(request, "supportops/notes_form.html", context)
 
 

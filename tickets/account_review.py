@@ -137,6 +137,7 @@ def account_review(
         .only(
             "id",
             "zd_id",
+            "zd_instance",
             "subject",
             "status",
             "quality_score",

@@ -7,6 +7,7 @@ from accounts.links import zendesk_ticket_url
 from accounts.mirror import MirrorManager
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
+from csmportal.instances import GLOBAL
 
 from .review.checks import Check
 
@@ -59,6 +60,13 @@ class SlaState(models.TextChoices):
     DUE = "due", "First reply due"
     MET = "met", "First reply in time"
     BREACHED = "breached", "Breached"
+
+
+def ticket_path(zd_id: int, instance: str = GLOBAL) -> str:
+    """The portal address of a ticket by its instance and Zendesk number."""
+    if instance == GLOBAL:
+        return reverse("tickets:detail", args=[zd_id])
+    return reverse("tickets:detail_in", args=[instance, zd_id])
 
 
 class Ticket(models.Model):
@@ -138,8 +146,9 @@ class Ticket(models.Model):
         return f"#{self.zd_id} {self.subject}"
 
     def get_absolute_url(self) -> str:
-        """The ticket's page in the portal, addressed by its Zendesk number (`/tickets/1854/`)."""
-        return reverse("tickets:detail", args=[self.zd_id])
+        """The ticket's page in the portal, addressed by its Zendesk number: `/tickets/1854/` for
+        the global instance, `/tickets/<instance>/1854/` for another one's."""
+        return ticket_path(self.zd_id, self.zd_instance)
 
     @property
     def is_open(self) -> bool:
@@ -148,7 +157,13 @@ class Ticket(models.Model):
     @property
     def agent_url(self) -> str:
         """The page a person opens in Zendesk (never the /api/v2/... JSON address)."""
-        return zendesk_ticket_url(self.zd_id)
+        return zendesk_ticket_url(self.zd_id, self.zd_instance)
+
+    @property
+    def reference(self) -> str:
+        """What a person types or pastes to name this ticket (feedback.references reads it):
+        the number (`1854`) for the global instance's, the agent link for another instance's."""
+        return str(self.zd_id) if self.zd_instance == GLOBAL else self.agent_url
 
 
 class TicketGap(models.Model):

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from accounts.claims import ticket_claim_unconfirmed
 from csmportal.dates import when
+from csmportal.instances import GLOBAL
 
 from . import sla
 from .models import Priority, SlaState, Status, Ticket
@@ -96,7 +97,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
             Row(
                 pk=t.pk,
                 zd_id=t.zd_id,
-                url=detail.format(t.zd_id),
+                url=detail.format(t.zd_id) if t.zd_instance == GLOBAL else t.get_absolute_url(),
                 subject=Truncator(mask(t.subject) or "(no subject)").chars(90),
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",

@@ -12,9 +12,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from contacts.models import SupportUser
+from csmportal.instances import GLOBAL
 from users.roles import ALL_ROLES, require_role
 
-from .models import Case, Comment, Ticket, TicketGap
+from .models import Case, Comment, Ticket, TicketGap, ticket_path
 
 # Counting every match of a broad filter over a million tickets is the slow part of a list
 # page; past this many the page says "10,000+" and offers that many pages.
@@ -49,6 +50,7 @@ def ticket_dashboard() -> QuerySet[Ticket]:
         .only(
             "id",
             "zd_id",
+            "zd_instance",
             "subject",
             "status",
             "priority",
@@ -87,23 +89,26 @@ def ticket_export() -> QuerySet[Ticket]:
     )
 
 
-def get_ticket_for_user(user: Any, zd_id: int) -> Ticket:
-    """The ticket with Zendesk number `zd_id`. Every role may read any ticket (CSMs cover each
-    other's accounts)."""
+def get_ticket_for_user(user: Any, zd_id: int, instance: str = GLOBAL) -> Ticket:
+    """The ticket with Zendesk number `zd_id` in `instance`. Every role may read any ticket
+    (CSMs cover each other's accounts)."""
     require_role(user, *ALL_ROLES)
     return get_object_or_404(
         Ticket.objects.select_related(
             "account", "account__csm", "organization", "requester", "requester__contact"
         ),
         zd_id=zd_id,
+        zd_instance=instance,
     )
 
 
-def ticket_zd_id_for_user(user: Any, pk: int) -> int | None:
-    """The Zendesk number of the ticket whose portal id is `pk` (the ticket pages' address
-    before they used Zendesk's number), or None. Same access rule as `get_ticket_for_user`."""
+def ticket_zd_id_for_user(user: Any, pk: int) -> str | None:
+    """The page address (instance and Zendesk number) of the ticket whose portal id is `pk`
+    (the ticket pages' address before they used Zendesk's number), or None. Same access rule
+    as `get_ticket_for_user`."""
     require_role(user, *ALL_ROLES)
-    return Ticket.objects.filter(pk=pk).values_list("zd_id", flat=True).first()
+    found = Ticket.objects.filter(pk=pk).values_list("zd_id", "zd_instance").first()
+    return ticket_path(*found) if found else None
 
 
 def emailed_under_old_address(user: Any, number: int, shown: Ticket) -> Ticket | None:
@@ -115,7 +120,7 @@ def emailed_under_old_address(user: Any, number: int, shown: Ticket) -> Ticket |
     return (
         Ticket.objects.filter(pk=number, notifications__recipient=user)
         .exclude(pk=shown.pk)
-        .only("zd_id", "subject")
+        .only("zd_id", "zd_instance", "subject")
         .first()
     )
 
@@ -147,17 +152,18 @@ def requester_entitlement(ticket: Ticket) -> Entitlement:
 
 def ticket_comments(ticket: Ticket) -> QuerySet[Comment]:
     """The timeline: comments linked by Zendesk ticket ID (they may arrive before the ticket)."""
+    same = Q(zd_ticket_id=ticket.zd_id, zd_instance=ticket.zd_instance)
     return (
-        Comment.objects.filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id))
+        Comment.objects.filter(Q(ticket=ticket) | same)
         .select_related("author")
         .order_by("created_at", "zd_id")
     )
 
 
 def ticket_cases(ticket: Ticket) -> list[Case]:
-    return list(
-        Case.objects.live().filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id)).order_by("sf_created_at")
-    )
+    """Salesforce cases name a ticket by number alone: the global instance's (docs/instances.md)."""
+    by_number = Q(zd_ticket_id=ticket.zd_id) if ticket.zd_instance == GLOBAL else Q(pk__in=[])
+    return list(Case.objects.live().filter(Q(ticket=ticket) | by_number).order_by("sf_created_at"))
 
 
 def salesforce_record_url(sf_id: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ FIRST_COMMENT_WINDOW = dt.timedelta(minutes=5)
 _TICKET_FIELDS = (
     "id",
     "zd_id",
+    "zd_instance",
     "zd_requester_id",
     "subject",
     "description",
@@ -100,8 +102,11 @@ def ticket_reviews_refresh_for_comments(*, comment_ids: Iterable[int], now: dt.d
 
 
 def ticket_ids_for_comments(comment_ids: Iterable[int]) -> list[int]:
-    zd_ids = set(Comment.objects.filter(pk__in=list(comment_ids)).values_list("zd_ticket_id", flat=True))
-    return list(Ticket.objects.filter(zd_id__in=zd_ids).values_list("pk", flat=True))
+    keys = set(Comment.objects.filter(pk__in=list(comment_ids)).values_list("zd_instance", "zd_ticket_id"))
+    same = Q()
+    for instance in {i for i, _ in keys}:
+        same |= Q(zd_instance=instance, zd_id__in=[n for i, n in keys if i == instance])
+    return list(Ticket.objects.filter(same).values_list("pk", flat=True)) if keys else []
 
 
 def ticket_review_stopped(*, ticket_id: int, now: dt.datetime | None = None) -> None:
@@ -123,12 +128,12 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, Regio
     )
     if not tickets:
         return 0
-    comments = _comments_by_ticket([t.zd_id for t in tickets])
+    comments = _comments_by_ticket([(t.zd_instance, t.zd_id) for t in tickets])
     gaps: list[tuple[int, str]] = []
     stopped: Ticket | None = None
     done: list[Ticket] = []
     for ticket in tickets:
-        text, first_reply = _ticket_text(ticket, comments.get(ticket.zd_id, []))
+        text, first_reply = _ticket_text(ticket, comments.get((ticket.zd_instance, ticket.zd_id), []))
         policy = policy_for(
             plan=plan_of(ticket.account, ticket.organization),
             priority=ticket.priority or "",
@@ -179,17 +184,30 @@ def _insert_gaps(gaps: list[tuple[int, str]]) -> None:
         cursor.executemany(f"INSERT INTO {table} (ticket_id, code) VALUES (%s, %s)", gaps)  # noqa: S608
 
 
-def _comments_by_ticket(zd_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+def _comments_by_ticket(keys: list[tuple[str, int]]) -> dict[tuple[str, int], list[tuple[Any, ...]]]:
+    """The comments of these tickets (by instance and Zendesk number), oldest first."""
+    wanted = set(keys)
     rows = (
-        Comment.objects.filter(zd_ticket_id__in=zd_ids)
+        Comment.objects.filter(
+            zd_ticket_id__in={zd_id for _, zd_id in wanted}, zd_instance__in={i for i, _ in wanted}
+        )
         .order_by("zd_ticket_id", "created_at", "zd_id")
         .values_list(
-            "zd_ticket_id", "zd_author_id", "author__role", "public", "body", "attachments", "created_at"
+            "zd_instance",
+            "zd_ticket_id",
+            "zd_author_id",
+            "author__role",
+            "public",
+            "body",
+            "attachments",
+            "created_at",
         )
     )
-    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in rows:
-        grouped[row[0]].append(row)
+    grouped: dict[tuple[str, int], list[tuple[Any, ...]]] = defaultdict(list)
+    for instance, *row in rows:
+        key = (instance, row[0])
+        if key in wanted:
+            grouped[key].append(tuple(row))
     return grouped
 
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("id/<int:pk>/", views.ticket_by_portal_id, name="by_portal_id"),
     path("accounts/<int:account_pk>/review/", views.account_review_view, name="account_review"),
     path("accounts/<int:account_pk>/education-email/", views.education_email_view, name="education_email"),
+    # Another Zendesk instance's ticket: /tickets/<instance>/<number>/ (docs/instances.md).
+    path("<slug:instance>/<int:zd_id>/", views.ticket_detail, name="detail_in"),
 ]

@@ -19,7 +19,9 @@ from accounts.forms import AccountEmailForm
 from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
+from csmportal.instances import GLOBAL
 from csmportal.lists import csv_response, query_without, render_list
+from feedback.references import parse_ticket
 from users.roles import Role, any_role_required, has_role
 
 from . import sla
@@ -94,17 +96,21 @@ def ticket_export_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @any_role_required
-def ticket_detail(request: HttpRequest, zd_id: int) -> HttpResponse:
-    """A ticket's page at its Zendesk number. A number that is no Zendesk ticket's but a portal
-    id (the address in emails and exports sent before) redirects to that ticket's page: with a
-    302, because the number may become a Zendesk ticket's later."""
+def ticket_detail(request: HttpRequest, zd_id: int, instance: str = GLOBAL) -> HttpResponse:
+    """A ticket's page at its instance and Zendesk number (the global instance's without the
+    instance). A number that is no global ticket's but a portal id (the address in emails and
+    exports sent before) redirects to that ticket's page: with a 302, because the number may
+    become a Zendesk ticket's later."""
+    named = request.resolver_match is not None and "instance" in request.resolver_match.kwargs
+    if named and instance == GLOBAL:
+        return redirect("tickets:detail", zd_id, permanent=True)
     try:
-        ticket = get_ticket_for_user(request.user, zd_id)
+        ticket = get_ticket_for_user(request.user, zd_id, instance)
     except Http404:
-        found = ticket_zd_id_for_user(request.user, zd_id)
+        found = ticket_zd_id_for_user(request.user, zd_id) if instance == GLOBAL else None
         if found is None:
             raise
-        return redirect("tickets:detail", found)
+        return redirect(found)
     findings = ticket_findings(ticket)
     return render(
         request,
@@ -122,7 +128,9 @@ def ticket_detail(request: HttpRequest, zd_id: int) -> HttpResponse:
             "gaps": ticket_gap_findings(ticket),
             "passed": [f for f in findings if f.get("outcome") in ("pass", "clear")],
             **_act_links(request, ticket),
-            "older_link": emailed_under_old_address(request.user, zd_id, ticket),
+            "older_link": emailed_under_old_address(request.user, zd_id, ticket)
+            if instance == GLOBAL
+            else None,
         },
     )
 
@@ -132,13 +140,13 @@ def _act_links(request: HttpRequest, ticket: Ticket) -> dict[str, str]:
     if ticket.account_id is None:
         return {}
     back = {"next": request.get_full_path()}
-    forward = urlencode({"ticket": str(ticket.zd_id), "account": str(ticket.account_id)})
+    forward = urlencode({"ticket": ticket.reference, "account": str(ticket.account_id)})
     return {
         # CSMs forward feedback (on their own behalf); everyone may draft the email.
         "forward_url": f"{reverse('feedback:forward')}?{forward}" if has_role(request.user, Role.CSM) else "",
         "teach_url": reverse("tickets:education_email", args=[ticket.account_id])
         + "?"
-        + urlencode({"ticket": str(ticket.zd_id), **back}),
+        + urlencode({"ticket": ticket.reference, **back}),
     }
 
 
@@ -149,7 +157,7 @@ def ticket_by_portal_id(request: HttpRequest, pk: int) -> HttpResponse:
     found = ticket_zd_id_for_user(request.user, pk)
     if found is None:
         raise Http404("No such ticket.")
-    return redirect("tickets:detail", found, permanent=True)
+    return redirect(found, permanent=True)
 
 
 def _weeks(request: HttpRequest) -> int:
@@ -242,15 +250,17 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
 
 
 def _teaching_ticket(request: HttpRequest, account: Any) -> Ticket | None:
-    """The ticket to teach from (by its Zendesk number): one of this account's, else a 404."""
-    number = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip().lstrip("#")
-    if not number:
+    """The ticket to teach from (by its Zendesk number, or its link for another instance's
+    ticket): one of this account's, else a 404."""
+    text = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip()[:500]
+    if not text:
         return None
-    if not (number.isascii() and number.isdecimal()) or len(number) > 18:
+    found = parse_ticket(text)
+    if found is None:
         raise Http404("No such ticket on this account.")
     ticket = (
         Ticket.objects.select_related("requester", "requester__contact")
-        .filter(account=account, zd_id=int(number))
+        .filter(account=account, zd_id=found.number, zd_instance=found.instance)
         .first()
     )
     if ticket is None:
@@ -271,7 +281,7 @@ def _education_screen(
     hidden = {"next": back}
     notices: list[tuple[str, str]] = []
     if ticket is not None:
-        hidden["ticket"] = str(ticket.zd_id)
+        hidden["ticket"] = ticket.reference
         requester = ticket.requester
         title = f"Teach from ticket #{ticket.zd_id}"
         intro = (

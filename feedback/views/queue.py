@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from csmportal.dates import when_zone
+from csmportal.instances import GLOBAL
 from csmportal.lists import csv_response, render_list
 from tickets.review import mask
 from users.roles import Role, any_role_required, role_required, user_roles
@@ -17,7 +18,7 @@ from users.roles import Role, any_role_required, role_required, user_roles
 from ..filters import FeedbackFilter, default_queue_scope
 from ..forms import ForwardForm
 from ..models import Feedback, FeedbackStatus
-from ..references import looks_like_reference, parse_ticket_reference
+from ..references import looks_like_reference, parse_ticket
 from ..rotation import current_week_start, manager_on_duty, next_empty_week
 from ..selectors import can_forward, feedback_for_user, find_ticket, is_manager, queue_counts, ticket_search
 from ..services import feedback_forward
@@ -115,6 +116,7 @@ def feedback_forward_view(request: HttpRequest) -> HttpResponse:
                     account=data["account_obj"],
                     ticket=form.resolved_ticket,
                     zd_ticket_id=form.zd_ticket_id,
+                    zd_instance=form.zd_instance,
                     sentiment=data["sentiment"],
                     channel=data["channel"],
                     customer_words=data["customer_words"],
@@ -155,9 +157,9 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     account_id = int(account) if chosen else None
     context: dict[str, Any] = {"text": text, "account_id": account_id}
     if looks_like_reference(text):
-        number = parse_ticket_reference(text)
-        context["number"] = number
-        context["ticket"] = find_ticket(number) if number else None
+        found = parse_ticket(text)
+        context["number"] = found.number if found else None
+        context["ticket"] = find_ticket(found.number, found.instance) if found else None
     else:
         context["results"] = ticket_search(text, account_id=account_id)
         if not context["results"] and account_id:
@@ -165,7 +167,10 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     if request.GET.get("pick") and context.get("ticket") is not None:
         ticket = context["ticket"]
         form = ForwardForm(
-            initial={"ticket": f"#{ticket.zd_id}", "account": ticket.account_id or account_id},
+            initial={
+                "ticket": f"#{ticket.reference}" if ticket.zd_instance == GLOBAL else ticket.reference,
+                "account": ticket.account_id or account_id,
+            },
             user=request.user,
         )
         for name in ("ticket", "account"):  # both replace the form's own fields (out of band)

@@ -4,10 +4,15 @@ import pytest
 
 from accounts.links import (
     collaboration_project_url,
+    instance_label,
     salesforce_account_url,
     salesforce_web_url,
+    zendesk_hosts,
     zendesk_org_url,
+    zendesk_ticket_url,
+    zendesk_user_url,
 )
+from tests.instances import GLOBAL_HOST, USGOV, USGOV_HOST, configure_two_instances
 
 
 @pytest.mark.parametrize(
@@ -61,3 +66,20 @@ def test_it_links_the_zendesk_org_agent_page(settings):
 def test_it_links_the_collaboration_project_by_id_only(settings, value, expected):
     settings.GITLAB_URL = "https://gitlab.example"
     assert collaboration_project_url(value) == expected
+
+
+def test_agent_links_are_on_each_instances_own_host(settings):
+    configure_two_instances(settings)
+    assert zendesk_ticket_url(5) == f"https://{GLOBAL_HOST}/agent/tickets/5"
+    assert zendesk_ticket_url(5, USGOV) == f"https://{USGOV_HOST}/agent/tickets/5"
+    assert zendesk_org_url(7, USGOV) == f"https://{USGOV_HOST}/agent/organizations/7"
+    assert zendesk_user_url(9, USGOV) == f"https://{USGOV_HOST}/agent/users/9"
+    assert zendesk_hosts() == {GLOBAL_HOST: "global", USGOV_HOST: USGOV}
+    # A row of an instance no longer configured gets no link rather than another instance's.
+    assert zendesk_ticket_url(5, "emea") == zendesk_org_url(7, "emea") == ""
+
+
+def test_an_instance_is_named_on_pages_only_when_there_is_more_than_one(settings):
+    assert instance_label("global") == ""
+    configure_two_instances(settings)
+    assert (instance_label("global"), instance_label(USGOV)) == ("Global", "US Government")

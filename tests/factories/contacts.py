@@ -26,6 +26,7 @@ class SupportUserFactory(factory.django.DjangoModelFactory):
 
     zd_id = factory.Sequence(lambda n: 900000 + n)
     organization = factory.SubFactory(OrganizationFactory)
+    zd_instance = factory.LazyAttribute(lambda o: o.organization.zd_instance if o.organization else "global")
     zd_organization_id = factory.LazyAttribute(lambda o: o.organization.zd_id if o.organization else None)
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"requester{n}@customer.example")

@@ -16,6 +16,7 @@ class RatingFactory(factory.django.DjangoModelFactory):
     zd_id = factory.Sequence(lambda n: 700000 + n)
     ticket = factory.SubFactory(TicketFactory)
     zd_ticket_id = factory.LazyAttribute(lambda o: o.ticket.zd_id if o.ticket else None)
+    zd_instance = factory.LazyAttribute(lambda o: o.ticket.zd_instance if o.ticket else "global")
     account = factory.LazyAttribute(lambda o: o.ticket.account if o.ticket else None)
     organization = factory.LazyAttribute(lambda o: o.ticket.organization if o.ticket else None)
     score = Score.GOOD

@@ -14,6 +14,10 @@ class TicketFactory(factory.django.DjangoModelFactory):
     zd_id = factory.Sequence(lambda n: 100000 + n)
     requester = factory.SubFactory(SupportUserFactory)
     organization = factory.LazyAttribute(lambda o: o.requester.organization if o.requester else None)
+    # The instance of its organization (or requester): rows link within an instance.
+    zd_instance = factory.LazyAttribute(
+        lambda o: (o.organization or o.requester).zd_instance if (o.organization or o.requester) else "global"
+    )
     account = factory.LazyAttribute(lambda o: o.organization.account if o.organization else None)
     zd_organization_id = factory.LazyAttribute(lambda o: o.organization.zd_id if o.organization else None)
     zd_requester_id = factory.LazyAttribute(lambda o: o.requester.zd_id if o.requester else None)
@@ -33,6 +37,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     zd_id = factory.Sequence(lambda n: 5000000 + n)
     ticket = factory.SubFactory(TicketFactory)
     zd_ticket_id = factory.LazyAttribute(lambda o: o.ticket.zd_id)
+    zd_instance = factory.LazyAttribute(lambda o: o.ticket.zd_instance)
     author = factory.LazyAttribute(lambda o: o.ticket.requester)
     zd_author_id = factory.LazyAttribute(lambda o: o.author.zd_id if o.author else None)
     body = "Here are the logs."

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from accounts.models import AccountEvent
 from feedback.models import EventKind, Feedback
@@ -14,6 +15,7 @@ from integrations.signals import page_synced
 from tests.factories import TicketFactory, UserFactory
 from tests.factories.feedback import RotationWeekFactory
 from tests.feedback.conftest import forward_kwargs
+from tests.instances import USGOV, USGOV_HOST, configure_two_instances
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,21 @@ def test_it_ignores_other_streams(csm, account):
     page_synced.send(sender=None, stream="zendesk.users", created=[arrived.pk], updated=[], deleted=[])
     item.refresh_from_db()
     assert item.ticket is None
+
+
+def test_it_links_a_ticket_forwarded_by_link_to_its_own_instances_ticket(settings, csm, account, client):
+    configure_two_instances(settings)
+    client.force_login(csm)
+    data = {"ticket": f"https://{USGOV_HOST}/agent/tickets/424242", "account": account.pk, **forward_kwargs()}
+    data["submission_key"] = "6f1c3a7e-0d55-4b8e-9a7f-1b2c3d4e5f60"
+    assert client.post(reverse("feedback:forward"), data).status_code == 302
+    item = Feedback.objects.get()
+    assert (item.zd_instance, item.zd_ticket_id, item.ticket) == (USGOV, 424242, None)
+    same_number = TicketFactory(zd_id=424242, account=account)  # the global instance's
+    feedback_link_tickets(ticket_ids=[same_number.pk])
+    item.refresh_from_db()
+    assert item.ticket is None
+    arrived = TicketFactory(zd_id=424242, zd_instance=USGOV, account=account)
+    feedback_link_tickets(ticket_ids=[arrived.pk])
+    item.refresh_from_db()
+    assert item.ticket == arrived

@@ -127,7 +127,7 @@ def test_it_looks_up_a_ticket_by_number_or_link(client, csm, ticket, django_asse
     client.force_login(csm)
     with django_assert_num_queries(4):  # session, user, roles, the ticket
         response = client.get(
-            f"/feedback/forward/ticket-lookup/?ticket=https://x.zendesk.com/agent/tickets/{ticket.zd_id}"
+            f"/feedback/forward/ticket-lookup/?ticket=https://example.zendesk.com/agent/tickets/{ticket.zd_id}"
         )
     html = response.content.decode()
     assert "Found" in html and "Runner keeps timing out" in html and "Acme Robotics" in html

@@ -2,7 +2,8 @@
 
 import pytest
 
-from feedback.references import looks_like_reference, parse_ticket_reference
+from feedback.references import looks_like_reference, parse_ticket, parse_ticket_reference
+from tests.instances import configure_two_instances
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,33 @@ def test_it_finds_no_ticket_in_other_text(text):
 
 def test_it_treats_words_as_a_search_not_a_reference():
     assert not looks_like_reference("runner keeps timing out")
+
+
+@pytest.mark.parametrize(
+    "text,instance,number",
+    [
+        ("123456", "global", 123456),
+        ("#77", "global", 77),
+        ("https://acme.zendesk.com/agent/tickets/5", "global", 5),
+        ("https://acme-gov.zendesk.com/agent/tickets/5", "usgov", 5),
+        ("ACME-GOV.zendesk.com/api/v2/tickets/5.json", "usgov", 5),
+        ("https://acme-gov.zendesk.com:443/hc/en-us/requests/9", "usgov", 9),
+        ("/agent/tickets/5", "global", 5),  # no host: the global instance's
+    ],
+)
+def test_a_link_names_the_instance_its_host_belongs_to(settings, text, instance, number):
+    configure_two_instances(settings)
+    assert parse_ticket(text) == (instance, number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://other.zendesk.com/agent/tickets/5",
+        "https://acme-gov.zendesk.com.evil.test/agent/tickets/5",
+        "https://acme-gov.zendesk.com@evil.test/agent/tickets/5",
+    ],
+)
+def test_a_link_to_a_host_of_no_configured_instance_names_no_ticket(settings, text):
+    configure_two_instances(settings)
+    assert parse_ticket(text) is None

@@ -9,6 +9,7 @@ from django.core import mail
 
 from notifications.rule import notifications_create_for_tickets
 from tests.factories import CaseFactory, SupportUserFactory
+from tests.instances import GLOBAL_HOST, USGOV, USGOV_HOST, configure_two_instances
 from tickets.models import PreferredRegion, Priority
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,17 @@ def test_it_never_repeats_a_secret_pasted_into_the_subject(ticket, django_captur
     for part in (message.subject, text, html):
         assert "Push fails with token" in part
         assert token not in part
+
+
+def test_another_instances_ticket_links_its_own_host_and_no_case_of_the_same_number(
+    ticket, django_capture_on_commit_callbacks, settings
+):
+    configure_two_instances(settings)
+    ticket.zd_instance = USGOV
+    ticket.save()
+    CaseFactory(ticket=None, zd_ticket_id=4711, sf_id="5008d00000AbCdEQAV")  # names the global ticket
+    _, text, html = send_for(ticket, django_capture_on_commit_callbacks)
+    for body in (text, html):
+        assert f"https://{USGOV_HOST}/agent/tickets/4711" in body
+        assert "https://portal.example.com/tickets/usgov/4711/" in body
+        assert "/lightning/r/Case/" not in body and GLOBAL_HOST not in body

@@ -6,6 +6,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from notifications.links import NotAZendeskTicketLink, parse_ticket_reference
+from tests.instances import USGOV_HOST, configure_two_instances
 
 AGENT = "https://acme.zendesk.com/agent/tickets/{}"
 
@@ -166,3 +167,30 @@ def test_it_lists_the_handbooks_workarounds_in_order(csm_client):
     assert positions == sorted(positions)
     assert "https://acme.zendesk.com/api/v2/tickets/123456.json" in page
     assert "&quot;redirectUrl&quot;: &quot;https://acme.zendesk.com/agent/tickets/$1&quot;" in page
+
+
+@pytest.mark.django_db
+def test_with_two_instances_a_link_opens_on_its_hosts_instance_and_a_number_on_the_pages(
+    csm_client, settings
+):
+    configure_two_instances(settings)
+    gov = csm_client.get("/go/", {"url": f"https://{USGOV_HOST}/api/v2/tickets/5.json"})
+    assert gov.status_code == 302 and gov["Location"] == f"https://{USGOV_HOST}/agent/tickets/5"
+    assert csm_client.get("/go/", {"url": "5"})["Location"] == AGENT.format(5)
+    assert csm_client.get("/go/usgov/", {"url": "#5"})["Location"] == f"https://{USGOV_HOST}/agent/tickets/5"
+    link = csm_client.get("/go/usgov/", {"url": AGENT.format(6)})
+    assert link["Location"] == AGENT.format(6)  # a link names its own instance, whatever the page
+    refused = csm_client.get("/go/", {"url": "https://other.zendesk.com/agent/tickets/5"})
+    assert refused.status_code == 400 and f"acme.zendesk.com or {USGOV_HOST}" in refused.content.decode()
+    assert csm_client.get("/go/emea/").status_code == 404
+
+
+def test_the_redirector_configuration_has_a_rule_for_each_instances_host(csm_client, settings):
+    import json
+
+    configure_two_instances(settings)
+    config = json.loads(csm_client.get("/go/redirector.json").content)
+    assert [r["redirectUrl"] for r in config["redirects"]] == [
+        AGENT.format("$1"),
+        f"https://{USGOV_HOST}/agent/tickets/$1",
+    ]

@@ -19,6 +19,7 @@ from notifications.models import (
 )
 from notifications.rule import findings_recheck, notifications_create_for_tickets
 from tests.factories import AccountFactory, OrganizationFactory, SupportUserFactory, UserFactory
+from tests.instances import USGOV, configure_two_instances
 from tests.notifications.conftest import announce
 from tickets.models import Status
 
@@ -270,3 +271,32 @@ def test_with_the_broker_down_the_rows_are_still_claimed_for_the_hourly_sweep(br
     assert (row.recipient, row.email_status) == (csm, EmailStatus.PENDING) and not mail.outbox
     Notification.objects.update(created_at=timezone.now() - STUCK_AFTER * 2)
     assert stuck_immediate() == [row.pk]  # what the hourly task re-sends
+
+
+def test_an_unlinked_ticket_finds_the_account_through_its_own_instances_organization(
+    csm, account, settings, django_capture_on_commit_callbacks
+):
+    from tests.factories import TicketFactory
+
+    configure_two_instances(settings)
+    org = OrganizationFactory(account=account, zd_instance=USGOV)  # the other instance's org of that number
+    ticket = TicketFactory(
+        requester=SupportUserFactory(organization=None),
+        organization=None,
+        account=None,
+        zd_organization_id=org.zd_id,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(ticket)
+    assert recipients(ticket) == []
+    assert Finding.objects.get(ticket=ticket).reason == FindingReason.UNLINKED_ORGANIZATION
+    gov = TicketFactory(
+        requester=SupportUserFactory(organization=None),
+        organization=None,
+        account=None,
+        zd_organization_id=org.zd_id,
+        zd_instance=USGOV,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(gov)
+    assert recipients(gov) == [csm.email]
