@@ -7,6 +7,9 @@ Rules (tested in tests/feedback/test_permissions.py):
   colleague may forward for them while they are away); they comment on those, nothing more.
   Other CSMs get a 403. Support ops have no part in feedback and see none.
 - Only CSMs forward (always as themselves), on any account: the account's own CSM sees it too.
+- An item about a ticket or rating of a restricted Zendesk instance, and such a rating or ticket
+  itself, does not exist for anyone not cleared for that instance (docs/instances.md): it is
+  left out of every list, count and CSV, and its page is a 404.
 """
 
 import datetime as dt
@@ -20,6 +23,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from contacts.models import SupportUser
+from csmportal.clearance import exclude_hidden
+from csmportal.instances import GLOBAL
 from tickets.models import Ticket
 from users.roles import ALL_ROLES, Role, has_role, require_role
 
@@ -34,8 +39,19 @@ def can_forward(user: Any) -> bool:
     return has_role(user, Role.CSM)
 
 
+# An item is about its ticket's instance, or its rating's (a rating's ticket may be missing).
+ITEM_INSTANCE_FIELDS = ("ticket__zd_instance", "rating__zd_instance")
+
+
+def visible_feedback(queryset: QuerySet[Feedback], user: Any) -> QuerySet[Feedback]:
+    """Leave out the items about a restricted instance the user is not cleared for."""
+    return exclude_hidden(queryset, user, *ITEM_INSTANCE_FIELDS)
+
+
 def feedback_for_user(user: Any) -> QuerySet[Feedback]:
-    items = Feedback.objects.select_related("account", "ticket", "forwarded_by", "reviewing_manager")
+    items = visible_feedback(
+        Feedback.objects.select_related("account", "ticket", "forwarded_by", "reviewing_manager"), user
+    )
     if is_manager(user):
         return items
     if has_role(user, Role.CSM):
@@ -52,10 +68,11 @@ def can_view(user: Any, item: Feedback) -> bool:
 
 
 def get_feedback_for_user(user: Any, pk: int) -> Feedback:
-    """404 when it doesn't exist, 403 when it isn't the user's to see."""
+    """404 when it doesn't exist (or is about a restricted instance the user is not cleared
+    for), 403 when it isn't the user's to see."""
     require_role(user, *ALL_ROLES)
     item = get_object_or_404(
-        Feedback.objects.select_related(
+        visible_feedback(Feedback.objects.all(), user).select_related(
             "account",
             "account__csm",
             "ticket",
@@ -130,16 +147,21 @@ def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[in
     return mine, others
 
 
-def find_ticket(zd_id: int) -> Ticket | None:
-    return Ticket.objects.select_related("account", "requester").filter(zd_id=zd_id).first()
+def find_ticket(zd_id: int, *, user: Any) -> Ticket | None:
+    """The ticket with this number among those the user may see (the global instance's first
+    when two instances have the number)."""
+    tickets = exclude_hidden(Ticket.objects.select_related("account", "requester"), user, "zd_instance")
+    first = Case(When(zd_instance=GLOBAL, then=Value(0)), default=Value(1))
+    return tickets.filter(zd_id=zd_id).order_by(first, "pk").first()
 
 
-def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[Ticket]:
+def ticket_search(text: str, *, account_id: int | None, user: Any, limit: int = 8) -> list[Ticket]:
     """Tickets whose subject contains the text: the chosen account's first, newest first."""
     text = text.strip()
     if len(text) < 3:
         return []
-    tickets = Ticket.objects.select_related("account").filter(subject__icontains=text)
+    tickets = exclude_hidden(Ticket.objects.select_related("account"), user, "zd_instance")
+    tickets = tickets.filter(subject__icontains=text)
     if account_id:
         tickets = tickets.filter(account_id=account_id)
     return list(tickets.order_by("-zd_created_at")[:limit])
@@ -148,14 +170,17 @@ def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[
 def ratings_for_user(user: Any) -> QuerySet[Rating]:
     """Every role reads ratings (they are Zendesk's, not anyone's own)."""
     require_role(user, *ALL_ROLES)
-    return Rating.objects.select_related("ticket", "account", "requester")
+    return exclude_hidden(
+        Rating.objects.select_related("ticket", "account", "requester"), user, "zd_instance"
+    )
 
 
 def get_rating_for_forwarding(user: Any, pk: int) -> Rating:
     """A rating a CSM turns into feedback: 404 when unknown, 403 for anyone but a CSM."""
     if not can_forward(user):
         raise PermissionDenied("Only CSMs forward feedback to the support managers.")
-    return get_object_or_404(Rating.objects.select_related("ticket", "account"), pk=pk)
+    ratings = exclude_hidden(Rating.objects.select_related("ticket", "account"), user, "zd_instance")
+    return get_object_or_404(ratings, pk=pk)
 
 
 def forwarded_item_for_rating(rating: Rating) -> Feedback | None:
@@ -175,7 +200,7 @@ def item_requester(item: Feedback) -> SupportUser | None:
     return None
 
 
-def recent_ratings(item: Feedback) -> tuple[list[Rating], list[Rating]]:
+def recent_ratings(item: Feedback, *, user: Any) -> tuple[list[Rating], list[Rating]]:
     """The ratings of the item's ticket (all of them, up to ten) and the account's other recent
     ratings (the last RECENT_RATING_DAYS days, up to RECENT_RATINGS_SHOWN), in one query."""
     since = timezone.now() - dt.timedelta(days=RECENT_RATING_DAYS)
@@ -185,7 +210,7 @@ def recent_ratings(item: Feedback) -> tuple[list[Rating], list[Rating]]:
         wanted |= Q(ticket_id=item.ticket_id)
         on_ticket = Case(When(ticket_id=item.ticket_id, then=Value(1)), default=Value(0))
     rows: list[Any] = list(
-        Rating.objects.filter(wanted)
+        exclude_hidden(Rating.objects.filter(wanted), user, "zd_instance")
         .annotate(on_ticket=on_ticket)
         .order_by("-on_ticket", "-zd_created_at", "-pk")[: 10 + RECENT_RATINGS_SHOWN]
     )
