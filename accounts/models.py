@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
-from .mirror import MirrorManager
+from .mirror import MirrorManager, ZendeskMirrorManager
 
 
 class SupportLevel(models.TextChoices):
@@ -123,7 +123,7 @@ class Organization(models.Model):
     )
     link_confirmed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = MirrorManager()
+    objects = ZendeskMirrorManager()
 
     class Meta:
         constraints = [
