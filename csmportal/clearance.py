@@ -1,7 +1,7 @@
-"""Who may see a restricted Zendesk instance's data, for the reads that are not a page's own
-queryset: emails and bell lines (who receives them), items reached through a ticket or an
-organization (feedback, support-ops requests). The rule is csmportal.instances.visible_keys;
-with no restricted instance configured every function here answers without a query.
+"""Who may see a restricted Zendesk instance's data, beside ``csmportal.instances.hide``:
+items guarded by more than one path (a feedback item by its ticket and its rating), and the
+readers of emails and bell lines (who receives them). With no restricted instance configured
+every function here answers without a query (docs/instances.md).
 """
 
 from collections.abc import Iterable
@@ -18,17 +18,9 @@ def exclude_hidden(queryset: QuerySet[M], user: Any, *fields: str) -> QuerySet[M
     """The rows none of whose instance ``fields`` (paths to a ``zd_instance``, e.g.
     ``"ticket__zd_instance"``) names an instance hidden from ``user``; a row whose path is
     empty (no ticket) stays. The queryset itself when nothing is hidden (no query, no join)."""
-    hidden = instances.hidden_keys(user)
-    if not hidden:
-        return queryset
     for field in fields:
-        queryset = queryset.exclude(**{f"{field}__in": sorted(hidden)})
+        queryset = instances.hide(queryset, user, field)
     return queryset
-
-
-def may_see(user: Any, key: str | None) -> bool:
-    """Whether ``user`` may see a row of instance ``key`` (None or "": not instance data)."""
-    return not key or key not in instances.hidden_keys(user)
 
 
 def cleared_among(user_ids: Iterable[int], key: str | None) -> set[int]:
