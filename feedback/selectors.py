@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from contacts.models import SupportUser
-from csmportal.clearance import exclude_hidden
-from csmportal.instances import GLOBAL
+from csmportal.clearance import exclude_hidden, restricted_key
+from csmportal.instances import GLOBAL, may_see, restricted_keys
 from tickets.models import Ticket
 from users.roles import ALL_ROLES, Role, has_role, require_role
 
@@ -59,7 +59,21 @@ def feedback_for_user(user: Any) -> QuerySet[Feedback]:
     return items.none()
 
 
+def item_instance(item: Feedback) -> str | None:
+    """The restricted instance an item is about (its ticket's or its rating's), else None; no
+    query unless a restricted instance is configured."""
+    if not restricted_keys():
+        return None
+    return restricted_key(
+        item.ticket.zd_instance if item.ticket_id and item.ticket else None,
+        item.rating.zd_instance if item.rating_id and item.rating else None,
+    )
+
+
 def can_view(user: Any, item: Feedback) -> bool:
+    key = item_instance(item)
+    if key and not may_see(user, key):
+        return False
     if is_manager(user):
         return True
     if not has_role(user, Role.CSM):

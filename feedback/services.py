@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.services import account_event_record
+from csmportal.clearance import cleared_among, restricted_key
 from integrations.gitlab import configured as gitlab_configured
 from tickets.models import Ticket
 from users.audit import audit_record
@@ -32,7 +33,7 @@ from .models import (
     Sentiment,
 )
 from .rotation import current_week_start, is_assignable, manager_on_duty
-from .selectors import can_view, is_manager
+from .selectors import can_view, is_manager, item_instance
 
 MAX_TEXT = 20_000
 
@@ -79,6 +80,11 @@ def feedback_forward(
         forwarded_at=now, wants_manager_contact=wants_manager_contact, account=account, ticket=ticket
     )
     manager = manager_on_duty(now)
+    about = restricted_key(
+        ticket.zd_instance if ticket is not None else None, rating.zd_instance if rating is not None else None
+    )
+    if manager is not None and about and not cleared_among([manager.pk], about):
+        manager = None  # not cleared for the ticket's instance: the cleared managers take it
     try:
         with transaction.atomic():
             item = Feedback.objects.create(
@@ -176,6 +182,9 @@ def feedback_reassign(*, feedback: Feedback, manager: Any, by: Any, note: str = 
         raise PermissionDenied("Only support managers reassign feedback.")
     if not is_assignable(manager):
         raise FeedbackError(f"{manager} is not an active support manager.")
+    about = item_instance(feedback)
+    if about and not cleared_among([manager.pk], about):
+        raise FeedbackError(f"{manager} is not cleared for this item's Zendesk instance.")
     previous = feedback.reviewing_manager_id
     if previous == manager.pk:
         raise FeedbackError(f"It is already with {manager}.")
