@@ -54,6 +54,7 @@ def ticket_dashboard(user: Any) -> QuerySet[Ticket]:
         .only(
             "id",
             "zd_id",
+            "zd_instance",
             "subject",
             "status",
             "priority",
