@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 GLOBAL = "global"
 KEY = re.compile(r"^[a-z][a-z0-9]{0,19}$")  # stored in zd_instance (max_length 20) and in URLs
@@ -182,6 +182,12 @@ def hide(queryset: QuerySet, user: Any, field: str = "zd_instance") -> QuerySet:
 def may_see(user: Any, instance_key: str) -> bool:
     """Whether ``user`` may see a row of the instance ``instance_key`` (a single object's page)."""
     return instance_key not in hidden_keys(user)
+
+
+def global_first(field: str = "zd_instance") -> list[Any]:
+    """An ``order_by`` for a number that can be several instances' row (ticket 1854 in each):
+    the global instance's first, then by instance key."""
+    return [Case(When(**{field: GLOBAL}, then=Value(0)), default=Value(1)), field]
 
 
 class VisibleQuerySet(QuerySet):

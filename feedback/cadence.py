@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from csmportal.clearance import exclude_hidden
 from tickets.links import open_tickets_url
 from tickets.models import Ticket
 
@@ -114,13 +113,14 @@ def cadence_report(
     """Everything the page shows, in four queries whatever the number of rows.
 
     `feedback` is the viewer's own scope (selectors.feedback_for_user): the page shows only
-    the items the viewer may open. `user`: the viewer, whose hidden instances' tickets and
-    ratings are left out (docs/instances.md).
+    the items the viewer may open. Tickets and ratings are those `user` (the viewer) may see
+    (docs/instances.md, Access; no one given: of the instances that are not restricted).
     """
     now = timezone.now()
     since = now - dt.timedelta(days=days)
     tickets = list(
-        exclude_hidden(Ticket.objects.live(), user, "zd_instance")
+        Ticket.objects.visible_to(user)
+        .live()
         .filter(account=account, zd_created_at__gte=since)
         .select_related("requester", "organization")  # its org may claim the account unconfirmed
         .order_by("-zd_created_at")[: MAX_TICKETS + 1]
@@ -138,7 +138,7 @@ def cadence_report(
     scores = [r.ticket.quality_score for r in rows if r.ticket.quality_score is not None]
 
     ratings = list(
-        exclude_hidden(Rating.objects.all(), user, "zd_instance")
+        Rating.objects.visible_to(user)
         .filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
         .select_related("ticket")
         .order_by("-zd_created_at")
@@ -165,9 +165,7 @@ def cadence_report(
             "tickets": len(tickets) if not truncated else f"{MAX_TICKETS}+",
             # Every open ticket of the account, whenever opened: the number the account page,
             # the portfolio and the review show (Ticket.objects.open()), and its link lists them.
-            "open_tickets": exclude_hidden(Ticket.objects.open(), user, "zd_instance")
-            .filter(account=account)
-            .count(),
+            "open_tickets": Ticket.objects.visible_to(user).open().filter(account=account).count(),
             "open_tickets_url": open_tickets_url(account=account.pk),
             "with_gaps": sum(1 for r in rows if r.gaps),
             "avg_quality": round(sum(scores) / len(scores)) if scores else None,

@@ -105,7 +105,7 @@ class ForwardForm(forms.Form):
                 "results, paste its link, or type its number."
             )
         self.zd_ticket_id = number
-        self.resolved_ticket = find_ticket(number, user=self.user)
+        self.resolved_ticket = find_ticket(number, self.user)
         return text
 
     def clean(self) -> dict[str, Any]:

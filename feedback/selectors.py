@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Account
 from contacts.models import SupportUser
 from csmportal.clearance import exclude_hidden, restricted_key
-from csmportal.instances import GLOBAL, may_see, restricted_keys
+from csmportal.instances import global_first, may_see, restricted_keys
 from tickets.models import Ticket
 from users.roles import ALL_ROLES, Role, has_role, require_role
 
@@ -161,21 +161,20 @@ def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[in
     return mine, others
 
 
-def find_ticket(zd_id: int, *, user: Any) -> Ticket | None:
-    """The ticket with this number among those the user may see (the global instance's first
-    when two instances have the number)."""
-    tickets = exclude_hidden(Ticket.objects.select_related("account", "requester"), user, "zd_instance")
-    first = Case(When(zd_instance=GLOBAL, then=Value(0)), default=Value(1))
-    return tickets.filter(zd_id=zd_id).order_by(first, "pk").first()
+def find_ticket(zd_id: int, user: Any = None) -> Ticket | None:
+    """The ticket with this number that `user` may see (docs/instances.md, Access; no one
+    given: of the instances that are not restricted); the global instance's first."""
+    tickets = Ticket.objects.visible_to(user).select_related("account", "requester").filter(zd_id=zd_id)
+    return tickets.order_by(*global_first()).first()
 
 
-def ticket_search(text: str, *, account_id: int | None, user: Any, limit: int = 8) -> list[Ticket]:
-    """Tickets whose subject contains the text: the chosen account's first, newest first."""
+def ticket_search(text: str, *, account_id: int | None, limit: int = 8, user: Any = None) -> list[Ticket]:
+    """Tickets (that `user` may see) whose subject contains the text: the chosen account's
+    first, newest first."""
     text = text.strip()
     if len(text) < 3:
         return []
-    tickets = exclude_hidden(Ticket.objects.select_related("account"), user, "zd_instance")
-    tickets = tickets.filter(subject__icontains=text)
+    tickets = Ticket.objects.visible_to(user).select_related("account").filter(subject__icontains=text)
     if account_id:
         tickets = tickets.filter(account_id=account_id)
     return list(tickets.order_by("-zd_created_at")[:limit])

@@ -11,7 +11,7 @@ from .text import collaboration_project_url, org_agent_url
 
 
 def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
-    orgs = list(account.organizations.live().visible_to(request.user))
+    orgs = list(account.organizations.live().visible_to(request.user))  # docs/instances.md, Access
     open_by_org: dict[int | None, list] = {}
     items = account_requests(account, user=request.user)
     for item in items:

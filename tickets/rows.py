@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from accounts.claims import ticket_claim_unconfirmed
 from csmportal.dates import when
+from csmportal.instances import GLOBAL
 
 from . import sla
 from .models import Priority, SlaState, Status, Ticket
@@ -87,6 +88,7 @@ def sla_badge(ticket: Ticket, now: dt.datetime) -> tuple[str, str, str]:
 def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
     now = timezone.now()
     detail = reverse("tickets:detail", args=[0]).replace("/0/", "/{}/")
+    detail_in = detail + "?instance={}"  # another instance's ticket (the same number can be each's)
     account = reverse("accounts:detail", args=[0]).replace("/0/", "/{}/")
     rows = []
     for t in tickets:
@@ -96,7 +98,9 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
             Row(
                 pk=t.pk,
                 zd_id=t.zd_id,
-                url=detail.format(t.zd_id),
+                url=detail.format(t.zd_id)
+                if t.zd_instance == GLOBAL
+                else detail_in.format(t.zd_id, t.zd_instance),
                 subject=Truncator(mask(t.subject) or "(no subject)").chars(90),
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",

@@ -9,9 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from contacts.models import SupportUser
+from csmportal.instances import GLOBAL, global_first
 from users.roles import ALL_ROLES, require_role
 
 from .models import Case, Comment, Ticket, TicketGap
@@ -40,15 +43,18 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-def ticket_dashboard() -> QuerySet[Ticket]:
-    """The dashboard's rows: the list columns only (no description or findings), newest first.
+def ticket_dashboard(user: Any) -> QuerySet[Ticket]:
+    """The dashboard's rows `user` may see (docs/instances.md, Access): the list columns only
+    (no description or findings), newest first.
     The org and account columns read here say whether the ticket's org claims its account
     unconfirmed (accounts.claims), with no query per row."""
     return (
-        Ticket.objects.select_related("account", "requester", "organization")
+        Ticket.objects.visible_to(user)
+        .select_related("account", "requester", "organization")
         .only(
             "id",
             "zd_id",
+            "zd_instance",
             "subject",
             "status",
             "priority",
@@ -78,32 +84,49 @@ def ticket_dashboard() -> QuerySet[Ticket]:
     )
 
 
-def ticket_export() -> QuerySet[Ticket]:
-    """The CSV export's rows (same filters as the dashboard), with what the columns need."""
+def ticket_export(user: Any) -> QuerySet[Ticket]:
+    """The CSV export's rows `user` may see (same filters as the dashboard), with what the
+    columns need."""
     return (
-        Ticket.objects.select_related("account", "account__csm", "requester", "organization")
+        Ticket.objects.visible_to(user)
+        .select_related("account", "account__csm", "requester", "organization")
         .defer("description", "quality_findings", "tags")
         .order_by("-zd_created_at", "-pk")
     )
 
 
-def get_ticket_for_user(user: Any, zd_id: int) -> Ticket:
-    """The ticket with Zendesk number `zd_id`. Every role may read any ticket (CSMs cover each
-    other's accounts)."""
+def get_ticket_for_user(user: Any, zd_id: int, instance: str = "") -> Ticket:
+    """The ticket with Zendesk number `zd_id` (in `instance`, when named). Every role may read
+    any ticket of an instance they may see (CSMs cover each other's accounts); a restricted
+    instance's ticket is a 404 for a person not cleared for it (docs/instances.md, Access).
+    The same number in two instances, no instance named: the global instance's first."""
     require_role(user, *ALL_ROLES)
-    return get_object_or_404(
-        Ticket.objects.select_related(
-            "account", "account__csm", "organization", "requester", "requester__contact"
-        ),
-        zd_id=zd_id,
+    tickets = Ticket.objects.visible_to(user).filter(zd_id=zd_id)
+    if instance:
+        tickets = tickets.filter(zd_instance=instance)
+    ticket = (
+        tickets.select_related("account", "account__csm", "organization", "requester", "requester__contact")
+        .order_by(*global_first())
+        .first()
     )
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
 
 
-def ticket_zd_id_for_user(user: Any, pk: int) -> int | None:
-    """The Zendesk number of the ticket whose portal id is `pk` (the ticket pages' address
-    before they used Zendesk's number), or None. Same access rule as `get_ticket_for_user`."""
+def ticket_zd_id_for_user(user: Any, pk: int) -> tuple[int, str] | None:
+    """The Zendesk number and instance of the ticket whose portal id is `pk` (the ticket pages'
+    address before they used Zendesk's number), or None. Same access rule as
+    `get_ticket_for_user`."""
     require_role(user, *ALL_ROLES)
-    return Ticket.objects.filter(pk=pk).values_list("zd_id", flat=True).first()
+    return Ticket.objects.visible_to(user).filter(pk=pk).values_list("zd_id", "zd_instance").first()
+
+
+def ticket_page_url(zd_id: int, instance: str) -> str:
+    """A ticket's page: its Zendesk number, and its instance when not the global one (the same
+    number can be each instance's ticket)."""
+    url = reverse("tickets:detail", args=[zd_id])
+    return url if instance == GLOBAL else f"{url}?{urlencode({'instance': instance})}"
 
 
 def emailed_under_old_address(user: Any, number: int, shown: Ticket) -> Ticket | None:
@@ -113,7 +136,8 @@ def emailed_under_old_address(user: Any, number: int, shown: Ticket) -> Ticket |
     When that id is now another ticket's Zendesk number, the page says which ticket the user
     was emailed about, so an old email's link still reaches its ticket in one click."""
     return (
-        Ticket.objects.filter(pk=number, notifications__recipient=user)
+        Ticket.objects.visible_to(user)
+        .filter(pk=number, notifications__recipient=user)
         .exclude(pk=shown.pk)
         .only("zd_id", "subject")
         .first()
@@ -146,9 +170,12 @@ def requester_entitlement(ticket: Ticket) -> Entitlement:
 
 
 def ticket_comments(ticket: Ticket) -> QuerySet[Comment]:
-    """The timeline: comments linked by Zendesk ticket ID (they may arrive before the ticket)."""
+    """The timeline: comments linked by Zendesk ticket ID (they may arrive before the ticket),
+    of the ticket's own instance (the same number can be another instance's ticket)."""
     return (
-        Comment.objects.filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id))
+        Comment.objects.filter(
+            Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id, zd_instance=ticket.zd_instance)
+        )
         .select_related("author")
         .order_by("created_at", "zd_id")
     )
@@ -156,7 +183,11 @@ def ticket_comments(ticket: Ticket) -> QuerySet[Comment]:
 
 def ticket_cases(ticket: Ticket) -> list[Case]:
     return list(
-        Case.objects.live().filter(Q(ticket=ticket) | Q(zd_ticket_id=ticket.zd_id)).order_by("sf_created_at")
+        Case.objects.live()
+        # Not linked yet: by number (a case is Salesforce's, it names no Zendesk instance); one
+        # linked to another instance's ticket with the same number is that ticket's.
+        .filter(Q(ticket=ticket) | Q(ticket__isnull=True, zd_ticket_id=ticket.zd_id))
+        .order_by("sf_created_at")
     )
 
 

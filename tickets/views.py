@@ -19,6 +19,7 @@ from accounts.forms import AccountEmailForm
 from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
+from csmportal.instances import global_first
 from csmportal.lists import csv_response, query_without, render_list
 from users.roles import Role, any_role_required, has_role
 
@@ -48,6 +49,7 @@ from .selectors import (
     ticket_comments,
     ticket_dashboard,
     ticket_export,
+    ticket_page_url,
     ticket_zd_id_for_user,
 )
 from .services import education_email_send
@@ -64,7 +66,9 @@ KEEP_FOR_QUICK = ("csm", "account")
 @require_GET
 @any_role_required
 def ticket_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = TicketFilter(default_csm_scope(request.GET, request), ticket_dashboard(), request=request)
+    filterset = TicketFilter(
+        default_csm_scope(request.GET, request), ticket_dashboard(request.user), request=request
+    )
     kept = {k: v for k in KEEP_FOR_QUICK if (v := filterset.form.data.get(k))}
     quick = [{"label": label, "query": urlencode({**kept, **extra})} for label, extra in QUICK_FILTERS]
     sort = filterset.form.data.get("sort") or "opened"
@@ -86,7 +90,9 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @any_role_required
 def ticket_export_view(request: HttpRequest) -> HttpResponse:
-    filterset = TicketFilter(default_csm_scope(request.GET, request), ticket_export(), request=request)
+    filterset = TicketFilter(
+        default_csm_scope(request.GET, request), ticket_export(request.user), request=request
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     rows = export_rows(request, filterset.qs)
     return cast(HttpResponse, csv_response(f"tickets-{stamp}.csv", export_header(), rows))  # streamed
@@ -98,13 +104,14 @@ def ticket_detail(request: HttpRequest, zd_id: int) -> HttpResponse:
     """A ticket's page at its Zendesk number. A number that is no Zendesk ticket's but a portal
     id (the address in emails and exports sent before) redirects to that ticket's page: with a
     302, because the number may become a Zendesk ticket's later."""
+    instance = request.GET.get("instance", "")
     try:
-        ticket = get_ticket_for_user(request.user, zd_id)
+        ticket = get_ticket_for_user(request.user, zd_id, instance=instance)
     except Http404:
-        found = ticket_zd_id_for_user(request.user, zd_id)
+        found = None if instance else ticket_zd_id_for_user(request.user, zd_id)
         if found is None:
             raise
-        return redirect("tickets:detail", found)
+        return redirect(ticket_page_url(*found))
     findings = ticket_findings(ticket)
     return render(
         request,
@@ -149,7 +156,7 @@ def ticket_by_portal_id(request: HttpRequest, pk: int) -> HttpResponse:
     found = ticket_zd_id_for_user(request.user, pk)
     if found is None:
         raise Http404("No such ticket.")
-    return redirect("tickets:detail", found, permanent=True)
+    return redirect(ticket_page_url(*found), permanent=True)
 
 
 def _weeks(request: HttpRequest) -> int:
@@ -161,14 +168,15 @@ def _weeks(request: HttpRequest) -> int:
 @any_role_required
 def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, account_pk)
-    review = account_review(account, weeks=_weeks(request))
+    review = account_review(account, weeks=_weeks(request), user=request.user)
+    orgs = list(account.organizations.live().visible_to(request.user))
     return render(
         request,
         "tickets/account_review.html",
         {
             "account": account,
             "review": review,
-            "claims": organization_claims(account, list(account.organizations.live())),
+            "claims": organization_claims(account, orgs),
             "chart_data": review.chart_data(),
             "periods": PERIODS.items(),
             "tickets_query": urlencode({"csm": "any", "account": str(account.pk)}),
@@ -186,7 +194,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     weeks = _weeks(request)
     ticket = _teaching_ticket(request, account)
     may_send = may_send_education_email(request.user, account)
-    recipients = education_recipients(account)
+    recipients = education_recipients(account, request.user)
     review = None
     default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
     if ticket is not None:
@@ -197,7 +205,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         )
         initial_to = next((r.email for r in recipients if r.email.lower() == requester.lower()), "")
     else:
-        review = account_review(account, weeks=weeks)
+        review = account_review(account, weeks=weeks, user=request.user)
         gaps = education_gaps(review)
         subject, body = draft_education_email(review, sender_name=str(request.user))
         initial_to = ""
@@ -210,6 +218,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         account=account,
         recipients=recipients,
+        user=request.user,
         initial={"subject": subject, "body": body, "to": initial_to, "copy_me": True},
     )
     if send_requested(request, form):
@@ -249,8 +258,10 @@ def _teaching_ticket(request: HttpRequest, account: Any) -> Ticket | None:
     if not (number.isascii() and number.isdecimal()) or len(number) > 18:
         raise Http404("No such ticket on this account.")
     ticket = (
-        Ticket.objects.select_related("requester", "requester__contact")
+        Ticket.objects.visible_to(request.user)
+        .select_related("requester", "requester__contact")
         .filter(account=account, zd_id=int(number))
+        .order_by(*global_first())
         .first()
     )
     if ticket is None:

@@ -157,7 +157,7 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     if looks_like_reference(text):
         number = parse_ticket_reference(text)
         context["number"] = number
-        context["ticket"] = find_ticket(number, user=request.user) if number else None
+        context["ticket"] = find_ticket(number, request.user) if number else None
     else:
         context["results"] = ticket_search(text, account_id=account_id, user=request.user)
         if not context["results"] and account_id:
