@@ -33,7 +33,7 @@ from .models import (
     Sentiment,
 )
 from .rotation import current_week_start, is_assignable, manager_on_duty
-from .selectors import can_view, is_manager, item_instance
+from .selectors import can_view, is_manager, item_instance, visible_feedback
 
 MAX_TEXT = 20_000
 
@@ -257,12 +257,11 @@ def rotation_week_set(*, week_start: dt.date, manager: Any | None, set_by: Any) 
 
 
 def assign_waiting_items(manager: Any) -> None:
+    """The new unassigned items go to the manager now on duty, but those about a restricted
+    instance they are not cleared for (they wait for a cleared manager)."""
     now = timezone.now()
-    waiting = list(
-        Feedback.objects.filter(status=FeedbackStatus.NEW, reviewing_manager__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    unassigned = Feedback.objects.filter(status=FeedbackStatus.NEW, reviewing_manager__isnull=True)
+    waiting = list(visible_feedback(unassigned, manager).values_list("pk", flat=True))
     for pk in waiting:
         if Feedback.objects.filter(pk=pk, reviewing_manager__isnull=True).update(
             reviewing_manager=manager, assigned_at=now, updated_at=now
@@ -277,7 +276,9 @@ def assign_waiting_items(manager: Any) -> None:
 
 
 def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
-    """Link items forwarded with a ticket number the portal didn't have yet (after a sync)."""
+    """Link items forwarded with a ticket number the portal didn't have yet (after a sync). A
+    ticket of a restricted instance is linked only to items whose forwarder is cleared for it
+    (the others stay with the number alone, for the ticket of that number they may see)."""
     pending: set[int] = {
         n
         for n in Feedback.objects.filter(ticket__isnull=True, zd_ticket_id__isnull=False).values_list(
@@ -289,10 +290,14 @@ def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
         return 0
     linked = 0
     for ticket in Ticket.objects.filter(pk__in=ticket_ids, zd_id__in=pending):
+        key = restricted_key(ticket.zd_instance)
         with transaction.atomic():
             items = list(
                 Feedback.objects.select_for_update().filter(ticket__isnull=True, zd_ticket_id=ticket.zd_id)
             )
+            if key:  # a restricted instance's ticket of that number: only a cleared forwarder meant it
+                cleared = cleared_among({item.forwarded_by_id for item in items}, key)
+                items = [item for item in items if item.forwarded_by_id in cleared]
             for item in items:
                 item.ticket = ticket
                 item.save(update_fields=["ticket", "updated_at"])

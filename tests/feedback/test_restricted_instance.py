@@ -6,11 +6,17 @@ from django.core import mail
 
 from feedback.emails import send_event_email
 from feedback.models import EventKind, Feedback, FeedbackEvent
-from feedback.services import FeedbackError, feedback_forward, feedback_reassign
-from tests.factories import UserFactory
+from feedback.services import (
+    FeedbackError,
+    assign_waiting_items,
+    feedback_forward,
+    feedback_link_tickets,
+    feedback_reassign,
+)
+from tests.factories import FeedbackFactory, TicketFactory, UserFactory
 from tests.factories.feedback import RotationWeekFactory
 from tests.instances import two_instances
-from tests.instances.restricted import clear, restrict
+from tests.instances.restricted import USGOV, clear, restrict
 from tests.instances.two_instances import GLOBAL_TEXT, TICKET_NUMBER, USGOV_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +117,23 @@ def test_an_item_about_a_restricted_ticket_is_emailed_and_assigned_only_to_clear
     with pytest.raises(FeedbackError, match="not cleared"):
         feedback_reassign(feedback=item, manager=manager, by=cleared_manager)
     feedback_reassign(feedback=item, manager=cleared_manager, by=cleared_manager)
+
+
+def test_a_manager_taking_the_week_gets_the_waiting_items_they_may_see_only(csm, manager, world):
+    assign_waiting_items(manager)  # world's items are new and unassigned
+    assigned = dict(Feedback.objects.values_list("pk", "reviewing_manager"))
+    assert assigned == {world.glob.feedback.pk: manager.pk, world.usgov.feedback.pk: None}
+
+
+def test_a_ticket_number_forwarded_before_the_sync_links_to_a_restricted_ticket_only_for_a_cleared_forwarder(
+    csm, other_csm, world
+):
+    number = 5151
+    mine = FeedbackFactory(ticket=None, zd_ticket_id=number, account=world.account, forwarded_by=csm)
+    clear(other_csm)
+    theirs = FeedbackFactory(ticket=None, zd_ticket_id=number, account=world.account, forwarded_by=other_csm)
+    restricted = TicketFactory(zd_id=number, zd_instance=USGOV, requester=world.usgov.requester)
+    assert feedback_link_tickets(ticket_ids=[restricted.pk]) == 1
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.ticket is None and theirs.ticket == restricted
