@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csmportal.clearance import cleared_among, restricted_key
+from csmportal.instances import restricted_keys
 from users.models import User
 from users.roles import Role
 
@@ -48,9 +49,9 @@ def recipients_for(event: RequestEvent) -> list[str]:
     else:
         to = []  # claimed, released, confirmed: visible in the request's history
     actor_email = event.actor.email.lower() if event.actor_id and event.actor else ""
-    key = restricted_key(
-        item.organization.zd_instance if item.organization_id and item.organization else None
-    )
+    key = None
+    if restricted_keys() and item.organization_id and item.organization:  # no query otherwise
+        key = restricted_key(item.organization.zd_instance)
     if key:
         to = _cleared_addresses(to, ops_address, key)
     unique: list[str] = []
