@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Account
 from accounts.selectors import get_account_for_user
+from csmportal.instances import global_first
 from tickets.models import Ticket
 from users.roles import any_role_required
 
@@ -77,7 +78,9 @@ def demo_ticket_status(request: HttpRequest, zd_id: int) -> HttpResponse:
         polls = min(int(request.GET.get("n", "0")), MAX_POLLS)
     except ValueError:
         polls = 0
-    ticket = Ticket.objects.filter(zd_id=zd_id).select_related("account").first()
+    # Only a ticket the person may see (docs/instances.md): the global instance's first.
+    tickets = Ticket.objects.visible_to(request.user).filter(zd_id=zd_id).select_related("account")
+    ticket = tickets.order_by(*global_first()).first()
     notified: list[Notification] = []
     finding = None
     if ticket is not None:
