@@ -64,19 +64,21 @@ def test_the_csm_sees_the_restricted_feedback_and_ratings_only_once_cleared(clie
 
 
 def test_the_managers_queue_counts_and_item_pages_follow_the_clearance(client, manager, world):
+    about_no_ticket = FeedbackFactory(ticket=None, zd_ticket_id=None, account=world.account)
     client.force_login(manager)
     hidden = world.usgov.feedback
     page = _page(client, "/feedback/")
     assert f"/feedback/{hidden.pk}/" not in page and f"/feedback/{world.glob.feedback.pk}/" in page
+    assert f"/feedback/{about_no_ticket.pk}/" in page  # about no instance: everyone's
     counts = client.get("/feedback/").context["counts"]
-    assert counts["new"] == 1 and counts["open"] == 1
+    assert counts["new"] == 2 and counts["open"] == 2
     assert client.get(f"/feedback/{hidden.pk}/").status_code == 404
     assert client.post(f"/feedback/{hidden.pk}/triage/", {}).status_code == 404
     assert Feedback.objects.get(pk=hidden.pk).status == "new"
 
     clear(manager)
     counts = client.get("/feedback/").context["counts"]
-    assert counts["new"] == 2 and counts["open"] == 2
+    assert counts["new"] == 3 and counts["open"] == 3
     assert client.get(f"/feedback/{hidden.pk}/").status_code == 200
 
 
