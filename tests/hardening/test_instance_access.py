@@ -31,14 +31,8 @@ from tests.instances.restricted import USGOV, clear, restrict
 pytestmark = pytest.mark.django_db
 
 MARK = "Enclave-7"  # on every restricted row, on no other
-# Pages of the apps whose rows the other access branch filters (feedback, ratings, support-ops
-# requests): they showed the mark before it; empty this set when merging it, so they are swept.
-ELSEWHERE: set[str] = {
-    "feedback/<int:pk>/",  # the item's ticket number also finds the other instance's rating
-    "feedback/ratings/",
-    "feedback/ratings/export.csv",
-    "requests/new/",  # its organization choices
-}
+# Pages swept for the mark but allowed to show it (none: every page applies the rule).
+ELSEWHERE: set[str] = set()
 SWEPT = sorted(
     route
     for route, _ in all_routes()
