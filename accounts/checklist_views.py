@@ -208,11 +208,12 @@ def step_email_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse
     account = step.checklist.account
     draft = checklist_email_draft(step, request.user)
     back = next_url(request, reverse("accounts:detail", args=[account.pk]) + "#onboarding")
-    recipients = account_recipients(account)
+    recipients = account_recipients(account, request.user)
     form = AccountEmailForm(
         request.POST if request.method == "POST" else None,
         account=account,
         recipients=recipients,
+        user=request.user,
         any_address_at_domains=True,
         initial={"to": draft.to_email, "subject": draft.subject, "body": draft.body, "copy_me": True},
     )

@@ -60,14 +60,17 @@ def _region_expr() -> Case:
     return Case(*whens, default=Value("?"), output_field=models.CharField())
 
 
-def problem_annotations() -> dict[str, Any]:
-    """Boolean annotations `p_<code>` for Account querysets, plus `has_problem`."""
-    linked = Organization.objects.live().filter(account=OuterRef("pk"))
+def problem_annotations(user: Any = None) -> dict[str, Any]:
+    """Boolean annotations `p_<code>` for Account querysets, plus `has_problem`, from the
+    organizations `user` may see (docs/instances.md, Access; no one given: those of the
+    instances that are not restricted)."""
+    linked = Organization.objects.live().visible_to(user).filter(account=OuterRef("pk"))
     sf_csm_name = SalesforceUser.objects.filter(sf_id=OuterRef(OuterRef("csm_sf_user_id"))).values("name")[:1]
     annotations: dict[str, Any] = {
         "p_no_org": ~Exists(linked),
         "p_sf_id": Exists(
             Organization.objects.live()
+            .visible_to(user)
             .annotate(name_key=Lower("name"))
             .filter(name_key=Lower(OuterRef("name")))
             .filter(Q(account__isnull=True) | ~Q(account=OuterRef("pk")))

@@ -97,9 +97,11 @@ class AccountEmailForm(forms.Form):
         account: Account,
         recipients: list[Recipient],
         any_address_at_domains: bool = False,
+        user: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user  # the sender: whose view of the account's Zendesk people applies
         self.account = account
         self.recipients = recipients
         self.any_address_at_domains = any_address_at_domains
@@ -108,7 +110,7 @@ class AccountEmailForm(forms.Form):
         email = self.cleaned_data["to"].strip()
         if any(r.email.lower() == email.lower() for r in self.recipients):
             return email
-        refusal = recipient_refusal(self.account, email)
+        refusal = recipient_refusal(self.account, email, self.user)
         if not refusal and self.any_address_at_domains:
             return email
         raise forms.ValidationError(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from csmportal.instances import VisibleQuerySet
+
 DELETED_PERSON = "deleted person"
 
 
@@ -22,3 +24,10 @@ class MirrorQuerySet(models.QuerySet):
 
 
 MirrorManager = models.Manager.from_queryset(MirrorQuerySet)
+
+
+class ZendeskMirrorQuerySet(MirrorQuerySet, VisibleQuerySet):
+    """A Zendesk mirror's rows: ``.live()`` and ``.visible_to(user)`` (docs/instances.md)."""
+
+
+ZendeskMirrorManager = models.Manager.from_queryset(ZendeskMirrorQuerySet)

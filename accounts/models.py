@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from .links import zendesk_org_url
-from .mirror import MirrorManager
+from .mirror import MirrorManager, ZendeskMirrorManager
 
 
 class SupportLevel(models.TextChoices):
@@ -124,7 +124,7 @@ class Organization(models.Model):
     )
     link_confirmed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = MirrorManager()
+    objects = ZendeskMirrorManager()
 
     class Meta:
         constraints = [

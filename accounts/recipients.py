@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from contacts.models import Contact, SupportUser
 
@@ -78,14 +79,17 @@ def organization_link_trusted(org: Organization, account: Account) -> bool:
     return bool(sold_to) and sold_to in organization_domains(org)
 
 
-def trusted_organizations(account: Account) -> list[Organization]:
-    live = account.organizations.filter(deleted_at__isnull=True)
+def trusted_organizations(account: Account, user: Any = None) -> list[Organization]:
+    """The account's trusted orgs that `user` may see (docs/instances.md, Access; no one given:
+    those of the instances that are not restricted)."""
+    live = account.organizations.filter(deleted_at__isnull=True).visible_to(user)
     return [org for org in live if organization_link_trusted(org, account)]
 
 
-def untrusted_organizations(account: Account) -> list[Organization]:
-    """The account's linked orgs whose people get none of its emails until someone confirms."""
-    live = account.organizations.filter(deleted_at__isnull=True)
+def untrusted_organizations(account: Account, user: Any = None) -> list[Organization]:
+    """The account's linked orgs (that `user` may see) whose people get none of its emails until
+    someone confirms."""
+    live = account.organizations.filter(deleted_at__isnull=True).visible_to(user)
     return [org for org in live if not organization_link_trusted(org, account)]
 
 
@@ -95,9 +99,10 @@ class Recipient:
     label: str
 
 
-def account_recipients(account: Account) -> list[Recipient]:
+def account_recipients(account: Account, user: Any = None) -> list[Recipient]:
     """The account's own people: the sold-to contact, its Salesforce contacts, and the entitled
-    Zendesk users of its trusted organizations (each email once, at most MAX_RECIPIENTS)."""
+    Zendesk users of its trusted organizations (each email once, at most MAX_RECIPIENTS). The
+    Zendesk users are those `user` (the sender) may see: docs/instances.md, Access."""
     found: dict[str, Recipient] = {}
 
     def add(email: str, label: str) -> None:
@@ -114,7 +119,7 @@ def account_recipients(account: Account) -> list[Recipient]:
     ):
         title = f", {contact.title}" if contact.title else ""
         add(contact.email, f"{contact.name or contact.email} <{contact.email}>{title}")
-    trusted = [org.pk for org in trusted_organizations(account)]
+    trusted = [org.pk for org in trusted_organizations(account, user)]
     users = (
         SupportUser.objects.live()
         .filter(organization__in=trusted, role="end-user", active=True, suspended=False)
@@ -125,31 +130,33 @@ def account_recipients(account: Account) -> list[Recipient]:
     return list(found.values())
 
 
-def account_email_domains(account: Account) -> set[str]:
-    """The domain names of the account's trusted organizations."""
+def account_email_domains(account: Account, user: Any = None) -> set[str]:
+    """The domain names of the account's trusted organizations (that `user` may see)."""
     domains: set[str] = set()
-    for org in trusted_organizations(account):
+    for org in trusted_organizations(account, user):
         domains |= organization_domains(org)
     return domains
 
 
-def recipient_allowed(account: Account, email: str) -> bool:
+def recipient_allowed(account: Account, email: str, user: Any = None) -> bool:
     """Whether the account's emails may go to ``email``: one of its own people, or an address at
-    one of its trusted organizations' domains. Everything else is refused."""
+    one of its trusted organizations' domains (as ``user``, the sender, sees them). Everything
+    else is refused."""
     key = (email or "").strip().lower()
     if not key:
         return False
-    if email_domain(key) in account_email_domains(account):
+    if email_domain(key) in account_email_domains(account, user):
         return True
-    return any(r.email.lower() == key for r in account_recipients(account))
+    return any(r.email.lower() == key for r in account_recipients(account, user))
 
 
-def recipient_refusal(account: Account, email: str) -> str:
-    """Why the account's emails may not go to ``email`` ("" when they may), in words for a form."""
-    if recipient_allowed(account, email):
+def recipient_refusal(account: Account, email: str, user: Any = None) -> str:
+    """Why the account's emails may not go to ``email`` ("" when they may), in words for a form;
+    about the organizations ``user`` (the sender) may see only."""
+    if recipient_allowed(account, email, user):
         return ""
     key = (email or "").strip().lower()
-    for org in untrusted_organizations(account):
+    for org in untrusted_organizations(account, user):
         member = SupportUser.objects.filter(organization=org, email_key=key).exists()
         if member or email_domain(key) in organization_domains(org):
             return (
@@ -158,7 +165,7 @@ def recipient_refusal(account: Account, email: str) -> str:
                 "nobody has confirmed that it belongs to the account. Ask the account's CSM or an "
                 "admin to confirm the link first."
             )
-    domains = sorted(account_email_domains(account))
+    domains = sorted(account_email_domains(account, user))
     at = f" or an address at {', '.join(domains)}" if domains else ""
     return (
         f"{email} is not one of this account's own people. Send this to its sold-to contact, one of "

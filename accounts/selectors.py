@@ -57,18 +57,20 @@ def _count(qs: QuerySet, group: str) -> Coalesce:
     )
 
 
-def _portfolio_columns() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The portfolio's computed columns, in two stages (the second reads the first)."""
+def _portfolio_columns(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The portfolio's computed columns, in two stages (the second reads the first). Its
+    Zendesk counts are of the rows `user` may see (docs/instances.md, Access)."""
     since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
-    ratings = Rating.objects.filter(account=OuterRef("pk"), zd_created_at__gte=since)
+    ratings = Rating.objects.visible_to(user).filter(account=OuterRef("pk"), zd_created_at__gte=since)
     steps = ChecklistStep.objects.filter(checklist__account=OuterRef("pk"))
+    tickets = Ticket.objects.visible_to(user).open().filter(account=OuterRef("pk"))
     first = {
-        "open_tickets": _count(Ticket.objects.open().filter(account=OuterRef("pk")), "account"),
+        "open_tickets": _count(tickets, "account"),
         "ratings_good": _count(ratings.filter(score=Score.GOOD), "account"),
         "ratings_bad": _count(ratings.filter(score=Score.BAD), "account"),
         "steps_total": _count(steps, "checklist__account"),
         "steps_done": _count(steps.filter(status__in=FINISHED_STATUSES), "checklist__account"),
-        **problem_annotations(),
+        **problem_annotations(user),
     }
     second = {
         "onboarding": Case(
@@ -85,37 +87,47 @@ def _portfolio_columns() -> tuple[dict[str, Any], dict[str, Any]]:
     return first, second
 
 
-def account_list() -> QuerySet[Account]:
-    """The portfolio's accounts, filterable and sortable by every column.
+def account_list(user: Any) -> QuerySet[Account]:
+    """The portfolio's accounts, filterable and sortable by every column (as `user` sees them).
 
     The computed columns are aliases: the database computes them only where a filter or the
     sort order needs them, never for every row of a long list. `portfolio_rows` computes them
     for the rows a page shows (see `PortfolioPaginator`).
     """
-    first, second = _portfolio_columns()
+    first, second = _portfolio_columns(user)
     return Account.objects.live().select_related("csm").alias(**first).alias(**second).order_by("name", "pk")
 
 
-def portfolio_rows(ids: list[int]) -> list[Account]:
-    """The given accounts with every portfolio column, in the given order (one query)."""
-    first, second = _portfolio_columns()
+def portfolio_rows(ids: list[int], user: Any) -> list[Account]:
+    """The given accounts with every portfolio column as `user` sees them, in the given order
+    (one query)."""
+    first, second = _portfolio_columns(user)
     rows = Account.objects.filter(pk__in=ids).select_related("csm").annotate(**first).annotate(**second)
     by_pk = {row.pk: row for row in rows}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 class PortfolioPaginator(Paginator):
-    """Pages through the light queryset, then loads the page's rows with their columns."""
+    """Pages through the light queryset, then loads the page's rows with their columns, as
+    `user` sees them (`portfolio_paginator(user)`)."""
+
+    user: Any = None
 
     def page(self, number: Any) -> Page:
         page = super().page(number)
-        page.object_list = portfolio_rows([account.pk for account in page.object_list])
+        page.object_list = portfolio_rows([account.pk for account in page.object_list], self.user)
         return page
 
 
-def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
+def portfolio_paginator(user: Any) -> type[PortfolioPaginator]:
+    """The portfolio's paginator class for `user` (render_list takes a class)."""
+    return type("PortfolioPaginator", (PortfolioPaginator,), {"user": user})
+
+
+def portfolio_stats(accounts: QuerySet[Account], user: Any) -> dict[str, int]:
     """Totals over the filtered portfolio: one pass over the accounts (each count compiles the
-    portfolio's column expressions: one query instead of four), then the open tickets."""
+    portfolio's column expressions: one query instead of four), then the open tickets `user`
+    may see."""
     base = accounts.order_by()
     totals = base.aggregate(
         accounts=Count("pk"),
@@ -123,7 +135,8 @@ def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
         not_started=Count("pk", filter=Q(onboarding=Onboarding.NOT_STARTED)),
         with_problems=Count("pk", filter=problem_filter("any")),
     )
-    totals["tickets_open"] = Ticket.objects.open().filter(account__in=base.values("pk")).count()
+    open_tickets = Ticket.objects.visible_to(user).open()
+    totals["tickets_open"] = open_tickets.filter(account__in=base.values("pk")).count()
     return totals
 
 
@@ -143,7 +156,7 @@ def get_account_for_onboarding(user: Any, pk: int) -> Account:
 def get_organization_for_link_confirm(user: Any, account_pk: int, org_pk: int) -> Organization:
     """An org linked to the account, whose link the user may confirm (404 / 403 otherwise)."""
     account = get_account_for_user(user, account_pk)
-    org = get_object_or_404(Organization, pk=org_pk, account=account)
+    org = get_object_or_404(Organization.objects.visible_to(user), pk=org_pk, account=account)
     org.account = account
     if not can_confirm_organization_link(user, account):
         raise PermissionDenied("Only the account's CSM or an admin can confirm an organization's link.")
@@ -206,12 +219,15 @@ class AccountPage:
     ratings_bad: int
 
 
-def account_page(account: Account) -> AccountPage:
+def account_page(account: Account, user: Any = None) -> AccountPage:
+    """The account page's orgs, findings and counts, of the Zendesk rows `user` may see
+    (docs/instances.md, Access; no one given: the instances that are not restricted)."""
     from .findings import csm_name_for, org_mismatches
 
-    orgs = by_instance(account.organizations.live().order_by("zd_id"))
+    orgs = by_instance(account.organizations.live().visible_to(user).order_by("zd_id"))
     same_name = list(
         Organization.objects.live()
+        .visible_to(user)
         .filter(name__iexact=account.name)
         .exclude(account=account)
         .select_related("account")
@@ -224,8 +240,10 @@ def account_page(account: Account) -> AccountPage:
     )
     csm_name = csm_name_for(account, sf_csm)
     since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
-    ratings = Rating.objects.filter(account=account, zd_created_at__gte=since).aggregate(
-        good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD))
+    ratings = (
+        Rating.objects.visible_to(user)
+        .filter(account=account, zd_created_at__gte=since)
+        .aggregate(good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD)))
     )
     return AccountPage(
         orgs=orgs,
@@ -233,7 +251,7 @@ def account_page(account: Account) -> AccountPage:
         sf_csm=sf_csm,
         findings=account_findings(account, orgs, same_name, sf_csm),
         mismatches={org.pk: org_mismatches(account, org, csm_name) for org in orgs},
-        open_tickets=Ticket.objects.open().filter(account=account).count(),
+        open_tickets=Ticket.objects.visible_to(user).open().filter(account=account).count(),
         ratings_good=ratings["good"],
         ratings_bad=ratings["bad"],
     )
@@ -256,7 +274,9 @@ def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
         if to
         else None
     )
-    has_cmp = Organization.objects.live().filter(account=account).exclude(cmp_id="").exists()
+    has_cmp = (
+        Organization.objects.live().visible_to(sender).filter(account=account).exclude(cmp_id="").exists()
+    )
     values = {
         "account_name": account.name,
         "contact_name": (contact.name if contact and contact.name else "there"),

@@ -20,13 +20,13 @@ from .links import collaboration_project_url, instance_label, salesforce_account
 from .panels import panels_for
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 from .selectors import (
-    PortfolioPaginator,
     account_checklists,
     account_events,
     account_list,
     account_page,
     get_account_for_user,
     people_to_invite,
+    portfolio_paginator,
     portfolio_rows,
     portfolio_stats,
     startable_templates,
@@ -38,7 +38,7 @@ TRAIL_ON_PAGE = 15
 
 
 def _portfolio(request: HttpRequest) -> AccountFilter:
-    return AccountFilter(default_csm_scope(request.GET, request), account_list(), request=request)
+    return AccountFilter(default_csm_scope(request.GET, request), account_list(request.user), request=request)
 
 
 @require_GET
@@ -46,12 +46,16 @@ def _portfolio(request: HttpRequest) -> AccountFilter:
 def account_list_view(request: HttpRequest) -> HttpResponse:
     filterset = _portfolio(request)
     accounts = filterset.qs
-    stats = _with_open_tickets_url(filterset, portfolio_stats(accounts)) if filterset.is_valid() else None
+    stats = (
+        _with_open_tickets_url(filterset, portfolio_stats(accounts, request.user))
+        if filterset.is_valid()
+        else None
+    )
     return render_list(
         request,
         "accounts/list.html",
         accounts,
-        paginator_class=PortfolioPaginator,
+        paginator_class=portfolio_paginator(request.user),
         context={
             "filter": filterset,
             "stats": stats,
@@ -104,7 +108,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
             a.ratings_bad,
             "; ".join(labels[p] for p in problems_of(a)),
         ]
-        for a in _rows_in_chunks(accounts)
+        for a in _rows_in_chunks(accounts, request.user)
     )
     return csv_response("accounts.csv", header, rows)  # type: ignore[return-value]
 
@@ -142,16 +146,17 @@ def onboarding_context(
     }
 
 
-def _rows_in_chunks(accounts: Any, size: int = 500) -> Any:
-    """Every filtered account with its columns, a chunk at a time (the CSV streams)."""
+def _rows_in_chunks(accounts: Any, user: Any, size: int = 500) -> Any:
+    """Every filtered account with its columns as `user` sees them, a chunk at a time (the CSV
+    streams)."""
     ids = list(accounts.values_list("pk", flat=True))
     for start in range(0, len(ids), size):
-        yield from portfolio_rows(ids[start : start + size])
+        yield from portfolio_rows(ids[start : start + size], user)
 
 
 def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[str, Any]:
     """Everything the account page shows."""
-    page = account_page(account)
+    page = account_page(account, request.user)
     claims = _claims_context(request, account, page.orgs)
     unconfirmed = {item["claim"].org.pk for item in claims["items"]}
     return onboarding_context(
@@ -171,7 +176,7 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
         claims=claims,
-        people=account_people(account, orgs=page.orgs),
+        people=account_people(account, orgs=page.orgs, user=request.user),
         panels=panels_for(request, account),
         **extra,
     )

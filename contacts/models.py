@@ -3,7 +3,7 @@
 from django.db import models
 
 from accounts.links import zendesk_user_url
-from accounts.mirror import DELETED_PERSON, MirrorManager
+from accounts.mirror import DELETED_PERSON, MirrorManager, ZendeskMirrorManager
 from accounts.models import Account, Organization
 
 
@@ -68,7 +68,7 @@ class SupportUser(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(auto_now=True)
 
-    objects = MirrorManager()
+    objects = ZendeskMirrorManager()
 
     class Meta:
         constraints = [

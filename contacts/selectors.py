@@ -6,6 +6,7 @@ users, the same emails elsewhere in Zendesk, and ticket counts per requester.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -132,28 +133,38 @@ class AccountPeople:
         return min(100, round(100 * self.can_open_tickets / self.limit)) if self.limit else 0
 
 
-def account_people(account: Account, orgs: list[Organization] | None = None) -> AccountPeople:
-    """`orgs`: the account's linked organizations when the caller has them already."""
+def account_people(
+    account: Account, orgs: list[Organization] | None = None, user: Any = None
+) -> AccountPeople:
+    """The account's people as `user` may see them: the Zendesk users, organizations and ticket
+    counts of the instances they may see (docs/instances.md, Access; no one given: those that
+    are not restricted). `orgs`: the account's linked organizations (as `user` sees them) when
+    the caller has them already."""
     if orgs is None:
-        orgs = by_instance(Organization.objects.live().filter(account=account).order_by("zd_id"))
+        orgs = by_instance(
+            Organization.objects.live().visible_to(user).filter(account=account).order_by("zd_id")
+        )
     contacts = list(Contact.objects.live().filter(account=account).order_by("last_name", "first_name", "pk"))
     org_users = list(
         SupportUser.objects.live()
+        .visible_to(user)
         .filter(organization__account=account)
         .exclude(role__in=("agent", "admin"))
         .select_related("organization")
         .order_by("pk")
     )
     people: dict[str, Person] = {}
-    for user in org_users:
-        key = user.email_key or email_key(user.email)
+    for org_user in org_users:
+        key = org_user.email_key or email_key(org_user.email)
         if not key:
             continue
-        entitled = is_entitled_user(role=user.role, active=user.active, suspended=user.suspended)
+        entitled = is_entitled_user(role=org_user.role, active=org_user.active, suspended=org_user.suspended)
         status = PersonStatus.NOT_IN_SALESFORCE if entitled else PersonStatus.BLOCKED
         current = people.get(key)
         if current is None or (entitled and not current.can_open_tickets):
-            people[key] = Person(key=key, name=user.name, email=user.email, status=status, user=user)
+            people[key] = Person(
+                key=key, name=org_user.name, email=org_user.email, status=status, user=org_user
+            )
     without_email: list[Contact] = []
     for contact in contacts:
         key = contact.email_key or email_key(contact.email)
@@ -179,16 +190,18 @@ def account_people(account: Account, orgs: list[Organization] | None = None) -> 
     if unregistered:
         elsewhere = (
             SupportUser.objects.live()
+            .visible_to(user)
             .filter(email_key__in=unregistered)
             .exclude(organization__account=account)
         )
-        for user in elsewhere.select_related("organization").order_by("pk"):
-            person = people[user.email_key]
+        for other in elsewhere.select_related("organization").order_by("pk"):
+            person = people[other.email_key]
             if person.user is None:
-                person.user = user
+                person.user = other
                 person.status = PersonStatus.ELSEWHERE
     counts = (
-        Ticket.objects.filter(account=account, requester__isnull=False)
+        Ticket.objects.visible_to(user)
+        .filter(account=account, requester__isnull=False)
         .exclude(status=Status.DELETED)
         .values_list("requester__email_key")
         .annotate(n=Count("pk"))
@@ -225,10 +238,12 @@ def account_people(account: Account, orgs: list[Organization] | None = None) -> 
     return result
 
 
-def unentitled_tickets(account: Account) -> QuerySet[Ticket]:
-    """The account's tickets whose requester is not an active end user of its organization."""
+def unentitled_tickets(account: Account, user: Any = None) -> QuerySet[Ticket]:
+    """The account's tickets (that `user` may see) whose requester is not an active end user of
+    its organization."""
     return (
-        Ticket.objects.filter(account=account)
+        Ticket.objects.visible_to(user)
+        .filter(account=account)
         .exclude(status=Status.DELETED)
         .filter(
             Q(requester__isnull=True)

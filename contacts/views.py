@@ -17,9 +17,9 @@ UNENTITLED_SHOWN = 20
 def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """An account's people: who may open tickets, who is missing, and the limits."""
     account = get_account_for_user(request.user, pk)
-    people = account_people(account)
+    people = account_people(account, user=request.user)
     filterset = PeopleFilter(request.GET, people.people, request=request)
-    tickets = unentitled_tickets(account)
+    tickets = unentitled_tickets(account, request.user)
     shown = list(tickets[:UNENTITLED_SHOWN])
     return render_list(
         request,
@@ -48,7 +48,7 @@ def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 @any_role_required
 def account_contacts_export(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, pk)
-    people = account_people(account)
+    people = account_people(account, user=request.user)
     rows = PeopleFilter(request.GET, people.people, request=request).qs
     header = [
         "Name", "Email", "Status", "In Salesforce", "Zendesk user ID", "Zendesk organization",

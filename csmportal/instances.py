@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Case, Q, QuerySet, Value, When
 
 GLOBAL = "global"
 KEY = re.compile(r"^[a-z][a-z0-9]{0,19}$")  # stored in zd_instance (max_length 20) and in URLs
@@ -155,3 +156,43 @@ def visible_keys(user: Any) -> frozenset[str]:
 def hidden_keys(user: Any) -> frozenset[str]:
     """The restricted instances ``user`` is not cleared for (empty for most deployments)."""
     return frozenset(i.key for i in all_instances() if i.restricted) - visible_keys(user)
+
+
+def hidden_q(user: Any, field: str = "zd_instance") -> Q:
+    """A condition keeping only rows ``user`` may see, by the instance in ``field`` (a column
+    or a path through relations: ``ticket__zd_instance``). For filtered aggregates and
+    subqueries; an empty ``Q()`` (nothing added to the SQL) when nothing is hidden."""
+    hidden = hidden_keys(user)
+    if not hidden:
+        return Q()
+    return ~Q(**{f"{field}__in": sorted(hidden)})
+
+
+def hide(queryset: QuerySet, user: Any, field: str = "zd_instance") -> QuerySet:
+    """The access rule (docs/instances.md, Access): ``queryset`` without the rows of the
+    restricted instances ``user`` is not cleared for. ``field`` names the instance column, or a
+    path to it through relations (``ticket__zd_instance``: a row with no ticket stays). Returns
+    ``queryset`` itself, no query and no SQL added, when nothing is hidden from ``user``."""
+    hidden = hidden_keys(user)
+    if not hidden:
+        return queryset
+    return queryset.exclude(**{f"{field}__in": sorted(hidden)})
+
+
+def may_see(user: Any, instance_key: str) -> bool:
+    """Whether ``user`` may see a row of the instance ``instance_key`` (a single object's page)."""
+    return instance_key not in hidden_keys(user)
+
+
+def global_first(field: str = "zd_instance") -> list[Any]:
+    """An ``order_by`` for a number that can be several instances' row (ticket 1854 in each):
+    the global instance's first, then by instance key."""
+    return [Case(When(**{field: GLOBAL}, then=Value(0)), default=Value(1)), field]
+
+
+class VisibleQuerySet(QuerySet):
+    """A queryset of a Zendesk-keyed model (one with ``zd_instance``): ``.visible_to(user)``."""
+
+    def visible_to(self, user: Any) -> VisibleQuerySet:
+        """The rows ``user`` may see (``hide``): no change when nothing is hidden from them."""
+        return hide(self, user)

@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.SUPPORT_MANAGER in roles:
         context["manager"] = manager_queue(request.user)
     if Role.SUPPORT_OPS in roles:
-        context["ops"] = ops_queue()
+        context["ops"] = ops_queue(request.user)
     if Role.ADMIN in roles:
         context["admin"] = admin_status()
     return render(request, "home/home.html", context)

@@ -1,16 +1,21 @@
 """Admin: ratings (read), feedback items (read-mostly: changes go through the portal's pages
 so they are recorded, audited and emailed) and the review rotation (set through the service,
-so setting this week's manager assigns the items waiting for one)."""
+so setting this week's manager assigns the items waiting for one). Ratings and items of a
+restricted Zendesk instance are listed and opened only by admins cleared for it."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from csmportal.instances import hide
 
 from .models import Feedback, FeedbackEvent, Rating, RotationWeek
 from .rotation import FIRST_DAY, LAST_DAY, in_rotation_range, support_managers
+from .selectors import visible_feedback
 from .services import rotation_week_set
 
 
@@ -21,6 +26,9 @@ class RatingAdmin(admin.ModelAdmin):
     search_fields = ("zd_id", "zd_ticket_id", "account__name", "comment")
     raw_id_fields = ("ticket", "organization", "account", "requester")
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rating]:
+        return hide(super().get_queryset(request), request.user)
 
 
 class FeedbackEventInline(admin.TabularInline):
@@ -48,6 +56,9 @@ class FeedbackAdmin(admin.ModelAdmin):
         "triaged_at", "actioned_at", "closed_at", "created_at", "updated_at",
     )  # fmt: skip
     inlines = [FeedbackEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Feedback]:
+        return visible_feedback(super().get_queryset(request), request.user)
 
 
 class RotationWeekForm(forms.ModelForm):

@@ -107,16 +107,20 @@ def period_days(value: str | None) -> int:
     return int(value) if value and value.isdecimal() and int(value) in PERIODS else DEFAULT_DAYS
 
 
-def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback]) -> dict[str, Any]:
+def cadence_report(
+    account: Account, *, days: int, feedback: QuerySet[Feedback], user: Any = None
+) -> dict[str, Any]:
     """Everything the page shows, in four queries whatever the number of rows.
 
     `feedback` is the viewer's own scope (selectors.feedback_for_user): the page shows only
-    the items the viewer may open.
+    the items the viewer may open. Tickets and ratings are those `user` (the viewer) may see
+    (docs/instances.md, Access; no one given: of the instances that are not restricted).
     """
     now = timezone.now()
     since = now - dt.timedelta(days=days)
     tickets = list(
-        Ticket.objects.live()
+        Ticket.objects.visible_to(user)
+        .live()
         .filter(account=account, zd_created_at__gte=since)
         .select_related("requester", "organization")  # its org may claim the account unconfirmed
         .order_by("-zd_created_at")[: MAX_TICKETS + 1]
@@ -134,7 +138,8 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
     scores = [r.ticket.quality_score for r in rows if r.ticket.quality_score is not None]
 
     ratings = list(
-        Rating.objects.filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
+        Rating.objects.visible_to(user)
+        .filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
         .select_related("ticket")
         .order_by("-zd_created_at")
     )
@@ -160,7 +165,7 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
             "tickets": len(tickets) if not truncated else f"{MAX_TICKETS}+",
             # Every open ticket of the account, whenever opened: the number the account page,
             # the portfolio and the review show (Ticket.objects.open()), and its link lists them.
-            "open_tickets": Ticket.objects.open().filter(account=account).count(),
+            "open_tickets": Ticket.objects.visible_to(user).open().filter(account=account).count(),
             "open_tickets_url": open_tickets_url(account=account.pk),
             "with_gaps": sum(1 for r in rows if r.gaps),
             "avg_quality": round(sum(scores) / len(scores)) if scores else None,

@@ -9,6 +9,9 @@ recipient's own time zone.
 - actioned, closed: the outcome, to the CSM side (a close right after "actioned" with no
   new note sends nothing: they already have the outcome);
 - commented: to the other side (a manager's comment to the CSM side, a CSM's to the manager).
+
+An item about a restricted Zendesk instance's ticket or rating is emailed only to people cleared
+for that instance (docs/instances.md).
 """
 
 import logging
@@ -22,9 +25,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from csmportal.clearance import cleared_among
+
 from .models import EventKind, Feedback, FeedbackEvent, FeedbackStatus
 from .rotation import support_managers
-from .selectors import is_manager
+from .selectors import is_manager, item_instance
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +120,13 @@ def send_event_email(*, event_id: int) -> int:
         return 0
     event = FeedbackEvent.objects.select_related("actor").get(pk=event_id)
     item = Feedback.objects.select_related(
-        "account", "account__csm", "ticket", "forwarded_by", "reviewing_manager"
+        "account", "account__csm", "ticket", "rating", "forwarded_by", "reviewing_manager"
     ).get(pk=event.feedback_id)
     email = email_for(event, item)
+    about = item_instance(item)
+    if email is not None and about:
+        cleared = cleared_among((p.pk for p in email.recipients), about)
+        email = Email(email.template, email.subject, [p for p in email.recipients if p.pk in cleared])
     if email is None or not email.recipients:
         return 0
     try:

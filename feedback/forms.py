@@ -107,7 +107,7 @@ class ForwardForm(forms.Form):
                 "results, paste its link, or type its number."
             )
         self.zd_ticket_id, self.zd_instance = found.number, found.instance
-        self.resolved_ticket = find_ticket(found.number, found.instance)
+        self.resolved_ticket = find_ticket(found.number, found.instance, self.user)
         return text
 
     def clean(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Organization
 from contacts.models import SupportUser
+from csmportal.instances import VisibleQuerySet
 from tickets.models import Ticket
 
 
@@ -50,6 +51,8 @@ class Rating(models.Model):
     zd_created_at = models.DateTimeField()
     zd_updated_at = models.DateTimeField()
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Account
+from csmportal.clearance import exclude_hidden
 
 from .models import OPEN_FEEDBACK, Feedback, FeedbackStatus, Rating, Score
-from .selectors import can_forward
+from .selectors import can_forward, visible_feedback
 
 PANEL_DAYS = 90
 
@@ -18,10 +19,12 @@ PANEL_DAYS = 90
 def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
     """Counts only (two queries): every role may read an account page, not every item."""
     now = timezone.now()
-    ratings = Rating.objects.filter(
-        account=account, zd_created_at__gte=now - dt.timedelta(days=PANEL_DAYS)
-    ).aggregate(good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD)))
-    items = Feedback.objects.filter(account=account).aggregate(
+    ratings = (
+        exclude_hidden(Rating.objects.all(), request.user, "zd_instance")
+        .filter(account=account, zd_created_at__gte=now - dt.timedelta(days=PANEL_DAYS))
+        .aggregate(good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD)))
+    )
+    items = visible_feedback(Feedback.objects.filter(account=account), request.user).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=OPEN_FEEDBACK)),
         overdue=Count(

@@ -7,6 +7,9 @@ Rules (tested in tests/feedback/test_permissions.py):
   colleague may forward for them while they are away); they comment on those, nothing more.
   Other CSMs get a 403. Support ops have no part in feedback and see none.
 - Only CSMs forward (always as themselves), on any account: the account's own CSM sees it too.
+- An item about a ticket or rating of a restricted Zendesk instance, and such a rating or ticket
+  itself, does not exist for anyone not cleared for that instance (docs/instances.md): it is
+  left out of every list, count and CSV, and its page is a 404.
 """
 
 import datetime as dt
@@ -20,7 +23,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from contacts.models import SupportUser
-from csmportal.instances import GLOBAL
+from csmportal.clearance import exclude_hidden, restricted_key
+from csmportal.instances import GLOBAL, may_see, restricted_keys
 from tickets.models import Ticket
 from users.roles import ALL_ROLES, Role, has_role, require_role
 
@@ -35,8 +39,20 @@ def can_forward(user: Any) -> bool:
     return has_role(user, Role.CSM)
 
 
+# An item is about its ticket's instance, or its rating's (a rating's ticket may be missing).
+# The item's own instance (of the ticket number it was forwarded with), its ticket's, its rating's.
+ITEM_INSTANCE_FIELDS = ("zd_instance", "ticket__zd_instance", "rating__zd_instance")
+
+
+def visible_feedback(queryset: QuerySet[Feedback], user: Any) -> QuerySet[Feedback]:
+    """Leave out the items about a restricted instance the user is not cleared for."""
+    return exclude_hidden(queryset, user, *ITEM_INSTANCE_FIELDS)
+
+
 def feedback_for_user(user: Any) -> QuerySet[Feedback]:
-    items = Feedback.objects.select_related("account", "ticket", "forwarded_by", "reviewing_manager")
+    items = visible_feedback(
+        Feedback.objects.select_related("account", "ticket", "forwarded_by", "reviewing_manager"), user
+    )
     if is_manager(user):
         return items
     if has_role(user, Role.CSM):
@@ -44,7 +60,22 @@ def feedback_for_user(user: Any) -> QuerySet[Feedback]:
     return items.none()
 
 
+def item_instance(item: Feedback) -> str | None:
+    """The restricted instance an item is about (its ticket's or its rating's), else None; no
+    query unless a restricted instance is configured."""
+    if not restricted_keys():
+        return None
+    return restricted_key(
+        item.zd_instance,
+        item.ticket.zd_instance if item.ticket_id and item.ticket else None,
+        item.rating.zd_instance if item.rating_id and item.rating else None,
+    )
+
+
 def can_view(user: Any, item: Feedback) -> bool:
+    key = item_instance(item)
+    if key and not may_see(user, key):
+        return False
     if is_manager(user):
         return True
     if not has_role(user, Role.CSM):
@@ -53,10 +84,11 @@ def can_view(user: Any, item: Feedback) -> bool:
 
 
 def get_feedback_for_user(user: Any, pk: int) -> Feedback:
-    """404 when it doesn't exist, 403 when it isn't the user's to see."""
+    """404 when it doesn't exist (or is about a restricted instance the user is not cleared
+    for), 403 when it isn't the user's to see."""
     require_role(user, *ALL_ROLES)
     item = get_object_or_404(
-        Feedback.objects.select_related(
+        visible_feedback(Feedback.objects.all(), user).select_related(
             "account",
             "account__csm",
             "ticket",
@@ -131,18 +163,20 @@ def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[in
     return mine, others
 
 
-def find_ticket(zd_id: int, instance: str = GLOBAL) -> Ticket | None:
-    """The ticket with this number in this Zendesk instance."""
-    found = Ticket.objects.select_related("account", "requester").filter(zd_id=zd_id, zd_instance=instance)
-    return found.first()
+def find_ticket(zd_id: int, instance: str = GLOBAL, user: Any = None) -> Ticket | None:
+    """The ticket with this number in this Zendesk instance, if `user` may see it
+    (docs/instances.md, Access; no one given: if the instance is not restricted)."""
+    tickets = Ticket.objects.visible_to(user).select_related("account", "requester")
+    return tickets.filter(zd_id=zd_id, zd_instance=instance).first()
 
 
-def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[Ticket]:
-    """Tickets whose subject contains the text: the chosen account's first, newest first."""
+def ticket_search(text: str, *, account_id: int | None, limit: int = 8, user: Any = None) -> list[Ticket]:
+    """Tickets (that `user` may see) whose subject contains the text: the chosen account's
+    first, newest first."""
     text = text.strip()
     if len(text) < 3:
         return []
-    tickets = Ticket.objects.select_related("account").filter(subject__icontains=text)
+    tickets = Ticket.objects.visible_to(user).select_related("account").filter(subject__icontains=text)
     if account_id:
         tickets = tickets.filter(account_id=account_id)
     return list(tickets.order_by("-zd_created_at")[:limit])
@@ -151,14 +185,17 @@ def ticket_search(text: str, *, account_id: int | None, limit: int = 8) -> list[
 def ratings_for_user(user: Any) -> QuerySet[Rating]:
     """Every role reads ratings (they are Zendesk's, not anyone's own)."""
     require_role(user, *ALL_ROLES)
-    return Rating.objects.select_related("ticket", "account", "requester")
+    return exclude_hidden(
+        Rating.objects.select_related("ticket", "account", "requester"), user, "zd_instance"
+    )
 
 
 def get_rating_for_forwarding(user: Any, pk: int) -> Rating:
     """A rating a CSM turns into feedback: 404 when unknown, 403 for anyone but a CSM."""
     if not can_forward(user):
         raise PermissionDenied("Only CSMs forward feedback to the support managers.")
-    return get_object_or_404(Rating.objects.select_related("ticket", "account"), pk=pk)
+    ratings = exclude_hidden(Rating.objects.select_related("ticket", "account"), user, "zd_instance")
+    return get_object_or_404(ratings, pk=pk)
 
 
 def forwarded_item_for_rating(rating: Rating) -> Feedback | None:
@@ -178,7 +215,7 @@ def item_requester(item: Feedback) -> SupportUser | None:
     return None
 
 
-def recent_ratings(item: Feedback) -> tuple[list[Rating], list[Rating]]:
+def recent_ratings(item: Feedback, *, user: Any) -> tuple[list[Rating], list[Rating]]:
     """The ratings of the item's ticket (all of them, up to ten) and the account's other recent
     ratings (the last RECENT_RATING_DAYS days, up to RECENT_RATINGS_SHOWN), in one query."""
     since = timezone.now() - dt.timedelta(days=RECENT_RATING_DAYS)
@@ -188,7 +225,7 @@ def recent_ratings(item: Feedback) -> tuple[list[Rating], list[Rating]]:
         wanted |= Q(ticket_id=item.ticket_id)
         on_ticket = Case(When(ticket_id=item.ticket_id, then=Value(1)), default=Value(0))
     rows: list[Any] = list(
-        Rating.objects.filter(wanted)
+        exclude_hidden(Rating.objects.filter(wanted), user, "zd_instance")
         .annotate(on_ticket=on_ticket)
         .order_by("-on_ticket", "-zd_created_at", "-pk")[: 10 + RECENT_RATINGS_SHOWN]
     )

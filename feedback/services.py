@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.services import account_event_record
+from csmportal.clearance import cleared_among, restricted_key
 from csmportal.instances import GLOBAL
 from integrations.gitlab import configured as gitlab_configured
 from tickets.models import Ticket
@@ -33,7 +34,7 @@ from .models import (
     Sentiment,
 )
 from .rotation import current_week_start, is_assignable, manager_on_duty
-from .selectors import can_view, is_manager
+from .selectors import can_view, is_manager, item_instance, visible_feedback
 
 MAX_TEXT = 20_000
 
@@ -81,6 +82,11 @@ def feedback_forward(
         forwarded_at=now, wants_manager_contact=wants_manager_contact, account=account, ticket=ticket
     )
     manager = manager_on_duty(now)
+    about = restricted_key(
+        ticket.zd_instance if ticket is not None else None, rating.zd_instance if rating is not None else None
+    )
+    if manager is not None and about and not cleared_among([manager.pk], about):
+        manager = None  # not cleared for the ticket's instance: the cleared managers take it
     try:
         with transaction.atomic():
             item = Feedback.objects.create(
@@ -180,6 +186,9 @@ def feedback_reassign(*, feedback: Feedback, manager: Any, by: Any, note: str = 
         raise PermissionDenied("Only support managers reassign feedback.")
     if not is_assignable(manager):
         raise FeedbackError(f"{manager} is not an active support manager.")
+    about = item_instance(feedback)
+    if about and not cleared_among([manager.pk], about):
+        raise FeedbackError(f"{manager} is not cleared for this item's Zendesk instance.")
     previous = feedback.reviewing_manager_id
     if previous == manager.pk:
         raise FeedbackError(f"It is already with {manager}.")
@@ -252,12 +261,11 @@ def rotation_week_set(*, week_start: dt.date, manager: Any | None, set_by: Any) 
 
 
 def assign_waiting_items(manager: Any) -> None:
+    """The new unassigned items go to the manager now on duty, but those about a restricted
+    instance they are not cleared for (they wait for a cleared manager)."""
     now = timezone.now()
-    waiting = list(
-        Feedback.objects.filter(status=FeedbackStatus.NEW, reviewing_manager__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    unassigned = Feedback.objects.filter(status=FeedbackStatus.NEW, reviewing_manager__isnull=True)
+    waiting = list(visible_feedback(unassigned, manager).values_list("pk", flat=True))
     for pk in waiting:
         if Feedback.objects.filter(pk=pk, reviewing_manager__isnull=True).update(
             reviewing_manager=manager, assigned_at=now, updated_at=now
@@ -272,7 +280,8 @@ def assign_waiting_items(manager: Any) -> None:
 
 
 def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
-    """Link items forwarded with a ticket number the portal didn't have yet (after a sync)."""
+    """Link items forwarded with a ticket number the portal didn't have yet (after a sync). A
+    ticket of a restricted instance is linked only to items whose forwarder is cleared for it."""
     pending: set[tuple[str, int | None]] = set(
         Feedback.objects.filter(ticket__isnull=True, zd_ticket_id__isnull=False).values_list(
             "zd_instance", "zd_ticket_id"
@@ -285,12 +294,16 @@ def feedback_link_tickets(*, ticket_ids: list[int]) -> int:
     for ticket in Ticket.objects.filter(pk__in=ticket_ids, zd_id__in=numbers):
         if (ticket.zd_instance, ticket.zd_id) not in pending:
             continue  # the same number in another instance
+        key = restricted_key(ticket.zd_instance)
         with transaction.atomic():
             items = list(
                 Feedback.objects.select_for_update().filter(
                     ticket__isnull=True, zd_ticket_id=ticket.zd_id, zd_instance=ticket.zd_instance
                 )
             )
+            if key:  # a restricted instance's ticket of that number: only a cleared forwarder meant it
+                cleared = cleared_among({item.forwarded_by_id for item in items}, key)
+                items = [item for item in items if item.forwarded_by_id in cleared]
             for item in items:
                 item.ticket = ticket
                 item.save(update_fields=["ticket", "updated_at"])

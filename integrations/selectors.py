@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma, intword
@@ -225,7 +226,10 @@ class LinkFinding:
     why: str
 
 
-def link_findings() -> list[LinkFinding]:
+def link_findings(user: Any = None) -> list[LinkFinding]:
     """Mirrored records whose source names a parent the portal cannot link (yet): one count per
-    kind of integrations.waiting, each with the list of its records behind it."""
-    return [LinkFinding(kind.key, kind.label, kind.records().order_by().count(), kind.why) for kind in KINDS]
+    kind of integrations.waiting, each with the list of its records behind it; only those
+    ``user`` may see (None: none of a restricted instance)."""
+    return [
+        LinkFinding(kind.key, kind.label, kind.visible(user).order_by().count(), kind.why) for kind in KINDS
+    ]

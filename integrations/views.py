@@ -34,7 +34,7 @@ def sync_page(request: HttpRequest) -> HttpResponse:
     }
     if getattr(request, "htmx", False):
         return render(request, "integrations/sync.html#streams", context)
-    context["findings"] = link_findings()
+    context["findings"] = link_findings(request.user)
     # What /healthz keeps to itself (error text, hosts): admins only.
     if is_admin(request.user):
         context["health"] = {"database": health.check_database(), "broker": health.check_broker()}
@@ -67,7 +67,7 @@ def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
     kind = BY_KEY.get(key)
     if kind is None:
         raise Http404("No such list.")
-    page = Paginator(kind.records(), 50).get_page(request.GET.get("page"))
+    page = Paginator(kind.visible(request.user), 50).get_page(request.GET.get("page"))
     rows = [kind.row(record) for record in page.object_list]
     context = {"kind": kind, "page": page, "rows": rows, "is_admin": is_admin(request.user)}
     return render(request, "integrations/waiting.html", context)

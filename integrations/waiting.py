@@ -3,6 +3,8 @@
 Each kind says which records wait (the same queryset the count uses), why, and how a row reads:
 cells of text, the first one linked to the portal's page for the record when it has one.
 Customer-written text (ticket subjects) is masked; everything is autoescaped by the template.
+Rows of a restricted Zendesk instance are counted and listed only for people cleared for it,
+admins included (`Waiting.visible`, docs/instances.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.urls import reverse
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
 from csmportal.dates import day
+from csmportal.instances import hide
 from feedback.models import Rating
 from tickets.models import Case, Comment, Ticket
 from tickets.review import mask
@@ -32,6 +35,13 @@ class Waiting:
     records: Callable[[], QuerySet[Any]]
     columns: tuple[str, ...]
     row: Callable[[Any], list[Cell]]
+    instance_field: str | None = None  # the records' Zendesk instance column (None: Salesforce's)
+
+    def visible(self, user: Any) -> QuerySet[Any]:
+        """The records ``user`` may see: not those of a restricted instance they are not
+        cleared for (no change, and no query, when nothing is hidden from them)."""
+        records = self.records()
+        return hide(records, user, self.instance_field) if self.instance_field else records
 
 
 def _text(value: object) -> Cell:
@@ -64,6 +74,7 @@ KINDS: tuple[Waiting, ...] = (
         lambda: Organization.objects.live().filter(account__isnull=True).order_by("name", "pk"),
         ("Organization", "Zendesk ID", "salesforce_id"),
         lambda org: [_text(org.name), _text(org.zd_id), _text(org.salesforce_id or "empty")],
+        instance_field="zd_instance",
     ),
     Waiting(
         "accounts-csm-without-login",
@@ -87,6 +98,7 @@ KINDS: tuple[Waiting, ...] = (
         ),
         ("Ticket", "Subject", "Zendesk organization ID", "Opened"),
         _ticket_row("zd_organization_id"),
+        instance_field="zd_instance",
     ),
     Waiting(
         "tickets-without-requester",
@@ -97,6 +109,7 @@ KINDS: tuple[Waiting, ...] = (
         ),
         ("Ticket", "Subject", "Zendesk requester ID", "Opened"),
         _ticket_row("zd_requester_id"),
+        instance_field="zd_instance",
     ),
     Waiting(
         "end-users-without-contact",
@@ -111,6 +124,7 @@ KINDS: tuple[Waiting, ...] = (
         ),
         ("Person", "Email", "Organization"),
         _support_user_row,
+        instance_field="zd_instance",
     ),
     Waiting(
         "comments-without-ticket",
@@ -119,6 +133,7 @@ KINDS: tuple[Waiting, ...] = (
         lambda: Comment.objects.filter(ticket__isnull=True).order_by("-zd_ticket_id", "-pk"),
         ("Zendesk comment ID", "Zendesk ticket"),
         lambda comment: [_text(comment.zd_id), _text(f"#{comment.zd_ticket_id}")],
+        instance_field="zd_instance",
     ),
     Waiting(
         "cases-without-ticket",
@@ -141,6 +156,7 @@ KINDS: tuple[Waiting, ...] = (
             _text(f"#{rating.zd_ticket_id}"),
             _text(day(rating.zd_created_at)),
         ],
+        instance_field="zd_instance",
     ),
     Waiting(
         "contacts-without-account",

@@ -78,8 +78,9 @@ def demo_ticket_status(request: HttpRequest, zd_id: int) -> HttpResponse:
         polls = min(int(request.GET.get("n", "0")), MAX_POLLS)
     except ValueError:
         polls = 0
-    # The demo opens its ticket in the sandbox's global instance.
-    ticket = Ticket.objects.filter(zd_id=zd_id, zd_instance=GLOBAL).select_related("account").first()
+    # The demo opens its ticket in the sandbox's global instance; only if the person may see it.
+    tickets = Ticket.objects.visible_to(request.user).filter(zd_id=zd_id, zd_instance=GLOBAL)
+    ticket = tickets.select_related("account").first()
     notified: list[Notification] = []
     finding = None
     if ticket is not None:

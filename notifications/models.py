@@ -83,6 +83,10 @@ class Notification(models.Model):
     summary = models.CharField(max_length=300, blank=True, default="", db_default="")
     link = models.CharField(max_length=300, blank=True, default="", db_default="")  # a portal path
     event_key = models.CharField(max_length=64, blank=True, default="", db_default="")  # "app.Model:pk"
+    # The Zendesk instance of what it is about (the ticket's; the feedback's or request's ticket
+    # or organization), "" when it is about no instance's data (an account, a checklist step):
+    # a row of a restricted instance is shown and emailed only to people cleared for it.
+    zd_instance = models.CharField(max_length=20, blank=True, default="", db_default="")
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices)
     # The sender that claimed the email (conditional UPDATE); a claim older than the lease

@@ -5,7 +5,8 @@ The apps record what happened in their own histories (`supportops.RequestEvent`,
 are saved (post_save, inside the change's transaction) and says who the event is addressed to.
 This module writes the rows: in the portal only (the source app sends its own email, if any),
 once per `event_key` and recipient whatever happens (a unique constraint; a second recording
-inserts nothing).
+inserts nothing). An event about a restricted Zendesk instance's data (a request about its
+organization, feedback about its ticket) reaches only the people cleared for it.
 """
 
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from csmportal.clearance import cleared_among
 from users.models import User
 from users.roles import Role
 
@@ -31,11 +33,13 @@ class PersonEvent:
     link: str  # a portal path
     actor: Any | None = None
     account_id: int | None = None
+    instance: str = ""  # the Zendesk instance the event is about ("" for none: an account's step)
 
 
 def person_event_notify(*, event: PersonEvent, recipients: Iterable[tuple[Any, str]]) -> int:
     """Put the event in each recipient's bell: not the person who acted, only active people
-    holding a role. Returns how many rows were offered (a repeat inserts none of them)."""
+    holding a role (and cleared for the event's instance, when it is a restricted one).
+    Returns how many rows were offered (a repeat inserts none of them)."""
     actor_id = getattr(event.actor, "pk", None)
     wanted: dict[int, str] = {}
     for person, reason in recipients:
@@ -49,6 +53,7 @@ def person_event_notify(*, event: PersonEvent, recipients: Iterable[tuple[Any, s
         .values_list("pk", flat=True)
         .distinct()
     )
+    allowed = cleared_among(allowed, event.instance)
     now = timezone.now()
     rows = [
         Notification(
@@ -62,6 +67,7 @@ def person_event_notify(*, event: PersonEvent, recipients: Iterable[tuple[Any, s
             summary=event.summary[:300],
             link=event.link[:300],
             event_key=event.key[:64],
+            zd_instance=event.instance,
             created_at=now,
         )
         for user_id in sorted(set(allowed))

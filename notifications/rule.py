@@ -7,7 +7,9 @@ RETURNING: only the caller that inserted a row sends its email, so duplicate web
 polling sync, task retries and concurrent workers together notify once.
 
 Not notified, and kept as a finding: deleted tickets, tickets without an organization or whose
-organization is not linked to an account, and accounts with no CSM and no followers.
+organization is not linked to an account, and accounts with no CSM and no followers. A ticket of
+a restricted Zendesk instance notifies only the people cleared for it (docs/instances.md); when
+none of its would-be recipients is, it is a finding too (no recipient).
 Not notified and not a finding: tickets opened before the notification window (see
 `max_ticket_age`), so importing old tickets never floods anyone.
 """
@@ -23,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account, Organization
+from csmportal.clearance import cleared_among, restricted_key
 from tickets.models import Status, Ticket
 from users.models import User
 from users.roles import Role
@@ -90,18 +93,23 @@ def notifications_create_for_tickets(*, ticket_ids: Sequence[int], now: datetime
 
     recipients = _recipients_by_account(set(account_of.values()))
     delivery = _deliveries({uid for people in recipients.values() for uid, _ in people or []})
-    rows: list[tuple[int, int, str, str]] = []
+    instance_of = {t.pk: t.zd_instance for t in tickets}
+    cleared = _cleared_for_restricted(tickets, account_of, recipients)
+    rows: list[tuple[int, int, str, str, str]] = []
     for ticket_id, account_id in account_of.items():
         people = recipients.get(account_id)
+        key = instance_of[ticket_id]
+        if people is not None and key in cleared:
+            people = [(user_id, reason) for user_id, reason in people if user_id in cleared[key]] or None
         if people is None:
             findings[ticket_id] = FindingReason.NO_RECIPIENT
         for user_id, reason in people or []:
-            rows.append((ticket_id, user_id, reason, delivery.get(user_id, Delivery.IMMEDIATE)))
+            rows.append((ticket_id, user_id, reason, delivery.get(user_id, Delivery.IMMEDIATE), key))
 
     with transaction.atomic():
         claimed = _insert_claiming(rows, now)
         _record_findings(findings, now)
-        notified = {ticket_id for ticket_id, *_ in rows}
+        notified = {row[0] for row in rows}
         if notified:
             Finding.objects.filter(ticket_id__in=notified, resolved_at__isnull=True).update(
                 resolved_at=now, updated_at=now
@@ -132,6 +140,21 @@ def findings_recheck(*, now: datetime | None = None) -> RuleResult:
         .values_list("ticket_id", flat=True)[:5000]
     )
     return notifications_create_for_tickets(ticket_ids=ids, now=now)
+
+
+def _cleared_for_restricted(
+    tickets: list[Ticket],
+    account_of: dict[int, int],
+    recipients: dict[int, list[tuple[int, str]] | None],
+) -> dict[str, set[int]]:
+    """For each restricted instance among the tickets: who of their would-be recipients is
+    cleared for it (one query per such instance; none when no ticket is of one)."""
+    people_of: dict[str, set[int]] = {}
+    for ticket in tickets:
+        key = restricted_key(ticket.zd_instance)
+        if key and ticket.pk in account_of:
+            people_of.setdefault(key, set()).update(u for u, _ in recipients.get(account_of[ticket.pk]) or [])
+    return {key: cleared_among(people, key) for key, people in people_of.items()}
 
 
 def _org_accounts(orgs: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int], int]:
@@ -205,10 +228,11 @@ _COLUMNS = (
     "attempts",
     "last_error",
     "created_at",
+    "zd_instance",
 )
 
 
-def _insert_claiming(rows: list[tuple[int, int, str, str]], now: datetime) -> list[tuple[int, str]]:
+def _insert_claiming(rows: list[tuple[int, int, str, str, str]], now: datetime) -> list[tuple[int, str]]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: the (id, delivery) of rows this call created."""
     if not rows:
         return []
@@ -221,9 +245,9 @@ def _insert_claiming(rows: list[tuple[int, int, str, str]], now: datetime) -> li
         batch = rows[start : start + 500]
         placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(batch))
         params: list[Any] = []
-        for ticket_id, user_id, reason, delivery in batch:
+        for ticket_id, user_id, reason, delivery, instance in batch:
             status = EmailStatus.NOT_EMAILED if delivery == Delivery.IN_APP else EmailStatus.PENDING
-            params += [ticket_id, user_id, reason, delivery, status, "", 0, "", created_at]
+            params += [ticket_id, user_id, reason, delivery, status, "", 0, "", created_at, instance]
         sql = (
             f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 (names are quoted model metadata)
             f"ON CONFLICT ({qn('ticket_id')}, {qn('recipient_id')}) DO NOTHING "

@@ -6,6 +6,7 @@ from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
 from accounts.models import Account
+from csmportal.instances import hide
 from users.roles import ALL_ROLES, Role, require_role
 
 from .models import (
@@ -19,17 +20,23 @@ from .models import (
 )
 
 
+def visible_notifications(user: Any) -> QuerySet[Notification]:
+    """The person's own rows, but those about an instance hidden from them (docs/instances.md)."""
+    return hide(Notification.objects.filter(recipient=user), user)
+
+
 def notification_list(user: Any) -> QuerySet[Notification]:
-    """The person's own notifications (new tickets and events), newest first, with what the list shows."""
+    """The person's own notifications (new tickets and events), newest first, with what the list
+    shows; none about a restricted instance they are not (or no longer) cleared for."""
     return (
-        Notification.objects.filter(recipient=user)
+        visible_notifications(user)
         .select_related("ticket", "ticket__account", "ticket__requester", "account", "actor")
         .order_by("-created_at", "-id")
     )
 
 
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
 def bell_summary(user: Any) -> tuple[int, Notification | None]:
@@ -38,7 +45,8 @@ def bell_summary(user: Any) -> tuple[int, Notification | None]:
     One query whatever the number: the newest unread row carries the count (a window).
     """
     newest = (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        visible_notifications(user)
+        .filter(read_at__isnull=True)
         .select_related("ticket", "ticket__account")
         .only(
             "kind",
@@ -58,7 +66,7 @@ def bell_summary(user: Any) -> tuple[int, Notification | None]:
 def get_notification_for_user(user: Any, pk: int) -> Notification:
     """A notification of the user's own; anyone else's is not found (not even its existence)."""
     require_role(user, *ALL_ROLES)
-    notification = Notification.objects.select_related("ticket").filter(pk=pk, recipient_id=user.pk).first()
+    notification = visible_notifications(user).select_related("ticket").filter(pk=pk).first()
     if notification is None:
         raise Http404("No such notification.")
     return notification
@@ -94,10 +102,15 @@ def account_watch_summary(user: Any, account: Account) -> dict[str, Any]:
     }
 
 
-def finding_list() -> QuerySet[Finding]:
-    return Finding.objects.select_related(
-        "ticket", "ticket__organization", "ticket__account", "ticket__account__csm", "ticket__requester"
-    ).order_by("-created_at", "-id")
+def finding_list(user: Any) -> QuerySet[Finding]:
+    """New tickets that notified nobody, but those of an instance hidden from the user."""
+    return (
+        hide(Finding.objects.all(), user, "ticket__zd_instance")
+        .select_related(
+            "ticket", "ticket__organization", "ticket__account", "ticket__account__csm", "ticket__requester"
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def require_findings_access(user: Any) -> None:

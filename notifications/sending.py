@@ -1,6 +1,7 @@
 """Sending claimed notifications: each email is claimed with a conditional UPDATE, then sent,
 then marked sent with another conditional UPDATE. A send that fails puts the row back for the
 task's retry; a worker that dies mid-send leaves a claim that expires after `CLAIM_LEASE`.
+A row about a restricted instance its recipient is no longer cleared for is not emailed.
 """
 
 import logging
@@ -10,7 +11,8 @@ from datetime import datetime, timedelta
 from django.db.models import F, Q
 from django.utils import timezone
 
-from users.models import User
+from csmportal.instances import restricted_keys
+from users.models import Clearance, User
 
 from .emails import _zone, digest_email, ticket_email
 from .models import Delivery, EmailStatus, Notification, OutboxMessage
@@ -36,6 +38,17 @@ def _claimable(now: datetime) -> Q:
     )
 
 
+def _hidden_from(user_id: int) -> frozenset[str]:
+    """The restricted instances this person is not cleared for (no query when none is configured)."""
+    restricted = restricted_keys()
+    if not restricted:
+        return frozenset()
+    cleared = Clearance.objects.filter(user_id=user_id, instance__in=restricted).values_list(
+        "instance", flat=True
+    )
+    return restricted - set(cleared)
+
+
 def notification_email_send(*, notification_id: int, final_attempt: bool = False) -> bool:
     """Send one immediate email if nobody has (True: this call sent it)."""
     now = timezone.now()
@@ -48,6 +61,11 @@ def notification_email_send(*, notification_id: int, final_attempt: bool = False
     notification = Notification.objects.select_related(
         "recipient", "ticket", "ticket__account", "ticket__requester"
     ).get(pk=notification_id)
+    if notification.zd_instance and notification.zd_instance in _hidden_from(notification.recipient_id):
+        Notification.objects.filter(pk=notification_id, claim_token=token).update(
+            email_status=EmailStatus.NOT_EMAILED, claim_token=""
+        )
+        return False
     try:
         ticket_email(notification).send()
     except Exception as exc:
@@ -66,6 +84,9 @@ def digest_send(*, user_id: int, final_attempt: bool = False, delivery: str = De
     todo = Notification.objects.filter(_claimable(now), recipient_id=user_id, delivery=delivery)
     # Read in the portal before the digest went out: nothing left to tell.
     todo.filter(read_at__isnull=False).update(email_status=EmailStatus.NOT_EMAILED, claim_token="")
+    hidden = _hidden_from(user_id)
+    if hidden:  # a clearance revoked since: not theirs to read any more
+        todo.filter(zd_instance__in=hidden).update(email_status=EmailStatus.NOT_EMAILED, claim_token="")
     claimed = todo.filter(read_at__isnull=True).update(
         email_status=EmailStatus.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
     )

@@ -10,12 +10,21 @@ from typing import Any
 
 from django.urls import reverse
 
+from csmportal.clearance import restricted_key
+from csmportal.instances import restricted_keys
+
 from .models import Kind, Reason
 from .person_events import PersonEvent, person_event_notify
 
 
 def _notify(
-    source: Any, kind: str, summary: str, link: str, account_id: int, people: list[tuple[Any, str]]
+    source: Any,
+    kind: str,
+    summary: str,
+    link: str,
+    account_id: int,
+    people: list[tuple[Any, str]],
+    instance: str = "",
 ) -> None:
     """Put one source event (a history row with an `actor`) in its people's bells."""
     event = PersonEvent(
@@ -25,6 +34,7 @@ def _notify(
         link=link,
         actor=source.actor,
         account_id=account_id,
+        instance=instance,
     )
     person_event_notify(event=event, recipients=people)
 
@@ -75,7 +85,23 @@ def on_request_event(sender: Any, instance: Any, created: bool = False, **kwargs
     else:
         kind, line = _REQUEST_TO_CLAIMER[verb]
         people, summary = [(item.claimed_by, Reason.ASSIGNEE)], line.format(actor=actor, ref=what)
-    _notify(instance, kind, summary, reverse("supportops:detail", args=[item.pk]), item.account_id, people)
+    _notify(
+        instance,
+        kind,
+        summary,
+        reverse("supportops:detail", args=[item.pk]),
+        item.account_id,
+        people,
+        instance=_request_instance(item),
+    )
+
+
+def _request_instance(item: Any) -> str:
+    """The restricted instance a request's organization belongs to, else "" (no query unless a
+    restricted instance is configured)."""
+    if not restricted_keys() or not item.organization_id:
+        return ""
+    return restricted_key(item.organization.zd_instance) or ""
 
 
 # -- forwarded feedback --------------------------------------------------------------------------
@@ -95,9 +121,9 @@ def on_feedback_event(sender: Any, instance: Any, created: bool = False, **kwarg
     from feedback.models import Feedback
     from feedback.selectors import is_manager
 
-    item = Feedback.objects.select_related("account__csm", "forwarded_by", "reviewing_manager").get(
-        pk=instance.feedback_id
-    )
+    item = Feedback.objects.select_related(
+        "account__csm", "forwarded_by", "reviewing_manager", "ticket", "rating"
+    ).get(pk=instance.feedback_id)
     account = item.account.name
     actor = instance.actor or "The portal"
     people: list[tuple[Any, str]]
@@ -121,7 +147,18 @@ def on_feedback_event(sender: Any, instance: Any, created: bool = False, **kwarg
     else:
         kind, line = _FEEDBACK_TO_CSM_SIDE[kind_]
         people, summary = csm_side, line.format(actor=actor, account=account)
-    _notify(instance, kind, summary, reverse("feedback:detail", args=[item.pk]), item.account_id, people)
+    about = restricted_key(
+        item.ticket.zd_instance if item.ticket else None, item.rating.zd_instance if item.rating else None
+    )
+    _notify(
+        instance,
+        kind,
+        summary,
+        reverse("feedback:detail", args=[item.pk]),
+        item.account_id,
+        people,
+        instance=about or "",
+    )
 
 
 # -- the account audit trail ---------------------------------------------------------------------

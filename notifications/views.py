@@ -204,7 +204,7 @@ _DONE = {
 @role_required(Role.CSM, Role.ADMIN)
 def finding_list_view(request: HttpRequest) -> HttpResponse:
     require_findings_access(request.user)
-    filterset = FindingFilter(request.GET, finding_list(), request=request)
+    filterset = FindingFilter(request.GET, finding_list(request.user), request=request)
     context = {"filter": filterset, "max_age_hours": int(max_ticket_age().total_seconds() // 3600)}
     return render_list(request, "notifications/findings.html", filterset.qs, context=context)
 

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import OpsRequest, RequestEvent
+from .selectors import visible_requests
 
 
 class RequestEventInline(admin.TabularInline):
@@ -17,7 +20,8 @@ class RequestEventInline(admin.TabularInline):
 
 @admin.register(OpsRequest)
 class OpsRequestAdmin(admin.ModelAdmin):
-    """Read-mostly: status changes go through the portal's pages so they are recorded and emailed."""
+    """Read-mostly: status changes go through the portal's pages so they are recorded and emailed.
+    A request about a restricted instance's organization is listed only to admins cleared for it."""
 
     list_display = ("id", "kind", "account", "status", "requested_by", "claimed_by", "created_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -34,3 +38,6 @@ class OpsRequestAdmin(admin.ModelAdmin):
         "closed_at",
     )
     inlines = [RequestEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OpsRequest]:
+        return visible_requests(super().get_queryset(request), request.user)

@@ -8,6 +8,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from csmportal.clearance import cleared_among, restricted_key
+from csmportal.instances import restricted_keys
+from users.models import User
+from users.roles import Role
+
 from .models import EventVerb, OpsRequest, RequestEvent
 
 log = logging.getLogger(__name__)
@@ -44,11 +49,38 @@ def recipients_for(event: RequestEvent) -> list[str]:
     else:
         to = []  # claimed, released, confirmed: visible in the request's history
     actor_email = event.actor.email.lower() if event.actor_id and event.actor else ""
+    key = None
+    if restricted_keys() and item.organization_id and item.organization:  # no query otherwise
+        key = restricted_key(item.organization.zd_instance)
+    if key:
+        to = _cleared_addresses(to, ops_address, key)
     unique: list[str] = []
     for address in to:
         if address and address.lower() != actor_email and address not in unique:
             unique.append(address)
     return unique
+
+
+def _cleared_addresses(to: list[str], ops_address: str, key: str) -> list[str]:
+    """A request about a restricted instance's organization is emailed only to people cleared for
+    it: the support-ops mailbox (read by people who may not be) becomes the cleared support-ops
+    people, and any other address must be a cleared person's."""
+    wanted = [a.lower() for a in to if a and a != ops_address]
+    people = dict(
+        User.objects.filter(is_active=True, email__in=[a for a in to if a and a != ops_address]).values_list(
+            "pk", "email"
+        )
+    )
+    if ops_address in to:
+        ops = (
+            User.objects.filter(is_active=True)
+            .filter(groups__name=Role.SUPPORT_OPS)
+            .values_list("pk", "email")
+        )
+        people.update(dict(ops))
+        wanted += [email.lower() for _, email in ops]
+    cleared = cleared_among(people, key)
+    return [email for pk, email in people.items() if pk in cleared and email.lower() in wanted]
 
 
 def send_event_email(*, event_id: int) -> bool:

@@ -11,9 +11,9 @@ from .text import collaboration_project_url, org_agent_url
 
 
 def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
-    orgs = list(account.organizations.live())
+    orgs = list(account.organizations.live().visible_to(request.user))  # docs/instances.md, Access
     open_by_org: dict[int | None, list] = {}
-    items = account_requests(account)
+    items = account_requests(account, user=request.user)
     for item in items:
         item.account = account  # the page's own row: can_view reads its CSM without a query
         open_by_org.setdefault(item.organization_id, []).append(item)

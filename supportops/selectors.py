@@ -6,6 +6,9 @@ Rules (tested in tests/supportops/test_permissions.py):
   comment on them, cancel them while support ops have not finished, and confirm a notes
   request once it shows in Zendesk. Other CSMs and support managers get a 403.
 - Only an account's CSM (or an admin) files requests for its organizations ("an org I manage").
+- A request about an organization of a restricted Zendesk instance, and the organization itself,
+  does not exist for anyone not cleared for that instance (docs/instances.md): not in the
+  queue, its counts, the account panel or the filing search; its pages are a 404.
 """
 
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.links import is_project_id
 from accounts.models import Account, Organization
+from csmportal.instances import hide
 from users.roles import ALL_ROLES, Role, has_role, is_admin, require_role
 
 from .models import ACTIVE_STATUSES, OpsRequest, RequestEvent, RequestKind, RequestStatus
@@ -26,19 +30,28 @@ def is_ops(user: Any) -> bool:
     return has_role(user, Role.SUPPORT_OPS)
 
 
+def visible_requests(queryset: QuerySet[OpsRequest], user: Any) -> QuerySet[OpsRequest]:
+    """Leave out the requests about an organization of an instance hidden from the user (the
+    request's own instance: its organization's number's, kept when the org row is gone)."""
+    return hide(hide(queryset, user, "zd_instance"), user, "organization__zd_instance")
+
+
 def requests_for_user(user: Any) -> QuerySet[OpsRequest]:
     """Support ops (and admins) see the whole queue; a CSM their own and their accounts'."""
-    items = OpsRequest.objects.select_related("account", "organization", "requested_by", "claimed_by")
+    items = visible_requests(
+        OpsRequest.objects.select_related("account", "organization", "requested_by", "claimed_by"), user
+    )
     if is_ops(user):
         return items
     return items.filter(Q(requested_by=user) | Q(account__csm=user))
 
 
 def get_request_for_user(user: Any, pk: int) -> OpsRequest:
-    """404 when it doesn't exist, 403 when it isn't the user's to see."""
+    """404 when it doesn't exist (or is about an instance hidden from the user), 403 when it
+    isn't the user's to see."""
     require_role(user, *ALL_ROLES)
     item = get_object_or_404(
-        OpsRequest.objects.select_related(
+        visible_requests(OpsRequest.objects.all(), user).select_related(
             "account", "account__csm", "organization", "requested_by", "claimed_by"
         ),
         pk=pk,
@@ -63,7 +76,9 @@ def can_file_for(user: Any, account: Account) -> bool:
 def get_organization_for_filing(user: Any, pk: int) -> Organization:
     require_role(user, *ALL_ROLES)
     org = get_object_or_404(
-        Organization.objects.live().select_related("account", "account__csm"), pk=pk, account__isnull=False
+        Organization.objects.live().visible_to(user).select_related("account", "account__csm"),
+        pk=pk,
+        account__isnull=False,
     )
     if org.account is None or not can_file_for(user, org.account):
         raise PermissionDenied("Only the account's CSM can ask support ops to change its organization.")
@@ -162,10 +177,11 @@ def queue_counts(items: QuerySet[OpsRequest]) -> dict[str, int]:
     return {str(k): v or 0 for k, v in counts.items()}
 
 
-def account_requests(account: Account, *, limit: int = 10) -> list[OpsRequest]:
-    """The account's active requests for its page (newest first)."""
+def account_requests(account: Account, *, user: Any, limit: int = 10) -> list[OpsRequest]:
+    """The account's active requests for its page (newest first), but those about an instance
+    hidden from the user."""
     return list(
-        OpsRequest.objects.filter(account=account, status__in=ACTIVE_STATUSES)
+        visible_requests(OpsRequest.objects.filter(account=account, status__in=ACTIVE_STATUSES), user)
         .select_related("organization", "requested_by", "claimed_by")
         .order_by("-created_at")[:limit]
     )
@@ -196,7 +212,11 @@ def organizations_for_filing(
     """Organizations the user may file requests for (`can_file_for`), matching the search: the
     org's or account's name, the account's Salesforce ID, the org's Zendesk ID. Without a search
     or an account, the user's own accounts'. At most `limit`; the flag says there were more."""
-    orgs = Organization.objects.live().filter(account__isnull=False, account__deleted_at__isnull=True)
+    orgs = (
+        Organization.objects.live()
+        .visible_to(user)
+        .filter(account__isnull=False, account__deleted_at__isnull=True)
+    )
     if not is_admin(user):
         orgs = orgs.filter(Q(account__csm=user) | Q(account__csm__isnull=True))
     q = q.strip()[:100]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Account
+from csmportal.instances import hidden_q
 
 from .links import open_tickets_url, tickets_url
 from .models import IS_OPEN, Status, Ticket, TicketGap
@@ -78,14 +80,21 @@ def _week_start(value: dt.datetime) -> dt.date:
 
 
 def account_review(
-    account: Account, *, weeks: int = DEFAULT_WEEKS, now: dt.datetime | None = None, with_lowest: bool = True
+    account: Account,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    now: dt.datetime | None = None,
+    with_lowest: bool = True,
+    user: Any = None,
 ) -> AccountReview:
-    """Four queries, whatever the number of tickets: totals, per week, gaps, lowest scores."""
+    """Four queries, whatever the number of tickets: totals, per week, gaps, lowest scores.
+    Of the tickets `user` may see (docs/instances.md, Access; no one given: the tickets of
+    instances that are not restricted)."""
     now = now or timezone.now()
     first_week = _week_start(now) - dt.timedelta(weeks=weeks - 1)
     since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
     data = AccountReview(account=account, weeks=weeks, since=since)
-    live = Ticket.objects.live().filter(account=account)
+    live = Ticket.objects.visible_to(user).live().filter(account=account)
     period = live.filter(zd_created_at__gte=since)
     in_period = Q(zd_created_at__gte=since)
     # "Open" counts every open ticket of the account, whenever it was opened: the same number as
@@ -118,6 +127,7 @@ def account_review(
             ticket__account=account, ticket__zd_created_at__gte=since, ticket__quality_score__isnull=False
         )
         .exclude(ticket__status=Status.DELETED)
+        .filter(hidden_q(user, "ticket__zd_instance"))
         .values("code")
         .annotate(n=Count("id"))
     )

@@ -55,11 +55,12 @@ def may_send_education_email(user: Any, account: Account) -> bool:
     return account.csm_id is None or account.csm_id == user.pk
 
 
-def education_recipients(account: Account) -> list[Recipient]:
+def education_recipients(account: Account, user: Any = None) -> list[Recipient]:
     """The account's own people (accounts.recipients): the sold-to contact, its Salesforce
     contacts, and the entitled Zendesk users of its trusted organizations, never the people of an
-    organization that only carries the account's Salesforce ID."""
-    return account_recipients(account)
+    organization that only carries the account's Salesforce ID. The Zendesk users are those
+    `user` (the sender) may see (docs/instances.md, Access)."""
+    return account_recipients(account, user)
 
 
 def education_gaps(review: AccountReview) -> list[str]:

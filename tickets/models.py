@@ -7,7 +7,7 @@ from accounts.links import zendesk_ticket_url
 from accounts.mirror import MirrorManager
 from accounts.models import Account, Organization
 from contacts.models import Contact, SupportUser
-from csmportal.instances import GLOBAL
+from csmportal.instances import GLOBAL, VisibleQuerySet
 
 from .review.checks import Check
 
@@ -29,7 +29,7 @@ OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.HOLD)
 IS_OPEN = models.Q(status__in=OPEN_STATUSES)  # the same, for a filtered aggregate
 
 
-class TicketQuerySet(models.QuerySet):
+class TicketQuerySet(VisibleQuerySet):
     def live(self) -> "TicketQuerySet":
         """Tickets not deleted in Zendesk (a deleted ticket keeps its row, status "deleted")."""
         return self.exclude(status=Status.DELETED)
@@ -211,6 +211,8 @@ class Comment(models.Model):
     attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     synced_at = models.DateTimeField(auto_now=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -12,5 +12,5 @@ PANEL_WEEKS = 12
 
 
 def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
-    review = account_review(account, weeks=PANEL_WEEKS, with_lowest=False)
+    review = account_review(account, weeks=PANEL_WEEKS, with_lowest=False, user=request.user)
     return {"review": review, "top_gaps": review.gaps[:3], "weeks": PANEL_WEEKS}

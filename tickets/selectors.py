@@ -41,12 +41,14 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-def ticket_dashboard() -> QuerySet[Ticket]:
-    """The dashboard's rows: the list columns only (no description or findings), newest first.
+def ticket_dashboard(user: Any) -> QuerySet[Ticket]:
+    """The dashboard's rows `user` may see (docs/instances.md, Access): the list columns only
+    (no description or findings), newest first.
     The org and account columns read here say whether the ticket's org claims its account
     unconfirmed (accounts.claims), with no query per row."""
     return (
-        Ticket.objects.select_related("account", "requester", "organization")
+        Ticket.objects.visible_to(user)
+        .select_related("account", "requester", "organization")
         .only(
             "id",
             "zd_id",
@@ -80,21 +82,24 @@ def ticket_dashboard() -> QuerySet[Ticket]:
     )
 
 
-def ticket_export() -> QuerySet[Ticket]:
-    """The CSV export's rows (same filters as the dashboard), with what the columns need."""
+def ticket_export(user: Any) -> QuerySet[Ticket]:
+    """The CSV export's rows `user` may see (same filters as the dashboard), with what the
+    columns need."""
     return (
-        Ticket.objects.select_related("account", "account__csm", "requester", "organization")
+        Ticket.objects.visible_to(user)
+        .select_related("account", "account__csm", "requester", "organization")
         .defer("description", "quality_findings", "tags")
         .order_by("-zd_created_at", "-pk")
     )
 
 
 def get_ticket_for_user(user: Any, zd_id: int, instance: str = GLOBAL) -> Ticket:
-    """The ticket with Zendesk number `zd_id` in `instance`. Every role may read any ticket
-    (CSMs cover each other's accounts)."""
+    """The ticket with Zendesk number `zd_id` in `instance`. Every role may read any ticket of
+    an instance they may see (CSMs cover each other's accounts); a restricted instance's ticket
+    is a 404 for a person not cleared for it (docs/instances.md, Access)."""
     require_role(user, *ALL_ROLES)
     return get_object_or_404(
-        Ticket.objects.select_related(
+        Ticket.objects.visible_to(user).select_related(
             "account", "account__csm", "organization", "requester", "requester__contact"
         ),
         zd_id=zd_id,
@@ -107,7 +112,7 @@ def ticket_zd_id_for_user(user: Any, pk: int) -> str | None:
     (the ticket pages' address before they used Zendesk's number), or None. Same access rule
     as `get_ticket_for_user`."""
     require_role(user, *ALL_ROLES)
-    found = Ticket.objects.filter(pk=pk).values_list("zd_id", "zd_instance").first()
+    found = Ticket.objects.visible_to(user).filter(pk=pk).values_list("zd_id", "zd_instance").first()
     return ticket_path(*found) if found else None
 
 
@@ -118,7 +123,8 @@ def emailed_under_old_address(user: Any, number: int, shown: Ticket) -> Ticket |
     When that id is now another ticket's Zendesk number, the page says which ticket the user
     was emailed about, so an old email's link still reaches its ticket in one click."""
     return (
-        Ticket.objects.filter(pk=number, notifications__recipient=user)
+        Ticket.objects.visible_to(user)
+        .filter(pk=number, notifications__recipient=user)
         .exclude(pk=shown.pk)
         .only("zd_id", "zd_instance", "subject")
         .first()

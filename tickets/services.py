@@ -278,7 +278,7 @@ def education_email_send(
     accounts app's delivery task claims and retries it). `ticket`: the email teaches from it."""
     if not may_send_education_email(sender, account):
         raise PermissionDenied("Only the account's CSM (or an admin) sends email to its customers.")
-    allowed = {r.email.lower() for r in education_recipients(account)}
+    allowed = {r.email.lower() for r in education_recipients(account, sender)}
     if to_email.strip().lower() not in allowed:
         raise PermissionDenied("The recipient is not one of this account's contacts.")
     if not is_single_line(subject):

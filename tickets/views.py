@@ -66,7 +66,9 @@ KEEP_FOR_QUICK = ("csm", "account")
 @require_GET
 @any_role_required
 def ticket_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = TicketFilter(default_csm_scope(request.GET, request), ticket_dashboard(), request=request)
+    filterset = TicketFilter(
+        default_csm_scope(request.GET, request), ticket_dashboard(request.user), request=request
+    )
     kept = {k: v for k in KEEP_FOR_QUICK if (v := filterset.form.data.get(k))}
     quick = [{"label": label, "query": urlencode({**kept, **extra})} for label, extra in QUICK_FILTERS]
     sort = filterset.form.data.get("sort") or "opened"
@@ -88,7 +90,9 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @any_role_required
 def ticket_export_view(request: HttpRequest) -> HttpResponse:
-    filterset = TicketFilter(default_csm_scope(request.GET, request), ticket_export(), request=request)
+    filterset = TicketFilter(
+        default_csm_scope(request.GET, request), ticket_export(request.user), request=request
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     rows = export_rows(request, filterset.qs)
     return cast(HttpResponse, csv_response(f"tickets-{stamp}.csv", export_header(), rows))  # streamed
@@ -169,14 +173,15 @@ def _weeks(request: HttpRequest) -> int:
 @any_role_required
 def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, account_pk)
-    review = account_review(account, weeks=_weeks(request))
+    review = account_review(account, weeks=_weeks(request), user=request.user)
+    orgs = list(account.organizations.live().visible_to(request.user))
     return render(
         request,
         "tickets/account_review.html",
         {
             "account": account,
             "review": review,
-            "claims": organization_claims(account, list(account.organizations.live())),
+            "claims": organization_claims(account, orgs),
             "chart_data": review.chart_data(),
             "periods": PERIODS.items(),
             "tickets_query": urlencode({"csm": "any", "account": str(account.pk)}),
@@ -194,7 +199,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     weeks = _weeks(request)
     ticket = _teaching_ticket(request, account)
     may_send = may_send_education_email(request.user, account)
-    recipients = education_recipients(account)
+    recipients = education_recipients(account, request.user)
     review = None
     default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
     if ticket is not None:
@@ -205,7 +210,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         )
         initial_to = next((r.email for r in recipients if r.email.lower() == requester.lower()), "")
     else:
-        review = account_review(account, weeks=weeks)
+        review = account_review(account, weeks=weeks, user=request.user)
         gaps = education_gaps(review)
         subject, body = draft_education_email(review, sender_name=str(request.user))
         initial_to = ""
@@ -218,6 +223,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         account=account,
         recipients=recipients,
+        user=request.user,
         initial={"subject": subject, "body": body, "to": initial_to, "copy_me": True},
     )
     if send_requested(request, form):
@@ -259,7 +265,8 @@ def _teaching_ticket(request: HttpRequest, account: Any) -> Ticket | None:
     if found is None:
         raise Http404("No such ticket on this account.")
     ticket = (
-        Ticket.objects.select_related("requester", "requester__contact")
+        Ticket.objects.visible_to(request.user)
+        .select_related("requester", "requester__contact")
         .filter(account=account, zd_id=found.number, zd_instance=found.instance)
         .first()
     )

@@ -5,7 +5,10 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import User
+from csmportal import instances
+
+from .audit import audit_record
+from .models import Clearance, User
 from .roles import Role
 from .services import user_email_changed, user_invite, user_send_invitation
 
@@ -77,3 +80,53 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
     list_display = ("name",)
+
+
+class ClearanceForm(forms.ModelForm):
+    """The instance is one of the configured restricted instances (a clearance for any other
+    means nothing)."""
+
+    instance = forms.ChoiceField(choices=[])
+
+    class Meta:
+        model = Clearance
+        fields = ["user", "instance"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        restricted = [(i.key, f"{i.name} ({i.key})") for i in instances.all_instances() if i.restricted]
+        if self.instance.pk and self.instance.instance not in dict(restricted):
+            restricted.append((self.instance.instance, f"{self.instance.instance} (not configured)"))
+        self.fields["instance"].choices = restricted  # type: ignore[attr-defined]
+
+
+@admin.register(Clearance)
+class ClearanceAdmin(admin.ModelAdmin):
+    """Who may see a restricted Zendesk instance's data (the Team page grants and revokes too)."""
+
+    form = ClearanceForm
+    list_display = ("user", "instance", "granted_by", "granted_at")
+    list_filter = ("instance",)
+    search_fields = ("user__email", "user__name")
+    list_select_related = ("user", "granted_by")
+    raw_id_fields = ("user",)
+
+    def save_model(self, request: HttpRequest, obj: Clearance, form: forms.Form, change: bool) -> None:
+        if not change:
+            obj.granted_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user, obj=obj.user, message=f"Cleared for the Zendesk instance {obj.instance}."
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Clearance) -> None:
+        audit_record(
+            actor=request.user,
+            obj=obj.user,
+            message=f"Clearance for the Zendesk instance {obj.instance} revoked.",
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Clearance]) -> None:
+        for clearance in queryset.select_related("user"):
+            self.delete_model(request, clearance)

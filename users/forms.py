@@ -39,3 +39,11 @@ class InviteForm(forms.Form):
 class RoleChangeForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     change = forms.ChoiceField(choices=[("grant", "Grant"), ("revoke", "Revoke")])
+
+
+class ClearanceChangeForm(forms.Form):
+    """Clear someone for a restricted Zendesk instance, or take the clearance away (the service
+    checks that the instance is a configured restricted one)."""
+
+    instance = forms.CharField(max_length=20)
+    change = forms.ChoiceField(choices=[("grant", "Grant"), ("revoke", "Revoke")])

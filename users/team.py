@@ -2,8 +2,10 @@
 
 Roles are the portal's groups (users/roles.py). Granting the Admin role keeps the two-factor rule
 (users/two_factor.py): the new admin can open nothing but the two-factor set-up until they have
-an authenticator, and their sessions get the admins' cap. Every grant, revoke and invitation is
-audited (users/audit.py)."""
+an authenticator, and their sessions get the admins' cap. Where a restricted Zendesk instance is
+configured (csmportal/instances.py), admins clear people for it here: without a clearance its
+data does not exist for them. Every grant, revoke, clearance and invitation is audited
+(users/audit.py)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from csmportal import instances
+
 from .audit import audit_record
-from .models import User
+from .models import Clearance, User
 from .roles import Role, is_admin
 from .services import user_invite
 from .two_factor import has_totp
@@ -29,6 +33,7 @@ class Member:
     verified: bool
     pending: bool  # invited, has not chosen a password yet
     has_totp: bool
+    clearances: frozenset[str] = frozenset()  # restricted instances they are cleared for
 
     @property
     def needs_totp(self) -> bool:
@@ -38,7 +43,8 @@ class Member:
 
 
 def team_members() -> list[Member]:
-    """Active users with their roles, address and two-factor state (two queries)."""
+    """Active users with their roles, address and two-factor state (two queries; a third for
+    their clearances where a restricted instance is configured)."""
     verified = EmailAddress.objects.filter(
         user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
     )
@@ -49,6 +55,11 @@ def team_members() -> list[Member]:
         .prefetch_related(Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values)))
         .order_by("name", "email")
     )
+    restricted = instances.restricted_keys()
+    if restricted:
+        users = users.prefetch_related(
+            Prefetch("clearances", queryset=Clearance.objects.filter(instance__in=restricted))
+        )
     members = []
     for user in users:
         roles = {g.name for g in user.groups.all()}
@@ -61,6 +72,9 @@ def team_members() -> list[Member]:
                 verified=user.is_verified,  # type: ignore[attr-defined]
                 pending=not user.has_usable_password() and user.last_login is None,
                 has_totp=user.with_totp,  # type: ignore[attr-defined]
+                clearances=frozenset(c.instance for c in user.clearances.all())
+                if restricted
+                else frozenset(),
             )
         )
     return members
@@ -113,6 +127,51 @@ def role_revoke(*, user: User, role: str, by: Any) -> bool:
         user.groups.remove(group)
         audit_record(actor=by, obj=user, message=f"Revoked the {role} role.")
     return True
+
+
+def restricted_instances() -> list[instances.Instance]:
+    """The instances admins clear people for (none in most deployments)."""
+    return [instance for instance in instances.all_instances() if instance.restricted]
+
+
+def _restricted(key: str) -> instances.Instance:
+    for instance in restricted_instances():
+        if instance.key == key:
+            return instance
+    raise ValidationError("Unknown Zendesk instance: only a restricted instance needs a clearance.")
+
+
+def clearance_grant(*, user: User, instance: str, by: Any) -> bool:
+    """Clear someone for a restricted instance's data; False when they were cleared already."""
+    _require_admin(by)
+    chosen = _restricted(instance)
+    with transaction.atomic():
+        _, created = Clearance.objects.get_or_create(
+            user=user, instance=chosen.key, defaults={"granted_by": by}
+        )
+        if created:
+            audit_record(
+                actor=by, obj=user, message=f"Cleared for the Zendesk instance {chosen.name} ({chosen.key})."
+            )
+    user.__dict__.pop("_visible_instances", None)
+    return created
+
+
+def clearance_revoke(*, user: User, instance: str, by: Any) -> bool:
+    """Take a clearance away (from anyone, oneself included); False when they had none. Their
+    bell and pending emails about the instance are hidden from then on (see notifications)."""
+    _require_admin(by)
+    chosen = _restricted(instance)
+    with transaction.atomic():
+        deleted, _ = Clearance.objects.filter(user=user, instance=chosen.key).delete()
+        if deleted:
+            audit_record(
+                actor=by,
+                obj=user,
+                message=f"Clearance for the Zendesk instance {chosen.name} ({chosen.key}) revoked.",
+            )
+    user.__dict__.pop("_visible_instances", None)
+    return bool(deleted)
 
 
 def needs_two_factor_setup(user: User) -> bool:

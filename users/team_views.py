@@ -14,10 +14,19 @@ from feedback.models import RotationWeek
 from feedback.rotation import current_week_start, next_empty_week, rotation_weeks
 
 from .audit import audit_lines
-from .forms import InviteForm, RoleChangeForm
+from .forms import ClearanceChangeForm, InviteForm, RoleChangeForm
 from .models import User
 from .roles import Role, role_required
-from .team import needs_two_factor_setup, role_grant, role_revoke, team_invite, team_members
+from .team import (
+    clearance_grant,
+    clearance_revoke,
+    needs_two_factor_setup,
+    restricted_instances,
+    role_grant,
+    role_revoke,
+    team_invite,
+    team_members,
+)
 
 ROTATION_WEEKS_SHOWN = 6
 
@@ -43,6 +52,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "members": team_members(),
         "roles": list(Role),
+        "restricted_instances": restricted_instances(),
         "weeks": [{"start": s, "end": s + dt.timedelta(days=6), "row": r} for s, r in weeks],
         "empty_week": next_empty_week(),
         "to_invite": len([p for p in people_to_invite() if p.can_invite]),
@@ -86,4 +96,36 @@ def team_role_change(request: HttpRequest, pk: int) -> HttpResponse:
             else ""
         )
         messages.success(request, f"{member} no longer has the {role} role.{note}")
+    return redirect("team:page")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def team_clearance_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clear someone for a restricted Zendesk instance's data, or take the clearance away."""
+    member = get_object_or_404(User, pk=pk, is_active=True)
+    form = ClearanceChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a Zendesk instance to grant or revoke.")
+        return redirect("team:page")
+    key, change = form.cleaned_data["instance"], form.cleaned_data["change"]
+    try:
+        if change == "grant":
+            changed = clearance_grant(user=member, instance=key, by=request.user)
+        else:
+            changed = clearance_revoke(user=member, instance=key, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("team:page")
+    name = next(i.name for i in restricted_instances() if i.key == key)
+    if not changed:
+        messages.info(
+            request, f"{member} {'is' if change == 'grant' else 'is not'} cleared for {name} already."
+        )
+    elif change == "grant":
+        messages.success(
+            request, f"{member} is cleared for {name} now: they see its tickets, people and organizations."
+        )
+    else:
+        messages.success(request, f"{member} is no longer cleared for {name}: its data is hidden from them.")
     return redirect("team:page")

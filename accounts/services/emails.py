@@ -36,7 +36,7 @@ def checklist_email_send(
         raise StepError("This step is not done by sending an email.")
     if not is_single_line(subject):
         raise StepError("The subject must be one line.")
-    refusal = recipient_refusal(step.checklist.account, to_email)
+    refusal = recipient_refusal(step.checklist.account, to_email, actor)
     if refusal:
         raise StepError(refusal)
     sender_email = getattr(actor, "email", "") or ""

@@ -9,6 +9,9 @@ The ranking, most urgent first (`Reason` is in this order): open tickets whose f
 breached (most first), first replies due within a day (the soonest first), open feedback, bad
 ratings (30 days), a renewal within 30 days (the soonest first), support-ops requests waiting on the CSM,
 onboarding steps to do, data problems; then the account's name.
+
+Tickets, ratings, feedback and requests of a restricted Zendesk instance the CSM is not cleared for
+count for nothing (docs/instances.md).
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from django.utils.http import urlencode
 from accounts.checklist_models import ChecklistStep, StepStatus
 from accounts.findings import Problem, problem_annotations
 from accounts.models import Account
+from csmportal.instances import hide
 from feedback.models import OPEN_FEEDBACK, Feedback, Rating, Score
+from feedback.selectors import visible_feedback
 from supportops.models import OpsRequest, RequestKind, RequestStatus
+from supportops.selectors import visible_requests
 from tickets import sla
 from tickets.models import OPEN_STATUSES, SlaState, Ticket
 
@@ -178,24 +184,31 @@ def csm_attention(user: Any, now: dt.datetime | None = None) -> Attention:
     accounts = list(mine.annotate(**problem_annotations()).values("pk", "name", "renewal_date", *flags))
     breached, due = sla.state_q(SlaState.BREACHED, now), sla.state_q(SlaState.DUE, now)
     tickets = _counts_by_account(
-        Ticket.objects.filter(account__in=ids, status__in=OPEN_STATUSES, sla_due_at__isnull=False),
+        Ticket.objects.visible_to(user).filter(
+            account__in=ids, status__in=OPEN_STATUSES, sla_due_at__isnull=False
+        ),
         "account",
         breached=Count("pk", filter=breached),
         due_soon=Count("pk", filter=due & Q(sla_due_at__lt=now + DUE_SOON)),
         next_due=Min("sla_due_at", filter=due),
     )
     feedback = _counts_by_account(
-        Feedback.objects.filter(account__in=ids, status__in=OPEN_FEEDBACK), "account", n=Count("pk")
+        visible_feedback(Feedback.objects.filter(account__in=ids, status__in=OPEN_FEEDBACK), user),
+        "account",
+        n=Count("pk"),
     )
     ratings = _counts_by_account(
-        Rating.objects.filter(
+        hide(Rating.objects.all(), user).filter(
             account__in=ids, score=Score.BAD, zd_created_at__gte=now - dt.timedelta(days=BAD_RATINGS_DAYS)
         ),
         "account",
         n=Count("pk"),
     )
     requests = _counts_by_account(
-        OpsRequest.objects.filter(account__in=ids, kind=RequestKind.ORG_NOTES, status__in=WAITING_ON_CSM),
+        visible_requests(
+            OpsRequest.objects.filter(account__in=ids, kind=RequestKind.ORG_NOTES, status__in=WAITING_ON_CSM),
+            user,
+        ),
         "account",
         n=Count("pk"),
         first=Min("pk"),

@@ -1,5 +1,6 @@
 """The home page's sections for support managers, support ops and admins: what is due, waiting
-or failing, each a few queries whatever the size of the queues."""
+or failing, each a few queries whatever the size of the queues. Items about a restricted Zendesk
+instance the viewer is not cleared for are neither listed nor counted (docs/instances.md)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from csmportal import health
 from feedback.models import Feedback, FeedbackStatus
 from feedback.rotation import next_empty_week
 from feedback.selectors import queue_counts as feedback_counts
+from feedback.selectors import visible_feedback
 from supportops.models import OpsRequest, RequestStatus
 from supportops.selectors import queue_counts as request_counts
+from supportops.selectors import visible_requests
 
 SHOWN = 10  # rows per section; the counts link to the full lists
 ROTATION_WEEKS = 12  # how far ahead the rotation is checked for an empty week
@@ -34,13 +37,14 @@ def manager_queue(user: Any, now: dt.datetime | None = None) -> ManagerQueue:
     """The feedback queue's overdue and due items and the rotation's next empty week (3 queries)."""
     now = now or timezone.now()
     waiting = Q(first_responded_at__isnull=True) & ~Q(status=FeedbackStatus.CLOSED)
+    scope = visible_feedback(Feedback.objects.all(), user)
     items = list(
-        Feedback.objects.filter(waiting, first_response_due_at__lt=now + DUE_WITHIN)
+        scope.filter(waiting, first_response_due_at__lt=now + DUE_WITHIN)
         .select_related("account", "reviewing_manager")
         .order_by("first_response_due_at", "pk")[:SHOWN]
     )
     return ManagerQueue(
-        counts=feedback_counts(Feedback.objects.all(), user),
+        counts=feedback_counts(scope, user),
         items=items,
         empty_week=next_empty_week(now, weeks=ROTATION_WEEKS),
         weeks_checked=ROTATION_WEEKS,
@@ -53,15 +57,16 @@ class OpsQueue:
     items: list[OpsRequest]  # flagged first, then the oldest unclaimed
 
 
-def ops_queue() -> OpsQueue:
+def ops_queue(user: Any) -> OpsQueue:
     """Unclaimed and flagged requests (2 queries)."""
     waiting = (RequestStatus.FLAGGED, RequestStatus.OPEN)
+    scope = visible_requests(OpsRequest.objects.all(), user)
     items = list(
-        OpsRequest.objects.filter(status__in=waiting)
+        scope.filter(status__in=waiting)
         .select_related("account", "organization", "requested_by")
         .order_by("status", "created_at", "pk")[:SHOWN]  # "flagged" sorts before "open"
     )
-    return OpsQueue(counts=request_counts(OpsRequest.objects.all()), items=items)
+    return OpsQueue(counts=request_counts(scope), items=items)
 
 
 @dataclass(frozen=True)

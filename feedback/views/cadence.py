@@ -23,7 +23,7 @@ def cadence_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_forward": can_forward(request.user),
         "ticket_review_url": _url_if_any("tickets:account_review", account_pk=account.pk),
         "education_email_url": _url_if_any("tickets:education_email", account_pk=account.pk),
-        **cadence_report(account, days=days, feedback=feedback_for_user(request.user)),
+        **cadence_report(account, days=days, feedback=feedback_for_user(request.user), user=request.user),
     }
     return render(request, "feedback/cadence.html", context)
 

@@ -53,7 +53,7 @@ def _forms(item: Feedback, bound: dict[str, forms.Form] | None = None) -> dict[s
 
 
 def _render(request: HttpRequest, item: Feedback, bound: dict[str, forms.Form] | None = None) -> HttpResponse:
-    ticket_ratings, account_ratings = recent_ratings(item)
+    ticket_ratings, account_ratings = recent_ratings(item, user=request.user)
     context = {
         "item": item,
         "requester": item_requester(item),

@@ -159,11 +159,11 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     if looks_like_reference(text):
         found = parse_ticket(text)
         context["number"] = found.number if found else None
-        context["ticket"] = find_ticket(found.number, found.instance) if found else None
+        context["ticket"] = find_ticket(found.number, found.instance, request.user) if found else None
     else:
-        context["results"] = ticket_search(text, account_id=account_id)
+        context["results"] = ticket_search(text, account_id=account_id, user=request.user)
         if not context["results"] and account_id:
-            context["results_elsewhere"] = ticket_search(text, account_id=None)
+            context["results_elsewhere"] = ticket_search(text, account_id=None, user=request.user)
     if request.GET.get("pick") and context.get("ticket") is not None:
         ticket = context["ticket"]
         form = ForwardForm(

@@ -84,7 +84,7 @@ def test_it_sees_no_mismatch_in_equivalent_spellings(csm):
         technical_account_manager="casey csm",
     )
     assert account_findings(account, list(account.organizations.all()), [], None) == []
-    [row] = portfolio_rows([account.pk])
+    [row] = portfolio_rows([account.pk], None)
     assert problems_of(row) == []
 
 
@@ -116,7 +116,7 @@ def test_it_flags_the_same_problems_in_the_portfolio_as_on_the_page(csm, org_kwa
         OrganizationFactory(
             account=account, **{"org_region": "emea", "support_level": "priority", **org_kwargs}
         )
-    [row] = portfolio_rows([account.pk])
+    [row] = portfolio_rows([account.pk], None)
     assert set(problems_of(row)) == expected
     python = account_findings(Account.objects.get(pk=account.pk), list(account.organizations.all()), [], None)
     assert {f.code for f in python} == expected

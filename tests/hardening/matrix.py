@@ -88,6 +88,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # The Team page: admins invite people and grant or revoke roles.
     "team/": ("403 403 403 403 ok 403 login",) * 2,
     "team/<int:pk>/roles/": (POST_ONLY, "403 403 403 403 ok 403 login"),
+    "team/<int:pk>/clearances/": (POST_ONLY, "403 403 403 403 ok 403 login"),
     "accounts/": (READ, GET_ONLY),
     "accounts/export.csv": (READ, GET_ONLY),
     "accounts/people-to-invite/": ("403 403 403 403 ok 403 login",) * 2,  # admins invite CSMs
@@ -190,6 +191,7 @@ def post_data(route: str, world: World) -> dict[str, Any]:
         "profile/": {"name": "Renamed", "time_zone": "Europe/Berlin"},
         "team/": {"email": "invited@example.com", "name": "Invited", "roles": ["CSM"]},
         "team/<int:pk>/roles/": {"role": "CSM", "change": "grant"},
+        "team/<int:pk>/clearances/": {"instance": "usgov", "change": "grant"},
         "accounts/people-to-invite/": {"sf_user": world.extra["sf_user_to_invite_pk"]},
         "accounts/<int:pk>/checklists/start/": {"template": world.extra["older_template_pk"]},
         "accounts/<int:pk>/checklists/<int:checklist_pk>/steps/add/": {"title": "Call the customer"},
