@@ -101,10 +101,16 @@ def default_credentials(key: str) -> dict[str, str]:
     }
 
 
-def parse_keys(value: str | None) -> list[str]:
-    """``"global, usgov"`` -> ``["global", "usgov"]``; empty or None: ``["global"]``."""
+def parse_keys(value: Any) -> list[str]:
+    """``"global, usgov"`` -> ``["global", "usgov"]``; empty or None: ``["global"]``. A list of
+    keys (or of objects or dicts with a ``key``) or a dict by key is read the same way, should
+    the portal's settings hold the parsed form."""
+    if isinstance(value, Mapping):
+        value = list(value)
+    if isinstance(value, list | tuple):
+        value = ",".join(str(_key_of(v)) for v in value)
     keys: list[str] = []
-    for part in (value or "").split(","):
+    for part in str(value or "").split(","):
         key = part.strip().lower()
         if not key:
             continue
@@ -114,6 +120,12 @@ def parse_keys(value: str | None) -> list[str]:
             raise ValueError(f"ZENDESK_INSTANCES names {key!r} twice")
         keys.append(key)
     return keys or [GLOBAL]
+
+
+def _key_of(item: Any) -> Any:
+    if isinstance(item, Mapping):
+        return item.get("key", "")
+    return getattr(item, "key", item)
 
 
 def from_variables(lookup: Callable[[str], Any]) -> tuple[ZendeskInstance, ...]:
