@@ -96,6 +96,13 @@ def test_each_instance_has_its_own_export_cursor_faults_and_limits(two):
     assert get(two.zendesk_session("global"), f"{two.url}/api/v2/tickets/5.json").status_code == 200
     two.instance("global").state.faults.inject_next("503", count=1, path_prefix="/api/v2/")
     assert get(two.zendesk_session("global"), f"{two.url}/api/v2/users/me.json").status_code == 503
+    # So are schedules (business hours).
+    session = two.zendesk_session("usgov")
+    with session:
+        replaced = session.post(f"{two.url}/_sandbox/schedules", json={"schedules": []}, timeout=10)
+        assert replaced.status_code == 201
+    assert two.instance("usgov").state.schedules.all() == []
+    assert len(two.instance("global").state.schedules.all()) == 3
     stats = get(two.zendesk_session("usgov"), f"{two.url}/_sandbox/stats").json()
     assert stats["instance"] == "usgov" and stats["tickets"] == 40 and stats["rate_limited"]
 
@@ -227,3 +234,16 @@ def test_the_handle_gives_each_instance_settings_only_when_there_are_several(san
     assert values["ZENDESK_USGOV_RESTRICTED"] == "false"
     assert values["ZENDESK_EMAIL"] == "portal@example.com"
     assert all(isinstance(v, str) for v in two.env().values()) and two.env()["SANDBOX"] == "true"
+
+
+def test_a_second_instance_leaves_the_first_ones_data_as_it_was(sandbox, two):
+    alone, beside = sandbox.state, two.instance("global").state
+
+    def zendesk(handle, state) -> str:  # its records, without the port in their URLs
+        records = [state.world.orgs, state.world.users, [state.ticket(i) for i in (1, 5, 120)]]
+        return json.dumps(records).replace(handle.url, "URL")
+
+    assert zendesk(sandbox, alone) == zendesk(two, beside)
+    assert alone.world.accounts == beside.world.accounts[:8] and len(beside.world.accounts) == 11
+    names = [a["Name"] for a in beside.world.accounts]
+    assert len(set(names)) == len(names), "the one Salesforce's account names stay unique"
