@@ -215,3 +215,57 @@ def test_a_delivery_signed_with_another_instances_secret_is_refused(deliver, set
     assert deliver("/webhooks/zendesk/global/", "global-secret", invocation="2").status_code == 202
     assert deliver(usgov, "usgov-secret").status_code == 200  # a replay
     assert queued == [(5, "usgov"), (5, "global"), (5, "global")]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_new_ticket_in_usgov_reaches_the_portal_through_usgovs_webhook(
+    make_sandbox, point_at, live_server, settings
+):
+    """The urgent path per instance: `zendesk_webhook install --instance usgov`, a customer opens
+    a ticket in usgov (whose number global has too), usgov's signed webhook reaches
+    /webhooks/zendesk/usgov/, the worker fetches it with usgov's client, and its CSM is notified."""
+    from tests.notifications.test_end_to_end import emails_about, make_csms_and_pick_an_org
+
+    handle = make_sandbox(instances=USGOV)
+    point_at(handle)
+    settings.SITE_URL = live_server.url
+    out, err = run_install("usgov")
+    assert not err, err
+    assert (
+        "/webhooks/zendesk/usgov/" in out and "Signing secret: matches ZENDESK_USGOV_WEBHOOK_SECRET." in out
+    )
+    [hook] = handle.instance("usgov").zd_webhooks.all()
+    assert hook["endpoint"] == f"{live_server.url}/webhooks/zendesk/usgov/"
+    assert handle.instance("global").zd_webhooks.all() == []
+    sync_every_instance()
+    make_csms_and_pick_an_org()
+    org = (
+        Organization.objects.filter(zd_instance="usgov", account__csm__isnull=False)
+        .select_related("account__csm")
+        .order_by("zd_id")
+        .first()
+    )
+    assert org is not None, "usgov has an account with a CSM"
+    ticket = handle.server.open_customer_ticket(org=org.zd_id, subject="Gov runner down", instance="usgov")
+    assert Ticket.objects.filter(zd_instance="global", zd_id=ticket["id"]).exists()  # the same number
+    deadline = time.monotonic() + 20
+    while not emails_about(ticket["id"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert handle.wait_for_webhooks()
+    assert [d["status"] for d in handle.instance("usgov").state.webhook_deliveries] == [202]
+    (message,) = emails_about(ticket["id"])
+    assert message.to == [org.account.csm.email] and "Gov runner down" in message.subject
+    mirrored = Ticket.objects.get(zd_instance="usgov", zd_id=ticket["id"])
+    assert mirrored.subject == "Gov runner down" and mirrored.organization == org
+    assert Ticket.objects.get(zd_instance="global", zd_id=ticket["id"]).subject != "Gov runner down"
+
+
+def run_install(instance: str) -> tuple[str, str]:
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("zendesk_webhook", "install", "--instance", instance, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
