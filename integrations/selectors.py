@@ -74,11 +74,6 @@ class StreamStatus:
     instance: str = GLOBAL
 
     @property
-    def name(self) -> str:
-        """The stream's name whatever its instance (``zendesk.tickets``)."""
-        return split_key(self.stream)[0]
-
-    @property
     def source(self) -> str:
         return self.stream.split(".", 1)[0]
 
@@ -244,12 +239,12 @@ def stream_labels(visible: Iterable[str] | None = None) -> dict[str, tuple[Strea
     Zendesk instance a Zendesk stream's label names its instance; ``visible``: only the
     Zendesk streams of these instances."""
     shown = None if visible is None else set(visible)
-    multi = instances.is_multi()
-    names = {i.key: i.name for i in instances.all_instances()}
+    names = {i.key: i.name for i in instances.all_instances() if shown is None or i.key in shown}
+    multi = len(names) > 1  # one instance to show: labelled as before instances
     labels = dict(Stream.choices)
     found = {}
     for spec in all_streams():
-        if spec.source == "zendesk" and shown is not None and spec.instance not in shown:
+        if spec.source == "zendesk" and spec.instance not in names:
             continue
         label = labels[spec.name]
         if multi and spec.source == "zendesk":
@@ -265,9 +260,9 @@ class StreamGroup:
 
 
 def stream_groups(statuses: list[StreamStatus]) -> list[StreamGroup]:
-    """The sync page's table: one group (unlabelled, in sync order) with one Zendesk instance;
-    with more, Salesforce's streams, then each instance's Zendesk streams under its name."""
-    if not instances.is_multi():
+    """The sync page's table: one group (unlabelled, in sync order) with one Zendesk instance
+    shown; with more, Salesforce's streams, then each instance's Zendesk streams under its name."""
+    if len({s.instance for s in statuses if s.source == "zendesk"}) < 2:
         return [StreamGroup("", statuses)]
     groups = [StreamGroup("Salesforce", [s for s in statuses if s.source == "salesforce"])]
     for instance in instances.all_instances():
