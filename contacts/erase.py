@@ -226,9 +226,10 @@ def deleted_people(
     keys = list(keys)
     if not keys:
         return []
-    rows = model.objects.filter(**{f"{key}__in": keys}).filter(~Q(email="") | _has_name(model))
+    where: dict[str, Any] = {f"{key}__in": keys}
     if instance is not None:
-        rows = rows.filter(zd_instance=instance)
+        where["zd_instance"] = instance
+    rows = model.objects.filter(**where).filter(~Q(email="") | _has_name(model))
     people = []
     for row in rows:
         person = Person(email=row.email, names={row.name} if row.name else set())

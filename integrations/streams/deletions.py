@@ -27,10 +27,10 @@ def deleted_before(
 ) -> dict[Any, bool]:
     """Whether each existing row was already deleted, before the page is written (the rows of
     one Zendesk ``instance`` for an organization)."""
-    rows = model.objects.filter(**{f"{key}__in": list(keys)})
+    where: dict[str, Any] = {f"{key}__in": list(keys)}
     if instance is not None:
-        rows = rows.filter(zd_instance=instance)
-    rows = rows.values_list(key, "deleted_at")
+        where["zd_instance"] = instance
+    rows = model.objects.filter(**where).values_list(key, "deleted_at")
     return {k: deleted is not None for k, deleted in rows}
 
 
