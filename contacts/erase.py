@@ -217,13 +217,19 @@ def person_erase(*, email: str) -> Erased:
     return result
 
 
-def deleted_people(model: type[SupportUser] | type[Contact], key: str, keys: Iterable[Any]) -> list[Person]:
+def deleted_people(
+    model: type[SupportUser] | type[Contact], key: str, keys: Iterable[Any], *, instance: str | None = None
+) -> list[Person]:
     """The people behind rows about to be written as deleted that still hold personal data
-    (read before the upsert clears them: the copies are found by what the mirror had)."""
+    (read before the upsert clears them: the copies are found by what the mirror had). For
+    Zendesk users, ``instance`` names the instance whose users they are."""
     keys = list(keys)
     if not keys:
         return []
-    rows = model.objects.filter(**{f"{key}__in": keys}).filter(~Q(email="") | _has_name(model))
+    where: dict[str, Any] = {f"{key}__in": keys}
+    if instance is not None:
+        where["zd_instance"] = instance
+    rows = model.objects.filter(**where).filter(~Q(email="") | _has_name(model))
     people = []
     for row in rows:
         person = Person(email=row.email, names={row.name} if row.name else set())

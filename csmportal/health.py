@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from csmportal import instances
+
 
 def check_database() -> dict[str, Any]:
     try:
@@ -36,15 +38,19 @@ def check_broker() -> dict[str, Any]:
 
 
 def sync_state() -> dict[str, Any]:
-    """Per stream: how far behind the source the mirror may be (the sync page's rule too)."""
-    from integrations.models import Stream, SyncState
+    """Per stream: how far behind the source the mirror may be (the sync page's rule too).
+    A Zendesk stream is reported per instance: ``zendesk.tickets`` (global, as before
+    instances), ``zendesk.tickets@usgov`` for another."""
+    from integrations.models import SyncState
+    from integrations.streams import all_streams
 
     now = timezone.now()
     states = {s.stream: s for s in SyncState.objects.all()}
     streams: dict[str, Any] = {}
     stale = []
-    for stream in Stream.values:
-        fast = stream in settings.SYNC_STREAMS_FAST
+    for spec in all_streams():
+        stream = spec.stream
+        fast = spec.name in settings.SYNC_STREAMS_FAST
         interval = settings.SYNC_FAST_INTERVAL if fast else settings.SYNC_SLOW_INTERVAL
         state = states.get(stream)
         # Everything the source had changed when the last successful run began is mirrored.
@@ -61,7 +67,16 @@ def sync_state() -> dict[str, Any]:
             "last_error": (state.last_error if state else "") or None,
             "stale": is_stale,
         }
-    return {"ok": not stale, "stale": stale, "streams": streams}
+        if spec.source == "zendesk":
+            streams[stream]["instance"] = spec.instance
+    result: dict[str, Any] = {"ok": not stale, "stale": stale, "streams": streams}
+    if instances.is_multi():
+        # Each Zendesk instance on its own: one failing says which, and the others stay ok.
+        result["instances"] = {
+            key: {"ok": not any(s.get("instance") == key and s["stale"] for s in streams.values())}
+            for key in instances.keys()  # noqa: SIM118 (a function, not a dict)
+        }
+    return result
 
 
 def report() -> dict[str, Any]:
@@ -88,5 +103,6 @@ def summary(full: dict[str, Any]) -> dict[str, Any]:
             "ok": sync["ok"],
             "stale": list(sync.get("stale", [])),
             "streams": {name: {"ok": not s["stale"]} for name, s in sync.get("streams", {}).items()},
+            **({"instances": sync["instances"]} if "instances" in sync else {}),
         },
     }

@@ -385,13 +385,17 @@ SYNC_STREAMS_SLOW = [
     "zendesk.comments",
     "zendesk.ratings",
 ]
+# A Zendesk stream runs once per instance: "sync zendesk.tickets" (global, as before instances)
+# and "sync zendesk.tickets@usgov" (the same task with instance=usgov), each on its own.
 CELERY_BEAT_SCHEDULE = {
-    f"sync {stream}": {
+    f"sync {stream}" + ("" if key == "global" else f"@{key}"): {
         "task": f"integrations.sync.{stream}",
         "schedule": SYNC_FAST_INTERVAL if stream in SYNC_STREAMS_FAST else SYNC_SLOW_INTERVAL,
         "options": {"expires": SYNC_FAST_INTERVAL},
+        **({} if key == "global" else {"kwargs": {"instance": key}}),
     }
     for stream in SYNC_STREAMS_FAST + SYNC_STREAMS_SLOW
+    for key in (["global", *ZENDESK_EXTRA_INSTANCES] if stream.startswith("zendesk.") else ["global"])
 }
 # New-ticket notifications: hourly digests (and re-sending emails whose task was lost).
 CELERY_BEAT_SCHEDULE["notifications digests"] = {"task": "notifications.send_digests", "schedule": 3600.0}

@@ -3,6 +3,11 @@
 Run by ``python manage.py connections check`` (exits non-zero on any error, so it can gate a
 deploy) and by the Connections page. Every check says ok, warning or error; a warning or an
 error also says what to do, in one sentence.
+
+Each Zendesk instance (``csmportal.instances``) is checked on its own, with its own client,
+variables, webhook address and secret; with more than one, a check's source names the
+instance ("Zendesk (US Government)"), and one instance that cannot be reached never stops
+the others' checks.
 """
 
 from __future__ import annotations
@@ -11,11 +16,15 @@ import hmac
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+
+from csmportal import instances
+from csmportal.instances import GLOBAL, Instance
 
 from . import discovery
 from .errors import SyncError
@@ -50,46 +59,66 @@ class Result:
         return sum(1 for c in self.checks if c.status == WARNING)
 
 
-def webhook_url() -> str:
-    return f"{settings.SITE_URL}{reverse('integrations:zendesk_webhook')}"
+def webhook_url(instance: str = GLOBAL) -> str:
+    """The address an instance's webhook must point at."""
+    if instance == GLOBAL:
+        return f"{settings.SITE_URL}{reverse('integrations:zendesk_webhook')}"
+    path = reverse("integrations:zendesk_webhook_instance", kwargs={"instance": instance})
+    return f"{settings.SITE_URL}{path}"
+
+
+def source_label(instance: Instance) -> str:
+    """ "Zendesk" with one instance; "Zendesk (<its name>)" with more."""
+    return f"Zendesk ({instance.name})" if instances.is_multi() else "Zendesk"
+
+
+def _var(instance: Instance, name: str) -> str:
+    return f"ZENDESK_{name}" if instance.key == GLOBAL else f"ZENDESK_{instance.key.upper()}_{name}"
 
 
 # -- Zendesk ---------------------------------------------------------------------------------
-def check_zendesk(client: Any, reports: list[discovery.FieldReport]) -> list[Check]:
-    z = "Zendesk"
+def check_zendesk(
+    client: Any, reports: list[discovery.FieldReport], instance: Instance | None = None
+) -> list[Check]:
+    """One instance's checks (the global instance's unless told)."""
+    instance = instance or instances.get(GLOBAL)
+    z = source_label(instance)
     me = client.probe("users/me.json")
     if me.status_code in (401, 403):
-        fix = "Set ZENDESK_EMAIL and ZENDESK_API_TOKEN to an active API token of an admin of this instance."
+        fix = (
+            f"Set {_var(instance, 'EMAIL')} and {_var(instance, 'API_TOKEN')} to an active API token "
+            "of an admin of this instance."
+        )
         return [Check(z, "Credentials", ERROR, f"Zendesk refused the credentials ({me.status_code}).", fix)]
     if me.status_code != 200:
-        fix = f"Check ZENDESK_SUBDOMAIN ({settings.ZENDESK_SUBDOMAIN}): is it this company's instance?"
+        fix = f"Check {_var(instance, 'SUBDOMAIN')} ({instance.subdomain}): is it this company's instance?"
         return [Check(z, "Credentials", ERROR, f"Zendesk answered {me.status_code} for the API user.", fix)]
     user = (me.json() or {}).get("user") or {}
     checks = [
         Check(z, "Credentials", OK, f"Signed in as {user.get('email', '?')} ({user.get('role', '?')}).")
     ]
-    checks.append(_incremental(client))
+    checks.append(_incremental(client, z))
     checks += _field_checks(z, [r for r in reports if r.field.source == ZENDESK])
-    checks.append(_rate_limit(client, me.headers))
-    checks += _webhook(client)
+    checks.append(_rate_limit(client, me.headers, z, instance.key))
+    checks += _webhook(client, z, instance)
     return checks
 
 
-def _incremental(client: Any) -> Check:
+def _incremental(client: Any, z: str = "Zendesk") -> Check:
     start = str(int(datetime.now(UTC).timestamp()) - 60)
     answer = client.probe("incremental/tickets/cursor.json", {"start_time": start, "per_page": "1"})
     if answer.status_code == 200:
-        return Check("Zendesk", "Incremental exports", OK, "The API user may read the incremental exports.")
+        return Check(z, "Incremental exports", OK, "The API user may read the incremental exports.")
     fix = "Use the API token of a Zendesk admin: only admins may read the incremental exports."
     return Check(
-        "Zendesk", "Incremental exports", ERROR, f"The incremental export answered {answer.status_code}.", fix
+        z, "Incremental exports", ERROR, f"The incremental export answered {answer.status_code}.", fix
     )
 
 
-def _rate_limit(client: Any, headers: Any) -> Check:
+def _rate_limit(client: Any, headers: Any, z: str = "Zendesk", instance: str = GLOBAL) -> Check:
     """The account's request limit (from the response headers) and what a backfill will take."""
     per_minute = _int(headers.get("X-Rate-Limit") or headers.get("ratelimit-limit"))
-    incremental = _incremental_budget()
+    incremental = _incremental_budget(instance)
     count = client.probe("tickets/count.json")
     tickets = (
         _int(((count.json() or {}).get("count") or {}).get("value")) if count.status_code == 200 else None
@@ -97,7 +126,7 @@ def _rate_limit(client: Any, headers: Any) -> Check:
     account = f"{per_minute:,} requests a minute for the account" if per_minute else "no rate-limit header"
     if tickets is None:
         detail = f"{account}; the ticket count was not available, so no backfill estimate."
-        return Check("Zendesk", "Rate limit", WARNING, detail, "Check that the API user may read tickets.")
+        return Check(z, "Rate limit", WARNING, detail, "Check that the API user may read tickets.")
     pages = max(math.ceil(tickets / EXPORT_PAGE), 1)
     minutes = pages / incremental
     detail = (
@@ -105,23 +134,25 @@ def _rate_limit(client: Any, headers: Any) -> Check:
         f"{tickets:,} tickets needs about {pages:,} export pages: about {duration(minutes * 60)} "
         "for the tickets, and about as long again for their comments."
     )
-    return Check("Zendesk", "Rate limit", OK, detail)
+    return Check(z, "Rate limit", OK, detail)
 
 
-def _incremental_budget() -> float:
+def _incremental_budget(instance: str = GLOBAL) -> float:
     from .pacing import zendesk_budgets
 
-    count, window = zendesk_budgets().get("incremental", (10, 60.0))
+    count, window = zendesk_budgets(instance).get("incremental", (10, 60.0))
     return count * 60.0 / window
 
 
-def _webhook(client: Any) -> list[Check]:
-    z, name = "Zendesk", "Webhook"
-    install = "Run `python manage.py zendesk_webhook install`."
+def _webhook(client: Any, z: str = "Zendesk", instance: Instance | None = None) -> list[Check]:
+    instance = instance or instances.get(GLOBAL)
+    name = "Webhook"
+    option = "" if instance.key == GLOBAL else f" --instance {instance.key}"
+    install = f"Run `python manage.py zendesk_webhook install{option}`."
     answer = client.probe("webhooks")
     if answer.status_code != 200:
         return [Check(z, name, ERROR, f"The webhooks API answered {answer.status_code}.", install)]
-    target = webhook_url()
+    target = webhook_url(instance.key)
     hooks = [w for w in (answer.json() or {}).get("webhooks") or () if w.get("endpoint") == target]
     if not hooks:
         return [Check(z, name, ERROR, f"No webhook points at {target}.", install)]
@@ -132,16 +163,15 @@ def _webhook(client: Any) -> list[Check]:
     checks = [Check(z, name, OK, f"{hook.get('name')!r} is active and points at {target}.")]
     secret = client.probe(f"webhooks/{hook['id']}/signing_secret")
     value = ((secret.json() or {}).get("signing_secret") or {}).get("secret") if secret.ok else None
-    configured = settings.ZENDESK_WEBHOOK_SECRET or ""
+    configured = instance.webhook_secret
+    variable = _var(instance, "WEBHOOK_SECRET")
     if value is None:
         checks.append(Check(z, "Webhook secret", WARNING, "Could not read the signing secret.", install))
     elif not hmac.compare_digest(str(value), configured):
-        fix = "Set ZENDESK_WEBHOOK_SECRET to the webhook's signing secret (the install command prints it)."
-        checks.append(
-            Check(z, "Webhook secret", ERROR, "ZENDESK_WEBHOOK_SECRET is not the signing secret.", fix)
-        )
+        fix = f"Set {variable} to the webhook's signing secret (the install command prints it)."
+        checks.append(Check(z, "Webhook secret", ERROR, f"{variable} is not the signing secret.", fix))
     else:
-        checks.append(Check(z, "Webhook secret", OK, "ZENDESK_WEBHOOK_SECRET matches the signing secret."))
+        checks.append(Check(z, "Webhook secret", OK, f"{variable} matches the signing secret."))
     return checks
 
 
@@ -222,34 +252,49 @@ def available_fields(sf: Any, zd: Any) -> dict[tuple[str, str], list[discovery.S
 
 
 def run() -> Result:
-    """Check both sources as configured; remembered for the Connections page."""
+    """Check every Zendesk instance and Salesforce as configured; remembered for the
+    Connections page. The field mapping's report is the global instance's (and Salesforce's);
+    each other instance's Zendesk fields are checked against the same mapping."""
     from .salesforce import SalesforceClient
     from .zendesk import ZendeskClient
 
     result = Result()
-    zd = sf = None
-    try:
-        zd = ZendeskClient.from_settings()
-    except SyncError as exc:
-        result.checks.append(Check("Zendesk", "Configuration", ERROR, str(exc), "Set the variables named."))
+    zendesks: list[tuple[Instance, Any]] = []
+    for instance in instances.all_instances():
+        try:
+            zendesks.append((instance, ZendeskClient.for_instance(instance)))
+        except SyncError as exc:
+            fix = "Set the variables named."
+            result.checks.append(Check(source_label(instance), "Configuration", ERROR, str(exc), fix))
+            zendesks.append((instance, None))
+    sf = None
     try:
         sf = SalesforceClient.from_settings()
     except SyncError as exc:
         result.checks.append(
             Check("Salesforce", "Configuration", ERROR, str(exc), "Set the variables named.")
         )
-    result.fields = discovery.report(available_fields(sf, zd))
-    for client, check, source in ((zd, check_zendesk, "Zendesk"), (sf, check_salesforce, "Salesforce")):
-        if client is None:
+    result.fields = discovery.report(available_fields(sf, zendesks[0][1]))
+    for instance, zd in zendesks:
+        if zd is None:
             continue
-        try:
-            result.checks += check(client, result.fields)
-        except Exception as exc:  # a source that cannot be reached: name it with the fix
-            fix = f"Check that {source} is reachable from this server and the settings name it."
-            result.checks.append(
-                Check(source, "Connection", ERROR, f"{type(exc).__name__}: {exc}"[:300], fix)
-            )
+        reports = result.fields
+        if instance.key != GLOBAL:
+            reports = [r for r in discovery.report(available_fields(None, zd)) if r.field.source == ZENDESK]
+        _guarded(result, source_label(instance), "Zendesk", partial(check_zendesk, zd, reports, instance))
+    if sf is not None:
+        _guarded(result, "Salesforce", "Salesforce", partial(check_salesforce, sf, result.fields))
     return result
+
+
+def _guarded(result: Result, label: str, source: str, check: Any) -> None:
+    """One source's (or instance's) checks; one that cannot be reached is named with the fix,
+    and the others are still checked."""
+    try:
+        result.checks += check()
+    except Exception as exc:
+        fix = f"Check that {source} is reachable from this server and the settings name it."
+        result.checks.append(Check(label, "Connection", ERROR, f"{type(exc).__name__}: {exc}"[:300], fix))
 
 
 def remember(result: Result, fields: list[dict] | None = None) -> dict:

@@ -1,10 +1,17 @@
-"""Sync bookkeeping: one SyncState per stream (cursor, lock) and a SyncRun per run."""
+"""Sync bookkeeping: one SyncState per stream (cursor, lock) and a SyncRun per run.
+
+A stream's key is its name (``Stream``) for Salesforce and the global Zendesk instance, and
+``<name>@<instance>`` for another Zendesk instance (``integrations.streams.stream_key``)."""
 
 from django.conf import settings
 from django.db import models
 
+STREAM_KEY_LENGTH = 64  # "zendesk.organizations@" + an instance key of up to 20
+
 
 class Stream(models.TextChoices):
+    """The streams' names and labels (each Zendesk one runs once per instance)."""
+
     SF_USERS = "salesforce.users", "Salesforce users"
     SF_ACCOUNTS = "salesforce.accounts", "Salesforce accounts"
     SF_CONTACTS = "salesforce.contacts", "Salesforce contacts"
@@ -18,7 +25,7 @@ class Stream(models.TextChoices):
 
 
 class SyncState(models.Model):
-    stream = models.CharField(max_length=40, choices=Stream.choices, unique=True)
+    stream = models.CharField(max_length=STREAM_KEY_LENGTH, unique=True)
     cursor = models.TextField(blank=True)  # the source's opaque cursor, saved with each page
     watermark = models.DateTimeField(null=True, blank=True)  # newest source timestamp seen
     # Single flight: claimed with a conditional UPDATE; expires if the worker dies.
@@ -48,7 +55,7 @@ class RunStatus(models.TextChoices):
 
 
 class SyncRun(models.Model):
-    stream = models.CharField(max_length=40, choices=Stream.choices)
+    stream = models.CharField(max_length=STREAM_KEY_LENGTH)
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
     trigger = models.CharField(max_length=20, blank=True)  # beat, manual, command, webhook
     triggered_by = models.ForeignKey(

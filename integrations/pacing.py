@@ -7,7 +7,10 @@ a row lock), and waits - or, in a Celery worker, reschedules - until a slot is f
 stamped when the response arrives, which is never earlier than when the source counted the
 request, so a paced client stays inside the source's window.
 
-Budgets come from ``settings.ZENDESK_RATE_LIMIT``: ``"incremental=10/60,default=700/60"``.
+Budgets come from each Zendesk instance's rate limit (``settings.ZENDESK_RATE_LIMIT`` for the
+instance ``global``, ``ZENDESK_<KEY>_RATE_LIMIT`` for another): ``"incremental=10/60,default=700/60"``.
+Each instance has its own windows (Zendesk counts per account): ``zendesk.incremental`` for
+``global`` (as before instances), ``zendesk.<key>.incremental`` for another.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+
+from csmportal import instances
+from csmportal.instances import GLOBAL
 
 from .errors import RateLimited
 
@@ -44,8 +50,16 @@ def parse_budgets(spec: str | None) -> dict[str, tuple[int, float]]:
     return budgets
 
 
-def zendesk_budgets() -> dict[str, tuple[int, float]]:
-    return parse_budgets(getattr(settings, "ZENDESK_RATE_LIMIT", ""))
+def zendesk_budgets(instance: str = GLOBAL) -> dict[str, tuple[int, float]]:
+    """The budgets of one Zendesk instance (its configured rate limit)."""
+    if instance == GLOBAL:
+        return parse_budgets(getattr(settings, "ZENDESK_RATE_LIMIT", ""))
+    return parse_budgets(instances.get(instance).rate_limit)
+
+
+def zendesk_window(instance: str, budget: str) -> str:
+    """The RateWindow key of an instance's budget: ``zendesk.incremental``, ``zendesk.usgov.incremental``."""
+    return f"zendesk.{budget}" if instance == GLOBAL else f"zendesk.{instance}.{budget}"
 
 
 @dataclass

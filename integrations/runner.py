@@ -26,6 +26,8 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from csmportal.instances import GLOBAL
+
 from . import locks
 from .errors import CursorStalled, PermanentError, RateLimited, SyncError, TransientError
 from .models import RunStatus, SyncRun, SyncState
@@ -73,11 +75,12 @@ class LockLost(PermanentError):
     """The lease ran out and another run took the stream over."""
 
 
-def make_client(source: str, *, may_wait: bool) -> Any:
+def make_client(source: str, *, may_wait: bool, instance: str = GLOBAL) -> Any:
+    """The client of a source (of one Zendesk instance)."""
     if source == "zendesk":
         from .zendesk import ZendeskClient
 
-        return ZendeskClient.from_settings(may_wait=may_wait)
+        return ZendeskClient.for_instance(instance, may_wait=may_wait)
     from .salesforce import SalesforceClient
 
     return SalesforceClient.from_settings(may_wait=may_wait)
@@ -144,16 +147,25 @@ class Progress:
     result: PageResult
 
 
-def _send_page_synced(stream: str, result: PageResult) -> None:
+def _send_page_synced(stream: str, result: PageResult, instance: str = GLOBAL) -> None:
+    """``stream`` is the stream's name (``zendesk.tickets``) whatever the instance, which
+    receivers get as ``instance``."""
     for receiver, response in page_synced.send_robust(
-        sender=SyncRun, stream=stream, created=result.created, updated=result.updated, deleted=result.deleted
+        sender=SyncRun,
+        stream=stream,
+        instance=instance,
+        created=result.created,
+        updated=result.updated,
+        deleted=result.deleted,
     ):
         if isinstance(response, Exception):
             log.error("page_synced receiver %r failed", receiver, exc_info=response)
 
 
-def _send_stream_synced(stream: str, run: SyncRun) -> None:
-    for receiver, response in stream_synced.send_robust(sender=SyncRun, stream=stream, run=run):
+def _send_stream_synced(stream: str, run: SyncRun, instance: str = GLOBAL) -> None:
+    for receiver, response in stream_synced.send_robust(
+        sender=SyncRun, stream=stream, instance=instance, run=run
+    ):
         if isinstance(response, Exception):
             log.error("stream_synced receiver %r failed", receiver, exc_info=response)
 
@@ -168,8 +180,10 @@ def run_stream(
     on_page: Callable[[Progress], None] | None = None,
     client: Any = None,
 ) -> SyncRun:
-    """Run one stream to the end of its source. Raises StreamBusy when it is already running;
-    on failure the SyncRun says why and the error is raised for the caller (task or command)."""
+    """Run one stream (``name`` is its key: ``zendesk.tickets``, ``zendesk.tickets@usgov``) to
+    the end of its source. Raises StreamBusy when it is already running; on failure the
+    SyncRun says why and the error is raised for the caller (task or command). Each key has
+    its own lock, state and runs: one instance's run never waits for or stops another's."""
     spec = get_stream(name)
     token = locks.claim(name)
     if token is None:
@@ -201,7 +215,7 @@ def _run(
     on_page: Callable[[Progress], None] | None,
     client: Any,
 ) -> SyncRun:
-    name = spec.name
+    name = spec.stream
     now = timezone.now()
     # We hold the lock, so a run still marked running is one whose worker died.
     SyncRun.objects.filter(stream=name, status=RunStatus.RUNNING).update(
@@ -219,7 +233,7 @@ def _run(
     )
     SyncState.objects.filter(stream=name).update(requested_at=None)
     try:
-        client = client or make_client(spec.source, may_wait=may_wait)
+        client = client or make_client(spec.source, may_wait=may_wait, instance=spec.instance)
         last_cursor = cursor
         with Prefetch(spec.pages(client, cursor)) as pages:
             for page in pages:
@@ -245,7 +259,7 @@ def _run(
             run.status, run.finished_at, run.cursor_end = RunStatus.SUCCEEDED, finished, final
             run.save(update_fields=["status", "finished_at", "cursor_end"])
             SyncRun.objects.filter(stream=name, started_at__lt=finished - RUNS_KEPT).delete()
-            transaction.on_commit(partial(_send_stream_synced, name, run))
+            transaction.on_commit(partial(_send_stream_synced, spec.name, run, spec.instance))
         _refresh_statistics(spec, run)
         return run
     except RateLimited as exc:
@@ -281,7 +295,7 @@ def _refresh_statistics(spec: StreamSpec, run: SyncRun) -> None:
 def _commit_page(
     spec: StreamSpec, token: str, run: SyncRun, page: Page[Any], watermark: datetime | None
 ) -> PageResult:
-    name = spec.name
+    name = spec.stream
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -317,7 +331,7 @@ def _commit_page(
         for key, value in counts.items():
             setattr(run, key, getattr(run, key) + value)
         run.cursor_end, run.heartbeat_at = page.cursor, now
-        transaction.on_commit(partial(_send_page_synced, name, result))
+        transaction.on_commit(partial(_send_page_synced, spec.name, result, spec.instance))
     return result
 
 

@@ -1,8 +1,12 @@
-"""Reads for the sync page: each stream's state, its last runs, and the links still missing."""
+"""Reads for the sync page: each stream's state, its last runs, and the links still missing.
+
+With more than one Zendesk instance, each instance's Zendesk streams are listed (and counted)
+on their own, grouped under the instance's name; with one, the page is as before instances."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,13 +21,15 @@ from django.utils import timezone
 
 from accounts.models import Account, Organization, SalesforceUser
 from contacts.models import Contact, SupportUser
+from csmportal import instances
+from csmportal.instances import GLOBAL
 from feedback.models import Rating
 from tickets.models import Case, Comment, Schedule, Ticket
 
 from .connections import duration
 from .models import RunStatus, Stream, SyncRun, SyncState
 from .pacing import zendesk_budgets
-from .streams import ORDER
+from .streams import StreamSpec, all_streams, split_key, stream_key
 from .waiting import KINDS
 
 RUNS_SHOWN = 5
@@ -42,7 +48,8 @@ MODELS = {
 
 
 def interval(stream: str) -> int:
-    fast = stream in settings.SYNC_STREAMS_FAST
+    """How often beat runs a stream (its key or its name)."""
+    fast = split_key(stream)[0] in settings.SYNC_STREAMS_FAST
     return settings.SYNC_FAST_INTERVAL if fast else settings.SYNC_SLOW_INTERVAL
 
 
@@ -65,6 +72,7 @@ class StreamStatus:
     runs: list[SyncRun] = field(default_factory=list)
     mirrored: int = 0
     now: datetime = field(default_factory=timezone.now)
+    instance: str = GLOBAL
 
     @property
     def source(self) -> str:
@@ -161,10 +169,12 @@ class StreamStatus:
 
 
 def budget_per_minute(stream: str) -> float | None:
-    """The request budget a stream's exports are paced to (Zendesk's incremental exports), a minute."""
-    if not stream.startswith("zendesk.") or stream == "zendesk.ratings":
+    """The request budget a stream's exports are paced to (its Zendesk instance's incremental
+    exports), a minute."""
+    name, instance = split_key(stream)
+    if not name.startswith("zendesk.") or name == "zendesk.ratings":
         return None
-    count, window = zendesk_budgets().get("incremental", (0, 60.0))
+    count, window = zendesk_budgets(instance).get("incremental", (0, 60.0))
     return count * 60.0 / window if count else None
 
 
@@ -172,22 +182,29 @@ COUNTS_CACHE_SECONDS = 10  # the page polls every 2 s during a sync; counting 10
 
 
 def mirrored_counts() -> dict[str, int]:
-    """Rows in the portal per stream, in one query (cached for a few seconds)."""
+    """Rows in the portal per stream key, in one query (cached for a few seconds)."""
     return cache.get_or_set("integrations:mirrored_counts", _count_rows, COUNTS_CACHE_SECONDS) or {}
 
 
 def _count_rows() -> dict[str, int]:
-    parts = [
-        f"SELECT %s, COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)}"  # noqa: S608
-        for model in MODELS.values()
-    ]
+    per_instance = instances.is_multi()
+    parts, params = [], []
+    for name, model in MODELS.items():
+        table = connection.ops.quote_name(model._meta.db_table)
+        if per_instance and any(f.column == "zd_instance" for f in model._meta.concrete_fields):
+            parts.append(f"SELECT %s, zd_instance, COUNT(*) FROM {table} GROUP BY zd_instance")  # noqa: S608
+            params.append(name)
+        else:  # Salesforce, or one Zendesk instance: a plain count, as before instances
+            parts.append(f"SELECT %s, %s, COUNT(*) FROM {table}")  # noqa: S608
+            params += [name, GLOBAL]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), list(MODELS))
-        return {stream: count for stream, count in cursor.fetchall()}
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {stream_key(name, instance): count for name, instance, count in cursor.fetchall()}
 
 
-def stream_statuses(runs_shown: int = RUNS_SHOWN) -> list[StreamStatus]:
-    """Every stream (in sync order) with its state and last runs: three queries in all."""
+def stream_statuses(runs_shown: int = RUNS_SHOWN, visible: Iterable[str] | None = None) -> list[StreamStatus]:
+    """Every stream of every instance (in sync order) with its state and last runs: three
+    queries in all. ``visible``: only the Zendesk streams of these instances."""
     states = {s.stream: s for s in SyncState.objects.all()}
     ranked = (
         SyncRun.objects.annotate(
@@ -203,19 +220,57 @@ def stream_statuses(runs_shown: int = RUNS_SHOWN) -> list[StreamStatus]:
     for run in ranked:
         runs.setdefault(run.stream, []).append(run)
     counts = mirrored_counts()
-    labels = dict(Stream.choices)
     now = timezone.now()
     return [
         StreamStatus(
-            stream=spec.name,
-            label=labels[spec.name],
-            state=states.get(spec.name),
-            runs=runs.get(spec.name, []),
-            mirrored=counts.get(spec.name, 0),
+            stream=spec.stream,
+            label=label,
+            state=states.get(spec.stream),
+            runs=runs.get(spec.stream, []),
+            mirrored=counts.get(spec.stream, 0),
             now=now,
+            instance=spec.instance,
         )
-        for spec in ORDER
+        for spec, label in stream_labels(visible).values()
     ]
+
+
+def stream_labels(visible: Iterable[str] | None = None) -> dict[str, tuple[StreamSpec, str]]:
+    """{key: (stream, label)} of every stream, in sync order (no query). With more than one
+    Zendesk instance a Zendesk stream's label names its instance; ``visible``: only the
+    Zendesk streams of these instances."""
+    shown = None if visible is None else set(visible)
+    names = {i.key: i.name for i in instances.all_instances() if shown is None or i.key in shown}
+    multi = len(names) > 1  # one instance to show: labelled as before instances
+    labels = dict(Stream.choices)
+    found = {}
+    for spec in all_streams():
+        if spec.source == "zendesk" and spec.instance not in names:
+            continue
+        label = labels[spec.name]
+        if multi and spec.source == "zendesk":
+            label = f"{label} ({names[spec.instance]})"
+        found[spec.stream] = (spec, label)
+    return found
+
+
+@dataclass
+class StreamGroup:
+    label: str  # "" with one Zendesk instance: the page shows no groups
+    streams: list[StreamStatus]
+
+
+def stream_groups(statuses: list[StreamStatus]) -> list[StreamGroup]:
+    """The sync page's table: one group (unlabelled, in sync order) with one Zendesk instance
+    shown; with more, Salesforce's streams, then each instance's Zendesk streams under its name."""
+    if len({s.instance for s in statuses if s.source == "zendesk"}) < 2:
+        return [StreamGroup("", statuses)]
+    groups = [StreamGroup("Salesforce", [s for s in statuses if s.source == "salesforce"])]
+    for instance in instances.all_instances():
+        mine = [s for s in statuses if s.source == "zendesk" and s.instance == instance.key]
+        if mine:
+            groups.append(StreamGroup(f"Zendesk: {instance.name}", mine))
+    return groups
 
 
 @dataclass(frozen=True)

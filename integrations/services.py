@@ -10,21 +10,25 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from csmportal.instances import GLOBAL
+
 from .models import Stream, SyncState
 from .records import TicketRecord
 from .runner import _send_page_synced, retrying_conflicts
-from .streams import PageResult, write_tickets
+from .streams import PageResult, all_streams, get_stream, split_key, stream_keys, write_tickets
 
 log = logging.getLogger(__name__)
 
 
 def sync_request(*, user: Any, streams: Sequence[str]) -> list[str]:
-    """Someone pressed "sync now": mark the streams as queued and enqueue their tasks (after
-    commit). Returns the streams queued. A stream already running is not started twice: the
-    run under way reads to the end of the source and serves the request."""
+    """Someone pressed "sync now": mark the streams (keys: ``zendesk.tickets``,
+    ``zendesk.tickets@usgov``) as queued and enqueue their tasks (after commit). Returns the
+    streams queued. A stream already running is not started twice: the run under way reads to
+    the end of the source and serves the request."""
     from .tasks import SYNC_TASKS
 
-    wanted = [s for s in streams if s in Stream.values]
+    known = set(stream_keys())
+    wanted = [s for s in streams if s in known]
     if not wanted:
         return []
     now = timezone.now()
@@ -33,45 +37,51 @@ def sync_request(*, user: Any, streams: Sequence[str]) -> list[str]:
     SyncState.objects.filter(stream__in=wanted).update(requested_at=now)
     user_id = getattr(user, "pk", None)
     for stream in wanted:
-        task = SYNC_TASKS[stream]
-        transaction.on_commit(partial(task.apply_async, kwargs={"trigger": "manual", "user_id": user_id}))
+        name, instance = split_key(stream)
+        kwargs: dict[str, Any] = {"trigger": "manual", "user_id": user_id}
+        if instance != GLOBAL:  # the global instance's task is called as before instances
+            kwargs["instance"] = instance
+        transaction.on_commit(partial(SYNC_TASKS[name].apply_async, kwargs=kwargs))
     log.info("sync requested by user %s: %s", user_id, ", ".join(wanted))
     return wanted
 
 
-def ticket_record_write(*, record: TicketRecord) -> PageResult:
-    """Write one fetched ticket exactly as the stream writes a page of them: the same upsert
-    (an older version never overwrites a newer one), links, and page_synced after commit."""
+def ticket_record_write(*, record: TicketRecord, instance: str = GLOBAL) -> PageResult:
+    """Write one fetched ticket of ``instance`` exactly as that instance's stream writes a page
+    of them: the same upsert (an older version never overwrites a newer one), links, and
+    page_synced after commit."""
 
     def write() -> PageResult:
         with transaction.atomic():
-            result = write_tickets([record])
-            transaction.on_commit(partial(_send_page_synced, "zendesk.tickets", result))
+            result = write_tickets([record], instance=instance)
+            transaction.on_commit(partial(_send_page_synced, Stream.ZD_TICKETS.value, result, instance))
         return result
 
     return retrying_conflicts(write)
 
 
-def ticket_fetch(*, zd_id: int, client: Any = None) -> PageResult | None:
-    """Fetch Zendesk ticket ``zd_id`` (with its SLA) and write it. None when Zendesk no longer
-    has it (a deleted ticket reaches the portal through the ticket stream)."""
+def ticket_fetch(*, zd_id: int, instance: str = GLOBAL, client: Any = None) -> PageResult | None:
+    """Fetch ticket ``zd_id`` of the Zendesk ``instance`` (with its SLA, with that instance's
+    client) and write it as that instance's ticket. None when Zendesk no longer has it (a
+    deleted ticket reaches the portal through the ticket stream). KeyError for an instance
+    not configured."""
     from .zendesk import ZendeskClient
 
-    client = client or ZendeskClient.from_settings()
+    client = client or ZendeskClient.for_instance(instance)
     record = client.ticket(int(zd_id))
     if record is None:
         log.info("ticket %s: not found in Zendesk", zd_id)
         return None
-    return ticket_record_write(record=record)
+    return ticket_record_write(record=record, instance=instance)
 
 
 def field_mapping_set(*, changes: dict[str, str], user: Any) -> list[str]:
     """Save an admin's field names (logical key -> the source's name; "" = not mapped), audit
     each change, and sync every stream that reads a changed field again from the start (its
-    cursor goes back to the beginning, and a run is requested). Returns the streams re-synced."""
+    cursor goes back to the beginning, and a run is requested; a Zendesk stream of every
+    instance). Returns the streams re-synced."""
     from . import mapping
     from .models import FieldMapping, FieldMappingChange
-    from .streams import STREAMS
 
     names = mapping.current()
     streams: set[str] = set()
@@ -93,10 +103,11 @@ def field_mapping_set(*, changes: dict[str, str], user: Any) -> list[str]:
             )
             log.info("field mapping %s: %r -> %r by user %s", key, old, new, getattr(user, "pk", None))
             streams.add(field.stream)
+        streams = {spec.stream for spec in all_streams() if spec.name in streams}
         for stream in streams:
             SyncState.objects.get_or_create(stream=stream)
             SyncState.objects.filter(stream=stream).update(
-                cursor=STREAMS[stream].full_cursor(), watermark=None
+                cursor=get_stream(stream).full_cursor(), watermark=None
             )
         transaction.on_commit(mapping.forget)
     mapping.forget()

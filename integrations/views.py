@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from csmportal import health
+from csmportal.instances import visible_keys
 from users.roles import Role, any_role_required, has_role, is_admin, role_required
 
-from .models import Stream
-from .selectors import every_text, link_findings, stream_statuses
+from .selectors import every_text, link_findings, stream_groups, stream_labels, stream_statuses
 from .services import sync_request
 from .waiting import BY_KEY
 
@@ -20,9 +20,10 @@ TRIGGER_ROLES = (Role.SUPPORT_OPS, Role.ADMIN)
 @any_role_required
 def sync_page(request: HttpRequest) -> HttpResponse:
     """Everyone with a role may look; the table refreshes itself while a sync is under way."""
-    streams = stream_statuses()
+    streams = stream_statuses(visible=visible_keys(request.user))
     context = {
         "streams": streams,
+        "groups": stream_groups(streams),
         "busy": any(s.running or s.queued for s in streams),
         "can_trigger": has_role(request.user, *TRIGGER_ROLES),
         "failing": sum(
@@ -44,18 +45,19 @@ def sync_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*TRIGGER_ROLES)
 def sync_now(request: HttpRequest) -> HttpResponse:
-    """ "Sync now" for one stream (``stream=<name>``) or all (``stream=all``)."""
+    """ "Sync now" for one stream (``stream=<key>``: ``zendesk.tickets``, ``zendesk.tickets@usgov``)
+    or all (``stream=all``) of the instances the person may see."""
     wanted = request.POST.get("stream", "")
+    shown = {key: label for key, (_spec, label) in stream_labels(visible_keys(request.user)).items()}
     if wanted == "all":
-        streams = list(Stream.values)
-    elif wanted in Stream.values:
+        streams = list(shown)
+    elif wanted in shown:
         streams = [wanted]
     else:
         messages.error(request, "Choose a stream to sync.")
         return redirect("integrations:sync")
     queued = sync_request(user=request.user, streams=streams)
-    labels = dict(Stream.choices)
-    what = "every stream" if wanted == "all" else labels[wanted]
+    what = "every stream" if wanted == "all" else shown[wanted]
     messages.success(request, f"Sync of {what} queued." if queued else "Nothing to sync.")
     return redirect("integrations:sync")
 

@@ -1,4 +1,10 @@
-"""The Zendesk webhook receiver: POST /webhooks/zendesk/ -> verify -> enqueue "fetch ticket N".
+"""The Zendesk webhook receiver: POST /webhooks/zendesk/<instance>/ -> verify with that
+instance's secret -> enqueue "fetch ticket N of that instance".
+
+Each Zendesk instance (``csmportal.instances``) has its own address and signing secret; the
+old address ``/webhooks/zendesk/`` is the global instance's. A delivery signed with another
+instance's secret fails the signature check (401), and an address naming no configured
+instance is 404.
 
 Zendesk signs each delivery: X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(secret,
 timestamp + raw body)), with the timestamp in X-Zendesk-Webhook-Signature-Timestamp. A request
@@ -22,12 +28,14 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from csmportal import instances
+from csmportal.instances import GLOBAL
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +115,18 @@ def ticket_id_from(payload: object) -> int | None:
     return raw
 
 
-def delivery_key(request: HttpRequest) -> str:
+def delivery_key(request: HttpRequest, instance: str = GLOBAL) -> str:
     """The delivery's identity: Zendesk's webhook + invocation ids when both are sent (they stay
-    the same when Zendesk repeats a delivery), else the signature (unique per timestamp + body)."""
+    the same when Zendesk repeats a delivery), else the signature (unique per timestamp + body);
+    an instance's ids are its own, so the instance is part of it (global as before instances)."""
     webhook_id = request.META.get(WEBHOOK_ID_HEADER, "").strip()
     invocation = request.META.get(INVOCATION_HEADER, "").strip()
     if webhook_id and invocation:
         identity = f"zendesk:{webhook_id}:{invocation}"
     else:
         identity = "signature:" + request.META.get(SIGNATURE_HEADER, "").strip()
+    if instance != GLOBAL:
+        identity = f"{instance}:{identity}"
     return hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()
 
 
@@ -142,45 +153,59 @@ def delivery_release(key: str) -> None:
     WebhookDelivery.objects.filter(key=key).delete()
 
 
-def enqueue_fetch(ticket_id: int) -> None:
-    """Send "fetch ticket N" to the workers."""
+def enqueue_fetch(ticket_id: int, instance: str = GLOBAL) -> None:
+    """Send "fetch ticket N of this instance" to the workers."""
     from .tasks import fetch_ticket
 
-    fetch_ticket.delay(ticket_id)
+    if instance == GLOBAL:
+        fetch_ticket.delay(ticket_id)  # as before instances: a worker not yet upgraded reads it
+    else:
+        fetch_ticket.delay(ticket_id, instance=instance)
 
 
 @csrf_exempt
 @login_not_required
 @require_POST
-def zendesk_webhook(request: HttpRequest) -> JsonResponse:
+def zendesk_webhook(request: HttpRequest, instance: str = GLOBAL) -> JsonResponse:
     started = time.monotonic()
     try:
-        ticket_id = _check(request)
+        configured = instances.get(instance)
+    except KeyError:
+        log.warning("zendesk webhook: no instance %r is configured", instance[:40])
+        return JsonResponse({"error": "No such Zendesk instance."}, status=404)
+    try:
+        ticket_id = _check(request, configured)
     except Rejected as exc:
-        log.warning("zendesk webhook rejected (%s): %s", exc.status, exc.message)
+        log.warning("zendesk webhook (%s) rejected (%s): %s", instance, exc.status, exc.message)
         return JsonResponse({"error": exc.message}, status=exc.status)
     if ticket_id is None:
         return JsonResponse({"status": "ignored"}, status=200)
-    key = delivery_key(request)
+    key = delivery_key(request, instance)
     if not delivery_claim(key):
-        log.info("zendesk webhook: ticket %s delivery already seen; nothing queued", ticket_id)
+        log.info("zendesk webhook (%s): ticket %s delivery already seen; nothing queued", instance, ticket_id)
         return JsonResponse({"status": "duplicate", "ticket_id": ticket_id}, status=200)
     try:
         # No transaction is open here, so this runs at once; inside one it would wait for commit.
-        transaction.on_commit(lambda: enqueue_fetch(ticket_id))
+        transaction.on_commit(lambda: enqueue_fetch(ticket_id, instance))
     except Exception:
-        log.exception("zendesk webhook: could not enqueue ticket %s", ticket_id)
+        log.exception("zendesk webhook (%s): could not enqueue ticket %s", instance, ticket_id)
         delivery_release(key)
         # 503: Zendesk retries the delivery, and the polling sync is the safety net anyway.
         return JsonResponse({"error": "Could not queue the ticket; try again."}, status=503)
-    log.info("zendesk webhook: ticket %s queued in %.1f ms", ticket_id, (time.monotonic() - started) * 1000)
+    took = (time.monotonic() - started) * 1000
+    log.info("zendesk webhook (%s): ticket %s queued in %.1f ms", instance, ticket_id, took)
     return JsonResponse({"status": "queued", "ticket_id": ticket_id}, status=202)
 
 
-def _check(request: HttpRequest) -> int | None:
-    secret = settings.ZENDESK_WEBHOOK_SECRET or ""
+def _check(request: HttpRequest, instance: instances.Instance) -> int | None:
+    secret = instance.webhook_secret
     if not secret:
-        log.error("ZENDESK_WEBHOOK_SECRET is not set: every webhook delivery is refused")
+        name = (
+            "ZENDESK_WEBHOOK_SECRET"
+            if instance.key == GLOBAL
+            else f"ZENDESK_{instance.key.upper()}_WEBHOOK_SECRET"
+        )
+        log.error("%s is not set: every webhook delivery is refused", name)
         raise Rejected(401, "Webhook signing is not configured.")
     signature = request.META.get(SIGNATURE_HEADER, "")
     timestamp = request.META.get(TIMESTAMP_HEADER, "")

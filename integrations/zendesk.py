@@ -4,6 +4,10 @@ Bulk exports use zenpy's authenticated session but read the pages as JSON (zenpy
 layer is the slow part of a large export); the single-ticket fetch uses zenpy objects. zenpy
 sleeps inside the process on a 429: the session's response hook raises ``RateLimited`` first,
 so it never gets the chance. zenpy's object cache is off (it would serve stale tickets).
+
+One client talks to one Zendesk instance (``csmportal.instances``): its host, its credentials,
+its rate budget; its token goes to that host only. With SANDBOX on, every instance's requests
+go to SANDBOX_URL with that instance's credentials (the sandbox tells them apart by those).
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from django.core.cache import cache
 from zenpy import Zenpy
 from zenpy.lib.exception import RecordNotFoundException
 
+from csmportal import instances
+from csmportal.instances import GLOBAL, Instance
+
 from . import mapping
 from . import zendesk_records as parse
 from .errors import CursorStalled, PermanentError
 from .http import Caller, make_session, origin_of, refuse_foreign
-from .pacing import Budget, zendesk_budgets
+from .pacing import Budget, parse_budgets, zendesk_window
 from .records import (
     CommentRecord,
     OrganizationRecord,
@@ -48,10 +55,17 @@ ZENDESK_FIX = (
 )
 
 
-def zendesk_base_url() -> str:
+def variable(instance: str, name: str) -> str:
+    """The environment variable that sets ``name`` (SUBDOMAIN, EMAIL ...) of an instance."""
+    return f"ZENDESK_{name}" if instance == GLOBAL else f"ZENDESK_{instance.upper()}_{name}"
+
+
+def zendesk_base_url(instance: Instance | None = None) -> str:
+    """Where an instance's API is: its own host, or the sandbox (which serves every instance)."""
     if settings.SANDBOX:
         return settings.SANDBOX_URL
-    return f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com"
+    subdomain = instance.subdomain if instance is not None else settings.ZENDESK_SUBDOMAIN
+    return f"https://{subdomain}.zendesk.com"
 
 
 class ZendeskClient:
@@ -65,17 +79,23 @@ class ZendeskClient:
         may_wait: bool = False,
         sandbox: bool = False,
         budgets: dict[str, tuple[int, float]] | None = None,
+        instance: str = GLOBAL,
     ) -> None:
         if not (email and token):
-            raise PermanentError("Zendesk is not configured: set ZENDESK_EMAIL and ZENDESK_API_TOKEN.")
+            raise PermanentError(
+                f"Zendesk{'' if instance == GLOBAL else f' ({instance})'} is not configured: set "
+                f"{variable(instance, 'EMAIL')} and {variable(instance, 'API_TOKEN')}."
+            )
+        self.instance = instance
         self.base_url = base_url.rstrip("/")
         # The token goes to the configured host only, whatever URL an answer names.
         self.allowed = {origin_of(self.base_url)}
-        self.session = make_session(sandbox=sandbox, allowed=self.allowed, source="Zendesk", fix=ZENDESK_FIX)
+        fix = ZENDESK_FIX.replace("ZENDESK_SUBDOMAIN", variable(instance, "SUBDOMAIN"))
+        self.session = make_session(sandbox=sandbox, allowed=self.allowed, source="Zendesk", fix=fix)
         self.session.auth = (f"{email}/token", token)
         self.sandbox = sandbox
         pacers = {
-            key: Budget(f"zendesk.{key}", count, window, may_wait=may_wait)
+            key: Budget(zendesk_window(instance, key), count, window, may_wait=may_wait)
             for key, (count, window) in (budgets or {}).items()
         }
         self.http = Caller(self.session, budgets=pacers, may_wait=may_wait)
@@ -84,16 +104,25 @@ class ZendeskClient:
         self._region_field_id: int | bool | None = False  # False: not looked up yet
 
     @classmethod
-    def from_settings(cls, *, may_wait: bool = False) -> ZendeskClient:
+    def for_instance(cls, instance: Instance | str, *, may_wait: bool = False) -> ZendeskClient:
+        """The client of one configured instance (an Instance or its key)."""
+        if isinstance(instance, str):
+            instance = instances.get(instance)
         return cls(
-            base_url=zendesk_base_url(),
-            subdomain=settings.ZENDESK_SUBDOMAIN,
-            email=settings.ZENDESK_EMAIL,
-            token=settings.ZENDESK_API_TOKEN or "",
+            base_url=zendesk_base_url(instance),
+            subdomain=instance.subdomain,
+            email=instance.email,
+            token=instance.api_token,
             may_wait=may_wait,
             sandbox=settings.SANDBOX,
-            budgets=zendesk_budgets(),
+            budgets=parse_budgets(instance.rate_limit),
+            instance=instance.key,
         )
+
+    @classmethod
+    def from_settings(cls, *, may_wait: bool = False) -> ZendeskClient:
+        """The global instance's client (today's single-instance settings)."""
+        return cls.for_instance(GLOBAL, may_wait=may_wait)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/api/v2/{path}"
@@ -128,7 +157,8 @@ class ZendeskClient:
         each time). None when the field is unmapped or the instance has no such field."""
         if self._region_field_id is False:
             title = mapping.current()[REGION_KEY]
-            digest = hashlib.sha256(f"{self.base_url} {title}".encode()).hexdigest()[:24]
+            # The sandbox serves every instance at one URL: the instance tells their fields apart.
+            digest = hashlib.sha256(f"{self.base_url} {self.instance} {title}".encode()).hexdigest()[:24]
             key = f"integrations:zendesk:region_field:{digest}"
             cached = cache.get(key)
             if cached is not None:

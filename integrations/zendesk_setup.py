@@ -6,6 +6,10 @@ one trigger "ticket is created -> notify the webhook" whose body is what the rec
 with ``ZENDESK_WEBHOOK_SECRET``. Running it again changes nothing. ``remove`` deletes the
 trigger and the webhook it installed (found by their names) and leaves everything else.
 ``test`` asks Zendesk to send the portal a signed test request and reports the answer.
+
+Each Zendesk instance gets its own webhook, in that instance, to its own address
+(``/webhooks/zendesk/`` for the global instance, ``/webhooks/zendesk/<instance>/`` for another),
+checked against that instance's secret.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from django.urls import reverse
 from zenpy import Zenpy
 from zenpy.lib.api_objects import Trigger, Webhook
 
+from csmportal.instances import GLOBAL
+
 from .errors import PermanentError
 from .zendesk import ZendeskClient
 
@@ -34,8 +40,12 @@ CONDITIONAL = "conditional_ticket_events"
 TEST_EVENT = "zen:event-type:csm_portal.webhook_test"  # a non-ticket event: acknowledged, ignored
 
 
-def webhook_endpoint() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("integrations:zendesk_webhook")
+def webhook_endpoint(instance: str = GLOBAL) -> str:
+    """The address an instance's webhook points at."""
+    if instance == GLOBAL:
+        return settings.SITE_URL.rstrip("/") + reverse("integrations:zendesk_webhook")
+    path = reverse("integrations:zendesk_webhook_instance", kwargs={"instance": instance})
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def desired_webhook(endpoint: str) -> dict[str, Any]:
@@ -117,15 +127,17 @@ def _fires(trigger: Any, webhook_ids: set[str]) -> bool:
 class ZendeskSetup:
     """The three operations, on one zenpy client."""
 
-    def __init__(self, zenpy: Zenpy, endpoint: str) -> None:
+    def __init__(self, zenpy: Zenpy, endpoint: str, instance: str = GLOBAL) -> None:
         self.zenpy = zenpy
         self.endpoint = endpoint
+        self.instance = instance
 
     @classmethod
-    def from_settings(cls) -> ZendeskSetup:
+    def from_settings(cls, instance: str = GLOBAL) -> ZendeskSetup:
+        """The setup of one configured instance (KeyError for an unknown one)."""
         # zenpy with the sync's session: the sandbox's CA, and 4xx/5xx raised as our errors.
-        client = ZendeskClient.from_settings(may_wait=True)
-        return cls(client._zenpy_client(), webhook_endpoint())
+        client = ZendeskClient.for_instance(instance, may_wait=True)
+        return cls(client._zenpy_client(), webhook_endpoint(instance), instance)
 
     # -- finding what was installed ----------------------------------------------------------
     def _webhooks(self) -> list[Any]:

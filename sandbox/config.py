@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import instances as zd_instances
+from .instances import GLOBAL, ZendeskInstance
 from .schema import SCHEMAS
 
 # Budget keys of --rate-limit. "incremental" covers /api/v2/incremental/..., "default" every
@@ -94,6 +97,9 @@ class SandboxConfig:
     sla_policies: bool = True
     # Where the CA is written: <var_dir>/sandbox/ca.pem.
     var_dir: Path = field(default_factory=lambda: Path("var"))
+    # Zendesk instances beside "global" (the fields above): see sandbox/instances.py. A dict
+    # ({"usgov": {"tickets": 50}}) or a list of dicts is accepted too.
+    extra_instances: tuple[ZendeskInstance, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.rate_limit, str):
@@ -105,6 +111,62 @@ class SandboxConfig:
             raise ValueError(f"schema must be one of {', '.join(SCHEMAS)}")
         if self.accounts < 1 or self.tickets < 0:
             raise ValueError("accounts must be >= 1 and tickets >= 0")
+        self.extra_instances = zd_instances.coerce(self.extra_instances)
+        if any(inst.key == GLOBAL for inst in self.extra_instances):
+            raise ValueError("'global' is the sandbox's own Zendesk fields, not an extra instance")
+        zd_instances.check_distinct(self.instances)
+
+    @property
+    def instances(self) -> tuple[ZendeskInstance, ...]:
+        """Every Zendesk instance, ``global`` first, with their data fields resolved."""
+        first = ZendeskInstance(
+            key=GLOBAL,
+            subdomain=self.zendesk_subdomain,
+            email=self.zendesk_email,
+            token=self.zendesk_api_token,
+            webhook_secret=self.webhook_secret,
+            seed=self.seed,
+            tickets=self.tickets,
+            accounts=self.accounts,
+            rate_limit=self.rate_limit,
+        )
+        resolved = [first]
+        for n, inst in enumerate(self.extra_instances, start=1):
+            resolved.append(
+                dataclasses.replace(
+                    inst,
+                    seed=self.seed + 1000 * n if inst.seed is None else inst.seed,
+                    tickets=self.tickets // 4 if inst.tickets is None else inst.tickets,
+                    accounts=max(2, self.accounts // 5) if inst.accounts is None else inst.accounts,
+                    rate_limit=self.rate_limit if inst.rate_limit is None else dict(inst.rate_limit),
+                )
+            )
+        return tuple(resolved)
+
+    def instance(self, key: str) -> ZendeskInstance:
+        """The instance ``key`` (resolved); ValueError naming the configured ones otherwise."""
+        for inst in self.instances:
+            if inst.key == key:
+                return inst
+        known = ", ".join(i.key for i in self.instances)
+        raise ValueError(f"no Zendesk instance {key!r} (configured: {known})")
+
+    def for_instance(self, key: str) -> SandboxConfig:
+        """This config as one instance sees it: its credentials, secret and data sizes."""
+        if key == GLOBAL:
+            return self
+        inst = self.instance(key)
+        return self.replace(
+            zendesk_subdomain=inst.subdomain,
+            zendesk_email=inst.email,
+            zendesk_api_token=inst.token,
+            webhook_secret=inst.webhook_secret,
+            seed=inst.seed,
+            tickets=inst.tickets,
+            accounts=inst.accounts,
+            rate_limit=dict(inst.rate_limit or {}),
+            extra_instances=(),
+        )
 
     @property
     def anchor_ts(self) -> int:
@@ -125,12 +187,17 @@ class SandboxConfig:
 
     @classmethod
     def from_django_settings(cls, **overrides: Any) -> SandboxConfig:
-        """Build a config from the portal's settings (credentials, SANDBOX_URL, VAR_DIR)."""
+        """Build a config from the portal's settings (credentials, SANDBOX_URL, VAR_DIR) and
+        the instances of ``ZENDESK_INSTANCES`` (settings, else the environment)."""
         from django.conf import settings
 
         def pick(name: str, default: Any) -> Any:
             value = getattr(settings, name, None)
             return value if value not in (None, "") else default
+
+        def variable(name: str) -> Any:
+            value = getattr(settings, name, None)
+            return value if value not in (None, "") else os.environ.get(name)
 
         base = cls()
         url = urlsplit(pick("SANDBOX_URL", "https://127.0.0.1:8443"))
@@ -145,6 +212,7 @@ class SandboxConfig:
             "sf_client_secret": pick("SALESFORCE_CLIENT_SECRET", base.sf_client_secret),
             "gitlab_token": pick("GITLAB_TOKEN", base.gitlab_token),
             "var_dir": Path(pick("VAR_DIR", Path(settings.BASE_DIR) / "var")),
+            "extra_instances": zd_instances.from_variables(variable),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

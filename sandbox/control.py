@@ -1,5 +1,9 @@
 """Control endpoints under ``/_sandbox/`` (Zendesk credentials required).
 
+Each Zendesk instance has its own: ``?instance=KEY`` or the ``X-Sandbox-Instance`` header
+picks it, else the instance whose credentials are presented (``global`` by default). The
+Salesforce ones (``salesforce/expire-sessions``, ``instance_url``) act on the one Salesforce.
+
 GET  /_sandbox/stats                      counts, requests, faults, limits
 POST /_sandbox/faults                     {"rate", "kinds", "slow_seconds", "retry_after",
                                            "next": {"kind", "count", "path"}}
@@ -24,10 +28,11 @@ from .web import Request, Response, Router, json_response
 
 if TYPE_CHECKING:
     from .server import SandboxServer
+    from .zdinstance import Instance
 
 
-def register(router: Router, server: SandboxServer) -> None:
-    state = server.state
+def register(router: Router, server: SandboxServer, instance: Instance) -> None:
+    state = instance.state
 
     def body(req: Request) -> dict:
         data = req.json()
@@ -68,11 +73,11 @@ def register(router: Router, server: SandboxServer) -> None:
         return json_response({"rate_limit": {k: list(v) for k, v in state.rate_limiter.budgets.items()}})
 
     def expire(req: Request) -> Response:
-        return json_response({"expired": state.expire_sf_sessions()})
+        return json_response({"expired": server.state.expire_sf_sessions()})
 
     def open_ticket(req: Request) -> Response:
         data = body(req)
-        ticket = server.open_customer_ticket(
+        ticket = instance.open_customer_ticket(
             org=data["org"],
             subject=data.get("subject"),
             description=data.get("description"),
@@ -87,16 +92,19 @@ def register(router: Router, server: SandboxServer) -> None:
 
     def foreign_urls(req: Request) -> Response:
         data = body(req)
-        for name in ("next_page", "instance_url"):
+        # next_page: this instance's ticket fields; instance_url: the one Salesforce's login.
+        owners = {"next_page": state, "instance_url": server.state}
+        for name, owner in owners.items():
             if name in data:
                 value = data[name]
                 if value is None:
-                    state.foreign_urls.pop(name, None)
+                    owner.foreign_urls.pop(name, None)
                 elif isinstance(value, str) and value:
-                    state.foreign_urls[name] = value
+                    owner.foreign_urls[name] = value
                 else:
                     raise ValueError(f"{name} must be a URL or null")
-        return json_response({"foreign_urls": dict(state.foreign_urls)})
+        shown = {n: o.foreign_urls[n] for n, o in owners.items() if n in o.foreign_urls}
+        return json_response({"foreign_urls": shown})
 
     router.add("GET", r"/_sandbox/?", lambda req: json_response({"endpoints": __doc__}))
     router.add("GET", r"/_sandbox/stats", guarded(stats))

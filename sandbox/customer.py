@@ -59,14 +59,16 @@ class CustomerError(Exception):
     """The sandbox refused the ticket or could not be reached (the message says which)."""
 
 
-def customer_session(config: Any) -> requests.Session:
-    """A session that talks to the sandbox's Zendesk API as the portal's credentials allow,
-    trusting the sandbox's own CA (and not the environment's bundles)."""
+def customer_session(config: Any, instance: str = "global") -> requests.Session:
+    """A session that talks to the sandbox's Zendesk API as the portal's credentials for
+    ``instance`` allow (the sandbox picks the instance by them), trusting the sandbox's own CA
+    (and not the environment's bundles). ValueError for an instance not configured."""
     session = requests.Session()
     session.trust_env = False
     ca = Path(config.ca_path)
     session.verify = str(ca) if ca.exists() else True
-    session.auth = (f"{config.zendesk_email}/token", config.zendesk_api_token)
+    inst = config.instance(instance)
+    session.auth = (f"{inst.email}/token", inst.token)
     return session
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hmac
 import logging
 import socket
 import ssl
@@ -13,13 +12,12 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, gitlab, salesforce, zdschedules, zdtriggers, zdwebhooks, zendesk
+from . import gitlab, salesforce, zdinstance
 from .config import SandboxConfig
-from .customer import ticket_payload
-from .state import State
+from .data import generate_instance_world, generate_world
+from .instances import GLOBAL
 from .tls import load_or_create_ca, server_context
 from .web import Request, Response, Router, json_response, text_response
-from .webhooks import WebhookSender
 from .zdcommon import AUTH_FAILED
 
 log = logging.getLogger(__name__)
@@ -163,20 +161,24 @@ class SandboxServer:
             host = f"[{host}]"
         self.url = f"https://{host}:{port}"
         self.netloc = f"{host}:{port}"
-        self.state = State(config, self.url)
-        # Deliveries go only to webhooks created through the API (and triggers that use them).
-        self.webhooks = WebhookSender(self.state, config.webhook_attempts, config.webhook_backoff)
-        self.zd_webhooks = zdwebhooks.Webhooks(self.state, self.webhooks)
-        self.zd_triggers = zdtriggers.Triggers(self.state, self.zd_webhooks)
-        self.state.on_ticket_created = self._ticket_created
-        self.router = Router()
-        zendesk.register(self.router, self.state)
-        zdwebhooks.register(self.router, self.zd_webhooks)
-        zdtriggers.register(self.router, self.zd_triggers)
+        # One world per Zendesk instance; the first one's Salesforce is shared by all of them,
+        # so every world is generated before any state indexes Salesforce.
+        first = generate_world(config, self.url)
+        worlds = {GLOBAL: first}
+        for inst in config.instances[1:]:
+            own = config.for_instance(inst.key)
+            worlds[inst.key] = generate_instance_world(own, first, inst.shared_accounts)
+        self.instances: dict[str, zdinstance.Instance] = {}
+        for key, world in worlds.items():
+            self.instances[key] = zdinstance.build(self, key, world)
+        main = self.instances[GLOBAL]
+        # The first instance's parts, by their old names (Salesforce lives in its state).
+        self.state = main.state
+        self.webhooks = main.webhooks
+        self.zd_webhooks = main.zd_webhooks
+        self.zd_triggers = main.zd_triggers
+        self.router = Router()  # Salesforce, GitLab: shared
         salesforce.register(self.router, self.state)
-        control.register(self.router, self)
-        zdschedules.register(self.router, self.state)
-        zdschedules.control(self.router, self.state)
         self.gitlab = gitlab.GitLabStore(self.url, config.gitlab_token)
         gitlab.register(self.router, self.gitlab)
         self.thread: threading.Thread | None = None
@@ -193,7 +195,8 @@ class SandboxServer:
         self.httpd.shutdown()
         self.httpd.close_connections()
         self.httpd.server_close()
-        self.webhooks.stop()
+        for inst in self.instances.values():
+            inst.webhooks.stop()
         if self.thread is not None:
             self.thread.join(timeout=5)
 
@@ -211,7 +214,14 @@ class SandboxServer:
             if path.startswith("/attachments/")
             else "other"
         )
-        state = self.state
+        router, state, accepted = self.router, self.state, True
+        if area in ("zendesk", "control"):
+            try:
+                inst, accepted = zdinstance.select(self.instances, req, named=area == "control")
+            except zdinstance.UnknownInstance as exc:
+                return json_response({"error": "InvalidValue", "description": str(exc)}, 400)
+            if inst is not None:
+                router, state = inst.router, inst.state
         state.count(area)
         extra: list[tuple[str, str]] = []
         if area in ("zendesk", "salesforce"):
@@ -219,7 +229,7 @@ class SandboxServer:
             if kind == "slow":
                 time.sleep(state.faults.slow_seconds)
             elif kind is not None:
-                return self._fault(kind, area)
+                return self._fault(kind, area, state)
             bucket = (
                 "salesforce"
                 if area == "salesforce"
@@ -235,16 +245,16 @@ class SandboxServer:
                     ("X-Rate-Limit", str(limit or 700)),
                     ("X-Rate-Limit-Remaining", str(remaining if limit else 699)),
                 ]
-                if not self._zendesk_auth(req):
+                if not accepted:
                     return json_response(
                         AUTH_FAILED, 401, [("WWW-Authenticate", 'Basic realm="Web Password"')]
                     )
-        if area == "control" and path.rstrip("/") != "/_sandbox" and not self._zendesk_auth(req):
+        if area == "control" and path.rstrip("/") != "/_sandbox" and not accepted:
             return json_response(AUTH_FAILED, 401, [("WWW-Authenticate", 'Basic realm="Web Password"')])
         if area == "attachments":
             name = req.arg("name") or "attachment"
             return Response(200, f"sandbox attachment: {name}\n".encode(), "text/plain; charset=utf-8")
-        handler, groups, status = self.router.match(req.method, path)
+        handler, groups, status = router.match(req.method, path)
         if handler is None:
             if area == "salesforce":
                 return json_response(
@@ -263,18 +273,9 @@ class SandboxServer:
         response.headers.extend(extra)
         return response
 
-    def _zendesk_auth(self, req: Request) -> bool:
-        creds = req.basic_auth()
-        if creds is None:
-            return False
-        user, secret = creds
-        expected_user = f"{self.config.zendesk_email}/token"
-        return hmac.compare_digest(user.lower(), expected_user.lower()) and hmac.compare_digest(
-            secret, self.config.zendesk_api_token
-        )
-
-    def _fault(self, kind: str, area: str) -> Response:
-        retry = str(self.state.faults.retry_after)
+    @staticmethod
+    def _fault(kind: str, area: str, state) -> Response:
+        retry = str(state.faults.retry_after)
         if kind == "reset":
             return Response(action="reset")
         if kind in ("502", "504"):
@@ -332,36 +333,12 @@ class SandboxServer:
             headers,
         )
 
-    def _ticket_created(self, ticket: dict) -> None:
-        """What Zendesk does when a ticket is created: run the triggers, send subscribed events."""
-        self.zd_triggers.ticket_created(ticket)
-        self.zd_webhooks.ticket_created(ticket)
-
     # -- demo helpers ------------------------------------------------------------------------------
     def open_customer_ticket(
-        self, org, subject=None, description=None, priority=None, requester=None, region=None
+        self, org, subject=None, description=None, priority=None, requester=None, region=None, instance=GLOBAL
     ) -> dict:
-        """A customer of ``org`` (id or name) opens a ticket; the triggers run."""
-        w = self.state.world
-        found = (
-            w.org_by_id.get(int(org))
-            if str(org).isdecimal()
-            else next((o for o in w.orgs if o["name"].casefold() == str(org).casefold()), None)
+        """A customer of ``org`` (id or name) opens a ticket in ``instance``; the triggers run."""
+        fields = {"subject": subject, "description": description, "priority": priority}
+        return self.instances[instance].open_customer_ticket(
+            org, requester=requester, region=region, **fields
         )
-        if found is None:
-            raise KeyError(f"no organization {org!r}")
-        user = None
-        if requester:
-            user = self.state.user_by_email(requester) or self.state.add_user(
-                requester.split("@")[0], requester, found["id"]
-            )
-        else:
-            members = w.org_members.get(found["id"]) or []
-            user = w.user_by_id[members[0]] if members else None
-        payload = ticket_payload(
-            found, user, subject=subject, description=description, priority=priority, region=region
-        )["ticket"]
-        comment = payload.pop("comment")
-        payload.setdefault("requester_id", w.agents[0])
-        ticket, _audit = self.state.create_ticket(dict(payload, via_channel="web"), comment)
-        return ticket

@@ -70,13 +70,18 @@ def _pick_csm(w: World, r: random.Random) -> str | None:
     return r.choice(csms[2:])["Id"]
 
 
-def add_accounts(w: World) -> None:
+def add_accounts(w: World, start: int = 0, count: int | None = None, first_name: int | None = None) -> None:
+    """Accounts ``start`` .. ``start + count - 1`` (default: the config's, from 0), named from
+    ``first_name`` on (default: their index), with their contacts."""
     seed, anchor = w.config.seed, w.anchor
-    contact_serial = 0
-    for a in range(w.config.accounts):
+    count = w.config.accounts if count is None else count
+    first_name = start if first_name is None else first_name
+    contact_serial = len(w.contacts)
+    w.next_name = max(w.next_name, first_name + count)
+    for a in range(start, start + count):
         r = rng(seed, ids.S_ACCOUNT, a)
         region = weighted(r, REGIONS, (45, 35, 20))
-        stem, domain_stem = company_name(seed, a)
+        stem, domain_stem = company_name(w.name_seed, first_name + a - start)
         legal = r.choice(LEGAL_BY_REGION[region])
         domain = domain_stem + r.choice(TLD_BY_REGION[region])
         plan = weighted(r, PLANS, (25, 45, 30))

@@ -32,11 +32,21 @@ CHANGED_AFTER_IDS = 1 << 61  # above every id, below a start_time's "after the w
 
 
 class State(TicketOps):
-    def __init__(self, config: SandboxConfig, base_url: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig,
+        base_url: str,
+        clock: Callable[[], float] = time.time,
+        world: World | None = None,
+        instance: str = "global",
+    ) -> None:
         self.config = config
         self.clock = clock
         self.lock = threading.RLock()
-        self.world: World = generate_world(config, base_url)
+        # The Zendesk instance this state is (sandbox/instances.py). Only the first instance's
+        # tickets have Salesforce Cases (their ids are the ticket numbers, which repeat).
+        self.instance = instance
+        self.world: World = world if world is not None else generate_world(config, base_url)
         self.factory = TicketFactory(self.world)
         # URLs the sandbox hands out as if another host were Zendesk's or Salesforce's
         # (set through POST /_sandbox/foreign-urls): "next_page" of the ticket fields,
@@ -249,6 +259,8 @@ class State(TicketOps):
             return count
 
     def _add_case(self, ticket: dict) -> None:
+        if self.instance != "global":
+            return
         org_id, requester_id = ticket.get("organization_id"), ticket.get("requester_id")
         account = self.world.org_account.get(org_id) if org_id is not None else None
         requester = (self.world.user_by_id.get(requester_id) if requester_id is not None else None) or {}
@@ -293,6 +305,7 @@ class State(TicketOps):
     def stats(self) -> dict:
         with self.lock:
             return {
+                "instance": self.instance,
                 "accounts": len(self.world.accounts),
                 "contacts": len(self.world.contacts),
                 "organizations": len(self.world.orgs),

@@ -3,11 +3,16 @@
 ``run_sandbox(config)`` is a context manager usable anywhere (benchmarks too). Fixtures:
 ``sandbox`` (a small deterministic dataset, started per test in tens of milliseconds) and
 ``make_sandbox(**overrides)`` (a factory; every sandbox it made is stopped after the test).
+
+More than one Zendesk instance: ``make_sandbox(instances={"usgov": {"tickets": 50}})`` (any
+``ZendeskInstance`` field); the handle's helpers take ``instance="usgov"`` and ``settings()``
+/ ``env()`` then carry ``ZENDESK_INSTANCES`` and every ``ZENDESK_<KEY>_*`` variable.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +22,10 @@ import pytest
 import requests
 
 from .config import SandboxConfig
+from .instances import GLOBAL
 from .server import SandboxServer
 from .state import State
+from .zdinstance import Instance
 
 # Small and fixed: 8 accounts, 120 tickets, history ending 2026-01-01 00:00 UTC.
 TEST_DEFAULTS: dict[str, Any] = {"seed": 7, "accounts": 8, "tickets": 120, "anchor": 1_767_225_600}
@@ -41,6 +48,20 @@ class SandboxHandle:
         self.server.stop()
 
     @property
+    def instances(self) -> tuple[str, ...]:
+        """The Zendesk instances' keys, ``global`` first."""
+        return tuple(self.server.instances)
+
+    def instance(self, key: str = GLOBAL) -> Instance:
+        """One Zendesk instance: ``key``, ``config`` (its credentials and data sizes), ``state``
+        (its live data), ``zd_webhooks``, ``zd_triggers``, ``webhooks`` (its sender)."""
+        try:
+            return self.server.instances[key]
+        except KeyError:
+            known = ", ".join(self.instances)
+            raise ValueError(f"no Zendesk instance {key!r} (configured: {known})") from None
+
+    @property
     def gitlab(self):
         """The sandbox's GitLab (projects, issues, notes): act on issues as people would."""
         return self.server.gitlab
@@ -57,17 +78,19 @@ class SandboxHandle:
         session.verify = str(self.ca_path)
         return session
 
-    def zendesk_session(self) -> requests.Session:
-        """``session()`` with Zendesk basic auth (email/token)."""
+    def zendesk_session(self, instance: str = GLOBAL) -> requests.Session:
+        """``session()`` with an instance's Zendesk basic auth (email/token)."""
+        config = self.instance(instance).config
         session = self.session()
-        session.auth = (f"{self.config.zendesk_email}/token", self.config.zendesk_api_token)
+        session.auth = (f"{config.zendesk_email}/token", config.zendesk_api_token)
         return session
 
-    def zenpy_credentials(self) -> dict[str, str]:
+    def zenpy_credentials(self, instance: str = GLOBAL) -> dict[str, str]:
+        config = self.instance(instance).config
         return {
-            "subdomain": self.config.zendesk_subdomain,
-            "email": self.config.zendesk_email,
-            "token": self.config.zendesk_api_token,
+            "subdomain": config.zendesk_subdomain,
+            "email": config.zendesk_email,
+            "token": config.zendesk_api_token,
         }
 
     def salesforce_token(self, session: requests.Session | None = None) -> dict:
@@ -101,15 +124,38 @@ class SandboxHandle:
             "GITLAB_API_URL": self.url,
             "GITLAB_TOKEN": c.gitlab_token,
             "VAR_DIR": c.var_dir,
+            **self.instance_settings(),
         }
 
+    def instance_settings(self) -> dict[str, str]:
+        """With more than one instance: ``ZENDESK_INSTANCES`` and each other instance's
+        ``ZENDESK_<KEY>_*`` variables (strings); nothing with one instance."""
+        extra = self.config.instances[1:]
+        if not extra:
+            return {}
+        values = {"ZENDESK_INSTANCES": ",".join(i.key for i in self.config.instances)}
+        for inst in extra:
+            values.update(inst.settings())
+        return values
+
+    def env(self) -> dict[str, str]:
+        """``settings()`` as environment variables (strings), for a subprocess."""
+        values = self.settings()
+        values["SANDBOX"] = "true"
+        return {name: str(value) for name, value in values.items()}
+
     def install_webhook(
-        self, endpoint: str, body: str = '{"ticket_id": "{{ticket.id}}"}', **webhook: Any
+        self,
+        endpoint: str,
+        body: str = '{"ticket_id": "{{ticket.id}}"}',
+        instance: str = GLOBAL,
+        **webhook: Any,
     ) -> dict[str, dict]:
-        """Create, through the sandbox's Zendesk API, a webhook to ``endpoint`` and a trigger
-        "ticket is created -> notify it" sending ``body``: what an admin does in Zendesk (the
-        portal's own ``zendesk_webhook install`` does the same with zenpy). Returns both."""
-        session = self.zendesk_session()
+        """Create, through the sandbox's Zendesk API (as ``instance``), a webhook to ``endpoint``
+        and a trigger "ticket is created -> notify it" sending ``body``: what an admin does in
+        Zendesk (the portal's own ``zendesk_webhook install`` does the same with zenpy). Returns
+        both."""
+        session = self.zendesk_session(instance)
         fields = {
             "name": "Test webhook",
             "endpoint": endpoint,
@@ -133,13 +179,18 @@ class SandboxHandle:
         return {"webhook": hook, "trigger": answer.json()["trigger"]}
 
     def wait_for_webhooks(self, timeout: float = 10.0) -> bool:
-        """Block until queued webhook deliveries are done."""
-        return self.server.webhooks.wait(timeout)
+        """Block until every instance's queued webhook deliveries are done."""
+        deadline = time.monotonic() + timeout
+        senders = [inst.webhooks for inst in self.server.instances.values()]
+        return all(sender.wait(max(0.0, deadline - time.monotonic())) for sender in senders)
 
 
 @contextlib.contextmanager
 def run_sandbox(config: SandboxConfig | None = None, **overrides: Any) -> Iterator[SandboxHandle]:
-    """Start a sandbox on a free port (``config.port`` is ignored) in a background thread."""
+    """Start a sandbox on a free port (``config.port`` is ignored) in a background thread.
+    ``instances={"usgov": {...}}`` is ``extra_instances``."""
+    if "instances" in overrides:
+        overrides["extra_instances"] = overrides.pop("instances")
     config = (config or SandboxConfig(**TEST_DEFAULTS)).replace(port=0, **overrides)
     server = SandboxServer(config)
     server.start()
@@ -165,7 +216,8 @@ def sandbox(sandbox_config: SandboxConfig) -> Iterator[SandboxHandle]:
 
 @pytest.fixture
 def make_sandbox(sandbox_config: SandboxConfig) -> Iterator[Callable[..., SandboxHandle]]:
-    """``make_sandbox(**config_overrides)`` starts another sandbox (stopped after the test)."""
+    """``make_sandbox(**config_overrides)`` starts another sandbox (stopped after the test);
+    ``instances={"usgov": {"tickets": 50}}`` adds Zendesk instances."""
     stack = contextlib.ExitStack()
 
     def make(**overrides: Any) -> SandboxHandle:

@@ -34,6 +34,11 @@ class World:
 
     config: SandboxConfig
     base_url: str
+    # The seed of account and organization names: the first instance's, shared by every
+    # instance's world so that names stay unique across the one Salesforce.
+    name_seed: int = 0
+    # The next unused name index (accounts, then trial orgs, instance after instance).
+    next_name: int = 0
     anchor: int = 0
     start: int = 0
     sf_users: list[dict] = field(default_factory=list)

@@ -87,15 +87,28 @@ def _org_fields(w: World, r: random.Random, index: int, account: dict | None, or
     }
 
 
-def add_orgs(w: World) -> None:
-    seed, anchor = w.config.seed, w.anchor
-    extra = max(2, w.config.accounts // 20)
+def default_plan(w: World) -> list[tuple[int, dict | None]]:
+    """Which accounts get an organization (most), then the orgs without one (trials)."""
+    seed = w.config.seed
     plan: list[tuple[int, dict | None]] = []
     for a, acct in enumerate(w.accounts):
         if rng(seed, ids.S_EXTRA_ORG, a).random() < 0.93 and forced_slot(seed, a) != 15:
             plan.append((a, acct))
+    return plan
+
+
+def add_orgs(w: World, plan: list[tuple[int, dict | None]] | None = None) -> None:
+    """Organizations for ``plan`` (account index, account), then a few without an account
+    (indexes after every account; named from ``w.next_name`` on)."""
+    seed, anchor = w.config.seed, w.anchor
+    extra = max(2, w.config.accounts // 20)
+    plan = default_plan(w) if plan is None else list(plan)
+    trial_base = len(w.accounts)
+    names: dict[int, int] = {}
     for k in range(extra):
-        plan.append((w.config.accounts + k, None))
+        plan.append((trial_base + k, None))
+        names[trial_base + k] = w.next_name + k
+    w.next_name += extra
     user_serial = 0
     for n, (index, account) in enumerate(plan):
         r = rng(seed, ids.S_ORG, index)
@@ -103,7 +116,7 @@ def add_orgs(w: World) -> None:
         if account is not None:
             name, domain = account["Name"], account["_domain"]
         else:
-            stem, dstem = company_name(seed, index)
+            stem, dstem = company_name(w.name_seed, names[index])
             name, domain = f"{stem} (trial)" if r.random() < 0.3 else stem, dstem + ".com"
         fields = _org_fields(w, r, index, account, org_id)
         created = (

@@ -9,8 +9,24 @@ from typing import Any, ClassVar
 
 from django.db import models
 
+from csmportal.instances import GLOBAL
+
 from ..records import Page
 from ..upsert import Written
+
+SEPARATOR = "@"  # zendesk.tickets@usgov: the tickets stream of the instance usgov
+
+
+def stream_key(name: str, instance: str = GLOBAL) -> str:
+    """The key a stream's state, lock and runs are kept under: its name for the global
+    instance (and Salesforce), ``<name>@<instance>`` for another Zendesk instance."""
+    return name if instance == GLOBAL else f"{name}{SEPARATOR}{instance}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``zendesk.tickets@usgov`` -> ("zendesk.tickets", "usgov"); no instance -> global."""
+    name, _, instance = key.partition(SEPARATOR)
+    return name, instance or GLOBAL
 
 
 @dataclass
@@ -35,13 +51,22 @@ class PageResult:
 
 
 class StreamSpec:
-    """One mirrored stream. Subclasses say which source, model, key and version column."""
+    """One mirrored stream. Subclasses say which source, model, key and version column; an
+    object is the stream of one Zendesk instance (``instance``; global for Salesforce)."""
 
     name: ClassVar[str]
     source: ClassVar[str]  # "zendesk" or "salesforce"
     model: ClassVar[type[models.Model]]
     key: ClassVar[str]
     version: ClassVar[str | None]
+
+    def __init__(self, instance: str = GLOBAL) -> None:
+        self.instance = instance
+
+    @property
+    def stream(self) -> str:
+        """This stream's key (``zendesk.tickets``, ``zendesk.tickets@usgov``)."""
+        return stream_key(self.name, self.instance)
 
     def pages(self, client: Any, cursor: str) -> Iterator[Page[Any]]:
         """Pages from ``cursor`` ("" = from the beginning)."""

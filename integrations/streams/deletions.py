@@ -23,10 +23,14 @@ from ..upsert import Written
 
 
 def deleted_before(
-    model: type[Account] | type[Organization], key: str, keys: Iterable[Any]
+    model: type[Account] | type[Organization], key: str, keys: Iterable[Any], *, instance: str | None = None
 ) -> dict[Any, bool]:
-    """Whether each existing row was already deleted, before the page is written."""
-    rows = model.objects.filter(**{f"{key}__in": list(keys)}).values_list(key, "deleted_at")
+    """Whether each existing row was already deleted, before the page is written (the rows of
+    one Zendesk ``instance`` for an organization)."""
+    where: dict[str, Any] = {f"{key}__in": list(keys)}
+    if instance is not None:
+        where["zd_instance"] = instance
+    rows = model.objects.filter(**where).values_list(key, "deleted_at")
     return {k: deleted is not None for k, deleted in rows}
 
 
@@ -72,11 +76,12 @@ def record_org_deletions(before: dict[Any, bool], written: Sequence[Written], re
 
 
 def people_deleted_in_page(
-    model: type[SupportUser] | type[Contact], key: str, records: Sequence[Any]
+    model: type[SupportUser] | type[Contact], key: str, records: Sequence[Any], *, instance: str | None = None
 ) -> list[Person]:
     """People this page deletes whose mirror rows still hold personal data (read before the
-    upsert clears them)."""
-    return deleted_people(model, key, (getattr(r, key) for r in records if r.deleted_at is not None))
+    upsert clears them); a Zendesk user's rows of one ``instance``."""
+    keys = (getattr(r, key) for r in records if r.deleted_at is not None)
+    return deleted_people(model, key, keys, instance=instance)
 
 
 def erase_people(people: Sequence[Person]) -> None:

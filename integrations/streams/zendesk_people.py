@@ -34,8 +34,11 @@ class OrganizationStream(StreamSpec):
         return "0"
 
     def write(self, page: Page[OrganizationRecord]) -> PageResult:
-        before = deletions.deleted_before(Organization, "zd_id", (r.zd_id for r in page.records))
-        written = upsert(Organization, page.records, key="zd_id", version="zd_updated_at")
+        keys = (r.zd_id for r in page.records)
+        before = deletions.deleted_before(Organization, "zd_id", keys, instance=self.instance)
+        written = upsert(
+            Organization, page.records, key="zd_id", version="zd_updated_at", instance=self.instance
+        )
         if not written:
             return PageResult()
         deletions.record_org_deletions(before, written, page.records)
@@ -63,8 +66,15 @@ class UserStream(StreamSpec):
         return client.user_pages(cursor)
 
     def write(self, page: Page[SupportUserRecord]) -> PageResult:
-        erased = deletions.people_deleted_in_page(SupportUser, "zd_id", page.records)
-        written = upsert(SupportUser, page.records, key="zd_id", version="zd_updated_at", links=[links.U_ORG])
+        erased = deletions.people_deleted_in_page(SupportUser, "zd_id", page.records, instance=self.instance)
+        written = upsert(
+            SupportUser,
+            page.records,
+            key="zd_id",
+            version="zd_updated_at",
+            links=[links.U_ORG],
+            instance=self.instance,
+        )
         if not written:
             return PageResult()
         # A privacy deletion happens as the stream sees it, in the page's transaction.
@@ -99,5 +109,7 @@ class RatingStream(StreamSpec):
 
     def write(self, page: Page[RatingRecord]) -> PageResult:
         resolve = [links.R_TICKET, links.R_ORG, links.R_ACCOUNT, links.R_REQUESTER]
-        written = upsert(Rating, page.records, key="zd_id", version="zd_updated_at", links=resolve)
+        written = upsert(
+            Rating, page.records, key="zd_id", version="zd_updated_at", links=resolve, instance=self.instance
+        )
         return PageResult.from_written(written)

@@ -31,7 +31,8 @@ class ScheduleStream(StreamSpec):
         return client.schedule_pages(cursor)
 
     def write(self, page: Page[ScheduleRecord]) -> PageResult:
-        existing = {s.zd_id: s for s in Schedule.objects.select_for_update()}
+        mine = Schedule.objects.filter(zd_instance=self.instance)
+        existing = {s.zd_id: s for s in mine.select_for_update()}
         result = PageResult()
         seen = set()
         for record in page.records:
@@ -39,7 +40,7 @@ class ScheduleStream(StreamSpec):
             seen.add(record.zd_id)
             row = existing.get(record.zd_id)
             if row is None:
-                row = Schedule.objects.create(zd_id=record.zd_id, **values)
+                row = Schedule.objects.create(zd_id=record.zd_id, zd_instance=self.instance, **values)
                 result.created.append(row.pk)
             elif any(getattr(row, k) != v for k, v in values.items()):
                 for k, v in values.items():

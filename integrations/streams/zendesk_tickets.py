@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from csmportal.instances import GLOBAL
 from tickets.models import Comment, Status, Ticket
 
 from .. import links
@@ -24,11 +25,12 @@ class TicketStream(StreamSpec):
         return client.ticket_pages(cursor)
 
     def write(self, page: Page[TicketRecord]) -> PageResult:
-        return write_tickets(page.records)
+        return write_tickets(page.records, instance=self.instance)
 
 
-def write_tickets(records: list[TicketRecord]) -> PageResult:
-    """Upsert tickets and link them; shared by the stream and the single-ticket fetch."""
+def write_tickets(records: list[TicketRecord], *, instance: str = GLOBAL) -> PageResult:
+    """Upsert one instance's tickets and link them; shared by the stream and the single-ticket
+    fetch."""
     written = upsert(
         Ticket,
         records,
@@ -36,6 +38,7 @@ def write_tickets(records: list[TicketRecord]) -> PageResult:
         version="generated_timestamp",
         returning=("status",),
         links=[links.T_ORG, links.T_ACCOUNT, links.T_REQUESTER],
+        instance=instance,
     )
     if not written:
         return PageResult()
@@ -66,7 +69,12 @@ class CommentStream(StreamSpec):
 
     def write(self, page: Page[CommentRecord]) -> PageResult:
         written = upsert(
-            Comment, page.records, key="zd_id", version=None, links=[links.C_TICKET, links.C_AUTHOR]
+            Comment,
+            page.records,
+            key="zd_id",
+            version=None,
+            links=[links.C_TICKET, links.C_AUTHOR],
+            instance=self.instance,
         )
         if not written:
             return PageResult()

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC_ROUTES = {
     "healthz",  # load balancers and monitoring
     "zendesk_webhook",  # authenticated by its HMAC signature instead
+    "zendesk_webhook_instance",  # the same, with that instance's secret
     "admin_login_redirect",  # sends to the portal's login
 }
 

@@ -89,7 +89,9 @@ def test_a_captured_delivery_replayed_within_the_window_enqueues_nothing(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     queued: list[int] = []
-    monkeypatch.setattr("integrations.webhooks.enqueue_fetch", queued.append)
+    monkeypatch.setattr(
+        "integrations.webhooks.enqueue_fetch", lambda ticket, instance="global": queued.append(ticket)
+    )
     body = b'{"ticket_id": 4242}'
     timestamp = iso_z(time.time())
     headers = {

@@ -10,6 +10,7 @@ import pytest
 
 from accounts.models import Account, Organization, SalesforceUser
 from contacts.models import Contact, SupportUser
+from csmportal import instances
 from feedback.models import Rating
 from integrations.runner import run_stream
 from integrations.streams import ORDER
@@ -20,14 +21,27 @@ REGION_FIELD = 360_004_241_911  # the sandbox's "Preferred Region for Support" f
 
 @pytest.fixture
 def point_at(settings) -> Callable:
-    """``point_at(sandbox)``: the portal's settings now name that sandbox."""
+    """``point_at(sandbox)``: the portal's settings now name that sandbox (and each of its
+    Zendesk instances, read from its variables as the settings module reads them)."""
 
     def apply(handle) -> None:
-        for name, value in handle.settings().items():
+        values = handle.settings()
+        for name, value in values.items():
             setattr(settings, name, value)
         settings.ZENDESK_RATE_LIMIT = ""
+        settings.ZENDESK_EXTRA_INSTANCES = portal_instances(values)
 
     return apply
+
+
+def portal_instances(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``ZENDESK_EXTRA_INSTANCES`` from a sandbox's ``settings()`` (unpaced, like the global one)."""
+
+    def read(name: str, default: str = "") -> str:
+        return str(values.get(name, default))
+
+    extra = instances.from_env(read, read, True, {"tracker_project": "", "rate_limit": ""})
+    return {key: {**config, "rate_limit": ""} for key, config in extra.items()}
 
 
 @pytest.fixture

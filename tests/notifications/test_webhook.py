@@ -138,7 +138,7 @@ def test_a_delivery_that_could_not_be_queued_can_be_delivered_again(anon, publis
         "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP": timestamp,
     }
 
-    def broker_down(ticket_id):
+    def broker_down(ticket_id, instance="global"):
         raise ConnectionError("broker down")
 
     monkeypatch.setattr("integrations.webhooks.enqueue_fetch", broker_down)

@@ -1,7 +1,9 @@
-"""``python manage.py sync [--stream NAME ...] [--full] [--wait-for-source SECONDS]``
+"""``python manage.py sync [--stream NAME ...] [--instance KEY ...] [--full] [--wait-for-source SECONDS]``
 
 Runs streams in the foreground (parents first), with a progress bar per stream and a summary
-table; exits 1 when a stream fails, saying why. Unlike a worker, it waits out rate limits.
+table; exits 1 when a stream fails, saying why (the other streams still run). Unlike a
+worker, it waits out rate limits. A Zendesk stream runs for every configured instance
+(``zendesk.tickets``, ``zendesk.tickets@usgov`` ...) unless ``--instance`` names some.
 """
 
 from __future__ import annotations
@@ -12,30 +14,43 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from csmportal import instances
 from integrations.errors import SyncError
 from integrations.models import RunStatus, SyncRun
 from integrations.runner import Progress, StreamBusy, make_client, run_stream
-from integrations.streams import ORDER
+from integrations.streams import ORDER, all_streams, split_key
 
 STREAM_NAMES = [spec.name for spec in ORDER]
 SOURCES = ("zendesk", "salesforce")
 
 
-def pick_streams(names: list[str] | None) -> list[str]:
-    """Stream names (or a whole source: "zendesk", "salesforce"), in dependency order."""
+def pick_streams(names: list[str] | None, only: list[str] | None = None) -> list[str]:
+    """Stream keys, in dependency order, from stream names (``zendesk.tickets``: every
+    instance's), keys (``zendesk.tickets@usgov``) or a whole source (``zendesk``,
+    ``salesforce``); ``only``: the Zendesk streams of these instances."""
+    configured = instances.keys()
+    unknown = [key for key in only or () if key not in configured]
+    if unknown:
+        raise CommandError(f"Unknown Zendesk instance {unknown[0]!r}. Instances: {', '.join(configured)}.")
+    everything = [
+        spec for spec in all_streams() if spec.source != "zendesk" or not only or spec.instance in only
+    ]
+    keys = [spec.stream for spec in everything]
     if not names:
-        return list(STREAM_NAMES)
+        return keys
     wanted: set[str] = set()
     for name in names:
         if name in SOURCES:
-            wanted.update(s for s in STREAM_NAMES if s.startswith(name + "."))
+            wanted.update(spec.stream for spec in everything if spec.source == name)
         elif name in STREAM_NAMES:
+            wanted.update(spec.stream for spec in everything if spec.name == name)
+        elif name in keys:
             wanted.add(name)
         else:
             raise CommandError(
-                f"Unknown stream {name!r}. Streams: {', '.join(STREAM_NAMES)} (or zendesk, salesforce)."
+                f"Unknown stream {name!r}. Streams: {', '.join(keys)} (or zendesk, salesforce)."
             )
-    return [s for s in STREAM_NAMES if s in wanted]
+    return [key for key in keys if key in wanted]
 
 
 class Command(BaseCommand):
@@ -47,8 +62,15 @@ class Command(BaseCommand):
             "--stream",
             action="append",
             metavar="NAME",
-            help=f"Stream to run (repeatable; default: all). One of: {', '.join(STREAM_NAMES)}; "
-            "or zendesk / salesforce for all of a source's streams.",
+            help=f"Stream to run (repeatable; default: all). One of: {', '.join(STREAM_NAMES)} (a "
+            "Zendesk one for every instance, or one instance's as NAME@INSTANCE); or zendesk / "
+            "salesforce for all of a source's streams.",
+        )
+        parser.add_argument(
+            "--instance",
+            action="append",
+            metavar="KEY",
+            help="Run the Zendesk streams of this instance only (repeatable; default: every instance).",
         )
         parser.add_argument(
             "--full", action="store_true", help="Read everything again from the start (never deletes)."
@@ -64,7 +86,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bars.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        streams = pick_streams(options["stream"])
+        streams = pick_streams(options["stream"], options["instance"])
         self.verbosity = options["verbosity"]
         progress = not options["no_progress"] and options["verbosity"] > 0
         if options["wait_for_source"]:
@@ -79,19 +101,25 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failed)} of {len(results)} streams did not complete. {reasons}")
 
     def wait_for_sources(self, streams: list[str], seconds: float) -> None:
-        sources = [src for src in SOURCES if any(s.startswith(src + ".") for s in streams)]
+        sources = []  # (source, instance), each once, in order
+        for key in streams:
+            name, instance = split_key(key)
+            source = name.split(".", 1)[0]
+            if (source, instance) not in sources:
+                sources.append((source, instance))
         deadline = time.monotonic() + seconds
-        for source in sources:
+        for source, instance in sources:
+            what = source if source == "salesforce" or not instances.is_multi() else f"{source} ({instance})"
             while True:
                 try:
-                    make_client(source, may_wait=True).ping()
+                    make_client(source, may_wait=True, instance=instance).ping()
                     break
                 except SyncError as exc:
                     if time.monotonic() >= deadline:
-                        raise CommandError(f"{source} did not answer within {seconds:g}s: {exc}") from exc
+                        raise CommandError(f"{what} did not answer within {seconds:g}s: {exc}") from exc
                     time.sleep(1)
             if self.verbosity:
-                self.stderr.write(f"{source} is answering.")
+                self.stderr.write(f"{what} is answering.")
 
     def run_one(self, stream: str, *, full: bool, progress: bool) -> tuple[str, SyncRun | None, str]:
         out: Any = self.stderr._out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import time
 from typing import Any
@@ -9,12 +10,34 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sandbox.config import SandboxConfig, parse_rate_limit
+from sandbox.instances import GLOBAL
 from sandbox.schema import SCHEMAS
 from sandbox.server import SandboxServer
 
+DATA_FIELDS = ("tickets", "accounts", "seed")
+
+
+def parse_instance_data(specs: list[str] | None) -> dict[str, dict[str, int]]:
+    """``["usgov:tickets=500,accounts=10,seed=3"]`` -> ``{"usgov": {"tickets": 500, ...}}``."""
+    found: dict[str, dict[str, int]] = {}
+    for spec in specs or ():
+        key, sep, rest = spec.partition(":")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise ValueError(f"bad --instance {spec!r}: expected KEY:tickets=N,accounts=N,seed=N")
+        values = found.setdefault(key, {})
+        for part in filter(None, (p.strip() for p in rest.split(","))):
+            name, eq, number = part.partition("=")
+            name = name.strip().lower()
+            if not eq or name not in DATA_FIELDS or not number.strip().isdecimal():
+                raise ValueError(f"bad --instance entry {part!r}: expected tickets=N, accounts=N or seed=N")
+            values[name] = int(number)
+    return found
+
 
 def build_config(options: dict[str, Any]) -> SandboxConfig:
-    """The config from settings (credentials, SANDBOX_URL, VAR_DIR) and the command's flags."""
+    """The config from settings (credentials, SANDBOX_URL, VAR_DIR, ZENDESK_INSTANCES and the
+    instances' variables) and the command's flags."""
     try:
         overrides: dict[str, Any] = {
             "host": options.get("host"),
@@ -27,7 +50,16 @@ def build_config(options: dict[str, Any]) -> SandboxConfig:
         }
         if options.get("rate_limit") is not None:
             overrides["rate_limit"] = parse_rate_limit(options["rate_limit"])
-        return SandboxConfig.from_django_settings(**overrides)
+        config = SandboxConfig.from_django_settings(**overrides)
+        data = parse_instance_data(options.get("instance"))
+        extra = {i.key: i for i in config.extra_instances}
+        unknown = sorted(set(data) - set(extra) - {GLOBAL})
+        if unknown:
+            known = ", ".join(i.key for i in config.instances)
+            raise ValueError(f"--instance {unknown[0]}: not in ZENDESK_INSTANCES (configured: {known})")
+        changes = {k: v for k, v in data.get(GLOBAL, {}).items() if overrides.get(k) is None}
+        instances = tuple(dataclasses.replace(i, **data.get(i.key, {})) for i in extra.values())
+        return config.replace(extra_instances=instances, **changes)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -53,6 +85,13 @@ class Command(BaseCommand):
             choices=SCHEMAS,
             help="custom field names: 'default', or 'renamed' as another company's org has them",
         )
+        parser.add_argument(
+            "--instance",
+            action="append",
+            metavar="KEY:tickets=N,accounts=N,seed=N",
+            help="data of a Zendesk instance of ZENDESK_INSTANCES (repeatable; accounts: those only "
+            "it has an org for; default a quarter of the tickets, a fifth of the accounts)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no access log")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -73,6 +112,13 @@ class Command(BaseCommand):
             f"rate limits: {config.rate_limit or 'off'}\n"
             "  webhooks: none until installed through the API (manage.py zendesk_webhook install)"
         )
+        if len(server.instances) > 1:
+            for inst in server.instances.values():
+                c, w = inst.config, inst.state.world
+                self.stdout.write(
+                    f"  Zendesk {inst.key}: {c.zendesk_subdomain}, {c.zendesk_email}, seed {c.seed}, "
+                    f"{len(w.orgs)} orgs, {c.tickets} tickets"
+                )
 
         def stop(*_: Any) -> None:
             raise KeyboardInterrupt

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--requester", help="requester email (default: a member of the org)")
         parser.add_argument("--url", help="sandbox URL (default: settings.SANDBOX_URL)")
+        parser.add_argument(
+            "--instance",
+            default="global",
+            help="with --org: the Zendesk instance (a ZENDESK_INSTANCES key; default global)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
@@ -47,7 +52,10 @@ class Command(BaseCommand):
                 "SANDBOX is off: this command acts as a customer of the demo's sandbox. Run it with the "
                 "demo's environment (DEBUG=true DEMO=true SANDBOX=true, as `make run`), or `make ticket`."
             )
+        instance = options["instance"].strip().lower()
         if not options.get("org"):
+            if instance != "global":
+                raise CommandError("--instance goes with --org (an organization of that instance)")
             self._as_the_button(options.get("account") or "")
             return
         config = SandboxConfig.from_django_settings()
@@ -55,7 +63,10 @@ class Command(BaseCommand):
         base = (
             options.get("url") or getattr(settings, "SANDBOX_URL", "") or "https://127.0.0.1:8443"
         ).rstrip("/")
-        session = customer_session(config)
+        try:
+            session = customer_session(config, instance)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         try:
             org = self._find_org(session, base, options["org"])
             requester = None
@@ -79,8 +90,9 @@ class Command(BaseCommand):
             raise CommandError(f"the sandbox at {base} is not reachable: {exc}") from exc
         except CustomerError as exc:
             raise CommandError(str(exc)) from exc
+        where = "" if instance == "global" else f" in {instance}"
         self.stdout.write(
-            f"Ticket #{ticket['id']} opened for {org['name']}: {ticket['subject']} "
+            f"Ticket #{ticket['id']} opened for {org['name']}{where}: {ticket['subject']} "
             f"(priority {ticket['priority'] or 'none'})"
         )
 
