@@ -45,13 +45,13 @@ class OrganizationStream(StreamSpec):
         relinked = links.link_org_accounts(org_pks=[w.pk for w in written])
         new = [w.key for w in written if w.inserted]
         # Users, tickets and ratings that arrived before their organization.
-        links.link_children(links.U_ORG, new)
-        links.link_children(links.T_ORG, new)
-        links.link_children(links.R_ORG, new)
+        links.link_children(links.U_ORG, new, instance=self.instance)
+        links.link_children(links.T_ORG, new, instance=self.instance)
+        links.link_children(links.R_ORG, new, instance=self.instance)
         # The account behind an org is denormalised onto its tickets and ratings.
         moved = set(new) | set(relinked)
-        links.link_children(links.T_ACCOUNT, moved)
-        links.link_children(links.R_ACCOUNT, moved)
+        links.link_children(links.T_ACCOUNT, moved, instance=self.instance)
+        links.link_children(links.R_ACCOUNT, moved, instance=self.instance)
         return PageResult.from_written(written)
 
 
@@ -82,8 +82,8 @@ class UserStream(StreamSpec):
         pks = [w.pk for w in written]
         links.link_user_contacts(user_pks=pks)
         new = [w.key for w in written if w.inserted]
-        links.link_children(links.T_REQUESTER, new)
-        links.link_children(links.R_REQUESTER, new)
+        links.link_children(links.T_REQUESTER, new, instance=self.instance)
+        links.link_children(links.R_REQUESTER, new, instance=self.instance)
         return PageResult.from_written(written)
 
     def after_run(self) -> None:

@@ -44,10 +44,10 @@ def write_tickets(records: list[TicketRecord], *, instance: str = GLOBAL) -> Pag
         return PageResult()
     new = [w.key for w in written if w.inserted]
     # Comments, ratings and cases can arrive before their ticket.
-    links.link_children(links.C_TICKET, new)
-    links.link_children(links.R_TICKET, new)
-    links.link_children(links.CS_TICKET, new)
-    links.update_first_replies(w.key for w in written)
+    links.link_children(links.C_TICKET, new, instance=instance)
+    links.link_children(links.R_TICKET, new, instance=instance)
+    links.link_children(links.CS_TICKET, new, instance=instance)
+    links.update_first_replies((w.key for w in written), instance=instance)
     return PageResult.from_written(written, deleted_if=Status.DELETED)
 
 
@@ -79,5 +79,7 @@ class CommentStream(StreamSpec):
         if not written:
             return PageResult()
         changed = {w.key for w in written}
-        links.update_first_replies(r.zd_ticket_id for r in page.records if r.zd_id in changed)
+        links.update_first_replies(
+            (r.zd_ticket_id for r in page.records if r.zd_id in changed), instance=self.instance
+        )
         return PageResult.from_written(written)
