@@ -181,7 +181,7 @@ def csm_attention(user: Any, now: dt.datetime | None = None) -> Attention:
     mine = Account.objects.live().filter(csm=user)
     ids = mine.values("pk")
     flags = [f"p_{code}" for code in Problem.values]
-    accounts = list(mine.annotate(**problem_annotations()).values("pk", "name", "renewal_date", *flags))
+    accounts = list(mine.annotate(**problem_annotations(user)).values("pk", "name", "renewal_date", *flags))
     breached, due = sla.state_q(SlaState.BREACHED, now), sla.state_q(SlaState.DUE, now)
     tickets = _counts_by_account(
         Ticket.objects.visible_to(user).filter(

@@ -122,7 +122,7 @@ def test_restricted_objects_do_not_exist_for_the_uncleared(settings, persona, cl
     client.force_login(user)
     answers = {
         "ticket page": client.get(f"/tickets/{rows['only'].zd_id}/").status_code,
-        "instance named": client.get(f"/tickets/{rows['twin'].zd_id}/?instance={USGOV}").status_code,
+        "instance named": client.get(f"/tickets/{USGOV}/{rows['twin'].zd_id}/").status_code,
         "portal id": client.get(f"/tickets/id/{rows['only'].pk}/").status_code,
     }
     expected = {"ticket page": 200, "instance named": 200, "portal id": 301}

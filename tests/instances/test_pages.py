@@ -105,14 +105,14 @@ def shows_secret(world: World, body: str) -> bool:
 
 
 def test_a_restricted_ticket_is_a_404_unless_cleared(world):
-    only_hidden = world.client.get(f"/tickets/{ONLY_RESTRICTED}/")
-    named = world.client.get(f"/tickets/{SHARED_NUMBER}/?instance={USGOV}")
+    only_hidden = world.client.get(f"/tickets/{USGOV}/{ONLY_RESTRICTED}/")
+    named = world.client.get(f"/tickets/{USGOV}/{SHARED_NUMBER}/")
     by_portal_id = world.client.get(f"/tickets/id/{world.rows['twin'].pk}/")
     if world.cleared:
         assert only_hidden.status_code == 200 and SECRET in only_hidden.content.decode()
         assert named.status_code == 200 and f"{SECRET}: runners down" in named.content.decode()
         assert by_portal_id.status_code == 301
-        assert by_portal_id["Location"] == f"/tickets/{SHARED_NUMBER}/?instance={USGOV}"
+        assert by_portal_id["Location"] == f"/tickets/{USGOV}/{SHARED_NUMBER}/"
     else:
         assert only_hidden.status_code == 404  # not 403: it does not exist for them
         assert named.status_code == 404
@@ -130,7 +130,7 @@ def test_the_shared_number_opens_the_global_ticket_with_its_own_comments_only(wo
 
 def listed(body: str) -> list[str]:
     """The dashboard's rows, by the address of their ticket page."""
-    return sorted(set(re.findall(r'href="(/tickets/\d+/(?:\?instance=\w+)?)"', body)))
+    return sorted(set(re.findall(r'href="(/tickets/(?:[a-z][a-z0-9]*/)?\d+/)"', body)))
 
 
 def test_the_dashboard_lists_and_counts_only_visible_tickets(world):
@@ -143,8 +143,8 @@ def test_the_dashboard_lists_and_counts_only_visible_tickets(world):
     expected = [f"/tickets/{SHARED_NUMBER}/"]
     if world.cleared:  # each instance's ticket opens at its own address
         expected += [
-            f"/tickets/{SHARED_NUMBER}/?instance={USGOV}",
-            f"/tickets/{ONLY_RESTRICTED}/?instance={USGOV}",
+            f"/tickets/{USGOV}/{SHARED_NUMBER}/",
+            f"/tickets/{USGOV}/{ONLY_RESTRICTED}/",
         ]
     assert listed(fragment) == sorted(expected)
 
