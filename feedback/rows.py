@@ -1,7 +1,8 @@
-"""The feedback lists' rows, rendered in Python: each row's HTML written with `format_html`
-(every value escaped as a template would; customer text masked before it is cut and escaped),
-its link built from the route reversed once. A list page of 50 rows through the template engine
-cost several times the rest of the page (variable lookups, filters and badges per cell)."""
+"""The feedback lists' rows, rendered in Python: each row's HTML written with `format_row`
+(`csmportal.fast_html`: every value escaped as `format_html` and a template would escape it;
+customer text masked before it is cut and escaped), its links built from routes reversed once,
+each day written once. A list page of 50 rows through the template engine cost several times
+the rest of the page (variable lookups, filters and badges per cell)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from accounts.claims import ticket_claim_unconfirmed
 from csmportal.dates import day
+from csmportal.fast_html import format_row
 from csmportal.url_tags import fast_reverse
 from tickets.models import Priority, Status
 from tickets.review import mask
@@ -65,7 +66,7 @@ class Days:
 
 
 def _join(parts: Iterable[SafeString]) -> SafeString:
-    return mark_safe("".join(parts))  # noqa: S308 - every part came from format_html
+    return mark_safe("".join(parts))  # noqa: S308 - every part came from format_row
 
 
 def queue_rows(items: Iterable[Feedback], *, manager: bool) -> SafeString:
@@ -77,14 +78,10 @@ def queue_rows(items: Iterable[Feedback], *, manager: bool) -> SafeString:
 def queue_row(item: Feedback, *, manager: bool, days: Days) -> SafeString:
     url = fast_reverse("feedback:detail", [item.pk])
     row_class = "fb-overdue" if item.is_overdue else ("fb-due-soon" if item.is_due_soon else "")
-    wants = (
-        format_html(' <span class="badge warn" title="{}">wants a manager</span>', MANAGER_CONTACT_TITLE)
-        if item.wants_manager_contact
-        else ""
-    )
+    wants = WANTS_MANAGER if item.wants_manager_contact else ""
     number = item.ticket_number
     last = _manager_cell(item) if manager else _outcome_cell(item)
-    return format_html(
+    return format_row(
         '<tr class="{}"><td class="mono"><a href="{}">#{}</a></td>'
         '<td><a href="{}"><strong>{}</strong></a>{}'
         '<div class="small muted fb-snippet">{}</div></td>'
@@ -107,7 +104,9 @@ def queue_row(item: Feedback, *, manager: bool, days: Days) -> SafeString:
     )
 
 
-MANAGER_CONTACT_TITLE = "The customer asks to be contacted by a manager"
+WANTS_MANAGER = mark_safe(
+    ' <span class="badge warn" title="The customer asks to be contacted by a manager">wants a manager</span>'
+)
 UNASSIGNED = mark_safe('<td><span class="badge warn">unassigned</span></td>')
 WAITING = mark_safe('<td class="small"><span class="muted">Waiting for a manager</span></td>')
 NO_COMMENT = mark_safe('<span class="muted">no comment</span>')
@@ -116,16 +115,16 @@ UNLINKED = mark_safe('<span class="badge warn">unlinked</span>')
 
 def _manager_cell(item: Feedback) -> SafeString:
     if item.reviewing_manager:
-        return format_html("<td>{}</td>", item.reviewing_manager)
+        return format_row("<td>{}</td>", item.reviewing_manager)
     return UNASSIGNED
 
 
 def _outcome_cell(item: Feedback) -> SafeString:
     if item.outcome:
-        return format_html('<td class="small">{}</td>', cut(item.outcome, 120))
+        return format_row('<td class="small">{}</td>', cut(item.outcome, 120))
     if item.status == "new":
         return WAITING
-    return format_html(
+    return format_row(
         '<td class="small"><span class="muted">{}</span></td>', cut(item.action or "In progress", 120)
     )
 
@@ -139,7 +138,7 @@ def rating_rows(ratings: Iterable[Any], *, can_forward: bool, csrf_token: str, n
 
 
 def rating_row(rating: Any, *, forward: tuple[str, str] | None, days: Days) -> SafeString:
-    return format_html(
+    return format_row(
         '<tr><td class="nowrap">{}</td><td><span class="badge {}">{}</span></td>'
         '<td class="nowrap">{}</td><td>{}<div class="small muted">{}</div></td><td>{}{}</td>'
         '<td class="no-print nowrap">{}</td></tr>',
@@ -150,31 +149,31 @@ def rating_row(rating: Any, *, forward: tuple[str, str] | None, days: Days) -> S
         _rating_account(rating),
         rating.requester or "",
         (
-            format_html('<div class="fb-text">{}</div>', cut(mask(rating.comment), 400))
+            format_row('<div class="fb-text">{}</div>', cut(mask(rating.comment), 400))
             if rating.comment
             else NO_COMMENT
         ),
-        format_html('<div class="small muted">Reason: {}</div>', rating.reason) if rating.reason else "",
+        format_row('<div class="small muted">Reason: {}</div>', rating.reason) if rating.reason else "",
         _rating_feedback(rating, forward),
     )
 
 
 def _rating_ticket(rating: Rating) -> SafeString | str:
     if rating.ticket:
-        return format_html(
+        return format_row(
             '<a class="mono" href="{}">#{}</a><div class="small muted">{}</div>',
             fast_reverse("tickets:detail", [rating.ticket.zd_id]),
             rating.zd_ticket_id,
             cut(mask(rating.ticket.subject), 50),
         )
     if rating.zd_ticket_id:
-        return format_html('<span class="mono">#{}</span>', rating.zd_ticket_id)
+        return format_row('<span class="mono">#{}</span>', rating.zd_ticket_id)
     return DASH
 
 
 def _rating_account(rating: Rating) -> SafeString:
     if rating.account:
-        return format_html(
+        return format_row(
             '<a href="{}">{}</a>', fast_reverse("accounts:detail", [rating.account_id]), rating.account.name
         )
     return UNLINKED
@@ -189,14 +188,14 @@ FORWARD_FORM = (
 
 def _rating_feedback(rating: Any, forward: tuple[str, str] | None) -> SafeString | str:
     if rating.feedback_id:
-        return format_html(
+        return format_row(
             '<a href="{}">Item #{}</a>',
             fast_reverse("feedback:detail", [rating.feedback_id]),
             rating.feedback_id,
         )
     if forward and rating.can_become_feedback:
         csrf_token, next_url = forward
-        return format_html(
+        return format_row(
             FORWARD_FORM, fast_reverse("feedback:rating_forward", [rating.pk]), csrf_token, next_url
         )
     return ""
@@ -212,7 +211,7 @@ OVERDUE = mark_safe(' <span class="badge bad">overdue</span>')
 def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
     """The `<tr>`s of the cadence page's tickets (`cadence.TicketRow`: a ticket and its gaps),
     a ticket whose organization claims the account unconfirmed marked as the account page does."""
-    claim_badge = format_html(CLAIM_BADGE, fast_reverse("accounts:detail", [account.pk]))
+    claim_badge = format_row(CLAIM_BADGE, fast_reverse("accounts:detail", [account.pk]))
     days = Days()
     unconfirmed: dict[int | None, bool] = {}  # per organization: the same answer for its tickets
     parts = []
@@ -221,12 +220,12 @@ def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
         if ticket.organization_id not in unconfirmed:
             unconfirmed[ticket.organization_id] = ticket_claim_unconfirmed(ticket, account)
         gaps = (
-            _join(format_html('<span class="badge warn">{}</span> ', cut(gap.label, 40)) for gap in row.gaps)
+            _join(format_row('<span class="badge warn">{}</span> ', cut(gap.label, 40)) for gap in row.gaps)
             if row.gaps
             else NO_GAPS
         )
         parts.append(
-            format_html(
+            format_row(
                 '<tr><td class="mono"><a href="{}">{}</a></td><td>{}{}<div class="small muted">{}</div></td>'
                 '<td class="nowrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
                 '<td class="small">{}</td></tr>',
@@ -254,21 +253,21 @@ def cadence_feedback_rows(items: Iterable[Feedback]) -> SafeString:
 def cadence_feedback_row(item: Feedback, days: Days) -> SafeString:
     number = item.ticket_number
     if item.summary:
-        text = format_html("<div>{}</div>", cut(item.summary, 200))
+        text = format_row("<div>{}</div>", cut(item.summary, 200))
     else:
-        text = format_html('<div class="muted">{}</div>', cut(mask(item.customer_words), 160))
+        text = format_row('<div class="muted">{}</div>', cut(mask(item.customer_words), 160))
     outcome = (
-        format_html('<div class="small"><strong>Outcome:</strong> {}</div>', cut(item.outcome, 240))
+        format_row('<div class="small"><strong>Outcome:</strong> {}</div>', cut(item.outcome, 240))
         if item.outcome
         else ""
     )
-    return format_html(
+    return format_row(
         '<tr><td class="mono"><a href="{}">#{}</a>{}</td>'
         '<td class="nowrap">{}<div class="small muted">{}</div></td>'
         "<td>{}</td><td>{}{}</td><td>{}{}</td></tr>",
         fast_reverse("feedback:detail", [item.pk]),
         item.pk,
-        format_html('<div class="small muted">ticket #{}</div>', number) if number else "",
+        format_row('<div class="small muted">ticket #{}</div>', number) if number else "",
         days(item.created_at),
         item.forwarded_by,
         sentiment_badge(item.sentiment, label(SENTIMENTS, item.sentiment)),
@@ -283,14 +282,14 @@ def cadence_rating_items(ratings: Iterable[Rating]) -> SafeString:
     """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment."""
     days = Days()
     return _join(
-        format_html(
+        format_row(
             '<li><span class="badge {}">{}</span> <span class="small muted">{} · #{}{}</span>{}</li>',
             "ok" if rating.score == Score.GOOD else "bad",
             label(SCORES, rating.score),
             days(rating.zd_created_at),
             rating.zd_ticket_id,
-            format_html(" · {}", rating.reason) if rating.reason else "",
-            format_html('<div class="fb-text">{}</div>', mask(rating.comment)) if rating.comment else "",
+            format_row(" · {}", rating.reason) if rating.reason else "",
+            format_row('<div class="fb-text">{}</div>', mask(rating.comment)) if rating.comment else "",
         )
         for rating in ratings
         if rating.comment or rating.score == Score.BAD
