@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 
 from accounts.claims import ticket_claim_unconfirmed
 from csmportal.dates import day
@@ -39,10 +39,13 @@ def label(labels: dict[str, str], value: Any) -> Any:
 
 
 def cut(text: str, length: int) -> str:
-    """As the `truncatechars` filter: at most `length` characters, an ellipsis where it cut (a
-    text short enough is returned as it is, without building a Truncator: most of them)."""
+    """As the `truncatechars` filter: at most `length` characters, an ellipsis where it cut. A
+    text short enough is returned as it is and an ASCII one cut by slicing (Truncator counts
+    characters one by one to skip combining ones, which ASCII has none of)."""
     if len(text) <= length:
         return text
+    if text.isascii():
+        return add_truncation_text(text[: calculate_truncate_chars_length(length, None)])
     return Truncator(text).chars(length)
 
 

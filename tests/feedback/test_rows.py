@@ -5,6 +5,7 @@ right pages, and the badges and marks of each row."""
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
 from feedback import rows
@@ -112,3 +113,11 @@ def test_the_cadence_rows_escape_mask_and_mark_unconfirmed_claims():
     html = rows.cadence_rating_items([rating, quiet])
     assert_safe(html)
     assert html.count("<li>") == 1  # a good rating without a comment is not one to talk about
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["short", "x" * 140, "x" * 141, "word " * 60, "e\u0301" * 100 + "tail", "caf\u00e9 " * 50, ""],
+)
+def test_cut_gives_what_truncatechars_gave(text):
+    assert rows.cut(text, 140) == truncatechars(text, 140)
