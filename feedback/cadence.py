@@ -97,6 +97,29 @@ def finding_gaps(findings: Any, checks: dict[str, tuple[str, str]] | None = None
     return gaps
 
 
+# What a ticket row shows (feedback.rows.cadence_ticket_rows) and its claim mark reads
+# (accounts.claims.ticket_claim_unconfirmed): up to 500 tickets, each with its requester and
+# organization, whose every other column (a dozen times, descriptions, JSON) cost more to load
+# than the row costs to write.
+TICKET_ROW_FIELDS = (
+    "zd_id",
+    "subject",
+    "status",
+    "priority",
+    "quality_score",
+    "quality_findings",
+    "zd_created_at",
+    "account",
+    "requester__name",
+    "requester__email",
+    "organization__account",
+    "organization__name",
+    "organization__domain_names",
+    "organization__link_confirmed_at",
+    "organization__link_confirmed_sf_id",
+)
+
+
 @dataclass
 class TicketRow:
     ticket: Ticket
@@ -119,6 +142,7 @@ def cadence_report(account: Account, *, days: int, feedback: QuerySet[Feedback])
         Ticket.objects.live()
         .filter(account=account, zd_created_at__gte=since)
         .select_related("requester", "organization")  # its org may claim the account unconfirmed
+        .only(*TICKET_ROW_FIELDS)
         .order_by("-zd_created_at")[: MAX_TICKETS + 1]
     )
     truncated = len(tickets) > MAX_TICKETS

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
+from django.utils.translation import get_language, pgettext
 
 from accounts.claims import ticket_claim_unconfirmed
 from csmportal.dates import day
@@ -45,8 +47,16 @@ def cut(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     if text.isascii():
-        return add_truncation_text(text[: calculate_truncate_chars_length(length, None)])
+        truncation, keep = _truncation(get_language(), length)
+        return add_truncation_text(text[:keep], truncation)
     return Truncator(text).chars(length)
+
+
+@lru_cache(maxsize=64)
+def _truncation(language: str | None, length: int) -> tuple[str, int]:
+    """The language's truncation text (as Truncator's) and how many characters it leaves."""
+    truncation = pgettext("String to return when truncating text", "%(truncated_text)s…")
+    return truncation, calculate_truncate_chars_length(length, truncation)
 
 
 class Days:
