@@ -60,22 +60,24 @@ def _truncation(language: str | None, length: int) -> tuple[str, int]:
 
 
 class Days:
-    """`csmportal.dates.day` for the rows of one page: each calendar day (on the reader's clock)
-    is written once; a list's rows share a few dozen days, and writing one costs more than the
-    rest of its cell."""
+    """`csmportal.dates.day` for the rows of one page: each day on the reader's clock, written
+    once per process and language (`_day`); writing one costs more than the rest of its cell."""
 
     def __init__(self) -> None:
-        self._written: dict[dt.date, str] = {}
+        self._language = get_language()
 
     def __call__(self, value: dt.date | dt.datetime | None) -> str:
         if not value:
             return ""
         if isinstance(value, dt.datetime):
             value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
-        written = self._written.get(value)
-        if written is None:
-            written = self._written[value] = day(value)
-        return written
+        return _day(value, self._language)
+
+
+@lru_cache(maxsize=4096)
+def _day(value: dt.date, language: str | None) -> str:
+    """A date as `day` writes it in the active language (the argument keys the cache)."""
+    return day(value)
 
 
 def _join(parts: Iterable[SafeString]) -> SafeString:
