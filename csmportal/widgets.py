@@ -16,6 +16,8 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from .fast_html import format_row
+
 _rendered: OrderedDict[Hashable, str] = OrderedDict()
 CACHED_LISTS = 64  # distinct (list, version) keys kept per process
 _lock = threading.Lock()  # gunicorn threads share the process
@@ -66,9 +68,9 @@ class FastSelect(forms.Select):
         for value, label in choices:
             if isinstance(label, list | tuple):
                 inner = mark_safe("".join(FastSelect._options(label)))  # noqa: S308 (escaped below)
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, inner))
+                parts.append(format_row('<optgroup label="{}">{}</optgroup>', value, inner))
             else:
                 parts.append(
-                    format_html('<option value="{}">{}</option>', "" if value is None else value, label)
+                    format_row('<option value="{}">{}</option>', "" if value is None else value, label)
                 )
         return parts

@@ -16,6 +16,7 @@ from users.roles import Role, any_role_required, role_required
 
 from ..filters import RatingFilter, default_ratings_scope
 from ..models import Feedback, Rating
+from ..rows import RATING_ROW_FIELDS
 from ..selectors import can_forward, can_view, get_rating_for_forwarding, ratings_for_user
 from ..services import FeedbackError, feedback_forward_rating
 from ..trends import trend_from_queryset
@@ -39,9 +40,8 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         "can_forward": can_forward(request.user),
         "trend": trend_from_queryset(qs, since=since.date() if since else None),
     }
-    return render_list(
-        request, "feedback/ratings.html", qs.order_by("-zd_created_at", "-pk"), context=context
-    )
+    rows = qs.only(*RATING_ROW_FIELDS).order_by("-zd_created_at", "-pk")  # what a row shows (feedback.rows)
+    return render_list(request, "feedback/ratings.html", rows, context=context)
 
 
 @require_GET

@@ -8,7 +8,11 @@ import pytest
 from django import forms
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
+from csmportal.fast_html import format_row
 from csmportal.widgets import FastSelect
 
 OPTION = re.compile(r'<option value="([^"]*)"(\s+selected)?>([^<]*)</option>')
@@ -83,3 +87,13 @@ def test_a_link_with_keywords_or_text_arguments_is_reversed_as_before():
         Template("{% url 'tickets:detail' -1 %}").render(Context({}))
     as_var = Template("{% url 'tickets:detail' 8 as link %}[{{ link }}]").render(Context({}))
     assert as_var == "[/tickets/8/]"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['<script>alert("x")</script>', "Tom & Jerry's", 42, None, mark_safe("<b>kept</b>"), gettext_lazy("Yes")],
+)
+def test_a_fast_row_escapes_each_value_as_format_html_does(value):
+    template = '<td title="{}">{}</td>'
+    assert format_row(template, value, value) == format_html(template, value, value)
+    assert isinstance(format_row(template, value, value), SafeString)

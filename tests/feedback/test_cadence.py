@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from feedback.cadence import finding_gaps
+from feedback.cadence import cadence_report, finding_gaps
+from feedback.models import Feedback
 from tests.factories import TicketFactory
 from tests.factories.feedback import FeedbackFactory, RatingFactory
 
@@ -150,3 +151,22 @@ def test_it_links_the_tickets_apps_deeper_account_review(client, csm, busy_accou
     client.force_login(csm)
     html = client.get(f"/feedback/accounts/{busy_account.pk}/cadence/").content.decode()
     assert f'href="{review}"' in html
+
+
+@pytest.mark.parametrize(
+    "findings",
+    [
+        [dict(STEPS_MISSING, evidence=[{"quote": "a long quote " * 50}]), SUMMARY_PASS, "Missing logs"],
+        [1, None, ["x"], dict(LOGS_PARTIAL, evidence=[])],
+        {"not": "a list"},
+        "not a list",
+        [],
+    ],
+)
+def test_the_page_reads_the_same_gaps_from_findings_loaded_without_their_evidence(findings):
+    """The report loads findings without their evidence (quotes, most of their size): every
+    shape finding_gaps reads gives the gaps the full findings give."""
+    ticket = TicketFactory(quality_findings=findings)
+    report = cadence_report(ticket.account, days=90, feedback=Feedback.objects.all())
+    [row] = report["ticket_rows"]
+    assert row.gaps == finding_gaps(findings)

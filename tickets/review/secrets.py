@@ -264,7 +264,9 @@ def find_secrets(text: str) -> list[SecretHit]:
     return list(_find_cached(text)) if text else []
 
 
-@lru_cache(maxsize=256)
+# A page masks up to 500 subjects (the cadence page's tickets) besides its comments: a smaller
+# cache would forget each of them before the page is opened again.
+@lru_cache(maxsize=2048)
 def _find_cached(text: str) -> tuple[SecretHit, ...]:
     hits: list[SecretHit] = []
     lowered = text.lower()

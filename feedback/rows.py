@@ -1,0 +1,362 @@
+"""The feedback lists' rows, rendered in Python: each row's HTML written with `format_row`
+(`csmportal.fast_html`: every value escaped as `format_html` and a template would escape it;
+customer text masked before it is cut and escaped), its links built from routes reversed once,
+each day written once. A list page of 50 rows through the template engine cost several times
+the rest of the page (variable lookups, filters and badges per cell)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
+from django.utils.translation import get_language, pgettext
+
+from accounts.claims import ticket_claim_unconfirmed
+from accounts.mirror import DELETED_PERSON
+from csmportal.dates import day
+from csmportal.fast_html import format_row
+from csmportal.url_tags import fast_reverse
+from tickets.models import Priority, Status
+from tickets.review import mask
+
+from .models import Feedback, FeedbackStatus, Rating, Score, Sentiment
+from .templatetags.feedback_badges import due_badge, sentiment_badge, status_badge
+
+DASH = "\u2014"
+SCORE_CLASS = {Score.GOOD: "ok", Score.BAD: "bad"}
+# The choices' labels, looked up as get_FOO_display() does (a value not among them as it is).
+SENTIMENTS = dict(Sentiment.choices)
+STATUSES = dict(FeedbackStatus.choices)
+SCORES = dict(Score.choices)
+TICKET_STATUSES = dict(Status.choices)
+PRIORITIES = dict(Priority.choices)
+
+
+def label(labels: dict[str, str], value: Any) -> Any:
+    return labels.get(value, value)
+
+
+def cut(text: str, length: int) -> str:
+    """As the `truncatechars` filter: at most `length` characters, an ellipsis where it cut. A
+    text short enough is returned as it is and an ASCII one cut by slicing (Truncator counts
+    characters one by one to skip combining ones, which ASCII has none of)."""
+    if len(text) <= length:
+        return text
+    if text.isascii():
+        truncation, keep = _truncation(get_language(), length)
+        return add_truncation_text(text[:keep], truncation)
+    return Truncator(text).chars(length)
+
+
+@lru_cache(maxsize=64)
+def _truncation(language: str | None, length: int) -> tuple[str, int]:
+    """The language's truncation text (as Truncator's) and how many characters it leaves."""
+    truncation = pgettext("String to return when truncating text", "%(truncated_text)s…")
+    return truncation, calculate_truncate_chars_length(length, truncation)
+
+
+class Days:
+    """`csmportal.dates.day` for the rows of one page: each day on the reader's clock, written
+    once per process and language (`_day`); writing one costs more than the rest of its cell."""
+
+    def __init__(self) -> None:
+        self._language = get_language()
+
+    def __call__(self, value: dt.date | dt.datetime | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, dt.datetime):
+            value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+        return _day(value, self._language)
+
+
+@lru_cache(maxsize=4096)
+def _day(value: dt.date, language: str | None) -> str:
+    """A date as `day` writes it in the active language (the argument keys the cache)."""
+    return day(value)
+
+
+def _join(parts: Iterable[SafeString]) -> SafeString:
+    return mark_safe("".join(parts))  # noqa: S308 - every part came from format_row
+
+
+# The columns a queue row reads (`queryset.only(*QUEUE_ROW_FIELDS)`): the items with their
+# account, ticket and people took longer to load, every time and text column of five tables,
+# than their rows take to write.
+QUEUE_ROW_FIELDS = (
+    "status",
+    "sentiment",
+    "customer_words",
+    "first_response_due_at",
+    "first_responded_at",
+    "wants_manager_contact",
+    "outcome",
+    "action",
+    "created_at",
+    "zd_ticket_id",
+    "account__name",
+    "ticket__zd_id",
+    "forwarded_by__name",
+    "forwarded_by__email",
+    "reviewing_manager__name",
+    "reviewing_manager__email",
+)
+# The same for a rating row (its `feedback_id` is annotated).
+RATING_ROW_FIELDS = (
+    "zd_created_at",
+    "score",
+    "zd_ticket_id",
+    "comment",
+    "reason",
+    "ticket__zd_id",
+    "ticket__subject",
+    "account__name",
+    "requester__name",
+    "requester__email",
+)
+
+
+def queue_rows(items: Iterable[Feedback], *, manager: bool) -> SafeString:
+    """The `<tr>`s of the feedback queue (managers) or of a CSM's forwarded feedback."""
+    days = Days()
+    return _join(queue_row(item, manager=manager, days=days) for item in items)
+
+
+def queue_row(item: Feedback, *, manager: bool, days: Days) -> SafeString:
+    url = fast_reverse("feedback:detail", [item.pk])
+    row_class = "fb-overdue" if item.is_overdue else ("fb-due-soon" if item.is_due_soon else "")
+    wants = WANTS_MANAGER if item.wants_manager_contact else ""
+    number = item.ticket_number
+    last = _manager_cell(item) if manager else _outcome_cell(item)
+    return format_row(
+        '<tr class="{}"><td class="mono"><a href="{}">#{}</a></td>'
+        '<td><a href="{}"><strong>{}</strong></a>{}'
+        '<div class="small muted fb-snippet">{}</div></td>'
+        '<td class="mono nowrap">{}</td><td>{}</td><td>{}</td><td class="nowrap">{}</td>{}'
+        '<td class="nowrap small">{}<div class="muted">{}</div></td></tr>',
+        row_class,
+        url,
+        item.pk,
+        url,
+        item.account.name,
+        wants,
+        cut(mask(item.customer_words), 140),
+        f"#{number}" if number else DASH,
+        sentiment_badge(item.sentiment, label(SENTIMENTS, item.sentiment)),
+        status_badge(item.status, label(STATUSES, item.status)),
+        due_badge(item),
+        last,
+        days(item.created_at),
+        item.forwarded_by,
+    )
+
+
+WANTS_MANAGER = mark_safe(
+    ' <span class="badge warn" title="The customer asks to be contacted by a manager">wants a manager</span>'
+)
+UNASSIGNED = mark_safe('<td><span class="badge warn">unassigned</span></td>')
+WAITING = mark_safe('<td class="small"><span class="muted">Waiting for a manager</span></td>')
+NO_COMMENT = mark_safe('<span class="muted">no comment</span>')
+UNLINKED = mark_safe('<span class="badge warn">unlinked</span>')
+
+
+def _manager_cell(item: Feedback) -> SafeString:
+    if item.reviewing_manager:
+        return format_row("<td>{}</td>", item.reviewing_manager)
+    return UNASSIGNED
+
+
+def _outcome_cell(item: Feedback) -> SafeString:
+    if item.outcome:
+        return format_row('<td class="small">{}</td>', cut(item.outcome, 120))
+    if item.status == "new":
+        return WAITING
+    return format_row(
+        '<td class="small"><span class="muted">{}</span></td>', cut(item.action or "In progress", 120)
+    )
+
+
+def rating_rows(ratings: Iterable[Any], *, can_forward: bool, csrf_token: str, next_url: str) -> SafeString:
+    """The `<tr>`s of the ratings list; a rating's `feedback_id` (annotated) links its item, and
+    a CSM may forward a bad rating with a comment (a form with the CSRF token and the way back)."""
+    forward = (csrf_token, next_url) if can_forward else None
+    days = Days()
+    return _join(rating_row(r, forward=forward, days=days) for r in ratings)
+
+
+def rating_row(rating: Any, *, forward: tuple[str, str] | None, days: Days) -> SafeString:
+    return format_row(
+        '<tr><td class="nowrap">{}</td><td><span class="badge {}">{}</span></td>'
+        '<td class="nowrap">{}</td><td>{}<div class="small muted">{}</div></td><td>{}{}</td>'
+        '<td class="no-print nowrap">{}</td></tr>',
+        days(rating.zd_created_at),
+        SCORE_CLASS.get(rating.score, ""),
+        label(SCORES, rating.score),
+        _rating_ticket(rating),
+        _rating_account(rating),
+        rating.requester or "",
+        (
+            format_row('<div class="fb-text">{}</div>', cut(mask(rating.comment), 400))
+            if rating.comment
+            else NO_COMMENT
+        ),
+        format_row('<div class="small muted">Reason: {}</div>', rating.reason) if rating.reason else "",
+        _rating_feedback(rating, forward),
+    )
+
+
+def _rating_ticket(rating: Rating) -> SafeString | str:
+    if rating.ticket:
+        return format_row(
+            '<a class="mono" href="{}">#{}</a><div class="small muted">{}</div>',
+            fast_reverse("tickets:detail", [rating.ticket.zd_id]),
+            rating.zd_ticket_id,
+            cut(mask(rating.ticket.subject), 50),
+        )
+    if rating.zd_ticket_id:
+        return format_row('<span class="mono">#{}</span>', rating.zd_ticket_id)
+    return DASH
+
+
+def _rating_account(rating: Rating) -> SafeString:
+    if rating.account:
+        return format_row(
+            '<a href="{}">{}</a>', fast_reverse("accounts:detail", [rating.account_id]), rating.account.name
+        )
+    return UNLINKED
+
+
+FORWARD_FORM = (
+    '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+    '<input type="hidden" name="next" value="{}">'
+    '<button class="btn small" type="submit">Forward as feedback</button></form>'
+)
+
+
+def _rating_feedback(rating: Any, forward: tuple[str, str] | None) -> SafeString | str:
+    if rating.feedback_id:
+        return format_row(
+            '<a href="{}">Item #{}</a>',
+            fast_reverse("feedback:detail", [rating.feedback_id]),
+            rating.feedback_id,
+        )
+    if forward and rating.can_become_feedback:
+        csrf_token, next_url = forward
+        return format_row(
+            FORWARD_FORM, fast_reverse("feedback:rating_forward", [rating.pk]), csrf_token, next_url
+        )
+    return ""
+
+
+# -- before the cadence call ------------------------------------------------------------------
+
+CLAIM_BADGE = ' <a class="badge warn" href="{}#claims">other organization, not confirmed</a>'
+NO_GAPS = mark_safe('<span class="muted">none</span>')
+OVERDUE = mark_safe(' <span class="badge bad">overdue</span>')
+
+
+def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
+    """The `<tr>`s of the cadence page's tickets (`cadence.TicketRow`: a ticket and its gaps),
+    a ticket whose organization claims the account unconfirmed marked as the account page does."""
+    claim_badge = format_row(CLAIM_BADGE, fast_reverse("accounts:detail", [account.pk]))
+    days = Days()
+    gap_cells: dict[tuple[str, ...], SafeString] = {}
+    unconfirmed: dict[int | None, bool] = {}  # per organization: the same answer for its tickets
+    parts = []
+    for row in rows:
+        ticket = row.ticket
+        if ticket.organization_id not in unconfirmed:
+            unconfirmed[ticket.organization_id] = ticket_claim_unconfirmed(ticket, account)
+        labels = tuple(gap.label for gap in row.gaps)
+        gaps = gap_cells.get(labels)
+        if gaps is None:  # tickets share a few combinations of gaps: each written once
+            gaps = gap_cells[labels] = (
+                _join(format_row('<span class="badge warn">{}</span> ', cut(label, 40)) for label in labels)
+                if labels
+                else NO_GAPS
+            )
+        parts.append(
+            format_row(
+                '<tr><td class="mono"><a href="{}">{}</a></td><td>{}{}<div class="small muted">{}</div></td>'
+                '<td class="nowrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
+                '<td class="small">{}</td></tr>',
+                fast_reverse("tickets:detail", [ticket.zd_id]),
+                ticket.zd_id,
+                cut(mask(ticket.subject or "") or "(no subject)", 90),
+                claim_badge if unconfirmed[ticket.organization_id] else "",
+                requester_name(ticket),
+                days(ticket.zd_created_at),
+                label(TICKET_STATUSES, ticket.status),
+                label(PRIORITIES, ticket.priority) or DASH,
+                DASH if ticket.quality_score is None else ticket.quality_score,
+                gaps,
+            )
+        )
+    return _join(parts)
+
+
+def requester_name(ticket: Any) -> str:
+    """As `{{ ticket.requester|default:"" }}`, from the names the cadence report annotates
+    (`requester_name`, `requester_email`) when it did."""
+    if not ticket.requester_id:
+        return ""
+    if hasattr(ticket, "requester_name"):
+        return ticket.requester_name or ticket.requester_email or DELETED_PERSON
+    return str(ticket.requester)
+
+
+def cadence_feedback_rows(items: Iterable[Feedback]) -> SafeString:
+    """The `<tr>`s of the feedback forwarded on the account."""
+    days = Days()
+    return _join(cadence_feedback_row(item, days) for item in items)
+
+
+def cadence_feedback_row(item: Feedback, days: Days) -> SafeString:
+    number = item.ticket_number
+    if item.summary:
+        text = format_row("<div>{}</div>", cut(item.summary, 200))
+    else:
+        text = format_row('<div class="muted">{}</div>', cut(mask(item.customer_words), 160))
+    outcome = (
+        format_row('<div class="small"><strong>Outcome:</strong> {}</div>', cut(item.outcome, 240))
+        if item.outcome
+        else ""
+    )
+    return format_row(
+        '<tr><td class="mono"><a href="{}">#{}</a>{}</td>'
+        '<td class="nowrap">{}<div class="small muted">{}</div></td>'
+        "<td>{}</td><td>{}{}</td><td>{}{}</td></tr>",
+        fast_reverse("feedback:detail", [item.pk]),
+        item.pk,
+        format_row('<div class="small muted">ticket #{}</div>', number) if number else "",
+        days(item.created_at),
+        item.forwarded_by,
+        sentiment_badge(item.sentiment, label(SENTIMENTS, item.sentiment)),
+        status_badge(item.status, label(STATUSES, item.status)),
+        OVERDUE if item.is_overdue else "",
+        text,
+        outcome,
+    )
+
+
+def cadence_rating_items(ratings: Iterable[Rating]) -> SafeString:
+    """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment."""
+    days = Days()
+    return _join(
+        format_row(
+            '<li><span class="badge {}">{}</span> <span class="small muted">{} · #{}{}</span>{}</li>',
+            "ok" if rating.score == Score.GOOD else "bad",
+            label(SCORES, rating.score),
+            days(rating.zd_created_at),
+            rating.zd_ticket_id,
+            format_row(" · {}", rating.reason) if rating.reason else "",
+            format_row('<div class="fb-text">{}</div>', mask(rating.comment)) if rating.comment else "",
+        )
+        for rating in ratings
+        if rating.comment or rating.score == Score.BAD
+    )

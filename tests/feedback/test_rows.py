@@ -1,0 +1,123 @@
+"""The feedback lists' rows rendered in Python (feedback.rows) keep what the templates gave:
+customer text escaped and its secrets masked, cut where the template cut it, links to the
+right pages, and the badges and marks of each row."""
+
+import datetime as dt
+
+import pytest
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+
+from feedback import rows
+from feedback.cadence import Gap, TicketRow
+from tests.factories import AccountFactory, OrganizationFactory, TicketFactory, UserFactory
+from tests.factories.feedback import FeedbackFactory, RatingFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "ghp_" + "Q7vK2m" * 6
+HOSTILE = '<script>alert("x")</script>'
+
+
+def assert_safe(html: str) -> None:
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert TOKEN not in html
+
+
+def test_a_queue_row_escapes_and_masks_customer_text_and_names():
+    account = AccountFactory(name=f"Acme {HOSTILE}")
+    item = FeedbackFactory(
+        ticket=TicketFactory(account=account),
+        account=account,
+        customer_words=f"{HOSTILE} they pasted {TOKEN}",
+        forwarded_by=UserFactory(name=f"Casey {HOSTILE}", roles=["CSM"]),
+        reviewing_manager=UserFactory(name=f"Sam {HOSTILE}", roles=["Support manager"]),
+        outcome=f"Coached {HOSTILE}",
+    )
+    for manager in (True, False):
+        html = rows.queue_rows([item], manager=manager)
+        assert_safe(html)
+        assert html.count(f'href="/feedback/{item.pk}/"') == 2 and f"#{item.ticket.zd_id}" in html
+        assert "they pasted ghp_" in html  # masked, not dropped
+    assert "Sam &lt;script&gt;" in rows.queue_rows([item], manager=True)
+    assert "Coached &lt;script&gt;" in rows.queue_rows([item], manager=False)
+
+
+def test_a_queue_row_cuts_long_words_as_truncatechars_did_and_marks_overdue_items():
+    now = timezone.now()
+    overdue = FeedbackFactory(customer_words="x" * 300, first_response_due_at=now - dt.timedelta(hours=3))
+    soon = FeedbackFactory(first_response_due_at=now + dt.timedelta(hours=5), wants_manager_contact=True)
+    answered = FeedbackFactory(status="triaged", first_responded_at=now, action="")
+    html = rows.queue_rows([overdue, soon, answered], manager=False)
+    assert "x" * 139 + "\u2026" in html and "x" * 140 not in html
+    assert html.count('<tr class="fb-overdue">') == 1 and "Overdue by 3" in html
+    assert html.count('<tr class="fb-due-soon">') == 1 and "wants a manager" in html
+    assert "Waiting for a manager" in html and "In progress" in html  # new; triaged, no action yet
+    assert "unassigned" in rows.queue_rows([overdue], manager=True)
+
+
+def test_a_rating_row_escapes_and_masks_and_offers_forwarding_only_when_it_may():
+    ticket = TicketFactory(subject=f"{HOSTILE} clone fails {TOKEN}")
+    bad = RatingFactory(ticket=ticket, score="bad", comment=f"{HOSTILE} asked for {TOKEN}", reason=HOSTILE)
+    bad.feedback_id = None
+    next_url = '/feedback/ratings/?q={x}"><b>'
+    html = rows.rating_rows([bad], can_forward=True, csrf_token="tok", next_url=next_url)
+    assert_safe(html)
+    assert html.count("&lt;script&gt;") == 3 and TOKEN not in html  # the subject, comment and reason
+    assert f'action="/feedback/ratings/{bad.pk}/forward/"' in html and 'value="tok"' in html
+    assert 'value="/feedback/ratings/?q={x}&quot;&gt;&lt;b&gt;"' in html  # the way back, escaped
+    assert f'href="/tickets/{ticket.zd_id}/"' in html and f'href="/accounts/{ticket.account_id}/"' in html
+    assert "Forward as feedback" not in rows.rating_rows(
+        [bad], can_forward=False, csrf_token="", next_url="/"
+    )
+
+    bad.feedback_id = 42  # already forwarded: its item, no form
+    html = rows.rating_rows([bad], can_forward=True, csrf_token="tok", next_url="/")
+    assert 'href="/feedback/42/">Item #42</a>' in html and "Forward as feedback" not in html
+
+
+def test_a_rating_without_ticket_or_account_says_so():
+    rating = RatingFactory(ticket=None, zd_ticket_id=555, account=None, comment="")
+    rating.feedback_id = None
+    html = rows.rating_rows([rating], can_forward=True, csrf_token="tok", next_url="/")
+    assert '<span class="mono">#555</span>' in html and "unlinked" in html and "no comment" in html
+    assert "Forward as feedback" not in html  # a good rating
+
+
+def test_the_cadence_rows_escape_mask_and_mark_unconfirmed_claims():
+    account = AccountFactory(name="Acme Robotics")
+    stranger = OrganizationFactory(account=account, name="Globex Corp")  # claims it, unconfirmed
+    ticket = TicketFactory(
+        account=account, organization=stranger, subject=f"{HOSTILE} uses {TOKEN}", quality_score=None
+    )
+    gap = Gap("logs", f"Logs {HOSTILE} and more words than forty characters")
+    html = rows.cadence_ticket_rows([TicketRow(ticket, [gap]), TicketRow(ticket, [])], account)
+    assert_safe(html)
+    assert html.count(f'href="/accounts/{account.pk}/#claims"') == 2
+    assert html.count(f'href="/tickets/{ticket.zd_id}/"') == 2 and '<span class="muted">none</span>' in html
+    assert '<td class="num">\u2014</td>' in html
+
+    item = FeedbackFactory(
+        ticket=ticket,
+        account=account,
+        customer_words=f"{HOSTILE} {TOKEN}",
+        outcome=HOSTILE,
+        first_response_due_at=timezone.now() - dt.timedelta(days=1),
+    )
+    html = rows.cadence_feedback_rows([item])
+    assert_safe(html)
+    assert f"ticket #{ticket.zd_id}" in html and '<span class="badge bad">overdue</span>' in html
+
+    rating = RatingFactory(ticket=ticket, score="bad", comment=f"{HOSTILE} {TOKEN}", reason=HOSTILE)
+    quiet = RatingFactory(ticket=ticket, score="good", comment="")
+    html = rows.cadence_rating_items([rating, quiet])
+    assert_safe(html)
+    assert html.count("<li>") == 1  # a good rating without a comment is not one to talk about
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["short", "x" * 140, "x" * 141, "word " * 60, "e\u0301" * 100 + "tail", "caf\u00e9 " * 50, ""],
+)
+def test_cut_gives_what_truncatechars_gave(text):
+    assert rows.cut(text, 140) == truncatechars(text, 140)
