@@ -8,13 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from contacts.models import SupportUser
 from users.roles import ALL_ROLES, require_role
 
-from .models import Case, Comment, Ticket, TicketGap
+from .models import Case, Comment, Ticket
 
 # Counting every match of a broad filter over a million tickets is the slow part of a list
 # page; past this many the page says "10,000+" and offers that many pages.
@@ -41,7 +41,8 @@ class CappedPaginator(Paginator):
 
 
 def ticket_dashboard() -> QuerySet[Ticket]:
-    """The dashboard's rows: the list columns only (no description or findings), newest first.
+    """The dashboard's rows: the list columns only (no description; the flags are read with the
+    rows: tickets.rows), newest first.
     The org and account columns read here say whether the ticket's org claims its account
     unconfirmed (accounts.claims), with no query per row."""
     return (
@@ -73,7 +74,6 @@ def ticket_dashboard() -> QuerySet[Ticket]:
             "requester__name",
             "requester__email",
         )
-        .prefetch_related(Prefetch("gaps", queryset=TicketGap.objects.only("id", "ticket_id", "code")))
         .order_by("-zd_created_at", "-pk")
     )
 

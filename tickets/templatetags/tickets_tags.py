@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from tickets import links, rows
 from tickets.review import CHECKS, mask
@@ -33,9 +34,9 @@ def check_info(code: str) -> Any:
 
 
 @register.simple_tag
-def dashboard_rows(tickets: Any) -> list[rows.Row]:
-    """The dashboard's rows with their text, links and badges prepared (see tickets.rows)."""
-    return rows.dashboard_rows(tickets)
+def dashboard_rows(tickets: Any) -> SafeString:
+    """The dashboard's table rows, prepared and rendered in Python (see tickets.rows)."""
+    return rows.rows_html(rows.dashboard_rows(tickets))
 
 
 @register.simple_tag
