@@ -144,6 +144,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
     return rows
 
 
+# A constant with no double quote: written as it is.
 CLAIM_BADGE_TITLE = (
     "The ticket's Zendesk organization carries this account's Salesforce ID, but its name and "
     "domains do not match the account's and nobody has confirmed it"
@@ -158,7 +159,7 @@ def _account_cell(row: Row) -> str:
     if not row.claim_unconfirmed:
         return link
     return (
-        f'{link} <a class="badge warn" href="{url}#claims" title="{escape(CLAIM_BADGE_TITLE)}">'
+        f'{link} <a class="badge warn" href="{url}#claims" title="{CLAIM_BADGE_TITLE}">'
         "other organization, not confirmed</a>"
     )
 

@@ -83,3 +83,92 @@ def test_a_link_with_keywords_or_text_arguments_is_reversed_as_before():
         Template("{% url 'tickets:detail' -1 %}").render(Context({}))
     as_var = Template("{% url 'tickets:detail' 8 as link %}[{{ link }}]").render(Context({}))
     assert as_var == "[/tickets/8/]"
+
+
+# The ticket dashboard's rows as the template rendered them before they were rendered in Python.
+ROW_TEMPLATE = """{% for row in rows %}<tr><td class="mono" data-label="Ticket"><a href="{{ row.url }}">{{ row.zd_id }}</a></td><td class="subject card-title" data-label="Subject"><a href="{{ row.url }}">{{ row.subject }}</a>{% for label, cls in row.flags %} <span class="badge {{ cls }}">{{ label }}</span>{% endfor %}</td><td data-label="Account">{% if row.account_url %}<a href="{{ row.account_url }}">{{ row.account_name }}</a>{% if row.claim_unconfirmed %} <a class="badge warn" href="{{ row.account_url }}#claims" title="The ticket's Zendesk organization carries this account's Salesforce ID, but its name and domains do not match the account's and nobody has confirmed it">other organization, not confirmed</a>{% endif %}{% else %}<span class="badge warn">unlinked</span>{% endif %}</td><td data-label="Requester">{{ row.requester }}</td><td class="status" data-label="Status"><span class="badge">{{ row.status }}</span></td><td data-label="Priority">{{ row.priority }}</td><td class="nowrap sla" data-label="SLA"><span class="badge {{ row.sla_class }}" title="{{ row.sla_title }}">{{ row.sla_label }}</span></td><td class="num score" data-label="Score">{% if row.score is not None %}<span class="badge {{ row.score_class }}">{{ row.score }}</span>{% else %}<span class="muted small">—</span>{% endif %}</td><td class="nowrap" data-label="Opened">{{ row.opened }}</td></tr>
+{% endfor %}"""  # noqa: E501
+
+
+def _row(**changes):
+    from tickets.rows import Row
+
+    fields = {
+        "pk": 1,
+        "zd_id": 4711,
+        "url": "/tickets/4711/",
+        "subject": 'Runner <script>alert("x")</script> & co',
+        "flags": [("Secret shared", "bad"), ("Awaiting <customer>", "warn")],
+        "account_url": "/accounts/3/",
+        "account_name": "Acme <b>Robotics</b> & 'Sons'",
+        "claim_unconfirmed": False,
+        "requester": '"Robin" <robin@acme.example>',
+        "status": "Open",
+        "priority": "Normal",
+        "sla_label": "due in 2h",
+        "sla_class": "info",
+        "sla_title": "First reply due (time left)",
+        "score": 42,
+        "score_class": "bad",
+        "opened": "Tue 8 Dec 2026, 17:00",
+    }
+    return Row(**{**fields, **changes})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"claim_unconfirmed": True}, {"account_url": "", "account_name": ""}, {"score": None, "flags": []}],
+)
+def test_the_dashboard_rows_are_the_html_the_template_wrote_with_customer_text_escaped(changes):
+    from tickets.rows import rows_html
+
+    rows = [_row(**changes), _row(zd_id=4712, url="/tickets/4712/")]
+    html = rows_html(rows)
+    assert html == Template(ROW_TEMPLATE).render(Context({"rows": rows}))
+    assert "<script>" not in html and "<b>" not in html and "<customer>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kolkata"])
+@pytest.mark.parametrize("language", ["en-us", "de"])
+def test_dates_are_written_as_djangos_formatter_writes_them(zone, language):
+    import datetime as dt
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from csmportal.dates import day, when, when_zone
+
+    tz = zoneinfo.ZoneInfo(zone)
+    with translation.override(language), timezone.override(tz):
+        for value in [
+            dt.datetime(2026, 12, 8, 17, 5, tzinfo=dt.UTC),
+            dt.datetime(1999, 1, 3, 0, 0, tzinfo=tz),
+        ]:
+            local = timezone.localtime(value, tz)
+            assert when(value) == date_format(local, "DATETIME_FORMAT")
+            assert day(value) == date_format(local, "DATE_FORMAT")
+            assert when_zone(value) == f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
+            assert day(local.date()) == date_format(local.date(), "DATE_FORMAT")
+    with translation.override("en-us"):
+        assert when(dt.datetime(2026, 12, 8, 17, 5, tzinfo=dt.UTC), "UTC") == "Tue 8 Dec 2026, 17:05"
+        assert day(dt.date(2026, 2, 1)) == "Sun 1 Feb 2026"
+
+
+class _HostileForm(forms.Form):
+    q = forms.CharField(label='Search <i>"here"</i>', min_length=3, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A <&>")], widget=FastSelect, required=False)
+
+
+@pytest.mark.parametrize("data", [{}, {"q": "ab"}])
+def test_a_filter_field_is_the_html_of_the_include_with_its_label_escaped(data):
+    form = _HostileForm(data)
+    form.is_valid()
+    for name, grow in [("q", True), ("kind", False)]:
+        context = Context({"field": form[name], "grow": grow})
+        tag = Template("{% filter_field field grow=grow %}").render(context)
+        include = Template('{% include "_filter_field.html" with field=field grow=grow %}').render(context)
+        assert tag.split() == include.split()
+    html = Template("{% filter_field field %}").render(Context({"field": form["q"]}))
+    assert "&lt;i&gt;&quot;here&quot;&lt;/i&gt;" in html and "<i>" not in html
+    assert ("at least 3 characters" in html) == bool(data)
