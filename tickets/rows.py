@@ -6,18 +6,16 @@ come from one query of (ticket, code) pairs, not a TicketGap instance per findin
 from __future__ import annotations
 
 import datetime as dt
-import html
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from accounts.claims import ticket_claim_unconfirmed
 from csmportal.dates import when
+from csmportal.fast_html import escape, truncate_chars
 
 from . import sla
 from .models import Priority, SlaState, Status, Ticket, TicketGap
@@ -95,10 +93,7 @@ SUBJECT_CHARS = 90
 def short_subject(subject: str) -> str:
     """The masked subject cut to SUBJECT_CHARS characters (Truncator's rule: a text that short
     is returned as it is)."""
-    text = mask(subject) or "(no subject)"
-    if len(text) <= SUBJECT_CHARS:
-        return unicodedata.normalize("NFC", text)
-    return Truncator(text).chars(SUBJECT_CHARS)
+    return truncate_chars(mask(subject) or "(no subject)", SUBJECT_CHARS)
 
 
 def flag_codes(tickets: list[Ticket]) -> dict[int, set[str]]:
@@ -116,8 +111,12 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
     account = reverse("accounts:detail", args=[0]).replace("/0/", "/{}/")
     tickets = list(tickets)
     found = flag_codes(tickets) if tickets else {}
+    claims: dict[tuple[int | None, int | None], bool] = {}  # per (org, account): rows share them
     rows = []
     for t in tickets:
+        link = (t.organization_id, t.account_id)
+        if link not in claims:
+            claims[link] = ticket_claim_unconfirmed(t)
         codes = found.get(t.pk, set())
         label, css, title = sla_badge(t, now)
         rows.append(
@@ -129,7 +128,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",
                 account_name=t.account.name if t.account else "",
-                claim_unconfirmed=ticket_claim_unconfirmed(t),
+                claim_unconfirmed=claims[link],
                 requester=str(t.requester) if t.requester else "\u2014",
                 status=STATUS_LABELS.get(t.status, t.status),
                 priority=PRIORITY_LABELS.get(t.priority, "\u2014"),
@@ -192,11 +191,3 @@ def rows_html(rows: Iterable[Row]) -> SafeString:
     """The table's <tr>s. Every value is escaped as a template escapes it (`escape` is
     Django's own: html.escape with quotes), customer-written subjects and names included."""
     return mark_safe("".join(_row_html(row) for row in rows))  # noqa: S308 (each value escaped)
-
-
-def escape(value: object) -> str:
-    """django.utils.html.conditional_escape without its lazy-string wrapper (per value of 50
-    rows, that wrapper cost more than the escaping)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value), quote=True)

@@ -172,3 +172,36 @@ def test_a_filter_field_is_the_html_of_the_include_with_its_label_escaped(data):
     html = Template("{% filter_field field %}").render(Context({"field": form["q"]}))
     assert "&lt;i&gt;&quot;here&quot;&lt;/i&gt;" in html and "<i>" not in html
     assert ("at least 3 characters" in html) == bool(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "short",
+        "x" * 80,
+        "x" * 81,
+        "A long subject about a runner that cannot reach the registry since Monday morning, again",
+        "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e " * 8,
+        "Cafe\u0301 with a combining accent " * 4,
+        "password=\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022 then a long tail of text " * 3,
+        "\U0001f680 rocket " * 20,
+    ],
+)
+@pytest.mark.parametrize("length", [1, 10, 80])
+def test_truncating_writes_what_truncatechars_writes(text, length):
+    from django.template.defaultfilters import truncatechars
+
+    from csmportal.fast_html import truncate_chars
+
+    assert truncate_chars(text, length) == truncatechars(text, length)
+
+
+def test_escaping_is_what_a_template_writes():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from csmportal.fast_html import escape
+
+    for value in ["<script>\"x\" & 'y'</script>", 42, None, mark_safe("<b>kept</b>")]:
+        assert escape(value) == str(conditional_escape(value))
