@@ -5,7 +5,9 @@ templates cost more than the page's SQL (two templates per option). `FastSelect`
 with `format_html` (escaped like any template). Given an `options_key` (a name for the list and
 its version, e.g. "time-zones" or ("accounts", <count>, <last change>)), the options' HTML is
 rendered once per key and process, and each render only marks the chosen option: a key that
-changes when the data does keeps it right. Groups of choices render as <optgroup>s."""
+changes when the data does keeps it right. Without one, a list of choices already read (a list
+or tuple, not a query or a callable) is its own key: the same options render once. Groups of
+choices render as <optgroup>s."""
 
 import threading
 from collections import OrderedDict
@@ -46,6 +48,8 @@ class FastSelect(forms.Select):
 
     def options_html(self) -> str:
         key = self.options_key
+        if key is None and isinstance(self.choices, list | tuple):
+            key = ("choices", _frozen(self.choices))
         if key is not None:
             with _lock:
                 if key in _rendered:
@@ -72,3 +76,18 @@ class FastSelect(forms.Select):
                     format_html('<option value="{}">{}</option>', "" if value is None else value, label)
                 )
         return parts
+
+
+def _frozen(choices: Any) -> Hashable:
+    """The choices as a hashable key: each value and label as the option writes it (None is
+    the empty value; safe text is written as it is, so it is told from the same plain text),
+    groups nested."""
+    return tuple(
+        (
+            "" if value is None else str(value),
+            hasattr(value, "__html__"),
+            _frozen(label) if isinstance(label, list | tuple) else str(label),
+            hasattr(label, "__html__"),
+        )
+        for value, label in choices
+    )

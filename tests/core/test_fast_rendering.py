@@ -46,6 +46,29 @@ def test_a_cached_option_list_marks_each_render_s_own_choice_and_changes_with_it
     assert options(changed.render("n", "3")) == [("1", False, "One"), ("3", True, "Three")]
 
 
+def test_a_list_of_choices_is_its_own_key_so_a_changed_list_shows_at_once():
+    from django.utils.safestring import mark_safe
+
+    choices = [("", "Any"), ("1", "Acme <Robotics>"), ("2", "Beta")]
+    assert options(FastSelect(choices=choices).render("a", "2")) == options(
+        forms.Select(choices=choices).render("a", "2")
+    )
+    # The same list again (another request): the same options, this render's choice marked.
+    again = options(FastSelect(choices=list(choices)).render("a", "1"))
+    assert again[1] == ("1", True, "Acme &lt;Robotics&gt;")
+    # A name changed, one added: the new list, not the one rendered before.
+    changed = [("", "Any"), ("1", "Acme Robotics Inc"), ("2", "Beta"), ("3", "Gamma")]
+    assert [label for _v, _s, label in options(FastSelect(choices=changed).render("a", ""))] == [
+        "Any",
+        "Acme Robotics Inc",
+        "Beta",
+        "Gamma",
+    ]
+    # Safe text and the same plain text are different options.
+    assert "<i>x</i>" in FastSelect(choices=[("1", mark_safe("<i>x</i>"))]).render("a", None)
+    assert "&lt;i&gt;x&lt;/i&gt;" in FastSelect(choices=[("1", "<i>x</i>")]).render("a", None)
+
+
 @pytest.mark.django_db
 def test_the_profile_offers_every_time_zone_with_the_users_own_chosen(csm, csm_client):
     csm.time_zone = "Europe/Berlin"
