@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from accounts.models import Account
 from csmportal.widgets import FastSelect
@@ -45,8 +46,9 @@ class WatchForm(forms.Form):
 EMPTY_LABEL = "Choose an account…"
 
 
-class AccountOptions:
-    """The select's options, read (one query, only when the select renders) as (id, name)."""
+class AccountOptions(BaseChoiceIterator):
+    """The select's options, read (one query, only when the select renders) as (id, name); a
+    BaseChoiceIterator, so Django keeps it lazy instead of reading it when it is set."""
 
     def __init__(self, queryset: Any) -> None:
         self.queryset = queryset
