@@ -5,7 +5,9 @@ templates cost more than the page's SQL (two templates per option). `FastSelect`
 with `format_html` (escaped like any template). Given an `options_key` (a name for the list and
 its version, e.g. "time-zones" or ("accounts", <count>, <last change>)), the options' HTML is
 rendered once per key and process, and each render only marks the chosen option: a key that
-changes when the data does keeps it right. Groups of choices render as <optgroup>s."""
+changes when the data does keeps it right. Without one, the choices themselves (read once, as
+rendering reads them) are the key: the same options render once, a changed list at once.
+Groups of choices render as <optgroup>s."""
 
 import threading
 from collections import OrderedDict
@@ -47,14 +49,15 @@ class FastSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe(options))  # noqa: S308
 
     def options_html(self) -> str:
-        key = self.options_key
-        if key is not None:
-            with _lock:
-                if key in _rendered:
-                    _rendered.move_to_end(key)
-                    return _rendered[key]
-        html = "".join(self._options(self.choices))
-        if key is not None:
+        if self.options_key is not None:  # the choices are not even read when it is known
+            cached = _cached(self.options_key)
+            if cached is not None:
+                return cached
+        choices = list(self.choices)  # read once (a query's choices, one query), as rendering would
+        key = self.options_key if self.options_key is not None else ("choices", _frozen(choices))
+        html = _cached(key)
+        if html is None:
+            html = "".join(self._options(choices))
             with _lock:
                 _rendered[key] = html
                 while len(_rendered) > CACHED_LISTS:
@@ -74,3 +77,26 @@ class FastSelect(forms.Select):
                     format_row('<option value="{}">{}</option>', "" if value is None else value, label)
                 )
         return parts
+
+
+def _cached(key: Hashable) -> str | None:
+    with _lock:
+        if key in _rendered:
+            _rendered.move_to_end(key)
+            return _rendered[key]
+    return None
+
+
+def _frozen(choices: Any) -> Hashable:
+    """The choices as a hashable key: each value and label as the option writes it (None is
+    the empty value; safe text is written as it is, so it is told from the same plain text),
+    groups nested."""
+    return tuple(
+        (
+            "" if value is None else str(value),
+            hasattr(value, "__html__"),
+            _frozen(label) if isinstance(label, list | tuple) else str(label),
+            hasattr(label, "__html__"),
+        )
+        for value, label in choices
+    )

@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from accounts.models import Account
+from csmportal.widgets import FastSelect
 
 from .models import AccountWatch, Delivery
 
@@ -41,11 +43,28 @@ class WatchForm(forms.Form):
     confirm = forms.BooleanField(required=False)
 
 
+EMPTY_LABEL = "Choose an account…"
+
+
+class AccountOptions(BaseChoiceIterator):
+    """The select's options, read (one query, only when the select renders) as (id, name); a
+    BaseChoiceIterator, so Django keeps it lazy instead of reading it when it is set."""
+
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset
+
+    def __iter__(self) -> Any:
+        yield ("", EMPTY_LABEL)
+        yield from self.queryset.values_list("pk", "name")
+
+
 class FollowForm(forms.Form):
     """The preferences page's "Follow an account" (the account page has its own button)."""
 
+    # Every account not yet followed (hundreds): the options are read as (id, name) pairs and
+    # rendered in Python (FastSelect); the queryset still decides what may be chosen.
     account = forms.ModelChoiceField(
-        queryset=Account.objects.none(), label="Account", empty_label="Choose an account…"
+        queryset=Account.objects.none(), label="Account", empty_label=EMPTY_LABEL, widget=FastSelect
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -55,3 +74,4 @@ class FollowForm(forms.Form):
         field = self.fields["account"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Account.objects.live().exclude(csm=user).exclude(pk__in=watched).order_by("name")
+        field.widget.choices = AccountOptions(field.queryset)

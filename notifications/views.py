@@ -127,7 +127,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     watches = list(watches_of(request.user))
     muted = [w for w in watches if w.kind == "mute"]
     muted_ids = {w.account_id for w in muted}
-    csm_accounts = list(Account.objects.live().filter(csm=request.user).order_by("name"))
+    csm_accounts = list(Account.objects.live().filter(csm=request.user).only("pk", "name").order_by("name"))
     context = {
         "form": form,
         "follow_form": follow_form,

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from contacts.models import SupportUser
 from csmportal.instances import GLOBAL
 from users.roles import ALL_ROLES, require_role
 
-from .models import Case, Comment, Ticket, TicketGap, ticket_path
+from .models import Case, Comment, Ticket, ticket_path
 
 # Counting every match of a broad filter over a million tickets is the slow part of a list
 # page; past this many the page says "10,000+" and offers that many pages.
@@ -43,7 +43,7 @@ class CappedPaginator(Paginator):
 
 def ticket_dashboard(user: Any) -> QuerySet[Ticket]:
     """The dashboard's rows `user` may see (docs/instances.md, Access): the list columns only
-    (no description or findings), newest first.
+    (no description; the flags are read with the rows: tickets.rows), newest first.
     The org and account columns read here say whether the ticket's org claims its account
     unconfirmed (accounts.claims), with no query per row."""
     return (
@@ -77,7 +77,6 @@ def ticket_dashboard(user: Any) -> QuerySet[Ticket]:
             "requester__name",
             "requester__email",
         )
-        .prefetch_related(Prefetch("gaps", queryset=TicketGap.objects.only("id", "ticket_id", "code")))
         .order_by("-zd_created_at", "-pk")
     )
 

@@ -50,6 +50,29 @@ def test_a_cached_option_list_marks_each_render_s_own_choice_and_changes_with_it
     assert options(changed.render("n", "3")) == [("1", False, "One"), ("3", True, "Three")]
 
 
+def test_a_list_of_choices_is_its_own_key_so_a_changed_list_shows_at_once():
+    from django.utils.safestring import mark_safe
+
+    choices = [("", "Any"), ("1", "Acme <Robotics>"), ("2", "Beta")]
+    assert options(FastSelect(choices=choices).render("a", "2")) == options(
+        forms.Select(choices=choices).render("a", "2")
+    )
+    # The same list again (another request): the same options, this render's choice marked.
+    again = options(FastSelect(choices=list(choices)).render("a", "1"))
+    assert again[1] == ("1", True, "Acme &lt;Robotics&gt;")
+    # A name changed, one added: the new list, not the one rendered before.
+    changed = [("", "Any"), ("1", "Acme Robotics Inc"), ("2", "Beta"), ("3", "Gamma")]
+    assert [label for _v, _s, label in options(FastSelect(choices=changed).render("a", ""))] == [
+        "Any",
+        "Acme Robotics Inc",
+        "Beta",
+        "Gamma",
+    ]
+    # Safe text and the same plain text are different options.
+    assert "<i>x</i>" in FastSelect(choices=[("1", mark_safe("<i>x</i>"))]).render("a", None)
+    assert "&lt;i&gt;x&lt;/i&gt;" in FastSelect(choices=[("1", "<i>x</i>")]).render("a", None)
+
+
 @pytest.mark.django_db
 def test_the_profile_offers_every_time_zone_with_the_users_own_chosen(csm, csm_client):
     csm.time_zone = "Europe/Berlin"
@@ -97,3 +120,125 @@ def test_a_fast_row_escapes_each_value_as_format_html_does(value):
     template = '<td title="{}">{}</td>'
     assert format_row(template, value, value) == format_html(template, value, value)
     assert isinstance(format_row(template, value, value), SafeString)
+
+
+# The ticket dashboard's rows as the template rendered them before they were rendered in Python.
+ROW_TEMPLATE = """{% for row in rows %}<tr><td class="mono" data-label="Ticket"><a href="{{ row.url }}">{{ row.zd_id }}</a></td><td class="subject card-title" data-label="Subject"><a href="{{ row.url }}">{{ row.subject }}</a>{% for label, cls in row.flags %} <span class="badge {{ cls }}">{{ label }}</span>{% endfor %}</td><td data-label="Account">{% if row.account_url %}<a href="{{ row.account_url }}">{{ row.account_name }}</a>{% if row.claim_unconfirmed %} <a class="badge warn" href="{{ row.account_url }}#claims" title="The ticket's Zendesk organization carries this account's Salesforce ID, but its name and domains do not match the account's and nobody has confirmed it">other organization, not confirmed</a>{% endif %}{% else %}<span class="badge warn">unlinked</span>{% endif %}</td><td data-label="Requester">{{ row.requester }}</td><td class="status" data-label="Status"><span class="badge">{{ row.status }}</span></td><td data-label="Priority">{{ row.priority }}</td><td class="nowrap sla" data-label="SLA"><span class="badge {{ row.sla_class }}" title="{{ row.sla_title }}">{{ row.sla_label }}</span></td><td class="num score" data-label="Score">{% if row.score is not None %}<span class="badge {{ row.score_class }}">{{ row.score }}</span>{% else %}<span class="muted small">—</span>{% endif %}</td><td class="nowrap" data-label="Opened">{{ row.opened }}</td></tr>
+{% endfor %}"""  # noqa: E501
+
+
+def _row(**changes):
+    from tickets.rows import Row
+
+    fields = {
+        "pk": 1,
+        "zd_id": 4711,
+        "url": "/tickets/4711/",
+        "subject": 'Runner <script>alert("x")</script> & co',
+        "flags": [("Secret shared", "bad"), ("Awaiting <customer>", "warn")],
+        "account_url": "/accounts/3/",
+        "account_name": "Acme <b>Robotics</b> & 'Sons'",
+        "claim_unconfirmed": False,
+        "requester": '"Robin" <robin@acme.example>',
+        "status": "Open",
+        "priority": "Normal",
+        "sla_label": "due in 2h",
+        "sla_class": "info",
+        "sla_title": "First reply due (time left)",
+        "score": 42,
+        "score_class": "bad",
+        "opened": "Tue 8 Dec 2026, 17:00",
+    }
+    return Row(**{**fields, **changes})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"claim_unconfirmed": True}, {"account_url": "", "account_name": ""}, {"score": None, "flags": []}],
+)
+def test_the_dashboard_rows_are_the_html_the_template_wrote_with_customer_text_escaped(changes):
+    from tickets.rows import rows_html
+
+    rows = [_row(**changes), _row(zd_id=4712, url="/tickets/4712/")]
+    html = rows_html(rows)
+    assert html == Template(ROW_TEMPLATE).render(Context({"rows": rows}))
+    assert "<script>" not in html and "<b>" not in html and "<customer>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kolkata"])
+@pytest.mark.parametrize("language", ["en-us", "de"])
+def test_dates_are_written_as_djangos_formatter_writes_them(zone, language):
+    import datetime as dt
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from csmportal.dates import day, when, when_zone
+
+    tz = zoneinfo.ZoneInfo(zone)
+    with translation.override(language), timezone.override(tz):
+        for value in [
+            dt.datetime(2026, 12, 8, 17, 5, tzinfo=dt.UTC),
+            dt.datetime(1999, 1, 3, 0, 0, tzinfo=tz),
+        ]:
+            local = timezone.localtime(value, tz)
+            assert when(value) == date_format(local, "DATETIME_FORMAT")
+            assert day(value) == date_format(local, "DATE_FORMAT")
+            assert when_zone(value) == f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
+            assert day(local.date()) == date_format(local.date(), "DATE_FORMAT")
+    with translation.override("en-us"):
+        assert when(dt.datetime(2026, 12, 8, 17, 5, tzinfo=dt.UTC), "UTC") == "Tue 8 Dec 2026, 17:05"
+        assert day(dt.date(2026, 2, 1)) == "Sun 1 Feb 2026"
+
+
+class _HostileForm(forms.Form):
+    q = forms.CharField(label='Search <i>"here"</i>', min_length=3, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A <&>")], widget=FastSelect, required=False)
+
+
+@pytest.mark.parametrize("data", [{}, {"q": "ab"}])
+def test_a_filter_field_is_the_html_of_the_include_with_its_label_escaped(data):
+    form = _HostileForm(data)
+    form.is_valid()
+    for name, grow in [("q", True), ("kind", False)]:
+        context = Context({"field": form[name], "grow": grow})
+        tag = Template("{% filter_field field grow=grow %}").render(context)
+        include = Template('{% include "_filter_field.html" with field=field grow=grow %}').render(context)
+        assert tag.split() == include.split()
+    html = Template("{% filter_field field %}").render(Context({"field": form["q"]}))
+    assert "&lt;i&gt;&quot;here&quot;&lt;/i&gt;" in html and "<i>" not in html
+    assert ("at least 3 characters" in html) == bool(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "short",
+        "x" * 80,
+        "x" * 81,
+        "A long subject about a runner that cannot reach the registry since Monday morning, again",
+        "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e " * 8,
+        "Cafe\u0301 with a combining accent " * 4,
+        "password=\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022 then a long tail of text " * 3,
+        "\U0001f680 rocket " * 20,
+    ],
+)
+@pytest.mark.parametrize("length", [1, 10, 80])
+def test_truncating_writes_what_truncatechars_writes(text, length):
+    from django.template.defaultfilters import truncatechars
+
+    from csmportal.fast_html import truncate_chars
+
+    assert truncate_chars(text, length) == truncatechars(text, length)
+
+
+def test_escaping_is_what_a_template_writes():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from csmportal.fast_html import escape
+
+    for value in ["<script>\"x\" & 'y'</script>", 42, None, mark_safe("<b>kept</b>")]:
+        assert escape(value) == str(conditional_escape(value))

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from tickets import links, rows
+from tickets.finding_html import finding_html
 from tickets.review import CHECKS, mask
 
 register = template.Library()
@@ -33,9 +35,15 @@ def check_info(code: str) -> Any:
 
 
 @register.simple_tag
-def dashboard_rows(tickets: Any) -> list[rows.Row]:
-    """The dashboard's rows with their text, links and badges prepared (see tickets.rows)."""
-    return rows.dashboard_rows(tickets)
+def dashboard_rows(tickets: Any) -> SafeString:
+    """The dashboard's table rows, prepared and rendered in Python (see tickets.rows)."""
+    return rows.rows_html(rows.dashboard_rows(tickets))
+
+
+@register.simple_tag
+def finding(item: dict) -> SafeString:
+    """A best-practice finding on the ticket page, rendered in Python (see tickets.finding_html)."""
+    return mark_safe(finding_html(item))  # noqa: S308 (every value escaped by finding_html)
 
 
 @register.simple_tag

@@ -1,0 +1,96 @@
+"""The queue's rows rendered in Python: the same HTML the list template wrote per request,
+every value escaped (`csmportal.fast_html`), links from routes reversed once per page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.timesince import timesince
+
+from csmportal.dates import day, when
+from csmportal.fast_html import escape, truncate_chars
+
+from .models import OpsRequest, RequestStatus
+
+# The status badge's class (as supportops/_status_badge.html).
+STATUS_CLASS = {
+    RequestStatus.VERIFIED: " ok",
+    RequestStatus.FLAGGED: " bad",
+    RequestStatus.DONE: " warn",
+    RequestStatus.OPEN: " info",
+    RequestStatus.CLAIMED: " info",
+}
+CLAIMABLE = (RequestStatus.OPEN, RequestStatus.FLAGGED)
+DASH = "\u2014"
+
+
+def _pattern(name: str) -> str:
+    return reverse(name, args=[0]).replace("/0/", "/{}/")
+
+
+def _ago(value: Any) -> str:
+    """`|timesince`: empty for no date or one it cannot compare."""
+    try:
+        return timesince(value) if value else ""
+    except (ValueError, TypeError):
+        return ""
+
+
+def _or(value: Any, default: str) -> Any:
+    """`|default:`: the default for any false value."""
+    return value or default
+
+
+def status_badge(status: str, label: str) -> str:
+    return f'<span class="badge{STATUS_CLASS.get(status, "")}">{escape(label)}</span>'
+
+
+def request_rows_html(items: Iterable[OpsRequest], *, is_ops: bool, csrf_token: Any, query: str) -> str:
+    """The <tr>s of the queue's table; `is_ops` adds the claim column (with the page's CSRF
+    token and its query, to come back to the same list)."""
+    detail, account, claim = (
+        _pattern("supportops:detail"),
+        _pattern("accounts:detail"),
+        _pattern("supportops:claim"),
+    )
+    csrf = ""
+    if csrf_token and csrf_token != "NOTPROVIDED":
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    out = []
+    for item in items:
+        link = escape(detail.format(item.pk))
+        if item.is_correction:
+            what = (
+                f"Collaboration project ID {escape(_or(item.current_am_project_id, '(none)'))} \u2192 "
+                f'<span class="mono">{escape(item.requested_am_project_id)}</span>'
+            )
+        else:
+            what = escape(truncate_chars(str(item.notes), 80))
+        org = f"{escape(item.organization.name)} \u00b7 " if item.organization else ""
+        cells = [
+            f'<td class="mono"><a href="{link}">{item.pk}</a></td>',
+            f'<td><a href="{link}">{escape(item.get_kind_display())}</a>'
+            f'<div class="small muted">{what}</div></td>',
+            f'<td><a href="{escape(account.format(item.account_id))}">{escape(item.account.name)}</a>'
+            f'<div class="small muted">{org}<span class="mono">{escape(_or(item.zd_organization_id, ""))}'
+            "</span></div></td>",
+            f"<td>{status_badge(item.status, item.get_status_display())}</td>",
+            f"<td>{escape(item.requested_by)}</td>",
+            f"<td>{escape(_or(item.claimed_by, DASH))}</td>",
+            f'<td class="nowrap" title="{escape(when(item.created_at))}">{escape(day(item.created_at))}'
+            f'<div class="small muted">{escape(_ago(item.created_at))} ago</div></td>',
+        ]
+        if is_ops:
+            form = ""
+            if item.status in CLAIMABLE:
+                form = (
+                    f'<form method="post" action="{escape(claim.format(item.pk))}">{csrf}'
+                    '<input type="hidden" name="from" value="list">'
+                    f'<input type="hidden" name="query" value="{escape(query)}">'
+                    '<button class="btn small" type="submit">Claim</button></form>'
+                )
+            cells.append(f'<td class="nowrap">{form}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>\n")
+    return "".join(out)
