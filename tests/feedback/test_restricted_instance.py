@@ -131,9 +131,13 @@ def test_a_ticket_number_forwarded_before_the_sync_links_to_a_restricted_ticket_
     csm, other_csm, world
 ):
     number = 5151
-    mine = FeedbackFactory(ticket=None, zd_ticket_id=number, account=world.account, forwarded_by=csm)
+    mine = FeedbackFactory(
+        ticket=None, zd_ticket_id=number, zd_instance=USGOV, account=world.account, forwarded_by=csm
+    )
     clear(other_csm)
-    theirs = FeedbackFactory(ticket=None, zd_ticket_id=number, account=world.account, forwarded_by=other_csm)
+    theirs = FeedbackFactory(
+        ticket=None, zd_ticket_id=number, zd_instance=USGOV, account=world.account, forwarded_by=other_csm
+    )
     restricted = TicketFactory(zd_id=number, zd_instance=USGOV, requester=world.usgov.requester)
     assert feedback_link_tickets(ticket_ids=[restricted.pk]) == 1
     mine.refresh_from_db()

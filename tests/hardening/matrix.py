@@ -112,7 +112,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "tickets/": (READ, GET_ONLY),
     "tickets/export.csv": (READ, GET_ONLY),
     "tickets/<int:zd_id>/": (READ, GET_ONLY),
-    "tickets/id/<int:pk>/": (READ, GET_ONLY),  # the portal's own id: redirects to the page above
+    "tickets/id/<int:pk>/": (READ, GET_ONLY),
+    # Another Zendesk instance's ticket (docs/instances.md); the global one's redirects to the above.
+    "tickets/<slug:instance>/<int:zd_id>/": (READ, GET_ONLY),  # the portal's own id: redirects to the page above
     "tickets/accounts/<int:account_pk>/review/": (READ, GET_ONLY),
     "tickets/accounts/<int:account_pk>/education-email/": (READ, OWNER),  # all draft; owner sends
     "feedback/": (READ, GET_ONLY),
@@ -151,6 +153,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "notifications/outbox/<int:pk>/html/": ("403 403 403 403 ok 403 login", GET_ONLY),
     "go/": (READ, ANY_ROLE_POST_ONLY),
     "go/redirector.json": (READ, ANY_ROLE_POST_ONLY),
+    "go/<slug:instance>/": (READ, ANY_ROLE_POST_ONLY),  # bare numbers open that instance's ticket
     "requests/": (READ, ANY_ROLE_POST_ONLY),
     "requests/export.csv": (READ, ANY_ROLE_POST_ONLY),
     "requests/<int:pk>/": ("ok 403 403 ok ok 403 login", ANY_ROLE_POST_ONLY),
@@ -175,6 +178,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "webhooks/zendesk/": (
         "405 405 405 405 405 405 405",
         "401 401 401 401 401 401 401",  # unsigned: refused whoever is logged in
+    ),
+    "webhooks/zendesk/<slug:instance>/": (  # each instance's, with its own secret
+        "405 405 405 405 405 405 405",
+        "401 401 401 401 401 401 401",
     ),
 }
 

@@ -64,6 +64,8 @@ def _value(route: str, name: str, world: World) -> str:
         return str(world.spare_org.pk)
     if name == "key" and route.startswith("sync/waiting/"):
         return "tickets-without-requester"
+    if name == "instance":
+        return "global"  # the one instance the world's data has (another instance's: tests/instances)
     if name == "provider_id":
         return "sso"
     if name in ("key", "uidb36"):

@@ -121,7 +121,7 @@ def test_restricted_objects_do_not_exist_for_the_uncleared(settings, persona, cl
     client = Client()
     client.force_login(user)
     answers = {
-        "ticket page": client.get(f"/tickets/{rows['only'].zd_id}/").status_code,
+        "ticket page": client.get(rows["only"].get_absolute_url()).status_code,
         "instance named": client.get(f"/tickets/{USGOV}/{rows['twin'].zd_id}/").status_code,
         "portal id": client.get(f"/tickets/id/{rows['only'].pk}/").status_code,
     }
