@@ -32,7 +32,7 @@ from users.roles import ALL_ROLES, require_role
 
 from .checklist_models import FINISHED_STATUSES, Checklist, ChecklistStep, ChecklistTemplate
 from .emails import fill_placeholders
-from .findings import Finding, account_findings, problem_annotations, problem_filter
+from .findings import Finding, account_findings, problem_annotations
 from .models import Account, AccountEvent, Organization, SalesforceUser
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 
@@ -56,9 +56,10 @@ def _count(qs: QuerySet, group: str) -> Coalesce:
     )
 
 
-def _portfolio_columns() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The portfolio's computed columns, in two stages (the second reads the first)."""
-    since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
+def portfolio_columns(since: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The portfolio's computed columns, in two stages (the second reads the first); ratings
+    count from `since` (by default the last RECENT_RATINGS_DAYS)."""
+    since = since or timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
     ratings = Rating.objects.filter(account=OuterRef("pk"), zd_created_at__gte=since)
     steps = ChecklistStep.objects.filter(checklist__account=OuterRef("pk"))
     first = {
@@ -85,45 +86,32 @@ def _portfolio_columns() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def account_list() -> QuerySet[Account]:
-    """The portfolio's accounts, filterable and sortable by every column.
-
-    The computed columns are aliases: the database computes them only where a filter or the
-    sort order needs them, never for every row of a long list. `portfolio_rows` computes them
-    for the rows a page shows (see `PortfolioPaginator`).
-    """
-    first, second = _portfolio_columns()
-    return Account.objects.live().select_related("csm").alias(**first).alias(**second).order_by("name", "pk")
+    """The portfolio's accounts, filterable and sortable by every column: the computed columns
+    are added (`with_portfolio_columns`) only by a filter or a sort order that needs them.
+    `accounts.portfolio` computes them for the rows a page shows (see `PortfolioPaginator`)."""
+    return Account.objects.live().order_by("name", "pk")
 
 
-def portfolio_rows(ids: list[int]) -> list[Account]:
-    """The given accounts with every portfolio column, in the given order (one query)."""
-    first, second = _portfolio_columns()
-    rows = Account.objects.filter(pk__in=ids).select_related("csm").annotate(**first).annotate(**second)
-    by_pk = {row.pk: row for row in rows}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+def with_portfolio_columns(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    """The computed columns as aliases: the database computes them only where a filter or the
+    sort order reads them, never for every row of a long list."""
+    first, second = portfolio_columns()
+    return accounts.alias(**first).alias(**second)
 
 
 class PortfolioPaginator(Paginator):
-    """Pages through the light queryset, then loads the page's rows with their columns."""
+    """Pages through the light queryset (ids only), then loads the page's rows with their
+    columns (`accounts.portfolio.portfolio_rows`)."""
+
+    def __init__(self, object_list: QuerySet[Account], *args: Any, **kwargs: Any) -> None:
+        super().__init__(object_list.values_list("pk", flat=True), *args, **kwargs)
 
     def page(self, number: Any) -> Page:
+        from .portfolio import portfolio_rows
+
         page = super().page(number)
-        page.object_list = portfolio_rows([account.pk for account in page.object_list])
+        page.object_list = portfolio_rows(list(page.object_list))
         return page
-
-
-def portfolio_stats(accounts: QuerySet[Account]) -> dict[str, int]:
-    """Totals over the filtered portfolio: one pass over the accounts (each count compiles the
-    portfolio's column expressions: one query instead of four), then the open tickets."""
-    base = accounts.order_by()
-    totals = base.aggregate(
-        accounts=Count("pk"),
-        complete=Count("pk", filter=Q(onboarding=Onboarding.COMPLETE)),
-        not_started=Count("pk", filter=Q(onboarding=Onboarding.NOT_STARTED)),
-        with_problems=Count("pk", filter=problem_filter("any")),
-    )
-    totals["tickets_open"] = Ticket.objects.open().filter(account__in=base.values("pk")).count()
-    return totals
 
 
 def get_account_for_user(user: Any, pk: int) -> Account:

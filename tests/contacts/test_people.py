@@ -198,3 +198,18 @@ def test_it_lets_every_role_read_any_accounts_contacts(persona, suffix):
 
 def test_it_answers_404_for_an_unknown_account(csm_client):
     assert csm_client.get("/contacts/account/999999/").status_code == 404
+
+
+def test_the_account_pages_summary_gives_the_same_figures_in_fewer_queries(world):
+    account, _org, _people, _users = world
+    TicketFactory(requester=_users["eve"], account=account)
+    with CaptureQueriesContext(connection) as full_queries:
+        full = account_people(account)
+    with CaptureQueriesContext(connection) as summary_queries:
+        summary = account_people(account, details=False)
+    figures = lambda r: (  # noqa: E731
+        r.can_open_tickets, r.registered_contacts, r.salesforce_contacts, r.limit, r.has_cmp,
+        r.sold_to.key, [w.message for w in r.warnings], len(r.developers),
+    )  # fmt: skip
+    assert figures(summary) == figures(full)
+    assert len(summary_queries) == len(full_queries) - 2
