@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import portfolio
 from accounts.onboarding_html import owner_options, owner_select
 from accounts.portfolio import portfolio_rows
-from csmportal.form_tags import filter_field
+from csmportal.form_tags import filter_field, text_input
 from feedback.models import Score
 from tests.factories import AccountFactory, OrganizationFactory, RatingFactory, TicketFactory, UserFactory
 from tests.factories.accounts import start_checklist
@@ -66,6 +66,9 @@ def test_the_portfolio_totals_follow_the_filters(csm, csm_client):
 
 class _Form(forms.Form):
     q = forms.CharField(label="Search <now>", required=False)
+    name = forms.CharField(
+        max_length=20, widget=forms.TextInput(attrs={"placeholder": 'a "b" <c>', "autofocus": True})
+    )
     kind = forms.ChoiceField(choices=[("a", "A & B")], required=True)
 
 
@@ -76,8 +79,16 @@ def test_a_filter_field_escapes_its_label_and_value_and_shows_its_errors():
     assert '<div class="field grow">' in html and "Search &lt;now&gt;" in html
     assert ESCAPED in html and HOSTILE not in html
     assert "errorlist" not in html
+    assert text_input(form["q"]) == str(form["q"])  # the search box as Django writes it
     html = str(filter_field(form["kind"]))
     assert '<div class="field">' in html and "errorlist" in html
+
+
+@pytest.mark.parametrize("data", [{}, {"name": ""}, {"name": HOSTILE}, {"name": "Ann & Bob"}])
+def test_a_text_input_is_written_as_djangos_own(data):
+    bound = _Form(data or None)["name"]
+    assert text_input(bound) == str(bound)
+    assert HOSTILE not in text_input(bound)
 
 
 def test_an_owner_select_escapes_names_and_chooses_the_steps_owner():
