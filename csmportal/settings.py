@@ -119,6 +119,7 @@ TEMPLATES = [
                 "csmportal.handbook_tags",  # handbook_link: links from the one table
                 "csmportal.dates",  # day, when, when_zone: the one date format
                 "csmportal.url_tags",  # {% url %}: each route reversed once per process
+                "csmportal.form_tags",  # filter_field: a list's filter field without an include
             ],
         },
     },
