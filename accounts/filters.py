@@ -9,7 +9,7 @@ from csmportal.filters import CsmFilter, FastSelectFilterSet
 
 from .findings import Problem, problem_filter
 from .models import Account, Organization, Region, SupportLevel
-from .selectors import Onboarding
+from .selectors import Onboarding, with_portfolio_columns
 
 RENEWAL_CHOICES = [
     ("30", "Within 30 days"),
@@ -25,6 +25,9 @@ PROJECT_ID_CHOICES = [
 ]
 # A collaboration project (AM) ID is a GitLab project's numeric ID (accounts.links.PROJECT_ID).
 PROJECT_ID_SQL = r"^[0-9]{1,12}$"
+# Filters and sort orders that read the portfolio's computed columns (selectors.portfolio_columns).
+COMPUTED_FILTERS = ("onboarding", "problem")
+COMPUTED_ORDER = ("open_tickets", "progress")
 
 
 class AccountFilter(FastSelectFilterSet):
@@ -77,6 +80,15 @@ class AccountFilter(FastSelectFilterSet):
     def _user(self) -> Any:
         """Whose organizations the filters read (docs/instances.md, Access)."""
         return getattr(self.request, "user", None)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The computed columns (as the user sees them) join the query only when a filter or the
+        sort order reads them."""
+        data = self.form.cleaned_data
+        ordering = [str(name).lstrip("-") for name in data.get("ordering") or []]
+        if any(data.get(name) for name in COMPUTED_FILTERS) or set(ordering) & set(COMPUTED_ORDER):
+            queryset = with_portfolio_columns(queryset, self._user())
+        return super().filter_queryset(queryset)
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

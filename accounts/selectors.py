@@ -32,7 +32,7 @@ from users.roles import ALL_ROLES, require_role
 
 from .checklist_models import FINISHED_STATUSES, Checklist, ChecklistStep, ChecklistTemplate
 from .emails import fill_placeholders
-from .findings import Finding, account_findings, problem_annotations, problem_filter
+from .findings import Finding, account_findings, problem_annotations
 from .links import by_instance
 from .models import Account, AccountEvent, Organization, SalesforceUser
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
@@ -57,10 +57,12 @@ def _count(qs: QuerySet, group: str) -> Coalesce:
     )
 
 
-def _portfolio_columns(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The portfolio's computed columns, in two stages (the second reads the first). Its
-    Zendesk counts are of the rows `user` may see (docs/instances.md, Access)."""
-    since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
+def portfolio_columns(since: Any = None, user: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The portfolio's computed columns, in two stages (the second reads the first); ratings
+    count from `since` (by default the last RECENT_RATINGS_DAYS). Its Zendesk counts are of the
+    rows `user` may see (docs/instances.md, Access; no one given: the instances that are not
+    restricted): the SQL depends on the user only through `hidden_keys(user)`."""
+    since = since or timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
     ratings = Rating.objects.visible_to(user).filter(account=OuterRef("pk"), zd_created_at__gte=since)
     steps = ChecklistStep.objects.filter(checklist__account=OuterRef("pk"))
     tickets = Ticket.objects.visible_to(user).open().filter(account=OuterRef("pk"))
@@ -87,57 +89,42 @@ def _portfolio_columns(user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return first, second
 
 
-def account_list(user: Any) -> QuerySet[Account]:
-    """The portfolio's accounts, filterable and sortable by every column (as `user` sees them).
-
-    The computed columns are aliases: the database computes them only where a filter or the
-    sort order needs them, never for every row of a long list. `portfolio_rows` computes them
-    for the rows a page shows (see `PortfolioPaginator`).
-    """
-    first, second = _portfolio_columns(user)
-    return Account.objects.live().select_related("csm").alias(**first).alias(**second).order_by("name", "pk")
+def account_list(user: Any = None) -> QuerySet[Account]:
+    """The portfolio's accounts, filterable and sortable by every column: the computed columns
+    are added (`with_portfolio_columns(accounts, user)`, as `user` sees them) only by a filter or
+    a sort order that needs them. `accounts.portfolio` computes them for the rows a page shows
+    (see `portfolio_paginator`). The list itself is of accounts (not Zendesk-keyed): the same
+    for every user."""
+    return Account.objects.live().order_by("name", "pk")
 
 
-def portfolio_rows(ids: list[int], user: Any) -> list[Account]:
-    """The given accounts with every portfolio column as `user` sees them, in the given order
-    (one query)."""
-    first, second = _portfolio_columns(user)
-    rows = Account.objects.filter(pk__in=ids).select_related("csm").annotate(**first).annotate(**second)
-    by_pk = {row.pk: row for row in rows}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+def with_portfolio_columns(accounts: QuerySet[Account], user: Any = None) -> QuerySet[Account]:
+    """The computed columns as `user` sees them, as aliases: the database computes them only
+    where a filter or the sort order reads them, never for every row of a long list."""
+    first, second = portfolio_columns(user=user)
+    return accounts.alias(**first).alias(**second)
 
 
 class PortfolioPaginator(Paginator):
-    """Pages through the light queryset, then loads the page's rows with their columns, as
-    `user` sees them (`portfolio_paginator(user)`)."""
+    """Pages through the light queryset (ids only), then loads the page's rows with their
+    columns as `user` sees them (`accounts.portfolio.portfolio_rows`; `portfolio_paginator(user)`)."""
 
     user: Any = None
 
+    def __init__(self, object_list: QuerySet[Account], *args: Any, **kwargs: Any) -> None:
+        super().__init__(object_list.values_list("pk", flat=True), *args, **kwargs)
+
     def page(self, number: Any) -> Page:
+        from .portfolio import portfolio_rows
+
         page = super().page(number)
-        page.object_list = portfolio_rows([account.pk for account in page.object_list], self.user)
+        page.object_list = portfolio_rows(list(page.object_list), self.user)
         return page
 
 
 def portfolio_paginator(user: Any) -> type[PortfolioPaginator]:
     """The portfolio's paginator class for `user` (render_list takes a class)."""
     return type("PortfolioPaginator", (PortfolioPaginator,), {"user": user})
-
-
-def portfolio_stats(accounts: QuerySet[Account], user: Any) -> dict[str, int]:
-    """Totals over the filtered portfolio: one pass over the accounts (each count compiles the
-    portfolio's column expressions: one query instead of four), then the open tickets `user`
-    may see."""
-    base = accounts.order_by()
-    totals = base.aggregate(
-        accounts=Count("pk"),
-        complete=Count("pk", filter=Q(onboarding=Onboarding.COMPLETE)),
-        not_started=Count("pk", filter=Q(onboarding=Onboarding.NOT_STARTED)),
-        with_problems=Count("pk", filter=problem_filter("any")),
-    )
-    open_tickets = Ticket.objects.visible_to(user).open()
-    totals["tickets_open"] = open_tickets.filter(account__in=base.values("pk")).count()
-    return totals
 
 
 def get_account_for_user(user: Any, pk: int) -> Account:

@@ -14,11 +14,13 @@ from users.roles import Role, any_role_required, role_required
 
 from .claims import organization_claims
 from .filters import AccountFilter
-from .findings import Problem, problems_of
+from .findings import Problem
 from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
 from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
+from .onboarding_html import owner_options, owner_select
 from .panels import panels_for
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
+from .portfolio import portfolio_rows, portfolio_stats
 from .selectors import (
     account_checklists,
     account_events,
@@ -27,8 +29,6 @@ from .selectors import (
     get_account_for_user,
     people_to_invite,
     portfolio_paginator,
-    portfolio_rows,
-    portfolio_stats,
     startable_templates,
 )
 from .services.invitations import csm_invite
@@ -95,7 +95,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
         [
             a.name,
             a.sf_id,
-            str(a.csm or ""),
+            a.csm,
             a.get_support_level_display(),
             a.region,
             a.seats,
@@ -106,7 +106,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
             a.open_tickets,
             a.ratings_good,
             a.ratings_bad,
-            "; ".join(labels[p] for p in problems_of(a)),
+            "; ".join(labels[p] for p in a.problems),
         ]
         for a in _rows_in_chunks(accounts, request.user)
     )
@@ -125,12 +125,16 @@ def onboarding_context(
     forms = forms or {}
     can_manage = can_manage_onboarding(user, account)
     checklists = account_checklists(account)
+    owners = list(possible_owners()) if can_manage else []
+    options = owner_options(owners) if can_manage else ""
     for checklist in checklists:
         checklist.add_form = forms.get(f"add-{checklist.pk}") or AddStepForm()  # type: ignore[attr-defined]
         for step in checklist.steps.all():
             step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
             step.form = forms.get(step.pk)  # type: ignore[attr-defined]
             step.action_link = action_link(step_action_key(step), account)  # type: ignore[attr-defined]
+            if can_manage:
+                step.owner_select = owner_select(step.pk, step.owner_id, options)  # type: ignore[attr-defined]
     templates = startable_templates(account) if can_manage else []
     steps = [step for checklist in checklists for step in checklist.steps.all()]
     return {
@@ -140,7 +144,7 @@ def onboarding_context(
         "steps_done": sum(1 for step in steps if step.is_finished),
         "can_manage": can_manage,
         "start_form": StartChecklistForm(templates=templates) if templates else None,
-        "owners": list(possible_owners()) if can_manage else [],
+        "owners": owners,
         "events": list(account_events(account)[:TRAIL_ON_PAGE]),
         **extra,
     }
@@ -176,7 +180,7 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
         claims=claims,
-        people=account_people(account, orgs=page.orgs, user=request.user),
+        people=account_people(account, orgs=page.orgs, user=request.user, details=False),
         panels=panels_for(request, account),
         **extra,
     )

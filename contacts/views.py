@@ -7,7 +7,8 @@ from csmportal.lists import csv_response, render_list
 from users.roles import any_role_required
 
 from .filters import PeopleFilter
-from .selectors import account_people, unentitled_tickets, why_unentitled
+from .rows_html import unentitled_rows
+from .selectors import account_people, unentitled_tickets
 
 UNENTITLED_SHOWN = 20
 
@@ -38,7 +39,7 @@ def account_contacts(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for org in people.orgs
             ],
-            "unentitled": [{"ticket": t, "reason": why_unentitled(t, account)} for t in shown],
+            "unentitled": unentitled_rows(shown, account),
             "unentitled_total": tickets.count() if len(shown) == UNENTITLED_SHOWN else len(shown),
         },
     )

@@ -1,29 +1,19 @@
 """Small presentation helpers for the accounts pages."""
 
-import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from ..findings import Problem, problems_of
+from .. import portfolio_html
 
 register = template.Library()
 
-_LEVEL = {Problem.NO_ORG: "bad", Problem.SF_ID: "bad"}
 
-
-@register.filter
-def problem_badges(account: Any) -> list[tuple[str, str]]:
-    """[(badge class, label)] for the problems flagged on an annotated portfolio row."""
-    return [(_LEVEL.get(Problem(code), "warn"), Problem(code).label) for code in problems_of(account)]
-
-
-@register.filter
-def days_until(value: dt.date | None) -> int | None:
-    if value is None:
-        return None
-    return (value - timezone.localdate()).days
+@register.simple_tag(takes_context=True)
+def portfolio_table_rows(context: Any, rows: Any) -> SafeString:
+    """The portfolio's <tr>s, written in Python (see accounts.portfolio_html)."""
+    return portfolio_html.rows_html(rows, context.get("mapped") or {})
 
 
 @register.filter

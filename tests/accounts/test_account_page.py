@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.findings import Problem, account_findings, problems_of
 from accounts.models import Account
-from accounts.selectors import portfolio_rows
+from accounts.portfolio import portfolio_rows
 from accounts.services import account_event_record
 from accounts.services.checklists import checklist_step_add
 from tests.factories import (

@@ -180,6 +180,32 @@ def test_it_escapes_names_from_the_customer(csm, csm_client):
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
 
 
+def test_each_row_escapes_title_email_and_other_organization_and_shows_status_and_tickets(csm, csm_client):
+    account = AccountFactory(csm=csm, sold_to_email="x&y@customer.example")
+    OrganizationFactory(account=account)
+    ContactFactory(
+        account=account,
+        first_name="Xena",
+        last_name="Xu",
+        email="x&y@customer.example",
+        title="<b>Boss</b> & co",
+    )
+    ContactFactory(account=account, first_name="Yan", email="yan@customer.example")
+    other = OrganizationFactory(name="<i>Elsewhere</i> Ltd")
+    user = SupportUserFactory(organization=other, email="yan@customer.example", zd_id=4242)
+    TicketFactory(requester=user, account=account)
+    page = csm_client.get(f"/contacts/account/{account.pk}/").content.decode()
+    assert "&lt;b&gt;Boss&lt;/b&gt; &amp; co" in page and "<b>Boss</b>" not in page
+    assert '<td class="acc-email">x&amp;y@customer.example</td>' in page
+    assert 'Xena Xu <span class="badge info">sold-to</span>' in page
+    assert (
+        '<span class="mono small">4242</span> <span class="small">in &lt;i&gt;Elsewhere&lt;/i&gt; Ltd</span>'
+        in page
+    )
+    assert '<span class="badge warn">Not associated with this organization</span>' in page
+    assert '<td class="num">1</td></tr>' in page
+
+
 @pytest.mark.parametrize(
     "persona", ["csm", "other_csm", "manager", "ops", "admin", "no_role", "anonymous"], indirect=True
 )
@@ -198,3 +224,33 @@ def test_it_lets_every_role_read_any_accounts_contacts(persona, suffix):
 
 def test_it_answers_404_for_an_unknown_account(csm_client):
     assert csm_client.get("/contacts/account/999999/").status_code == 404
+
+
+def test_the_account_pages_summary_gives_the_same_figures_in_fewer_queries(world):
+    account, _org, _people, _users = world
+    TicketFactory(requester=_users["eve"], account=account)
+    with CaptureQueriesContext(connection) as full_queries:
+        full = account_people(account)
+    with CaptureQueriesContext(connection) as summary_queries:
+        summary = account_people(account, details=False)
+    figures = lambda r: (  # noqa: E731
+        r.can_open_tickets, r.registered_contacts, r.salesforce_contacts, r.limit, r.has_cmp,
+        r.sold_to.key, [w.message for w in r.warnings], len(r.developers),
+    )  # fmt: skip
+    assert figures(summary) == figures(full)
+    assert len(summary_queries) == len(full_queries) - 2
+
+
+def test_tickets_without_entitlement_show_masked_escaped_short_subjects_linked_by_number(world, csm_client):
+    account, org, _people, users = world
+    TicketFactory(
+        requester=users["cat"], organization=org, account=account, zd_id=91234,
+        subject="<script>x</script> key AKIAIOSFODNN7EXAMPLE " + "long " * 30,
+    )  # fmt: skip
+    TicketFactory(requester=None, organization=org, account=account, subject="")
+    page = csm_client.get(f"/contacts/account/{account.pk}/").content.decode()
+    assert '<a href="/tickets/91234/">91234</a>' in page
+    assert "&lt;script&gt;x&lt;/script&gt; key" in page and "<script>x" not in page
+    assert "AKIAIOSFODNN7EXAMPLE" not in page and "AKIA•" in page
+    assert "long long" in page and "long …</td>" not in page and "…</td>" in page  # cut at 80
+    assert "<td>(no subject)</td>" in page and "<td>—</td>" in page

@@ -175,6 +175,21 @@ def test_portfolio_columns_and_totals_count_only_visible_rows(world):
     assert line[10:13] == [str(world.expect(1, 3)), "1", str(world.expect(0, 1))]
 
 
+def test_the_portfolio_sql_compiled_once_is_one_per_set_of_hidden_instances(world):
+    """The column SQL is compiled once per process: a cleared and an uncleared user must each
+    read their own variant, in either order, never the other's."""
+    from accounts import portfolio
+    from tests.factories import UserFactory
+
+    uncleared = UserFactory()  # not cleared for usgov, whatever the world's CSM is
+    for user, expected in [(uncleared, 1), (world.viewer, world.expect(1, 3)), (uncleared, 1)]:
+        [row] = portfolio.portfolio_rows([world.account.pk], user)
+        assert row.open_tickets == expected
+    hidden_sets = {hidden for alias, hidden in portfolio._compiled if alias == "default"}
+    assert frozenset({USGOV}) in hidden_sets
+    assert (frozenset() in hidden_sets) or not world.cleared
+
+
 def test_portfolio_sorts_on_visible_counts(world):
     other = OrganizationFactory(account=AccountFactory(name="Beta Rockets", csm=world.viewer))
     TicketFactory.create_batch(2, requester=SupportUserFactory(organization=other))

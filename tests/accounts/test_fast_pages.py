@@ -1,0 +1,102 @@
+"""The accounts pages' parts written in Python (portfolio rows, filter fields, owner selects) and
+the portfolio's SQL compiled once: hostile text stays escaped, and nothing goes stale."""
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.utils import timezone
+
+from accounts import portfolio
+from accounts.onboarding_html import owner_options, owner_select
+from accounts.portfolio import portfolio_rows
+from csmportal.form_tags import filter_field, text_input
+from feedback.models import Score
+from tests.factories import AccountFactory, OrganizationFactory, RatingFactory, TicketFactory, UserFactory
+from tests.factories.accounts import start_checklist
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert("x")</script> & Co'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co"
+
+
+def test_the_portfolio_escapes_hostile_names_of_accounts_and_csms(csm_client, csm):
+    csm.name = "<b>Bold</b> & Sons"
+    csm.save()
+    AccountFactory(
+        csm=csm, name=HOSTILE, region="EMEA", renewal_date=timezone.localdate() + dt.timedelta(days=1)
+    )
+    page = csm_client.get("/accounts/").content.decode()
+    assert ESCAPED in page and HOSTILE not in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Sons" in page and "<b>Bold</b>" not in page
+    assert '<span class="badge warn">in 1 day</span>' in page
+
+
+def test_the_portfolio_row_links_to_the_account_and_its_open_tickets(csm_client, csm):
+    account = AccountFactory(csm=csm, name="Acme")
+    page = csm_client.get("/accounts/").content.decode()
+    assert f'<a href="/accounts/{account.pk}/">Acme</a>' in page
+    assert f'href="/tickets/?csm=any&amp;account={account.pk}&amp;status=unsolved">0</a>' in page
+
+
+def test_the_compiled_portfolio_columns_count_ratings_of_the_last_90_days_at_each_request(csm, monkeypatch):
+    account = AccountFactory(csm=csm)
+    org = OrganizationFactory(account=account)
+    ticket = TicketFactory(requester__organization=org)
+    RatingFactory(ticket=ticket, score=Score.GOOD, zd_created_at=timezone.now() - dt.timedelta(days=80))
+    start_checklist(account, actor=csm)
+    [row] = portfolio_rows([account.pk])
+    assert row.ratings_good == 1 and row.steps_total > 0
+    # Twenty days later the same process (the SQL compiled already) no longer counts it.
+    later = timezone.now() + dt.timedelta(days=20)
+    monkeypatch.setattr(portfolio.timezone, "now", lambda: later)
+    [row] = portfolio_rows([account.pk])
+    assert row.ratings_good == 0
+
+
+def test_the_portfolio_totals_follow_the_filters(csm, csm_client):
+    AccountFactory(csm=csm, name="Acme")
+    AccountFactory(csm=csm, name="Beta")
+    stats = csm_client.get("/accounts/", {"q": "acm"}).context["stats"]
+    assert (stats["accounts"], stats["not_started"], stats["with_problems"]) == (1, 1, 1)
+    stats = csm_client.get("/accounts/", {"q": "nothing like it"}).context["stats"]
+    assert stats["accounts"] == 0 and stats["tickets_open"] == 0
+
+
+class _Form(forms.Form):
+    q = forms.CharField(label="Search <now>", required=False)
+    name = forms.CharField(
+        max_length=20, widget=forms.TextInput(attrs={"placeholder": 'a "b" <c>', "autofocus": True})
+    )
+    kind = forms.ChoiceField(choices=[("a", "A & B")], required=True)
+
+
+def test_a_filter_field_escapes_its_label_and_value_and_shows_its_errors():
+    form = _Form({"q": HOSTILE, "kind": "zzz"})
+    form.is_valid()
+    html = str(filter_field(form["q"], grow=True))
+    assert '<div class="field grow">' in html and "Search &lt;now&gt;" in html
+    assert ESCAPED in html and HOSTILE not in html
+    assert "errorlist" not in html
+    assert text_input(form["q"]) == str(form["q"])  # the search box as Django writes it
+    html = str(filter_field(form["kind"]))
+    assert '<div class="field">' in html and "errorlist" in html
+
+
+@pytest.mark.parametrize("data", [{}, {"name": ""}, {"name": HOSTILE}, {"name": "Ann & Bob"}])
+def test_a_text_input_is_written_as_djangos_own(data):
+    bound = _Form(data or None)["name"]
+    assert text_input(bound) == str(bound)
+    assert HOSTILE not in text_input(bound)
+
+
+def test_an_owner_select_escapes_names_and_chooses_the_steps_owner():
+    people = [UserFactory(name="<img src=x> Eve"), UserFactory(name="Ann")]
+    options = owner_options(people)
+    html = str(owner_select(7, people[1].pk, options))
+    assert html.startswith('<select id="owner-7" name="owner">')
+    assert "&lt;img src=x&gt; Eve" in html and "<img" not in html
+    assert f'<option value="{people[1].pk}" selected>Ann</option>' in html
+    assert '<option value="">Nobody</option>' in html
+    assert " selected" not in str(owner_select(8, None, options))
