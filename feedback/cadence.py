@@ -206,9 +206,9 @@ def cadence_report(
     scores = [r.ticket.quality_score for r in rows if r.ticket.quality_score is not None]
 
     ratings = list(
+        # Nothing on the page reads a rating's ticket (its number is on the rating).
         Rating.objects.visible_to(user)
         .filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
-        .select_related("ticket")
         .order_by("-zd_created_at")
     )
     items = list(
