@@ -114,7 +114,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "tickets/<int:zd_id>/": (READ, GET_ONLY),
     "tickets/id/<int:pk>/": (READ, GET_ONLY),
     # Another Zendesk instance's ticket (docs/instances.md); the global one's redirects to the above.
-    "tickets/<slug:instance>/<int:zd_id>/": (READ, GET_ONLY),  # the portal's own id: redirects to the page above
+    "tickets/<slug:instance>/<int:zd_id>/": (
+        READ,
+        GET_ONLY,
+    ),  # the portal's own id: redirects to the page above
     "tickets/accounts/<int:account_pk>/review/": (READ, GET_ONLY),
     "tickets/accounts/<int:account_pk>/education-email/": (READ, OWNER),  # all draft; owner sends
     "feedback/": (READ, GET_ONLY),
