@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# The demo: SQLite in var/, the embedded Celery broker, and the sandbox for Zendesk + Salesforce.
-DEMO_ENV := DEBUG=true DEMO=true SANDBOX=true SITE_URL=http://127.0.0.1:$(PORT)
+# The demo: SQLite in var/, the embedded Celery broker, and the sandbox for Zendesk + Salesforce,
+# with two Zendesk instances: the global one and a restricted US Government one (docs/instances.md).
+DEMO_ENV := DEBUG=true DEMO=true SANDBOX=true SITE_URL=http://127.0.0.1:$(PORT) \
+	ZENDESK_INSTANCES=global,usgov ZENDESK_USGOV_NAME="US Government" ZENDESK_USGOV_RESTRICTED=true
 PYTEST_ARGS ?=
 
 .PHONY: help run ticket demo-code test lint bench clean
