@@ -43,8 +43,14 @@ class Project:
     next_iid: int = 1
 
 
+def instance_tracker(key: str) -> str:
+    """The support-ops tracker the portal files another Zendesk instance's requests in by default
+    (csmportal.instances: zendesk-global's project, named for the instance)."""
+    return PROJECTS[0].replace("zendesk-global", f"zendesk-{key}")
+
+
 class GitLabStore:
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, extra_projects: tuple[str, ...] = ()) -> None:
         self.base_url = base_url
         self.token = token
         self.lock = threading.Lock()
@@ -61,7 +67,7 @@ class GitLabStore:
             "email": "portal@example.com",
             "state": "active",
         }
-        for n, path in enumerate(PROJECTS, start=1):
+        for n, path in enumerate(dict.fromkeys(PROJECTS + extra_projects), start=1):
             self.projects[n] = Project(n, path)
 
     # -- lookups -------------------------------------------------------------------------------

@@ -179,7 +179,9 @@ class SandboxServer:
         self.zd_triggers = main.zd_triggers
         self.router = Router()  # Salesforce, GitLab: shared
         salesforce.register(self.router, self.state)
-        self.gitlab = gitlab.GitLabStore(self.url, config.gitlab_token)
+        # Each further Zendesk instance's support-ops tracker (the portal's default for it).
+        trackers = tuple(gitlab.instance_tracker(inst.key) for inst in config.extra_instances)
+        self.gitlab = gitlab.GitLabStore(self.url, config.gitlab_token, trackers)
         gitlab.register(self.router, self.gitlab)
         self.thread: threading.Thread | None = None
 

@@ -247,3 +247,23 @@ def test_a_second_instance_leaves_the_first_ones_data_as_it_was(sandbox, two):
     assert alone.world.accounts == beside.world.accounts[:8] and len(beside.world.accounts) == 11
     names = [a["Name"] for a in beside.world.accounts]
     assert len(set(names)) == len(names), "the one Salesforce's account names stay unique"
+
+
+def test_each_further_instance_has_its_support_ops_tracker_in_the_sandboxs_gitlab(two):
+    """The portal files a usgov organization's requests in zendesk-usgov's tracker by default
+    (csmportal.instances); the demo's GitLab has that project beside zendesk-global's."""
+    from urllib.parse import quote
+
+    session = two.session()
+    session.headers["PRIVATE-TOKEN"] = two.config.gitlab_token
+    for path in (
+        "gitlab-com/support/support-ops/zendesk-global/organizations",
+        "gitlab-com/support/support-ops/zendesk-usgov/organizations",
+    ):
+        answer = get(session, f"{two.url}/api/v4/projects/{quote(path, safe='')}")
+        assert answer.status_code == 200 and answer.json()["path_with_namespace"] == path
+    session = two.session()
+    session.headers["PRIVATE-TOKEN"] = two.config.gitlab_token
+    emea = quote("gitlab-com/support/support-ops/zendesk-emea/organizations", safe="")
+    missing = get(session, f"{two.url}/api/v4/projects/{emea}")
+    assert missing.status_code == 404
