@@ -37,7 +37,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     zd_id = factory.Sequence(lambda n: 5000000 + n)
     ticket = factory.SubFactory(TicketFactory)
     zd_ticket_id = factory.LazyAttribute(lambda o: o.ticket.zd_id)
-    zd_instance = factory.LazyAttribute(lambda o: o.ticket.zd_instance)
+    zd_instance = factory.LazyAttribute(lambda o: o.ticket.zd_instance if o.ticket else "global")
     author = factory.LazyAttribute(lambda o: o.ticket.requester)
     zd_author_id = factory.LazyAttribute(lambda o: o.author.zd_id if o.author else None)
     body = "Here are the logs."

@@ -24,7 +24,7 @@ from tests.factories import (
     TicketFactory,
 )
 from tests.instances.restricted import USGOV, clear, restrict
-from tickets.models import Status
+from tickets.models import Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -256,8 +256,10 @@ def test_the_contacts_page_and_csv_show_only_visible_people(world):
 def test_the_education_email_offers_only_visible_people(world):
     body = text(world.client.get(f"/tickets/accounts/{world.account.pk}/education-email/"))
     assert ("bob@acme.example" in body) == world.cleared
+    # Another instance's ticket is named by its agent link (a bare number is the global one's).
+    restricted = Ticket.objects.get(zd_id=ONLY_RESTRICTED, zd_instance=USGOV)
     teach = world.client.get(
-        f"/tickets/accounts/{world.account.pk}/education-email/?ticket={ONLY_RESTRICTED}"
+        f"/tickets/accounts/{world.account.pk}/education-email/", {"ticket": restricted.agent_url}
     )
     assert teach.status_code == (200 if world.cleared else 404)
 
@@ -265,8 +267,10 @@ def test_the_education_email_offers_only_visible_people(world):
 # -- the ticket lookup of the forward-feedback form ---------------------------------------------
 
 
-@pytest.mark.parametrize("typed", [str(ONLY_RESTRICTED), "audit"])
+@pytest.mark.parametrize("typed", ["agent link", "audit"])
 def test_the_ticket_lookup_finds_no_restricted_ticket_unless_cleared(world, typed):
+    if typed == "agent link":  # another instance's ticket is named by its agent link
+        typed = Ticket.objects.get(zd_id=ONLY_RESTRICTED, zd_instance=USGOV).agent_url
     body = text(world.client.get("/feedback/forward/ticket-lookup/", {"ticket": typed}))
     assert ("audit logs" in body) == world.cleared
 
