@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
-from bench.common import Metric
+from bench.common import Metric, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
@@ -292,17 +292,6 @@ WHERE code IS NOT NULL AND id > {last_id}
 """
 
 
-def _reset_database() -> None:
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _people_and_accounts() -> dict[str, Any]:
     """200 CSMs, a manager, 5,000 accounts with an organization each, 5 requesters per org."""
     from django.contrib.auth.models import Group
@@ -523,7 +512,7 @@ def _review_rate(count: int = 10_000) -> dict[str, Any]:
 def child(out_path: str) -> None:
     import django
 
-    _reset_database()
+    recreate_database(DATABASE_URL)
     django.setup()
     from django.core.management import call_command
     from django.test.utils import override_settings

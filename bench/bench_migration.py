@@ -24,9 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from bench.common import Metric, calibration, calibration_metric
+from bench.common import Metric, calibration, calibration_metric, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
@@ -84,17 +83,6 @@ def _manage(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=3 * 3600)
     return time.perf_counter() - started
-
-
-def _reset_database() -> None:
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _value_for(data_type: str) -> str:
@@ -209,7 +197,7 @@ def child(out_path: str) -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-migration-") as tmp:
         env = _env(tmp)
-        _reset_database()
+        recreate_database(DATABASE_URL)
         _manage(env, "migrate", "--noinput", "-v", "0")
         # Back to the schema before the instances: the apps' later migrations are undone (an
         # empty database: quick).

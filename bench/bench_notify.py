@@ -47,9 +47,8 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from bench.common import Metric, calibration, calibration_metric
+from bench.common import Metric, calibration, calibration_metric, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKETS = int(os.environ.get("BENCH_NOTIFY_TICKETS", "100"))
@@ -137,15 +136,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def reset_services() -> None:
-    import psycopg
     import redis
 
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(DATABASE_URL)
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 

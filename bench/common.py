@@ -7,6 +7,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -47,3 +48,15 @@ def run_child(module: str, timeout: float = 60 * 60) -> dict:
         out = Path(tmp) / "out.json"
         subprocess.run([sys.executable, "-m", module, str(out)], cwd=ROOT, check=True, timeout=timeout)
         return json.loads(out.read_text())
+
+
+def recreate_database(database_url: str) -> None:
+    """Drop the benchmark's PostgreSQL database (its own, named in the URL) and create it empty."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')

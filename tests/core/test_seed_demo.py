@@ -9,6 +9,7 @@ from feedback.models import Feedback, FeedbackStatus, RotationWeek
 from feedback.rotation import current_week_start
 from supportops.models import OpsRequest, RequestKind
 from tests.factories import AccountFactory, OrganizationFactory, RatingFactory, TicketFactory
+from tests.instances.restricted import USGOV_SETTINGS
 from users.models import User
 from users.roles import Role, user_roles
 
@@ -93,21 +94,7 @@ def test_the_demo_code_is_only_given_in_demo_mode():
         call_command("demo_totp_code")
 
 
-USGOV = {
-    "usgov": {
-        "name": "US Government",
-        "subdomain": "example-usgov",
-        "email": "",
-        "api_token": "",
-        "webhook_secret": "",
-        "restricted": True,
-        "tracker_project": "",
-        "rate_limit": "",
-    }
-}
-
-
-@override_settings(DEMO=True, ZENDESK_EXTRA_INSTANCES=USGOV)
+@override_settings(DEMO=True, ZENDESK_EXTRA_INSTANCES=USGOV_SETTINGS)
 def test_with_a_restricted_instance_the_demo_csm_is_cleared_for_it_and_the_second_csm_is_not(capsys):
     from csmportal.instances import visible_keys
 
