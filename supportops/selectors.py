@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.links import is_project_id
 from accounts.models import Account, Organization
-from csmportal.instances import hide
+from csmportal.clearance import exclude_hidden
 from users.roles import ALL_ROLES, Role, has_role, is_admin, require_role
 
 from .models import ACTIVE_STATUSES, OpsRequest, RequestEvent, RequestKind, RequestStatus
@@ -33,7 +33,7 @@ def is_ops(user: Any) -> bool:
 def visible_requests(queryset: QuerySet[OpsRequest], user: Any) -> QuerySet[OpsRequest]:
     """Leave out the requests about an organization of an instance hidden from the user (the
     request's own instance: its organization's number's, kept when the org row is gone)."""
-    return hide(hide(queryset, user, "zd_instance"), user, "organization__zd_instance")
+    return exclude_hidden(queryset, user, "zd_instance", "organization__zd_instance")
 
 
 def requests_for_user(user: Any) -> QuerySet[OpsRequest]:
