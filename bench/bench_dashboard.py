@@ -9,7 +9,8 @@ and the review recompute rate on realistic ticket texts.
 The data is generated inside PostgreSQL (INSERT ... SELECT generate_series), not through the
 ORM row by row. Environment: BENCH_DASHBOARD_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/csm_bench_dashboard; dropped and created),
-BENCH_DASHBOARD_TICKETS (1,000,000), BENCH_DASHBOARD_RUNS (40 timed requests per view).
+BENCH_DASHBOARD_TICKETS (1,000,000), BENCH_DASHBOARD_RUNS (40 timed requests per view),
+BENCH_INSTANCES (1; 2: one account in seven in a second, restricted Zendesk instance).
 The measurement runs in a child process (`python -m bench.bench_dashboard`) with its own settings.
 """
 
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-from bench.common import Metric, recreate_database
+from bench.common import INSTANCES, SECOND_INSTANCE, Metric, instance_env, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
@@ -72,6 +73,7 @@ def run() -> list[Metric]:
             VAR_DIR=tmp,
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
+            **instance_env(),
         )
         subprocess.run(
             [sys.executable, "-m", "bench.bench_dashboard", str(out)],
@@ -247,13 +249,13 @@ src AS (
     FROM generate_series({start}::bigint, {stop - 1}::bigint) AS i, params p
 )
 INSERT INTO tickets_ticket (
-    zd_id, zd_organization_id, organization_id, account_id, zd_requester_id, requester_id, subject,
-    description, status, priority, ticket_type, preferred_region, tags, via_channel, zd_created_at,
+    zd_id, zd_instance, zd_organization_id, organization_id, account_id, zd_requester_id, requester_id,
+    subject, description, status, priority, ticket_type, preferred_region, tags, via_channel, zd_created_at,
     zd_updated_at, generated_timestamp, sla_policy, sla_state, first_reply_due_at, first_reply_at,
     sla_due_at, sla_replied_at, quality_score, quality_findings, quality_checked_at, first_seen_at, synced_at
 )
 SELECT
-    1000000 + s.i, o.zd_id, o.id, s.account_id, u.zd_id, u.id,
+    1000000 + s.i, o.zd_instance, o.zd_id, o.id, s.account_id, u.zd_id, u.id,
     ({_sql_array(COMPONENTS)})[1 + (s.i * 31) % {len(COMPONENTS)}] || ' ' ||
         ({_sql_array(PROBLEMS)})[1 + (s.i * 17) % {len(PROBLEMS)}] || ' (' || (s.i % 997) || ')',
     '',
@@ -327,7 +329,13 @@ def _people_and_accounts() -> dict[str, Any]:
     )
     orgs = Organization.objects.bulk_create(
         [
-            Organization(zd_id=360_000_000 + n, name=a.name, account=a, salesforce_id=a.sf_id)
+            Organization(
+                zd_id=360_000_000 + n,
+                zd_instance=_instance_of(n),
+                name=a.name,
+                account=a,
+                salesforce_id=a.sf_id,
+            )
             for n, a in enumerate(accounts)
         ],
         batch_size=1000,
@@ -338,6 +346,7 @@ def _people_and_accounts() -> dict[str, Any]:
                 zd_id=900_000_000 + n * 5 + k,
                 organization=o,
                 zd_organization_id=o.zd_id,
+                zd_instance=o.zd_instance,
                 name=f"Person {n}-{k}",
                 email=f"p{n}-{k}@customer{n}.example",
                 email_key=f"p{n}-{k}@customer{n}.example",
@@ -354,6 +363,14 @@ def _people_and_accounts() -> dict[str, Any]:
         "csm_accounts": [a.pk for a in accounts if a.csm_id == csm.pk],
         "account_ids": [a.pk for a in accounts],
     }
+
+
+def _instance_of(n: int) -> str:
+    """With BENCH_INSTANCES=2, one account in seven has its organization (and so its people and
+    tickets) in the second, restricted instance. The people measured are not cleared for it, so
+    every view pays for the access rule; the measured CSM's own accounts stay in the first
+    instance, so each of that CSM's views has rows at every size."""
+    return SECOND_INSTANCE if INSTANCES >= 2 and n % 7 == 3 and n % CSMS != 0 else "global"
 
 
 def _grow_to(size: int, current: int, world: dict[str, Any]) -> int:

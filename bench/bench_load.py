@@ -215,7 +215,8 @@ def prepare_people_and_items() -> dict[str, Any]:
         requests.append(item.pk)
 
     rng = random.Random(7)
-    ticket_ids = list(Ticket.objects.values_list("zd_id", flat=True))  # the pages' addresses
+    # The pages' addresses: /tickets/<n>/ is the global instance's ticket n.
+    ticket_ids = list(Ticket.objects.filter(zd_instance="global").values_list("zd_id", flat=True))
     return {
         "password": PASSWORD,
         "users": {
@@ -257,7 +258,7 @@ def build_data(stack, notify, *, tickets: int, accounts: int) -> dict[str, Any]:
         ],
     )
     notify.wait_for_port(stack.sandbox_port, timeout=120)
-    _manage(stack, "zendesk_webhook", "install")  # the webhook and trigger, through the API
+    _manage(stack, "zendesk_webhook", "install", "--all")  # the webhook and trigger, through the API
     _manage(stack, "sync", "--no-progress", "--wait-for-source", "60")
     import redis
 

@@ -48,7 +48,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.common import Metric, calibration, calibration_metric, recreate_database
+from bench.common import Metric, calibration, calibration_metric, instance_env, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKETS = int(os.environ.get("BENCH_NOTIFY_TICKETS", "100"))
@@ -162,6 +162,7 @@ class Stack:
             "SYNC_FAST_INTERVAL": str(POLL_INTERVAL),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            **instance_env(),
         }
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -253,7 +254,7 @@ def child(out_path: str) -> None:
         )
         wait_for_port(stack.sandbox_port, timeout=600)
         # The webhook to SITE_URL/webhooks/zendesk/ and its trigger, through Zendesk's API.
-        call_command("zendesk_webhook", "install")
+        call_command("zendesk_webhook", "install", "--all")
         orgs = initial_sync()  # everything but the tickets and what hangs on them: the backfill's part
 
         start_web(stack, bin_dir)
@@ -399,7 +400,7 @@ def initial_sync() -> list[int]:
         user.groups.add(group)
     run_stream("salesforce.users", full=True, may_wait=True)
     orgs = list(
-        Organization.objects.filter(account__csm__isnull=False)
+        Organization.objects.filter(account__csm__isnull=False, zd_instance="global")
         .order_by("zd_id")
         .values_list("zd_id", flat=True)
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.checklist_models import AccountEmail, Checklist, ChecklistStep, EmailStatus, StepKind
 from accounts.models import Account, Organization
 from accounts.services.checklists import checklist_step_add
+from csmportal.instances import GLOBAL
 from feedback.models import Feedback, Rating
 from notifications.models import Delivery, Notification, OutboxMessage
 from notifications.models import EmailStatus as NotificationEmailStatus
@@ -118,7 +119,11 @@ def build_world(users: dict[str, User] | None = None) -> World:
 
     rating = RatingFactory(ticket=ticket, score="bad", comment="Nobody answered for two days.")
     feedback = FeedbackFactory(ticket=ticket, account=account, forwarded_by=csm)
-    request = OpsRequestFactory(organization=org, requested_by=csm)
+    # On synced data the organization may already have its one active correction (the load
+    # benchmark files some): that request is the world's.
+    request = OpsRequest.objects.filter(organization=org).order_by("pk").first() or OpsRequestFactory(
+        organization=org, requested_by=csm
+    )
     notification = Notification.objects.create(
         ticket=ticket,
         recipient=csm,
@@ -174,18 +179,24 @@ def world_on_synced_data(users: dict[str, User] | None = None) -> World:
     assert account is not None, "the sync mirrored no account with an organization and tickets"
     account.csm = csm
     account.save(update_fields=["csm"])
-    org = account.organizations.order_by("zd_id").first()
+    # With a second instance configured (restricted, BENCH_INSTANCES=2), the world's Zendesk
+    # objects are the first instance's: every persona may open them.
+    org = account.organizations.filter(zd_instance=GLOBAL).order_by("zd_id").first()
     spare_org = OrganizationFactory(account=account, name=f"{account.name} (second org)")
     ticket = (
-        Ticket.objects.filter(account=account).exclude(status="deleted").order_by("-zd_created_at").first()
+        Ticket.objects.filter(account=account, zd_instance=GLOBAL)
+        .exclude(status="deleted")
+        .order_by("-zd_created_at")
+        .first()
     )
-    rating = Rating.objects.filter(account=account).first() or RatingFactory(
+    rating = Rating.objects.filter(account=account, zd_instance=GLOBAL).first() or RatingFactory(
         ticket=ticket, score="bad", comment="Slow."
     )
     unassigned = Account.objects.filter(csm__isnull=True).exclude(pk=account.pk).first() or AccountFactory(
         csm=None
     )
-    unassigned_org = unassigned.organizations.first() or OrganizationFactory(account=unassigned)
+    unassigned_org = unassigned.organizations.filter(zd_instance=GLOBAL).first()
+    unassigned_org = unassigned_org or OrganizationFactory(account=unassigned)
     # A CSM in Salesforce without a portal login: on People to invite.
     to_invite = SalesforceUserFactory(name="Jordan Newcomer", email="jordan.newcomer@example.com")
     AccountFactory(name="Newcomer's Account", csm=None, csm_sf_user_id=to_invite.sf_id)
@@ -208,7 +219,11 @@ def world_on_synced_data(users: dict[str, User] | None = None) -> World:
 
     unassigned_checklist = start_checklist(unassigned, actor=users["admin"])
     feedback = FeedbackFactory(ticket=ticket, account=account, forwarded_by=csm)
-    request = OpsRequestFactory(organization=org, requested_by=csm)
+    # On synced data the organization may already have its one active correction (the load
+    # benchmark files some): that request is the world's.
+    request = OpsRequest.objects.filter(organization=org).order_by("pk").first() or OpsRequestFactory(
+        organization=org, requested_by=csm
+    )
     notification = Notification.objects.create(
         ticket=ticket,
         recipient=csm,
