@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from csmportal.instances import GLOBAL
+from csmportal.statistics import refresh_statistics
 
 from . import locks
 from .errors import CursorStalled, PermanentError, RateLimited, SyncError, TransientError
@@ -260,7 +260,7 @@ def _run(
             run.save(update_fields=["status", "finished_at", "cursor_end"])
             SyncRun.objects.filter(stream=name, started_at__lt=finished - RUNS_KEPT).delete()
             transaction.on_commit(partial(_send_stream_synced, spec.name, run, spec.instance))
-        _refresh_statistics(spec, run)
+        refresh_statistics(run.created + run.updated, spec.model)  # after a bulk load
         return run
     except RateLimited as exc:
         resume = timezone.now() + timedelta(seconds=exc.retry_after)
@@ -279,17 +279,6 @@ def _run(
         if not isinstance(exc, SyncError | KeyboardInterrupt):
             log.exception("sync %s failed", name)
         raise
-
-
-def _refresh_statistics(spec: StreamSpec, run: SyncRun) -> None:
-    """After a bulk load, PostgreSQL's planner still sees the table as it was until autovacuum
-    gets to it (a minute or more); pages planned on those statistics read every row. A run that
-    wrote many rows refreshes its table's statistics at once."""
-    if connection.vendor != "postgresql" or run.created + run.updated < settings.SYNC_ANALYZE_AFTER_ROWS:
-        return
-    table = connection.ops.quote_name(spec.model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")  # a model's table name, never input
 
 
 def _commit_page(

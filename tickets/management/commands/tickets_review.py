@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tickets.models import Ticket
+from csmportal.statistics import refresh_statistics
+from tickets.models import Ticket, TicketGap
 from tickets.services import ticket_reviews_refresh
 
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             last = ids[-1]
             if options["verbosity"] > 1:
                 self.stdout.write(f"{done} tickets reviewed")
+        # A bulk review rewrites every ticket's gaps: the pages that count gaps need the
+        # planner to know the table's new size at once.
+        refresh_statistics(done, Ticket, TicketGap)
         seconds = time.monotonic() - started
         rate = done / seconds if seconds else 0
         self.stdout.write(self.style.SUCCESS(f"Reviewed {done} tickets in {seconds:.1f} s ({rate:.0f}/s)."))

@@ -1,0 +1,24 @@
+"""Fresh planner statistics after a bulk write.
+
+After a bulk load PostgreSQL's planner still sees a table as it was until autovacuum gets to it
+(a minute or more), and pages planned on those statistics read every row: at 100,000 tickets an
+account page's gap counts took 90 ms with a new ticketgap table unanalyzed, 1 ms after. Whatever
+wrote many rows at once (a sync run, a bulk review) refreshes its tables' statistics at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
+
+
+def refresh_statistics(rows_written: int, *models: type[Model]) -> bool:
+    """ANALYZE the models' tables if `rows_written` reached SYNC_ANALYZE_AFTER_ROWS (PostgreSQL
+    only); True if it did."""
+    if connection.vendor != "postgresql" or rows_written < settings.SYNC_ANALYZE_AFTER_ROWS:
+        return False
+    with connection.cursor() as cursor:
+        for model in models:  # a model's table name, never input
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return True
