@@ -54,7 +54,7 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = [
     ("csm", "", "home", None, 1280),  # the README's first picture
     ("csm", "tickets/", "dashboard", None, 1280),
-    ("csm", "tickets/<int:pk>/", "ticket", None, 1280),
+    ("csm", "tickets/<int:zd_id>/", "ticket", None, 1280),
     ("csm", "accounts/<int:pk>/", "account", None, 1280),
     ("csm", "accounts/<int:pk>/", "checklist", "#onboarding", 1280),
     ("csm", "contacts/account/<int:pk>/", "contacts", None, 1280),
@@ -378,6 +378,15 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
     context.close()
     assert len(visited) >= 15, visited
     assert not [p for p in problems if "status of 404" not in p], "\n".join(problems)
+
+
+def test_every_screenshot_is_of_a_page_the_sweep_opens():
+    """A screenshot whose route was renamed would silently stay stale in the README."""
+    routes = set(swept_routes())
+    columns = {persona: PERSONA_COLUMNS.index(persona) for persona in ROLES}
+    for persona, route, name, _anchor, _width in SCREENSHOTS:
+        assert route in routes, f"{name}: {route} is not swept"
+        assert EXPECTED[route][0].split()[columns[persona]] == "ok", f"{name}: {persona} may not open {route}"
 
 
 def test_the_handbook_link_check_finds_bad_links(browser):
