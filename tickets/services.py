@@ -26,7 +26,7 @@ from accounts.tasks import deliver_account_email
 from .education import education_recipients, may_send_education_email
 from .models import Comment, Ticket, TicketGap
 from .review import CHECKS, Attachment, Check, Message, Outcome, Result, TicketText, review
-from .schedules import RegionClock, region_clocks
+from .schedules import RegionClock, clocks_of, instance_clocks
 from .sla import plan_of, policy_for
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def ticket_reviews_refresh(*, ticket_ids: Iterable[int], now: dt.datetime | None
     """
     now = now or timezone.now()
     ids = sorted(set(ticket_ids))
-    clocks = region_clocks()  # the regions' business hours: Zendesk's schedules or built-in
+    clocks = instance_clocks()  # each instance's regions' business hours: its schedules or built-in
     done = 0
     for n, batch in enumerate(_chunks(ids, BATCH)):
         try:
@@ -122,7 +122,7 @@ def _not_reviewed() -> list[dict[str, Any]]:
     return [Result(Check.DETAIL, Outcome.MISSING, 0, NOT_REVIEWED).as_dict()]
 
 
-def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, RegionClock]) -> int:
+def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, dict[str, RegionClock]]) -> int:
     tickets = list(
         Ticket.objects.filter(pk__in=ids).select_related("account", "organization").only(*_TICKET_FIELDS)
     )
@@ -138,7 +138,7 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, Regio
             plan=plan_of(ticket.account, ticket.organization),
             priority=ticket.priority or "",
             preferred_region=ticket.preferred_region or "",
-            clocks=clocks,
+            clocks=clocks_of(clocks, ticket.zd_instance),  # its own instance's schedules
         )
         ticket.sla_due_at = ticket.first_reply_due_at or policy.due_at(ticket.zd_created_at)
         ticket.sla_replied_at = ticket.first_reply_at or first_reply
