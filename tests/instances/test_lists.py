@@ -338,3 +338,39 @@ def test_the_sync_waiting_lists_name_each_rows_instance(settings, admin_user):
     clear(admin_user)
     html = body(client_for(admin_user).get(path))
     assert INSTANCE_TH in html and sorted(instance_cells(html)) == ["Global", "US Government"]
+
+
+def test_a_second_instance_adds_no_query_to_any_list(settings, people):
+    """The instance column and filter read what the rows read already: with a second (open)
+    instance configured, each list and CSV runs the queries it ran with one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.instances import configure_two_instances
+
+    world = build(people["csm"])
+    notify_both(world, people["csm"])
+    pages = [(page.who, page.path, page.query) for page in PAGES.values()]
+    pages += [(page.who, page.export, page.query) for page in PAGES.values()]
+    pages += [
+        ("csm", "/notifications/", {}),
+        ("csm", "/notifications/findings/", {"state": "all"}),
+        ("csm", f"/contacts/account/{world.account.pk}/", {}),
+        ("csm", f"/contacts/account/{world.account.pk}/export.csv", {}),
+        ("csm", "/accounts/", {}),
+        ("csm", f"/feedback/accounts/{world.account.pk}/cadence/", {}),
+    ]
+
+    def counts() -> list[int]:
+        result = []
+        for who, path, query in pages:
+            client = client_for(people[who])
+            with CaptureQueriesContext(connection) as queries:
+                body(client.get(path, query))
+            result.append(len(queries))
+        return result
+
+    counts()  # what a process reads once (the field mapping) is read now
+    one = counts()
+    configure_two_instances(settings)
+    assert counts() == one
