@@ -374,3 +374,9 @@ def test_a_second_instance_adds_no_query_to_any_list(settings, people):
     one = counts()
     configure_two_instances(settings)
     assert counts() == one
+
+
+def test_the_ticket_dashboards_quick_filters_keep_the_chosen_instance(world, people):
+    clear(people["csm"])
+    response = client_for(people["csm"]).get("/tickets/", {"csm": "any", "instance": USGOV})
+    assert all(f"instance={USGOV}" in quick["query"] for quick in response.context["quick_filters"])
