@@ -380,3 +380,19 @@ def test_the_ticket_dashboards_quick_filters_keep_the_chosen_instance(world, peo
     clear(people["csm"])
     response = client_for(people["csm"]).get("/tickets/", {"csm": "any", "instance": USGOV})
     assert all(f"instance={USGOV}" in quick["query"] for quick in response.context["quick_filters"])
+
+
+def test_the_forward_forms_ticket_search_names_each_results_instance(world, people):
+    csm = people["csm"]
+    clear(csm)
+    html = body(client_for(csm).get("/feedback/forward/ticket-lookup/", {"ticket": "pipeline outage"}))
+    assert f"{GLOBAL_TEXT} pipeline outage" in html and f"{USGOV_TEXT} pipeline outage" in html
+    assert "US Government ·" in html and "Global ·" in html
+
+
+def test_with_one_instance_the_ticket_search_names_none(people):
+    build(people["csm"])
+    html = body(
+        client_for(people["csm"]).get("/feedback/forward/ticket-lookup/", {"ticket": "pipeline outage"})
+    )
+    assert "Global ·" not in html
