@@ -396,3 +396,12 @@ def test_with_one_instance_the_ticket_search_names_none(people):
         client_for(people["csm"]).get("/feedback/forward/ticket-lookup/", {"ticket": "pipeline outage"})
     )
     assert "Global ·" not in html
+
+
+def test_the_account_reviews_lowest_scores_name_each_tickets_instance(world, people):
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk__in=[world.glob.ticket.pk, world.usgov.ticket.pk]).update(quality_score=40)
+    clear(people["csm"])
+    html = body(client_for(people["csm"]).get(f"/tickets/accounts/{world.account.pk}/review/"))
+    assert INSTANCE_TH in html and sorted(instance_cells(html)) == ["Global", "US Government"]
