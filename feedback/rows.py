@@ -228,14 +228,20 @@ def rating_row(
     )
 
 
+def ticket_url(ticket: Any) -> str:
+    """A ticket's page: the global instance's from the route reversed once, another instance's
+    at its own address (/tickets/<instance>/<number>/)."""
+    if ticket.zd_instance == GLOBAL:
+        return fast_reverse("tickets:detail", [ticket.zd_id])
+    return str(ticket.get_absolute_url())
+
+
 def _rating_ticket(rating: Rating) -> SafeString | str:
     if rating.ticket:
         ticket = rating.ticket
         return format_row(
             '<a class="mono" href="{}">#{}</a><div class="small muted">{}</div>',
-            fast_reverse("tickets:detail", [ticket.zd_id])
-            if ticket.zd_instance == GLOBAL
-            else ticket.get_absolute_url(),  # another instance's ticket, at its own address
+            ticket_url(ticket),
             rating.zd_ticket_id,
             cut(mask(rating.ticket.subject), 50),
         )
@@ -308,9 +314,7 @@ def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
                 '<td>{}{}<div class="small muted">{}</div></td>'
                 '<td class="nowrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
                 '<td class="small">{}</td></tr>',
-                fast_reverse("tickets:detail", [ticket.zd_id])
-                if ticket.zd_instance == GLOBAL
-                else ticket.get_absolute_url(),
+                ticket_url(ticket),
                 ticket.zd_id,
                 instance_cell(names, ticket.zd_instance),
                 cut(mask(ticket.subject or "") or "(no subject)", 90),
