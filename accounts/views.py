@@ -65,8 +65,9 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
 
 
 # Portfolio filters the ticket list cannot express: with any of them set, the total of open
-# tickets has no list of exactly those tickets to link to.
-NOT_IN_TICKET_LIST = ("q", "support_level", "region", "onboarding", "problem", "renewal")
+# tickets has no list of exactly those tickets to link to ("instance" picks accounts with an
+# organization there, whose tickets may be any instance's).
+NOT_IN_TICKET_LIST = ("q", "support_level", "region", "onboarding", "problem", "renewal", "instance")
 
 
 def _with_open_tickets_url(filterset: AccountFilter, stats: dict[str, Any]) -> dict[str, Any]:

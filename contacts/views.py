@@ -3,11 +3,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.links import instance_label, zendesk_org_url
 from accounts.selectors import get_account_for_user
+from csmportal import instances
 from csmportal.lists import csv_response, render_list
 from users.roles import any_role_required
 
 from .filters import PeopleFilter
-from .rows_html import unentitled_rows
+from .rows_html import person_instance, unentitled_rows
 from .selectors import account_people, unentitled_tickets
 
 UNENTITLED_SHOWN = 20
@@ -55,6 +56,9 @@ def account_contacts_export(request: HttpRequest, pk: int) -> HttpResponse:
         "Name", "Email", "Status", "In Salesforce", "Zendesk user ID", "Zendesk organization",
         "Sold-to contact", "CMP developer", "Tickets",
     ]  # fmt: skip
+    names = instances.labels()  # {} with one instance: no "Instance" column
+    if names:
+        header.insert(header.index("Zendesk user ID") + 1, "Instance")
     return csv_response(
         f"contacts-{account.sf_id}.csv",
         header,
@@ -65,6 +69,7 @@ def account_contacts_export(request: HttpRequest, pk: int) -> HttpResponse:
                 p.status_label,
                 "yes" if p.contact else "no",
                 p.user.zd_id if p.user else "",
+                *([person_instance(names, p)] if names else []),
                 p.user.organization.name if p.user and p.user.organization else "",
                 "yes" if p.is_sold_to else "",
                 "yes" if p.is_developer else "",

@@ -82,6 +82,21 @@ def is_multi() -> bool:
     return bool(getattr(settings, "ZENDESK_EXTRA_INSTANCES", None))
 
 
+def labels() -> dict[str, str]:
+    """Each configured instance's name by key where more than one is configured, else ``{}``:
+    what the lists' "Instance" column and CSV column print (docs/instances.md, Lists). Empty
+    means no column, so a deployment with one instance looks as before."""
+    if not is_multi():
+        return {}
+    return {instance.key: instance.name for instance in all_instances()}
+
+
+def label(names: dict[str, str], key: str | None) -> str:
+    """A row's instance as ``labels()`` names it: an instance no longer configured by its key,
+    a row about no instance (an account's event) empty."""
+    return names.get(key, key) if key else ""
+
+
 def restricted_keys() -> frozenset[str]:
     return frozenset(instance.key for instance in all_instances() if instance.restricted)
 

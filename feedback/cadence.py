@@ -108,6 +108,7 @@ def finding_gaps(findings: Any, checks: dict[str, tuple[str, str]] | None = None
 # the requester as `requester_name` and `requester_email`.
 TICKET_ROW_FIELDS = (
     "zd_id",
+    "zd_instance",
     "subject",
     "status",
     "priority",

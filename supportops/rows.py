@@ -11,6 +11,7 @@ from django.utils.timesince import timesince
 
 from csmportal.dates import day, when
 from csmportal.fast_html import escape, truncate_chars
+from csmportal.instances import label, labels
 
 from .models import OpsRequest, RequestStatus
 
@@ -58,6 +59,7 @@ def request_rows_html(items: Iterable[OpsRequest], *, is_ops: bool, csrf_token: 
     csrf = ""
     if csrf_token and csrf_token != "NOTPROVIDED":
         csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    names = labels()  # {} with one instance: no "Instance" column
     out = []
     for item in items:
         link = escape(detail.format(item.pk))
@@ -76,6 +78,7 @@ def request_rows_html(items: Iterable[OpsRequest], *, is_ops: bool, csrf_token: 
             f'<td><a href="{escape(account.format(item.account_id))}">{escape(item.account.name)}</a>'
             f'<div class="small muted">{org}<span class="mono">{escape(_or(item.zd_organization_id, ""))}'
             "</span></div></td>",
+            *([f'<td class="nowrap">{escape(label(names, item.zd_instance))}</td>'] if names else []),
             f"<td>{status_badge(item.status, item.get_status_display())}</td>",
             f"<td>{escape(item.requested_by)}</td>",
             f"<td>{escape(_or(item.claimed_by, DASH))}</td>",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account
+from csmportal.instances import label, labels
 from csmportal.lists import csv_response, render_list
 from integrations.gitlab import configured as gitlab_configured
 from users.roles import Role, any_role_required, has_role, role_required
@@ -75,12 +76,16 @@ def request_export(request: HttpRequest) -> HttpResponse:
         "Done",
         "Closed",
     ]
+    names = labels()  # {} with one instance: no "Instance" column
+    if names:
+        header.insert(header.index("Zendesk org ID"), "Instance")
     rows = (
         [
             item.pk,
             item.get_kind_display(),
             item.get_status_display(),
             item.account.name,
+            *([label(names, item.zd_instance)] if names else []),
             item.zd_organization_id,
             item.current_am_project_id,
             item.requested_am_project_id,

@@ -60,7 +60,7 @@ QUICK_FILTERS = [
     ("Awaiting the customer", {"finding": "follow_up", "status": "unsolved"}),
     ("Lowest scores", {"sort": "score"}),
 ]
-KEEP_FOR_QUICK = ("csm", "account")
+KEEP_FOR_QUICK = ("csm", "account", "instance")
 
 
 @require_GET
