@@ -299,7 +299,8 @@ def _finding_counts(user: Any) -> tuple[int, ...]:
     hidden = instances.hidden_keys(user)
     compiled = _finding_sql.get(hidden)
     if compiled is None:
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         for kind in KINDS:
             sql, kind_params = kind.visible(user).order_by().values("pk").query.sql_with_params()
             parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting)")  # noqa: S608 (Django's SQL)

@@ -48,7 +48,7 @@ def lowest_rows(review: AccountReview) -> SafeString:
         url = escape(t.get_absolute_url())
         subject = escape(truncate_chars(mask(str(t.subject or "")) or "(no subject)", 80))
         claim = ""
-        if ticket_claim_unconfirmed(t, account):
+        if t.organization is not None and ticket_claim_unconfirmed(t, account):
             claim = CLAIM_BADGE.format(account_url, escape(t.organization.name))
         out.append(
             f'<tr><td class="mono"><a href="{url}">{t.zd_id}</a></td>'
