@@ -245,7 +245,9 @@ DIGEST_FIELDS = (
     "organization__name", "organization__domain_names", "organization__link_confirmed_at",
     "organization__link_confirmed_sf_id",
 )  # fmt: skip
-SECTION_SECONDS = 6 * 3600
+# A section is about 150 kB for 500 tickets, and every change to a shown ticket makes a new key:
+# the cache (Redis, by default the broker's too) keeps each only as long as a meeting's preparation.
+SECTION_SECONDS = 15 * 60
 SECTION_VERSION = 2  # the cached section's shape: one more whenever TicketSection or its rows change
 
 
