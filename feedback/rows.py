@@ -330,6 +330,26 @@ def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
     return _join(parts)
 
 
+GAP_ROW = '<tr><td><strong>{}</strong>{}</td><td class="num">{}</td><td class="small mono">{}{}</td></tr>'
+GAP_TICKETS_SHOWN = 12
+
+
+def cadence_gap_rows(summaries: Iterable[Any]) -> SafeString:
+    """The `<tr>`s of the gaps across the tickets (`cadence.GapSummary`: a gap and the numbers of
+    its tickets, the first twelve listed)."""
+    return _join(
+        format_row(
+            GAP_ROW,
+            summary.gap.label,
+            format_row('<div class="small muted">{}</div>', summary.gap.advice) if summary.gap.advice else "",
+            len(summary.tickets),
+            ", ".join(f"#{number}" for number in summary.tickets[:GAP_TICKETS_SHOWN]),
+            " \u2026" if len(summary.tickets) > GAP_TICKETS_SHOWN else "",
+        )
+        for summary in summaries
+    )
+
+
 def requester_name(ticket: Any) -> str:
     """As `{{ ticket.requester|default:"" }}`, from the names the cadence report annotates
     (`requester_name`, `requester_email`) when it did."""

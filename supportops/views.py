@@ -21,6 +21,7 @@ from . import services, tracker
 from .filters import OpsRequestFilter
 from .forms import CommentForm, CorrectionForm, NotesForm, ReasonForm
 from .models import OpsRequest, RequestStatus
+from .rows import REQUEST_ROW_FIELDS
 from .selectors import (
     actions_for,
     active_correction_for,
@@ -41,7 +42,7 @@ from .text import collaboration_project_url, correction_text, org_agent_url
 def request_list(request: HttpRequest) -> HttpResponse:
     scope = requests_for_user(request.user)
     filterset = OpsRequestFilter(request.GET, scope, request=request)
-    items = filterset.qs
+    items = filterset.qs.only(*REQUEST_ROW_FIELDS)  # what a row shows (supportops.rows)
     account_name = None
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("account"):
         account_id = filterset.form.cleaned_data["account"]

@@ -40,6 +40,7 @@ from .export import export_header, export_rows
 from .filters import SORTS, TicketFilter
 from .models import Ticket
 from .review import CHECKS
+from .review_html import gap_rows, lowest_rows
 from .selectors import (
     CappedPaginator,
     emailed_under_old_address,
@@ -183,6 +184,8 @@ def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
             "review": review,
             "claims": organization_claims(account, orgs),
             "chart_data": review.chart_data(),
+            "gap_rows": gap_rows(review),
+            "lowest_rows": lowest_rows(review),
             "periods": PERIODS.items(),
             "tickets_query": urlencode({"csm": "any", "account": str(account.pk)}),
         },
