@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts.selectors import account_people
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, render_list
+from csmportal.versions import one_cached
 from tickets.links import open_tickets_url
 from users.roles import Role, any_role_required, role_required
 
@@ -124,7 +125,9 @@ def onboarding_context(
     user = request.user
     forms = forms or {}
     can_manage = can_manage_onboarding(user, account)
-    checklists = account_checklists(account)
+    # The checklists and the trail, cached with the account's version (csmportal.versions:
+    # every checklist change and trail line bumps it).
+    checklists = one_cached(account.pk, user, "checklists", lambda: account_checklists(account))
     owners = list(possible_owners()) if can_manage else []
     options = owner_options(owners) if can_manage else ""
     for checklist in checklists:
@@ -145,7 +148,9 @@ def onboarding_context(
         "can_manage": can_manage,
         "start_form": StartChecklistForm(templates=templates) if templates else None,
         "owners": owners,
-        "events": list(account_events(account)[:TRAIL_ON_PAGE]),
+        "events": one_cached(
+            account.pk, user, "trail", lambda: list(account_events(account)[:TRAIL_ON_PAGE])
+        ),
         **extra,
     }
 
@@ -180,17 +185,27 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
         claims=claims,
-        people=account_people(account, orgs=page.orgs, user=request.user, details=False),
+        people=_people_summary(account, page.orgs, request.user),
         panels=panels_for(request, account),
         **extra,
     )
+
+
+def _people_summary(account: Any, orgs: list[Any], user: Any) -> Any:
+    """Who can open tickets and the limits (`account_people` without its details), cached with
+    the account's version (csmportal.versions)."""
+    people = one_cached(
+        account.pk, user, "people", lambda: account_people(account, orgs=orgs, user=user, details=False)
+    )
+    people.account = account
+    return people
 
 
 def _claims_context(request: HttpRequest, account: Any, orgs: list[Any]) -> dict[str, Any]:
     """The orgs that claim the account unconfirmed, and what the user may do about them."""
     from supportops.selectors import can_file_for, can_view
 
-    claims = organization_claims(account, orgs)
+    claims = one_cached(account.pk, request.user, "claims", lambda: organization_claims(account, orgs))
     for claim in claims:
         if claim.request is not None:
             claim.request.account = account  # can_view reads its CSM without a query
