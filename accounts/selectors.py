@@ -270,16 +270,25 @@ class EmailDraft:
 
 def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
     """The step's email filled in for its account, ready to edit before sending."""
+    from csmportal.versions import one_cached
+
     account = step.checklist.account
     to = account.sold_to_email.strip()
-    contact = (
-        Contact.objects.live().filter(account=account, email_key=email_key(to)).order_by("pk").first()
-        if to
-        else None
-    )
-    has_cmp = (
-        Organization.objects.live().visible_to(sender).filter(account=account).exclude(cmp_id="").exists()
-    )
+
+    def facts() -> tuple[Contact | None, bool]:
+        """The sold-to contact, and whether the account has a contact management project."""
+        contact = (
+            Contact.objects.live().filter(account=account, email_key=email_key(to)).order_by("pk").first()
+            if to
+            else None
+        )
+        has_cmp = (
+            Organization.objects.live().visible_to(sender).filter(account=account).exclude(cmp_id="").exists()
+        )
+        return contact, has_cmp
+
+    # Cached with the account's version (csmportal.versions: its sold-to email changes with it).
+    contact, has_cmp = one_cached(account.pk, sender, "draft", facts)
     values = {
         "account_name": account.name,
         "contact_name": (contact.name if contact and contact.name else "there"),

@@ -116,6 +116,7 @@ def ticket_review_stopped(*, ticket_id: int, now: dt.datetime | None = None) -> 
         quality_score=None, quality_findings=_not_reviewed(), quality_checked_at=now or timezone.now()
     )
     TicketGap.objects.filter(ticket_id=ticket_id).delete()
+    bump_accounts(Ticket.objects.filter(pk=ticket_id).values_list("account_id", flat=True))
     log.warning(SKIPPED_LOG, ticket_id)
 
 
