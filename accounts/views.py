@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.selectors import account_people
@@ -18,7 +19,7 @@ from .filters import AccountFilter
 from .findings import Problem
 from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
 from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
-from .onboarding_html import owner_options, owner_select
+from .onboarding_html import owner_options, owner_select, step_html
 from .panels import panels_for
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 from .portfolio import portfolio_rows, portfolio_stats
@@ -130,14 +131,29 @@ def onboarding_context(
     checklists = one_cached(account.pk, user, "checklists", lambda: account_checklists(account))
     owners = list(possible_owners()) if can_manage else []
     options = owner_options(owners) if can_manage else ""
+    csrf = csrf_input(request)
     for checklist in checklists:
         checklist.add_form = forms.get(f"add-{checklist.pk}") or AddStepForm()  # type: ignore[attr-defined]
-        for step in checklist.steps.all():
+        steps = list(checklist.steps.all())
+        for counter, step in enumerate(steps, start=1):
             step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
             step.form = forms.get(step.pk)  # type: ignore[attr-defined]
             step.action_link = action_link(step_action_key(step), account)  # type: ignore[attr-defined]
             if can_manage:
                 step.owner_select = owner_select(step.pk, step.owner_id, options)  # type: ignore[attr-defined]
+            # Written in Python, but a step with a failed form (its errors, what was typed).
+            step.html = (  # type: ignore[attr-defined]
+                step_html(
+                    step,
+                    account_pk=account.pk,
+                    counter=counter,
+                    last=counter == len(steps),
+                    can_manage=can_manage,
+                    csrf_input=csrf,
+                )
+                if step.form is None
+                else ""
+            )
     templates = startable_templates(account) if can_manage else []
     steps = [step for checklist in checklists for step in checklist.steps.all()]
     return {
