@@ -151,7 +151,7 @@ def onboarding_context(
                     can_manage=can_manage,
                     csrf_input=csrf,
                 )
-                if step.form is None
+                if step.pk not in forms
                 else ""
             )
     templates = startable_templates(account) if can_manage else []

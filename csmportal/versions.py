@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -44,6 +45,7 @@ PREFIX = "acctv"
 # fetches its version and all of them in one round trip.
 _parts: set[str] = set()
 _local = threading.local()  # this request's round trips: (account pk, hidden) -> what came back
+MEMO_SECONDS = 5  # outside a request (a task, a shell) a round trip is reused only this long
 
 
 def _version_key(account_pk: int) -> str:
@@ -88,7 +90,7 @@ def one_cached(account_pk: int, user: Any, part: str, read: Callable[[], T]) -> 
     _parts.add(part)
     memo = _memo()
     fetched = memo.get((int(account_pk), hidden))
-    if fetched is None or part not in fetched["keys"]:
+    if fetched is None or part not in fetched["keys"] or fetched["at"] < time.monotonic() - MEMO_SECONDS:
         fetched = _fetch(int(account_pk), hidden)
         memo[(int(account_pk), hidden)] = fetched
     key = fetched["keys"][part]
@@ -110,7 +112,7 @@ def _fetch(account_pk: int, hidden: frozenset[str]) -> dict[str, Any]:
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, timeout=None):
             version = cache.get(version_key) or version
-    return {"version": version, "keys": keys, "found": found}
+    return {"version": version, "keys": keys, "found": found, "at": time.monotonic()}
 
 
 # -- who bumps ---------------------------------------------------------------------------------
@@ -118,6 +120,8 @@ def _fetch(account_pk: int, hidden: frozenset[str]) -> dict[str, Any]:
 
 def _sync_accounts(stream: str, pks: list[int]) -> set[int]:
     """The accounts whose pages show the rows a sync page wrote (`pks`: the portal rows')."""
+    from django.db.models.functions import Lower
+
     from accounts.models import Account, Organization, SalesforceUser
     from contacts.models import Contact, SupportUser
     from feedback.models import Rating
@@ -132,7 +136,7 @@ def _sync_accounts(stream: str, pks: list[int]) -> set[int]:
         orgs = list(Organization.objects.filter(pk__in=pks).values_list("account_id", "name"))
         names = {name.lower() for _, name in orgs if name}
         # An organization with an account's name is listed on that account's page too.
-        same_name = Account.objects.filter(name__iregex=_any_name(names)) if names else Account.objects.none()
+        same_name = Account.objects.annotate(name_key=Lower("name")).filter(name_key__in=names)
         return {account for account, _ in orgs} | set(same_name.values_list("pk", flat=True))
     by_stream = {
         "salesforce.contacts": (Contact, "account_id"),
@@ -143,14 +147,7 @@ def _sync_accounts(stream: str, pks: list[int]) -> set[int]:
     if stream not in by_stream:
         return set()
     model, field = by_stream[stream]
-    return set(model.objects.filter(pk__in=pks).values_list(field, flat=True).distinct())
-
-
-def _any_name(names: set[str]) -> str:
-    """A case-insensitive regex matching exactly one of `names` (PostgreSQL and SQLite)."""
-    import re
-
-    return "^(" + "|".join(re.escape(name) for name in sorted(names)) + ")$"
+    return set(model._default_manager.filter(pk__in=pks).values_list(field, flat=True).distinct())
 
 
 def on_page_synced(sender: Any, *, stream: str, **kwargs: Any) -> None:
