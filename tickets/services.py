@@ -22,6 +22,7 @@ from accounts.services import account_event_record
 from accounts.services.checklists import checklist_action_done
 from accounts.step_actions import Evidence
 from accounts.tasks import deliver_account_email
+from csmportal.versions import bump_accounts
 
 from .education import education_recipients, may_send_education_email
 from .models import Comment, Ticket, TicketGap
@@ -115,6 +116,7 @@ def ticket_review_stopped(*, ticket_id: int, now: dt.datetime | None = None) -> 
         quality_score=None, quality_findings=_not_reviewed(), quality_checked_at=now or timezone.now()
     )
     TicketGap.objects.filter(ticket_id=ticket_id).delete()
+    bump_accounts(Ticket.objects.filter(pk=ticket_id).values_list("account_id", flat=True))
     log.warning(SKIPPED_LOG, ticket_id)
 
 
@@ -158,6 +160,7 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, dict[
         _update_reviews(done)
         TicketGap.objects.filter(ticket_id__in=[t.pk for t in done]).delete()
         _insert_gaps(gaps)
+    bump_accounts(t.account_id for t in done)  # the account page's review panel (csmportal.versions)
     if stopped is not None:
         log.warning(SKIPPED_LOG, stopped.pk)
         raise ReviewStopped(stopped.pk, [t.pk for t in tickets[len(done) :]])
