@@ -1,14 +1,20 @@
 """The account page's section about support-ops requests (registered in apps.py)."""
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import HttpRequest
 
-from accounts.models import Account
+from accounts.models import Account, Organization
 from csmportal.versions import one_cached
 
+from .models import OpsRequest
 from .selectors import account_requests, can_file_for, can_view
 from .text import collaboration_project_url, org_agent_url
+
+
+class _Rows(TypedDict):
+    orgs: list[Organization]
+    items: list[OpsRequest]
 
 
 def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
@@ -19,10 +25,10 @@ def account_panel_context(request: HttpRequest, account: Account) -> dict[str, A
         account.pk,
         user,
         "supportops",
-        lambda: {
-            "orgs": list(account.organizations.live().visible_to(user)),
-            "items": account_requests(account, user=user),
-        },
+        lambda: _Rows(
+            orgs=list(account.organizations.live().visible_to(user)),
+            items=account_requests(account, user=user),
+        ),
     )
     orgs, items = rows["orgs"], rows["items"]
     open_by_org: dict[int | None, list] = {}
