@@ -21,7 +21,7 @@ DASH = "\u2014"
 
 
 def _name_cell(p: Person) -> str:
-    cell = escape(p.name or DASH)
+    cell: str = escape(p.name or DASH)
     if p.is_sold_to:
         cell += ' <span class="badge info">sold-to</span>'
     if p.is_developer:

@@ -16,7 +16,7 @@ from csmportal.instances import label, labels
 from .models import OpsRequest, RequestKind, RequestStatus
 
 # The status badge's class (as supportops/_status_badge.html).
-STATUS_CLASS = {
+STATUS_CLASS: dict[str, str] = {
     RequestStatus.VERIFIED: " ok",
     RequestStatus.FLAGGED: " bad",
     RequestStatus.DONE: " warn",
