@@ -4,6 +4,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from csmportal.admin_access import InstanceAccessAdmin
+
 from .checklist_models import (
     AccountEmail,
     Checklist,
@@ -28,7 +30,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(InstanceAccessAdmin):
     list_display = ("name", "zd_id", "salesforce_id", "account", "am_project_id", "cmp_id")
     search_fields = ("name", "salesforce_id")
     list_select_related = ("account",)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from users.roles import any_role_required
 
 from .checklist_models import AccountEmail, StepKind
-from .email_screen import EmailScreen, email_screen_render, next_url, send_requested
+from .email_screen import EmailScreen, email_screen_render, next_url, screen_recipients, send_requested
 from .emails import PLACEHOLDERS
 from .forms import (
     AccountEmailForm,
@@ -208,7 +208,7 @@ def step_email_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse
     account = step.checklist.account
     draft = checklist_email_draft(step, request.user)
     back = next_url(request, reverse("accounts:detail", args=[account.pk]) + "#onboarding")
-    recipients = account_recipients(account, request.user)
+    recipients = screen_recipients(request, account, lambda: account_recipients(account, request.user))
     form = AccountEmailForm(
         request.POST if request.method == "POST" else None,
         account=account,

@@ -10,6 +10,7 @@ confirmation there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from csmportal.versions import one_cached
 
 from .forms import AccountEmailForm
 from .models import Account
@@ -46,6 +49,16 @@ def next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def screen_recipients(
+    request: HttpRequest, account: Account, read: Callable[[], list[Recipient]]
+) -> list[Recipient]:
+    """The recipients the screen offers (`read()`): cached with the account's version
+    (csmportal.versions) to show the screen; read now to check a post (a send, a preview)."""
+    if request.method != "GET":
+        return read()
+    return one_cached(account.pk, request.user, "recipients", read)
 
 
 def send_requested(request: HttpRequest, form: AccountEmailForm) -> bool:

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from csmportal.filters import CsmFilter, FastSelectFilterSet
+from csmportal.filters import CsmFilter, FastSelectFilterSet, InstanceFilter
 
 from .findings import Problem, problem_filter
 from .models import Account, Organization, Region, SupportLevel
@@ -54,6 +54,8 @@ class AccountFilter(FastSelectFilterSet):
     renewal = django_filters.ChoiceFilter(
         choices=RENEWAL_CHOICES, method="by_renewal", label="Renewal", empty_label="Any time"
     )
+    # Accounts with an organization in that instance (where more than one is configured).
+    instance = InstanceFilter(method="by_instance", label="Zendesk instance")
     ordering = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -113,6 +115,12 @@ class AccountFilter(FastSelectFilterSet):
             Organization.objects.live().visible_to(self._user()).filter(account=OuterRef("pk")).filter(wanted)
         )
         return qs.filter(Exists(orgs))
+
+    def by_instance(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """An account's organizations can span instances: those with one (live) in `value`."""
+        return qs.filter(
+            Exists(Organization.objects.live().filter(account=OuterRef("pk"), zd_instance=value))
+        )
 
     def by_renewal(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         today = timezone.localdate()

@@ -23,7 +23,7 @@ from .findings import Problem
 from .portfolio import PortfolioRow
 
 DASH = "\u2014"
-_LEVEL = {Problem.NO_ORG: "bad", Problem.SF_ID: "bad"}
+_LEVEL: dict[str, str] = {Problem.NO_ORG: "bad", Problem.SF_ID: "bad"}
 PROBLEM_BADGES = {code: (_LEVEL.get(code, "warn"), str(label)) for code, label in Problem.choices}
 _MARK = 987654321  # an account id no row has: the links' shape, filled in per row
 

@@ -208,9 +208,29 @@ class AccountPage:
 
 def account_page(account: Account, user: Any = None) -> AccountPage:
     """The account page's orgs, findings and counts, of the Zendesk rows `user` may see
-    (docs/instances.md, Access; no one given: the instances that are not restricted)."""
+    (docs/instances.md, Access; no one given: the instances that are not restricted). The rows
+    and counts are cached with the account's version (`csmportal.versions`); the findings are
+    worked out from them on every request (they read the account and its CSM as they are now)."""
+    from csmportal.versions import one_cached
+
     from .findings import csm_name_for, org_mismatches
 
+    rows = one_cached(account.pk, user, "page", lambda: _account_page_rows(account, user))
+    orgs, same_name, sf_csm = rows["orgs"], rows["same_name"], rows["sf_csm"]
+    csm_name = csm_name_for(account, sf_csm)
+    return AccountPage(
+        orgs=orgs,
+        same_name_elsewhere=same_name,
+        sf_csm=sf_csm,
+        findings=account_findings(account, orgs, same_name, sf_csm),
+        mismatches={org.pk: org_mismatches(account, org, csm_name) for org in orgs},
+        open_tickets=rows["open_tickets"],
+        ratings_good=rows["ratings"]["good"],
+        ratings_bad=rows["ratings"]["bad"],
+    )
+
+
+def _account_page_rows(account: Account, user: Any) -> dict[str, Any]:
     orgs = by_instance(account.organizations.live().visible_to(user).order_by("zd_id"))
     same_name = list(
         Organization.objects.live()
@@ -225,23 +245,19 @@ def account_page(account: Account, user: Any = None) -> AccountPage:
         if account.csm_sf_user_id
         else None
     )
-    csm_name = csm_name_for(account, sf_csm)
     since = timezone.now() - timedelta(days=RECENT_RATINGS_DAYS)
     ratings = (
         Rating.objects.visible_to(user)
         .filter(account=account, zd_created_at__gte=since)
         .aggregate(good=Count("pk", filter=Q(score=Score.GOOD)), bad=Count("pk", filter=Q(score=Score.BAD)))
     )
-    return AccountPage(
-        orgs=orgs,
-        same_name_elsewhere=same_name,
-        sf_csm=sf_csm,
-        findings=account_findings(account, orgs, same_name, sf_csm),
-        mismatches={org.pk: org_mismatches(account, org, csm_name) for org in orgs},
-        open_tickets=Ticket.objects.visible_to(user).open().filter(account=account).count(),
-        ratings_good=ratings["good"],
-        ratings_bad=ratings["bad"],
-    )
+    return {
+        "orgs": orgs,
+        "same_name": same_name,
+        "sf_csm": sf_csm,
+        "ratings": ratings,
+        "open_tickets": Ticket.objects.visible_to(user).open().filter(account=account).count(),
+    }
 
 
 @dataclass
@@ -254,16 +270,25 @@ class EmailDraft:
 
 def checklist_email_draft(step: ChecklistStep, sender: Any) -> EmailDraft:
     """The step's email filled in for its account, ready to edit before sending."""
+    from csmportal.versions import one_cached
+
     account = step.checklist.account
     to = account.sold_to_email.strip()
-    contact = (
-        Contact.objects.live().filter(account=account, email_key=email_key(to)).order_by("pk").first()
-        if to
-        else None
-    )
-    has_cmp = (
-        Organization.objects.live().visible_to(sender).filter(account=account).exclude(cmp_id="").exists()
-    )
+
+    def facts() -> tuple[Contact | None, bool]:
+        """The sold-to contact, and whether the account has a contact management project."""
+        contact = (
+            Contact.objects.live().filter(account=account, email_key=email_key(to)).order_by("pk").first()
+            if to
+            else None
+        )
+        has_cmp = (
+            Organization.objects.live().visible_to(sender).filter(account=account).exclude(cmp_id="").exists()
+        )
+        return contact, has_cmp
+
+    # Cached with the account's version (csmportal.versions: its sold-to email changes with it).
+    contact, has_cmp = one_cached(account.pk, sender, "draft", facts)
     values = {
         "account_name": account.name,
         "contact_name": (contact.name if contact and contact.name else "there"),

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.selectors import account_people
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, render_list
+from csmportal.versions import one_cached
 from tickets.links import open_tickets_url
 from users.roles import Role, any_role_required, role_required
 
@@ -17,7 +19,7 @@ from .filters import AccountFilter
 from .findings import Problem
 from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
 from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
-from .onboarding_html import owner_options, owner_select
+from .onboarding_html import owner_options, owner_select, step_html
 from .panels import panels_for
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 from .portfolio import portfolio_rows, portfolio_stats
@@ -65,8 +67,9 @@ def account_list_view(request: HttpRequest) -> HttpResponse:
 
 
 # Portfolio filters the ticket list cannot express: with any of them set, the total of open
-# tickets has no list of exactly those tickets to link to.
-NOT_IN_TICKET_LIST = ("q", "support_level", "region", "onboarding", "problem", "renewal")
+# tickets has no list of exactly those tickets to link to ("instance" picks accounts with an
+# organization there, whose tickets may be any instance's).
+NOT_IN_TICKET_LIST = ("q", "support_level", "region", "onboarding", "problem", "renewal", "instance")
 
 
 def _with_open_tickets_url(filterset: AccountFilter, stats: dict[str, Any]) -> dict[str, Any]:
@@ -124,17 +127,34 @@ def onboarding_context(
     user = request.user
     forms = forms or {}
     can_manage = can_manage_onboarding(user, account)
-    checklists = account_checklists(account)
+    # The checklists and the trail, cached with the account's version (csmportal.versions:
+    # every checklist change and trail line bumps it).
+    checklists = one_cached(account.pk, user, "checklists", lambda: account_checklists(account))
     owners = list(possible_owners()) if can_manage else []
     options = owner_options(owners) if can_manage else ""
+    csrf = csrf_input(request)
     for checklist in checklists:
         checklist.add_form = forms.get(f"add-{checklist.pk}") or AddStepForm()  # type: ignore[attr-defined]
-        for step in checklist.steps.all():
+        steps = list(checklist.steps.all())
+        for counter, step in enumerate(steps, start=1):
             step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
             step.form = forms.get(step.pk)  # type: ignore[attr-defined]
             step.action_link = action_link(step_action_key(step), account)  # type: ignore[attr-defined]
             if can_manage:
                 step.owner_select = owner_select(step.pk, step.owner_id, options)  # type: ignore[attr-defined]
+            # Written in Python, but a step with a failed form (its errors, what was typed).
+            step.html = (  # type: ignore[attr-defined]
+                step_html(
+                    step,
+                    account_pk=account.pk,
+                    counter=counter,
+                    last=counter == len(steps),
+                    can_manage=can_manage,
+                    csrf_input=csrf,
+                )
+                if step.pk not in forms
+                else ""
+            )
     templates = startable_templates(account) if can_manage else []
     steps = [step for checklist in checklists for step in checklist.steps.all()]
     return {
@@ -145,7 +165,9 @@ def onboarding_context(
         "can_manage": can_manage,
         "start_form": StartChecklistForm(templates=templates) if templates else None,
         "owners": owners,
-        "events": list(account_events(account)[:TRAIL_ON_PAGE]),
+        "events": one_cached(
+            account.pk, user, "trail", lambda: list(account_events(account)[:TRAIL_ON_PAGE])
+        ),
         **extra,
     }
 
@@ -180,17 +202,27 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
         ],
         salesforce_url=salesforce_account_url(account.sf_id),
         claims=claims,
-        people=account_people(account, orgs=page.orgs, user=request.user, details=False),
+        people=_people_summary(account, page.orgs, request.user),
         panels=panels_for(request, account),
         **extra,
     )
+
+
+def _people_summary(account: Any, orgs: list[Any], user: Any) -> Any:
+    """Who can open tickets and the limits (`account_people` without its details), cached with
+    the account's version (csmportal.versions)."""
+    people = one_cached(
+        account.pk, user, "people", lambda: account_people(account, orgs=orgs, user=user, details=False)
+    )
+    people.account = account
+    return people
 
 
 def _claims_context(request: HttpRequest, account: Any, orgs: list[Any]) -> dict[str, Any]:
     """The orgs that claim the account unconfirmed, and what the user may do about them."""
     from supportops.selectors import can_file_for, can_view
 
-    claims = organization_claims(account, orgs)
+    claims = one_cached(account.pk, request.user, "claims", lambda: organization_claims(account, orgs))
     for claim in claims:
         if claim.request is not None:
             claim.request.account = account  # can_view reads its CSM without a query

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from csmportal.admin_access import InstanceAccessAdmin
+
 from .erase import person_erase
 from .models import Contact, SupportUser
 
@@ -29,7 +31,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportUser)
-class SupportUserAdmin(admin.ModelAdmin):
+class SupportUserAdmin(InstanceAccessAdmin):
     list_display = ("name", "email", "organization", "role", "active")
     search_fields = ("email", "name", "=zd_id")
     raw_id_fields = ("organization", "contact")

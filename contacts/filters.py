@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 
-from csmportal.filters import FastSelectFilterSet
+from csmportal.filters import FastSelectFilterSet, InstanceFilter
 
 from .selectors import Person, PersonStatus
 
@@ -33,6 +33,8 @@ class PeopleFilter(FastSelectFilterSet):
         label="Role",
         empty_label="Any role",
     )
+    # Of the person's Zendesk user, where more than one instance is configured.
+    instance = InstanceFilter(method="by_instance")
 
     def __init__(self, data: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(data, queryset=PeopleRows(people), **kwargs)
@@ -54,6 +56,9 @@ class PeopleFilter(FastSelectFilterSet):
             or needle in p.key
             or (p.contact is not None and needle in p.contact.title.lower())
         ]
+
+    def by_instance(self, rows: list[Person], name: str, value: str) -> list[Person]:
+        return [p for p in rows if p.user is not None and p.user.zd_instance == value]
 
     def by_status(self, rows: list[Person], name: str, value: str) -> list[Person]:
         return [p for p in rows if p.status == value]

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from csmportal import instances
 from csmportal.dates import day
 from csmportal.instances import GLOBAL
 from tickets.review import mask
@@ -20,7 +21,7 @@ DASH = "\u2014"
 
 
 def _name_cell(p: Person) -> str:
-    cell = escape(p.name or DASH)
+    cell: str = escape(p.name or DASH)
     if p.is_sold_to:
         cell += ' <span class="badge info">sold-to</span>'
     if p.is_developer:
@@ -38,7 +39,13 @@ def _zendesk_cell(p: Person) -> str:
     return cell
 
 
+def person_instance(names: dict[str, str], p: Person) -> str:
+    """The instance of the person's Zendesk user, as the "Instance" column names it."""
+    return instances.label(names, p.user.zd_instance) if p.user is not None else ""
+
+
 def people_rows_html(people: Iterable[Person]) -> SafeString:
+    names = instances.labels()  # {} with one instance: no "Instance" column
     rows = []
     for p in people:
         contact = (
@@ -50,7 +57,8 @@ def people_rows_html(people: Iterable[Person]) -> SafeString:
             f'<td><span class="badge {escape(p.badge)}">{escape(p.status_label)}</span></td>'
             f"<td>{contact}</td>"
             f"<td>{_zendesk_cell(p)}</td>"
-            f'<td class="num">{int(p.tickets)}</td></tr>'
+            + (f'<td class="nowrap">{escape(person_instance(names, p) or DASH)}</td>' if names else "")
+            + f'<td class="num">{int(p.tickets)}</td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped or a number)
 

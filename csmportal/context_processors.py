@@ -6,6 +6,8 @@ from django.utils.functional import SimpleLazyObject
 
 from users.roles import Role, user_roles
 
+from . import instances
+
 NAVIGATION = [
     ("Accounts", "accounts:list", "/accounts/"),
     ("Tickets", "tickets:list", "/tickets/"),
@@ -31,6 +33,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         # mapped.account.arr: is that source field mapped? (pages hide what an unmapped field
         # would have shown; read only by the templates that ask)
         "mapped": SimpleLazyObject(_mapped_flags),
+        # More than one Zendesk instance: lists rendered by templates add an "Instance" column.
+        "instance_column": instances.is_multi(),
     }
 
 

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from users.roles import Role, user_roles
 
+from . import instances
 from .widgets import FastSelect
 
 
@@ -55,9 +56,44 @@ class CsmFilter(django_filters.ChoiceFilter):
         return qs.filter(**{f"{self.field_name}_id": int(value)})
 
 
+class InstanceFilter(django_filters.ChoiceFilter):
+    """The Zendesk instance of a list's rows (docs/instances.md, Lists). `field_name` is the
+    path to the row's instance column (`zd_instance`, `ticket__zd_instance`). Its choices are
+    set per person by `limit_instance_filter`: only the instances they may see, so a hidden one
+    is refused exactly as an unknown value is ("Select a valid choice")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("field_name", "zd_instance")
+        kwargs.setdefault("label", "Instance")
+        kwargs.setdefault("empty_label", "Any instance")
+        kwargs.setdefault("choices", [])
+        super().__init__(*args, **kwargs)
+
+
+def limit_instance_filter(filterset: django_filters.FilterSet) -> None:
+    """Every `InstanceFilter` of `filterset`: gone where one instance is configured (the form,
+    its query string and its SQL as before), else offering the instances its person may see."""
+    names = [name for name, f in filterset.filters.items() if isinstance(f, InstanceFilter)]
+    if not names:
+        return
+    if not instances.is_multi():
+        for name in names:
+            del filterset.filters[name]
+        return
+    visible = instances.visible_keys(getattr(filterset.request, "user", None))
+    choices = [(i.key, i.name) for i in instances.all_instances() if i.key in visible]
+    for name in names:
+        filterset.filters[name].extra["choices"] = choices
+
+
 class FastSelectFilterSet(django_filters.FilterSet):
     """A FilterSet whose selects render in Python (`FastSelect`): the filter forms sit on every
-    list page, and Django's Select renders two templates per option."""
+    list page, and Django's Select renders two templates per option. Its `InstanceFilter`s are
+    limited to the person's instances (`limit_instance_filter`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_instance_filter(self)
 
     @property
     def form(self) -> Any:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +80,21 @@ def get(key: str) -> Instance:
 def is_multi() -> bool:
     """More than one instance configured: pages show an instance column and filter."""
     return bool(getattr(settings, "ZENDESK_EXTRA_INSTANCES", None))
+
+
+def labels() -> dict[str, str]:
+    """Each configured instance's name by key where more than one is configured, else ``{}``:
+    what the lists' "Instance" column and CSV column print (docs/instances.md, Lists). Empty
+    means no column, so a deployment with one instance looks as before."""
+    if not is_multi():
+        return {}
+    return {instance.key: instance.name for instance in all_instances()}
+
+
+def label(names: dict[str, str], key: str | None) -> str:
+    """A row's instance as ``labels()`` names it: an instance no longer configured by its key,
+    a row about no instance (an account's event) empty."""
+    return names.get(key, key) if key else ""
 
 
 def restricted_keys() -> frozenset[str]:
@@ -168,7 +183,10 @@ def hidden_q(user: Any, field: str = "zd_instance") -> Q:
     return ~Q(**{f"{field}__in": sorted(hidden)})
 
 
-def hide(queryset: QuerySet, user: Any, field: str = "zd_instance") -> QuerySet:
+_QS = TypeVar("_QS", bound=QuerySet[Any, Any])
+
+
+def hide(queryset: _QS, user: Any, field: str = "zd_instance") -> _QS:
     """The access rule (docs/instances.md, Access): ``queryset`` without the rows of the
     restricted instances ``user`` is not cleared for. ``field`` names the instance column, or a
     path to it through relations (``ticket__zd_instance``: a row with no ticket stays). Returns
@@ -193,6 +211,6 @@ def global_first(field: str = "zd_instance") -> list[Any]:
 class VisibleQuerySet(QuerySet):
     """A queryset of a Zendesk-keyed model (one with ``zd_instance``): ``.visible_to(user)``."""
 
-    def visible_to(self, user: Any) -> VisibleQuerySet:
+    def visible_to(self, user: Any) -> Self:
         """The rows ``user`` may see (``hide``): no change when nothing is hidden from them."""
         return hide(self, user)

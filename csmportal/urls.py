@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from users import views as users_views
 
-from . import views
+from . import admin_access, views
 
 handler403 = "csmportal.views.permission_denied"
 
@@ -21,6 +21,12 @@ urlpatterns = [
         "admin/login/",
         login_not_required(RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True)),
         name="admin_login_redirect",
+    ),
+    # Django's "view on site" redirect under the access rule (csmportal.admin_access).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_access.view_on_site),
+        name="admin_view_on_site",
     ),
     path("admin/", admin.site.urls),
     path("profile/", include("users.urls")),

@@ -13,6 +13,7 @@ from users.roles import Role, user_roles
 from . import health
 from .home.csm import Reason, csm_attention
 from .home.queues import admin_status, manager_queue, ops_queue
+from .home.rows_html import home_rows_html
 from .lists import query_without
 
 HOME_ROWS = 20  # accounts per page of the CSM's ranked list
@@ -33,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["attention"] = attention
         context["reason"] = Reason(reason).label if reason else ""
         context["reason_code"] = reason
-        context["page"] = Paginator(attention.filtered(reason), HOME_ROWS).get_page(request.GET.get("page"))
+        page = Paginator(attention.filtered(reason), HOME_ROWS).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["rows_html"] = home_rows_html(page.object_list)
         context["query_without_page"] = query_without(request, "page")
     if Role.SUPPORT_MANAGER in roles:
         context["manager"] = manager_queue(request.user)

@@ -1,34 +1,31 @@
 """Admin: ratings (read), feedback items (read-mostly: changes go through the portal's pages
 so they are recorded, audited and emailed) and the review rotation (set through the service,
 so setting this week's manager assigns the items waiting for one). Ratings and items of a
-restricted Zendesk instance are listed and opened only by admins cleared for it."""
+restricted Zendesk instance are listed and opened only by admins cleared for it
+(csmportal.admin_access)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from csmportal.instances import hide
+from csmportal.admin_access import InstanceAccessAdmin
 
 from .models import Feedback, FeedbackEvent, Rating, RotationWeek
 from .rotation import FIRST_DAY, LAST_DAY, in_rotation_range, support_managers
-from .selectors import visible_feedback
+from .selectors import ITEM_INSTANCE_FIELDS
 from .services import rotation_week_set
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(InstanceAccessAdmin):
     list_display = ("zd_id", "score", "zd_ticket_id", "account", "zd_created_at")
     list_filter = ("score",)
     search_fields = ("zd_id", "zd_ticket_id", "account__name", "comment")
     raw_id_fields = ("ticket", "organization", "account", "requester")
     show_full_result_count = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Rating]:
-        return hide(super().get_queryset(request), request.user)
 
 
 class FeedbackEventInline(admin.TabularInline):
@@ -43,7 +40,7 @@ class FeedbackEventInline(admin.TabularInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(InstanceAccessAdmin):
     list_display = (
         "id", "account", "sentiment", "status", "forwarded_by", "reviewing_manager", "first_response_due_at",
         "created_at",
@@ -56,9 +53,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "triaged_at", "actioned_at", "closed_at", "created_at", "updated_at",
     )  # fmt: skip
     inlines = [FeedbackEventInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Feedback]:
-        return visible_feedback(super().get_queryset(request), request.user)
+    instance_fields = ITEM_INSTANCE_FIELDS  # its ticket's and its rating's instance too
 
 
 class RotationWeekForm(forms.ModelForm):

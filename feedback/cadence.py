@@ -9,18 +9,23 @@ known, else from whichever of the usual keys the finding has.
 """
 
 import datetime as dt
+import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from accounts.models import Account
+from csmportal.instances import hidden_keys
 from tickets.links import open_tickets_url
 from tickets.models import Ticket
 
@@ -108,6 +113,7 @@ def finding_gaps(findings: Any, checks: dict[str, tuple[str, str]] | None = None
 # the requester as `requester_name` and `requester_email`.
 TICKET_ROW_FIELDS = (
     "zd_id",
+    "zd_instance",
     "subject",
     "status",
     "priority",
@@ -169,30 +175,47 @@ def period_days(value: str | None) -> int:
     return int(value) if value and value.isdecimal() and int(value) in PERIODS else DEFAULT_DAYS
 
 
-def cadence_report(
-    account: Account, *, days: int, feedback: QuerySet[Feedback], user: Any = None
-) -> dict[str, Any]:
-    """Everything the page shows, in four queries whatever the number of rows.
-
-    `feedback` is the viewer's own scope (selectors.feedback_for_user): the page shows only
-    the items the viewer may open. Tickets and ratings are those `user` (the viewer) may see
-    (docs/instances.md, Access; no one given: of the instances that are not restricted).
-    """
-    now = timezone.now()
-    since = now - dt.timedelta(days=days)
-    tickets = list(
-        Ticket.objects.visible_to(user)
-        .live()
-        .filter(account=account, zd_created_at__gte=since)
+def cadence_tickets(account: Account, *, since: dt.datetime, user: Any = None) -> QuerySet[Ticket]:
+    """The period's tickets as a row shows them, newest first, up to one more than shown (to
+    tell that there are more)."""
+    return (
+        _period_tickets(account, since=since, user=user)
         .select_related("organization")  # its org may claim the account unconfirmed
         .only(*TICKET_ROW_FIELDS)
         .annotate(
             findings=findings_without_evidence(),
             requester_name=F("requester__name"),  # the requester's name, not a model per row
             requester_email=F("requester__email"),
-        )
-        .order_by("-zd_created_at")[: MAX_TICKETS + 1]
+        )[: MAX_TICKETS + 1]
     )
+
+
+def _period_tickets(account: Account, *, since: dt.datetime, user: Any) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.visible_to(user)
+        .live()
+        .filter(account=account, zd_created_at__gte=since)
+        .order_by("-zd_created_at")
+    )
+
+
+@dataclass
+class TicketSection:
+    """The tickets' part of the page, ready to print: their table's rows, how many, the gaps
+    across them and their figures."""
+
+    rows_html: SafeString  # feedback.rows.cadence_ticket_rows: every value escaped
+    gap_rows_html: SafeString  # feedback.rows.cadence_gap_rows
+    count: int
+    truncated: bool
+    gap_summary: list[GapSummary]
+    with_gaps: int
+    avg_quality: int | None
+
+
+def ticket_section(tickets: list[Ticket], account: Account) -> TicketSection:
+    from .rows import cadence_gap_rows, cadence_ticket_rows
+
     truncated = len(tickets) > MAX_TICKETS
     checks = known_checks()
     rows = [TicketRow(t, ticket_gaps(t.findings, checks)) for t in tickets[:MAX_TICKETS]]  # type: ignore[attr-defined]
@@ -202,8 +225,88 @@ def cadence_report(
             summary = summaries.setdefault(gap.code, GapSummary(gap))
             if row.ticket.zd_id not in summary.tickets:
                 summary.tickets.append(row.ticket.zd_id)
-    gap_summary = sorted(summaries.values(), key=lambda s: (-len(s.tickets), s.gap.label.lower()))
     scores = [r.ticket.quality_score for r in rows if r.ticket.quality_score is not None]
+    gap_summary = sorted(summaries.values(), key=lambda s: (-len(s.tickets), s.gap.label.lower()))
+    return TicketSection(
+        rows_html=cadence_ticket_rows(rows, account),
+        gap_rows_html=cadence_gap_rows(gap_summary),
+        count=len(rows),
+        truncated=truncated,
+        gap_summary=gap_summary,
+        with_gaps=sum(1 for r in rows if r.gaps),
+        avg_quality=round(sum(scores) / len(scores)) if scores else None,
+    )
+
+
+# What a ticket's row shows, beside what the key holds (the account, the reader's language and
+# clock): a digest of these, one query, tells whether the section cached for them still holds.
+DIGEST_FIELDS = (
+    "id", "zd_id", "subject", "status", "priority", "quality_score", "zd_created_at", "requester_id",
+    "requester__name", "requester__email", "organization_id", "organization__account_id",
+    "organization__name", "organization__domain_names", "organization__link_confirmed_at",
+    "organization__link_confirmed_sf_id",
+)  # fmt: skip
+# A section is about 150 kB for 500 tickets, and every change to a shown ticket makes a new key:
+# the cache (Redis, by default the broker's too) keeps each only as long as a meeting's preparation.
+SECTION_SECONDS = 15 * 60
+SECTION_VERSION = 2  # the cached section's shape: one more whenever TicketSection or its rows change
+
+
+def cached_ticket_section(
+    account: Account, *, since: dt.datetime, days: int, user: Any = None
+) -> tuple[TicketSection, int]:
+    """The tickets' section and the account's open tickets (every open one, whenever opened).
+
+    500 tickets cost more to load and write than the rest of the page. The section is cached
+    under a key made of what it shows: one query gives the open count and a digest (md5) of
+    every shown ticket's columns, its findings, requester and organization (`DIGEST_FIELDS`),
+    so any change to them is a new key; the key holds the rest (the account's fields its
+    organizations' claims read, the reader's language and clock, the instances hidden from the
+    reader). On a miss the tickets are loaded as before. Elsewhere than PostgreSQL: no cache."""
+    open_tickets = Ticket.objects.visible_to(user).open().filter(account=account)
+    if connection.vendor != "postgresql":
+        tickets = list(cadence_tickets(account, since=since, user=user))
+        return ticket_section(tickets, account), open_tickets.count()
+    shown = (
+        _period_tickets(account, since=since, user=user)
+        .annotate(findings_md5=RawSQL('md5("tickets_ticket"."quality_findings"::text)', ()))
+        .values_list(*DIGEST_FIELDS, "findings_md5")[: MAX_TICKETS + 1]
+    )
+    shown_sql, shown_params = shown.query.sql_with_params()
+    open_sql, open_params = open_tickets.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM ({open_sql}) o), count(*), "  # noqa: S608 (Django's SQL)
+            f"md5(coalesce(string_agg(s::text, '|'), '')) FROM ({shown_sql}) s",
+            (*open_params, *shown_params),
+        )
+        open_count, shown_count, digest = cursor.fetchone()
+    parts = (
+        SECTION_VERSION, account.pk, account.name, account.sf_id, account.sold_to_email, days,
+        sorted(hidden_keys(user)), get_language(), timezone.get_current_timezone_name(),
+        shown_count, digest,
+    )  # fmt: skip
+    key = "cadence-tickets:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    section = cache.get(key)
+    if section is None:
+        section = ticket_section(list(cadence_tickets(account, since=since, user=user)), account)
+        cache.set(key, section, SECTION_SECONDS)
+    return section, open_count
+
+
+def cadence_report(
+    account: Account, *, days: int, feedback: QuerySet[Feedback], user: Any = None
+) -> dict[str, Any]:
+    """Everything the page shows, in four queries whatever the number of rows (three when the
+    tickets' section is cached: `cached_ticket_section`).
+
+    `feedback` is the viewer's own scope (selectors.feedback_for_user): the page shows only
+    the items the viewer may open. Tickets and ratings are those `user` (the viewer) may see
+    (docs/instances.md, Access; no one given: of the instances that are not restricted).
+    """
+    now = timezone.now()
+    since = now - dt.timedelta(days=days)
+    tickets, open_tickets = cached_ticket_section(account, since=since, days=days, user=user)
 
     ratings = list(
         # Nothing on the page reads a rating's ticket (its number is on the rating).
@@ -223,20 +326,19 @@ def cadence_report(
         "days": days,
         "since": since,
         "generated_at": now,
-        "ticket_rows": rows,
-        "tickets_truncated": truncated,
-        "gap_summary": gap_summary,
+        "tickets": tickets,
+        "gap_summary": tickets.gap_summary,
         "ratings": ratings,
         "trend": trend_from_ratings(ratings, since=timezone.localtime(since).date()),
         "feedback_items": items,
         "stats": {
-            "tickets": len(tickets) if not truncated else f"{MAX_TICKETS}+",
+            "tickets": f"{MAX_TICKETS}+" if tickets.truncated else tickets.count,
             # Every open ticket of the account, whenever opened: the number the account page,
             # the portfolio and the review show (Ticket.objects.open()), and its link lists them.
-            "open_tickets": Ticket.objects.visible_to(user).open().filter(account=account).count(),
+            "open_tickets": open_tickets,
             "open_tickets_url": open_tickets_url(account=account.pk),
-            "with_gaps": sum(1 for r in rows if r.gaps),
-            "avg_quality": round(sum(scores) / len(scores)) if scores else None,
+            "with_gaps": tickets.with_gaps,
+            "avg_quality": tickets.avg_quality,
             "good": good,
             "bad": bad,
             "satisfaction": round(100 * good / (good + bad)) if good + bad else None,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from accounts.models import Account, Region
+from csmportal.instances import GLOBAL
 from tickets.models import PreferredRegion, Ticket
 from tickets.schedules import RegionClock, region_clocks
 
@@ -84,12 +85,15 @@ def first_response_due(
     ticket: Ticket | None,
     clocks: dict[str, RegionClock] | None = None,
 ) -> Due:
-    """`clocks`: the regions' business hours (read from the database when not given)."""
+    """`clocks`: the regions' business hours (read from the database when not given: those of
+    the ticket's Zendesk instance, or the global one's without a ticket)."""
     week = forwarded_at + dt.timedelta(days=FIRST_RESPONSE_DAYS)
     if not wants_manager_contact:
         return Due(week, f"{FIRST_RESPONSE_DAYS} days")
     clock, source = customer_clock(
-        account=account, ticket=ticket, clocks=region_clocks() if clocks is None else clocks
+        account=account,
+        ticket=ticket,
+        clocks=region_clocks(instance=ticket.zd_instance if ticket else GLOBAL) if clocks is None else clocks,
     )
     budget = dt.timedelta(hours=MANAGER_CONTACT_HOURS)
     if clock is None:

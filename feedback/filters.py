@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from csmportal.filters import CsmFilter, FastSelectFilterSet, default_csm_scope
+from csmportal.filters import CsmFilter, FastSelectFilterSet, InstanceFilter, default_csm_scope
 
 from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, FeedbackStatus, Rating, Score, Sentiment
 from .rotation import support_managers
@@ -60,6 +60,7 @@ class FeedbackFilter(FastSelectFilterSet):
     sentiment = django_filters.ChoiceFilter(choices=Sentiment.choices, empty_label="Any sentiment")
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="by_due", label="Due", empty_label="Any")
     account = django_filters.NumberFilter(field_name="account_id", widget=forms.HiddenInput)
+    instance = InstanceFilter(method="by_instance")  # where more than one instance is configured
 
     class Meta:
         model = Feedback
@@ -74,6 +75,10 @@ class FeedbackFilter(FastSelectFilterSet):
         if value in FeedbackStatus.values:
             return qs.filter(status=value)
         return qs
+
+    def by_instance(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """Items about a ticket of that instance (an item naming no ticket is about none)."""
+        return qs.filter(zd_instance=value).filter(Q(ticket__isnull=False) | Q(zd_ticket_id__isnull=False))
 
     def by_manager(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if value == "mine":
@@ -136,6 +141,7 @@ class RatingFilter(FastSelectFilterSet):
         choices=PERIOD_CHOICES, method="by_period", label="Period", empty_label=None
     )
     account = django_filters.NumberFilter(field_name="account_id", widget=forms.HiddenInput)
+    instance = InstanceFilter()  # where more than one instance is configured
 
     class Meta:
         model = Rating

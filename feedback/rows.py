@@ -18,8 +18,10 @@ from django.utils.translation import get_language, pgettext
 
 from accounts.claims import ticket_claim_unconfirmed
 from accounts.mirror import DELETED_PERSON
+from csmportal import instances
 from csmportal.dates import day
 from csmportal.fast_html import format_row
+from csmportal.instances import GLOBAL
 from csmportal.url_tags import fast_reverse
 from tickets.models import Priority, Status
 from tickets.review import mask
@@ -99,6 +101,7 @@ QUEUE_ROW_FIELDS = (
     "action",
     "created_at",
     "zd_ticket_id",
+    "zd_instance",
     "account__name",
     "ticket__zd_id",
     "forwarded_by__name",
@@ -113,7 +116,9 @@ RATING_ROW_FIELDS = (
     "zd_ticket_id",
     "comment",
     "reason",
+    "zd_instance",
     "ticket__zd_id",
+    "ticket__zd_instance",
     "ticket__subject",
     "account__name",
     "requester__name",
@@ -121,13 +126,21 @@ RATING_ROW_FIELDS = (
 )
 
 
+def instance_cell(names: dict[str, str], key: str | None) -> SafeString | str:
+    """The "Instance" cell where more than one instance is configured (`names`), else nothing."""
+    return format_row('<td class="nowrap">{}</td>', instances.label(names, key) or DASH) if names else ""
+
+
 def queue_rows(items: Iterable[Feedback], *, manager: bool) -> SafeString:
     """The `<tr>`s of the feedback queue (managers) or of a CSM's forwarded feedback."""
     days = Days()
-    return _join(queue_row(item, manager=manager, days=days) for item in items)
+    names = instances.labels()
+    return _join(queue_row(item, manager=manager, days=days, names=names) for item in items)
 
 
-def queue_row(item: Feedback, *, manager: bool, days: Days) -> SafeString:
+def queue_row(
+    item: Feedback, *, manager: bool, days: Days, names: dict[str, str] | None = None
+) -> SafeString:
     url = fast_reverse("feedback:detail", [item.pk])
     row_class = "fb-overdue" if item.is_overdue else ("fb-due-soon" if item.is_due_soon else "")
     wants = WANTS_MANAGER if item.wants_manager_contact else ""
@@ -137,7 +150,7 @@ def queue_row(item: Feedback, *, manager: bool, days: Days) -> SafeString:
         '<tr class="{}"><td class="mono"><a href="{}">#{}</a></td>'
         '<td><a href="{}"><strong>{}</strong></a>{}'
         '<div class="small muted fb-snippet">{}</div></td>'
-        '<td class="mono nowrap">{}</td><td>{}</td><td>{}</td><td class="nowrap">{}</td>{}'
+        '<td class="mono nowrap">{}</td>{}<td>{}</td><td>{}</td><td class="nowrap">{}</td>{}'
         '<td class="nowrap small">{}<div class="muted">{}</div></td></tr>',
         row_class,
         url,
@@ -147,6 +160,7 @@ def queue_row(item: Feedback, *, manager: bool, days: Days) -> SafeString:
         wants,
         cut(mask(item.customer_words), 140),
         f"#{number}" if number else DASH,
+        instance_cell(names or {}, item.zd_instance if number else None),
         sentiment_badge(item.sentiment, label(SENTIMENTS, item.sentiment)),
         status_badge(item.status, label(STATUSES, item.status)),
         due_badge(item),
@@ -186,18 +200,22 @@ def rating_rows(ratings: Iterable[Any], *, can_forward: bool, csrf_token: str, n
     a CSM may forward a bad rating with a comment (a form with the CSRF token and the way back)."""
     forward = (csrf_token, next_url) if can_forward else None
     days = Days()
-    return _join(rating_row(r, forward=forward, days=days) for r in ratings)
+    names = instances.labels()
+    return _join(rating_row(r, forward=forward, days=days, names=names) for r in ratings)
 
 
-def rating_row(rating: Any, *, forward: tuple[str, str] | None, days: Days) -> SafeString:
+def rating_row(
+    rating: Any, *, forward: tuple[str, str] | None, days: Days, names: dict[str, str] | None = None
+) -> SafeString:
     return format_row(
         '<tr><td class="nowrap">{}</td><td><span class="badge {}">{}</span></td>'
-        '<td class="nowrap">{}</td><td>{}<div class="small muted">{}</div></td><td>{}{}</td>'
+        '<td class="nowrap">{}</td>{}<td>{}<div class="small muted">{}</div></td><td>{}{}</td>'
         '<td class="no-print nowrap">{}</td></tr>',
         days(rating.zd_created_at),
         SCORE_CLASS.get(rating.score, ""),
         label(SCORES, rating.score),
         _rating_ticket(rating),
+        instance_cell(names or {}, rating.zd_instance),
         _rating_account(rating),
         rating.requester or "",
         (
@@ -210,11 +228,20 @@ def rating_row(rating: Any, *, forward: tuple[str, str] | None, days: Days) -> S
     )
 
 
+def ticket_url(ticket: Any) -> str:
+    """A ticket's page: the global instance's from the route reversed once, another instance's
+    at its own address (/tickets/<instance>/<number>/)."""
+    if ticket.zd_instance == GLOBAL:
+        return fast_reverse("tickets:detail", [ticket.zd_id])
+    return str(ticket.get_absolute_url())
+
+
 def _rating_ticket(rating: Rating) -> SafeString | str:
     if rating.ticket:
+        ticket = rating.ticket
         return format_row(
             '<a class="mono" href="{}">#{}</a><div class="small muted">{}</div>',
-            fast_reverse("tickets:detail", [rating.ticket.zd_id]),
+            ticket_url(ticket),
             rating.zd_ticket_id,
             cut(mask(rating.ticket.subject), 50),
         )
@@ -265,6 +292,7 @@ def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
     a ticket whose organization claims the account unconfirmed marked as the account page does."""
     claim_badge = format_row(CLAIM_BADGE, fast_reverse("accounts:detail", [account.pk]))
     days = Days()
+    names = instances.labels()
     gap_cells: dict[tuple[str, ...], SafeString] = {}
     unconfirmed: dict[int | None, bool] = {}  # per organization: the same answer for its tickets
     parts = []
@@ -282,11 +310,13 @@ def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
             )
         parts.append(
             format_row(
-                '<tr><td class="mono"><a href="{}">{}</a></td><td>{}{}<div class="small muted">{}</div></td>'
+                '<tr><td class="mono"><a href="{}">{}</a></td>{}'
+                '<td>{}{}<div class="small muted">{}</div></td>'
                 '<td class="nowrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
                 '<td class="small">{}</td></tr>',
-                fast_reverse("tickets:detail", [ticket.zd_id]),
+                ticket_url(ticket),
                 ticket.zd_id,
+                instance_cell(names, ticket.zd_instance),
                 cut(mask(ticket.subject or "") or "(no subject)", 90),
                 claim_badge if unconfirmed[ticket.organization_id] else "",
                 requester_name(ticket),
@@ -298,6 +328,26 @@ def cadence_ticket_rows(rows: Iterable[Any], account: Any) -> SafeString:
             )
         )
     return _join(parts)
+
+
+GAP_ROW = '<tr><td><strong>{}</strong>{}</td><td class="num">{}</td><td class="small mono">{}{}</td></tr>'
+GAP_TICKETS_SHOWN = 12
+
+
+def cadence_gap_rows(summaries: Iterable[Any]) -> SafeString:
+    """The `<tr>`s of the gaps across the tickets (`cadence.GapSummary`: a gap and the numbers of
+    its tickets, the first twelve listed)."""
+    return _join(
+        format_row(
+            GAP_ROW,
+            summary.gap.label,
+            format_row('<div class="small muted">{}</div>', summary.gap.advice) if summary.gap.advice else "",
+            len(summary.tickets),
+            ", ".join(f"#{number}" for number in summary.tickets[:GAP_TICKETS_SHOWN]),
+            " \u2026" if len(summary.tickets) > GAP_TICKETS_SHOWN else "",
+        )
+        for summary in summaries
+    )
 
 
 def requester_name(ticket: Any) -> str:
@@ -347,13 +397,15 @@ def cadence_feedback_row(item: Feedback, days: Days) -> SafeString:
 def cadence_rating_items(ratings: Iterable[Rating]) -> SafeString:
     """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment."""
     days = Days()
+    names = instances.labels()  # {} with one instance: the number alone
     return _join(
         format_row(
-            '<li><span class="badge {}">{}</span> <span class="small muted">{} · #{}{}</span>{}</li>',
+            '<li><span class="badge {}">{}</span> <span class="small muted">{} · #{}{}{}</span>{}</li>',
             "ok" if rating.score == Score.GOOD else "bad",
             label(SCORES, rating.score),
             days(rating.zd_created_at),
             rating.zd_ticket_id,
+            format_row(" ({})", instances.label(names, rating.zd_instance)) if names else "",
             format_row(" · {}", rating.reason) if rating.reason else "",
             format_row('<div class="fb-text">{}</div>', mask(rating.comment)) if rating.comment else "",
         )

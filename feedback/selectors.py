@@ -16,8 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -136,23 +137,41 @@ def feedback_timeline(item: Feedback) -> QuerySet[FeedbackEvent]:
     return item.events.select_related("actor")
 
 
+# The queue's headline numbers over its scope's rows (`s`); every value is a parameter.
+QUEUE_COUNTS = (
+    "SELECT"
+    " COUNT(*) FILTER (WHERE s.status = %s),"
+    " COUNT(*) FILTER (WHERE s.status = ANY(%s)),"
+    " COUNT(*) FILTER (WHERE s.waiting AND s.first_response_due_at < %s),"
+    " COUNT(*) FILTER (WHERE s.waiting AND s.first_response_due_at >= %s AND s.first_response_due_at < %s),"
+    " COUNT(*) FILTER (WHERE s.status = ANY(%s) AND s.reviewing_manager_id IS NULL),"
+    " COUNT(*) FILTER (WHERE s.status = ANY(%s) AND s.reviewing_manager_id = %s)"
+)
+QUEUE_WAITING = "(q.first_responded_at IS NULL AND q.status <> %s) AS waiting"
+
+
 def queue_counts(items: QuerySet[Feedback], user: Any) -> dict[str, int]:
-    """Headline numbers of the user's scope, in one query."""
+    """Headline numbers of the user's scope, in one query: the scope's rows counted by one
+    SELECT written here (six filtered counts built and compiled by the ORM cost more CPU than
+    the rest of the queue's data)."""
     now = timezone.now()
-    waiting = Q(first_responded_at__isnull=True) & ~Q(status=FeedbackStatus.CLOSED)
-    counts = items.order_by().aggregate(
-        new=Count("pk", filter=Q(status=FeedbackStatus.NEW)),
-        open=Count("pk", filter=Q(status__in=OPEN_FEEDBACK)),
-        overdue=Count("pk", filter=waiting & Q(first_response_due_at__lt=now)),
-        due_soon=Count(
-            "pk",
-            filter=waiting
-            & Q(first_response_due_at__gte=now, first_response_due_at__lt=now + dt.timedelta(days=1)),
-        ),
-        unassigned=Count("pk", filter=Q(status__in=OPEN_FEEDBACK, reviewing_manager__isnull=True)),
-        mine=Count("pk", filter=Q(status__in=OPEN_FEEDBACK, reviewing_manager=user.pk)),
-    )
-    return {k: v or 0 for k, v in counts.items()}
+    columns = ("status", "first_responded_at", "first_response_due_at", "reviewing_manager_id")
+    names = ("new", "open", "overdue", "due_soon", "unassigned", "mine")
+    try:
+        scope_sql, scope_params = items.order_by().values_list(*columns).query.sql_with_params()
+    except EmptyResultSet:  # an empty scope (`.none()`)
+        return dict.fromkeys(names, 0)
+    open_statuses = [str(status) for status in OPEN_FEEDBACK]
+    scope = f"({scope_sql}) AS q ({', '.join(columns)})"
+    sql = f"{QUEUE_COUNTS} FROM (SELECT q.*, {QUEUE_WAITING} FROM {scope}) AS s"  # noqa: S608 (Django's SQL)
+    params = (
+        str(FeedbackStatus.NEW), open_statuses, now, now, now + dt.timedelta(days=1), open_statuses,
+        open_statuses, user.pk, str(FeedbackStatus.CLOSED), *scope_params,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip(names, row, strict=True))
 
 
 def forwarding_accounts(user: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

@@ -253,8 +253,8 @@ def available_fields(sf: Any, zd: Any) -> dict[tuple[str, str], list[discovery.S
 
 def run() -> Result:
     """Check every Zendesk instance and Salesforce as configured; remembered for the
-    Connections page. The field mapping's report is the global instance's (and Salesforce's);
-    each other instance's Zendesk fields are checked against the same mapping."""
+    Connections page. ``fields`` reports Salesforce's fields and each instance's Zendesk fields,
+    each against its own mapping (``FieldReport.instance``)."""
     from .salesforce import SalesforceClient
     from .zendesk import ZendeskClient
 
@@ -276,14 +276,16 @@ def run() -> Result:
         )
     result.fields = discovery.report(available_fields(sf, zendesks[0][1]))
     for instance, zd in zendesks:
-        if zd is None:
-            continue
-        reports = result.fields
+        reports = [r for r in result.fields if r.field.source == ZENDESK]
         if instance.key != GLOBAL:
-            reports = [r for r in discovery.report(available_fields(None, zd)) if r.field.source == ZENDESK]
-        _guarded(result, source_label(instance), "Zendesk", partial(check_zendesk, zd, reports, instance))
+            found = discovery.report(available_fields(None, zd), instance=instance.key)
+            reports = [r for r in found if r.field.source == ZENDESK]
+            result.fields += reports
+        if zd is not None:
+            _guarded(result, source_label(instance), "Zendesk", partial(check_zendesk, zd, reports, instance))
     if sf is not None:
-        _guarded(result, "Salesforce", "Salesforce", partial(check_salesforce, sf, result.fields))
+        sf_reports = [r for r in result.fields if r.field.source == SALESFORCE]
+        _guarded(result, "Salesforce", "Salesforce", partial(check_salesforce, sf, sf_reports))
     return result
 
 

@@ -14,7 +14,9 @@ from dataclasses import field as dc_field
 from difflib import SequenceMatcher
 from typing import Any
 
-from .mapping import FIELDS, SALESFORCE, LogicalField, current
+from csmportal.instances import GLOBAL
+
+from .mapping import FIELDS, SALESFORCE, LogicalField, current, form_key
 
 # Words that mean the same thing in field names and labels.
 SYNONYMS = {"sfdc": "salesforce", "sf": "salesforce", "mgr": "manager", "acct": "account", "zd": "zendesk"}
@@ -36,10 +38,16 @@ class FieldReport:
     status: str  # ok | warning | error
     message: str
     suggestions: list[SourceField] = dc_field(default_factory=list)
+    instance: str = GLOBAL  # the Zendesk instance whose field this is (Salesforce's: global)
 
     @property
     def key(self) -> str:
         return self.field.key
+
+    @property
+    def form_key(self) -> str:
+        """The field's name on the Connections page: ``<key>@<instance>`` for another instance's."""
+        return form_key(self.field.key, self.instance)
 
 
 def words(text: str) -> list[str]:
@@ -80,19 +88,24 @@ def _custom(obj: str, fields: list[SourceField]) -> list[SourceField]:
 
 
 def report(
-    available: dict[tuple[str, str], list[SourceField] | None], mapping: dict[str, str] | None = None
+    available: dict[tuple[str, str], list[SourceField] | None],
+    mapping: dict[str, str] | None = None,
+    instance: str = GLOBAL,
 ) -> list[FieldReport]:
-    """One report per logical field. ``available``: (source, object) -> fields, or None when the
-    source could not be read (its fields are then reported as unknown)."""
-    mapping = current() if mapping is None else mapping
+    """One report per logical field, the Zendesk ones as ``instance`` maps them. ``available``:
+    (source, object) -> fields, or None when the source could not be read (its fields are then
+    reported as unknown)."""
+    mapping = current(instance) if mapping is None else mapping
     out = []
     for wanted in FIELDS:
         name = mapping.get(wanted.key, wanted.default)
         fields = available.get((wanted.source, wanted.obj))
         if fields is None:
             out.append(FieldReport(wanted, name, None, "warning", "Could not read the source's fields."))
-            continue
-        out.append(_one(wanted, name, fields))
+        else:
+            out.append(_one(wanted, name, fields))
+        if wanted.source != SALESFORCE:
+            out[-1].instance = instance
     return out
 
 

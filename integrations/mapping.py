@@ -5,6 +5,11 @@ The defaults are the names the portal was built against; an admin changes a name
 Connections page (stored as a ``FieldMapping`` row, audited by ``FieldMappingChange``), and the
 stream that reads the field syncs again from the start. An optional field may be left unmapped
 (an empty name): the sync then does not ask for it and the pages hide what depends on it.
+
+Salesforce is one mapping. The Zendesk fields are mapped per Zendesk instance
+(``csmportal.instances``): an instance's name for a field is its own row
+(``FieldMapping.zd_instance``) where it has one, else the global instance's, so a second
+instance with the same fields needs nothing. A Salesforce row names no instance ("").
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from csmportal import instances
+from csmportal.instances import GLOBAL
 
 SALESFORCE = "salesforce"
 ZENDESK = "zendesk"
@@ -85,36 +93,67 @@ FIELDS: tuple[LogicalField, ...] = (
     ),
 )
 BY_KEY = {f.key: f for f in FIELDS}
-CACHE_KEY = "integrations:field-mapping"
+CACHE_KEY = "integrations:field-mapping:v2"  # {instance: {key: name}}
 
 
 # Also remembered in the process for a few seconds: the checks ask per account and step, and a
 # cache round trip each time (Redis) would cost more than the check.
 _MEMO: dict[str, tuple[float, dict[str, str]]] = {}
 MEMO_SECONDS = 5.0
+SEPARATOR = "@"  # a form's name for another instance's field: "zendesk.ticket.preferred_region@usgov"
+
+# {instance ("" for Salesforce): {key: source name}}: the rows as stored.
+Rows = dict[str, dict[str, str]]
 
 
-def current() -> dict[str, str]:
-    """Every logical field's source name by key ("" = unmapped), overrides applied."""
-    memo = _MEMO.get(CACHE_KEY)
+def current(instance: str = GLOBAL) -> dict[str, str]:
+    """Every logical field's source name by key ("" = unmapped), overrides applied: Salesforce's,
+    and the Zendesk fields as ``instance`` names them (the global instance's where it sets none)."""
+    memo = _MEMO.get(instance)
     if memo is not None and memo[0] > time.monotonic():
         return memo[1]
-    names = _shared()
-    _MEMO[CACHE_KEY] = (time.monotonic() + MEMO_SECONDS, names)
+    names = resolve(_shared(), instance)
+    _MEMO[instance] = (time.monotonic() + MEMO_SECONDS, names)
     return names
 
 
-def _shared() -> dict[str, str]:
-    names = cache.get(CACHE_KEY)
-    if names is None:
-        from .models import FieldMapping
-
-        names = {f.key: f.default for f in FIELDS}
-        for key, source_name in FieldMapping.objects.values_list("key", "source_name"):
-            if key in names:
-                names[key] = source_name
-        cache.set(CACHE_KEY, names, 300)
+def resolve(rows: Rows, instance: str = GLOBAL) -> dict[str, str]:
+    """``current(instance)`` from stored rows (pure: the services compare before and after)."""
+    names = {f.key: f.default for f in FIELDS}
+    for layer in ("", GLOBAL, instance):
+        for key, source_name in rows.get(layer, {}).items():
+            names[key] = source_name
     return names
+
+
+def own(instance: str) -> set[str]:
+    """The Zendesk keys ``instance`` names itself (for the global instance: every Zendesk key);
+    the others follow the global instance."""
+    if instance == GLOBAL:
+        return {f.key for f in FIELDS if f.source == ZENDESK}
+    return set(_shared().get(instance, {}))
+
+
+def stored() -> Rows:
+    """The rows as the database holds them now (no cache: inside a transaction too)."""
+    from .models import FieldMapping
+
+    rows: Rows = {}
+    for key, instance, source_name in FieldMapping.objects.values_list("key", "zd_instance", "source_name"):
+        field = BY_KEY.get(key)
+        if field is None:
+            continue
+        layer = "" if field.source == SALESFORCE else (instance or GLOBAL)
+        rows.setdefault(layer, {})[key] = source_name
+    return rows
+
+
+def _shared() -> Rows:
+    rows = cache.get(CACHE_KEY)
+    if rows is None:
+        rows = stored()
+        cache.set(CACHE_KEY, rows, 300)
+    return rows
 
 
 def forget() -> None:
@@ -122,21 +161,46 @@ def forget() -> None:
     cache.delete(CACHE_KEY)
 
 
-def names_for(source: str, obj: str) -> dict[str, str]:
-    """{logical name: source name} for one object's mapped fields (unmapped ones left out)."""
-    mapping = current()
+def form_key(key: str, instance: str = GLOBAL) -> str:
+    """A field's name in forms and reports: its key for Salesforce and the global instance,
+    ``<key>@<instance>`` for another instance's."""
+    if instance in (GLOBAL, "") or BY_KEY[key].source == SALESFORCE:
+        return key
+    return f"{key}{SEPARATOR}{instance}"
+
+
+def split_form_key(name: str) -> tuple[str, str]:
+    """``form_key``'s inverse: (key, instance); Salesforce's instance is ""."""
+    key, _, instance = name.partition(SEPARATOR)
+    field = BY_KEY.get(key)
+    if field is None:
+        raise KeyError(name)
+    if field.source == SALESFORCE:
+        if instance:
+            raise KeyError(name)
+        return key, ""
+    return key, instance or GLOBAL
+
+
+def names_for(source: str, obj: str, instance: str = GLOBAL) -> dict[str, str]:
+    """{logical name: source name} for one object's mapped fields (unmapped ones left out), as
+    the Zendesk ``instance`` names them."""
+    mapping = current(instance)
     return {f.name: mapping[f.key] for f in FIELDS if f.source == source and f.obj == obj and mapping[f.key]}
 
 
 def is_mapped(key: str) -> bool:
-    return bool(current().get(key))
+    """The field is mapped: in Salesforce, or in any configured Zendesk instance (the pages
+    show what depends on it where some instance reads it)."""
+    if BY_KEY[key].source == SALESFORCE:
+        return bool(current().get(key))
+    return any(current(instance).get(key) for instance in instances.keys())  # noqa: SIM118
 
 
 def mapped_flags() -> dict[str, dict[str, bool]]:
     """For templates: ``mapped.account.arr`` is True when the ARR field is mapped."""
-    mapping = current()
     flags: dict[str, dict[str, bool]] = {}
     for f in FIELDS:
         group = "account" if f.obj == "Account" else f.obj.lower()
-        flags.setdefault(group, {})[f.name] = bool(mapping[f.key])
+        flags.setdefault(group, {})[f.name] = is_mapped(f.key)
     return flags

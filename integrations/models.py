@@ -109,23 +109,35 @@ class RateWindow(models.Model):
 
 class FieldMapping(models.Model):
     """An admin's name for one of the portal's logical source fields (integrations/mapping.py);
-    fields without a row use the default name. An empty name means "not mapped"."""
+    fields without a row use the default name. An empty name means "not mapped". A Zendesk
+    field's row is one instance's (``zd_instance``); another instance without a row of its own
+    uses the global instance's name. A Salesforce row names no instance ("")."""
 
-    key = models.CharField(max_length=80, unique=True)  # e.g. "salesforce.Account.arr"
+    key = models.CharField(max_length=80)  # e.g. "salesforce.Account.arr"
+    zd_instance = models.CharField(max_length=20, blank=True, default="")
     source_name = models.CharField(max_length=255, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "zd_instance"], name="integrations_fieldmapping_key_instance"
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"{self.key} = {self.source_name or '(not mapped)'}"
+        where = f" ({self.zd_instance})" if self.zd_instance else ""
+        return f"{self.key}{where} = {self.source_name or '(not mapped)'}"
 
 
 class FieldMappingChange(models.Model):
     """The audit trail of the field mapping: who changed which field from what to what."""
 
     key = models.CharField(max_length=80)
+    zd_instance = models.CharField(max_length=20, blank=True, default="")  # "" for Salesforce
     old_name = models.CharField(max_length=255, blank=True)
     new_name = models.CharField(max_length=255, blank=True)
     changed_by = models.ForeignKey(
@@ -137,7 +149,8 @@ class FieldMappingChange(models.Model):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.key}: {self.old_name or '-'} -> {self.new_name or '-'}"
+        where = f" ({self.zd_instance})" if self.zd_instance else ""
+        return f"{self.key}{where}: {self.old_name or '-'} -> {self.new_name or '-'}"
 
 
 class WebhookDelivery(models.Model):

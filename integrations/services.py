@@ -10,12 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from csmportal import instances
 from csmportal.instances import GLOBAL
 
 from .models import Stream, SyncState
 from .records import TicketRecord
 from .runner import _send_page_synced, retrying_conflicts
-from .streams import PageResult, all_streams, get_stream, split_key, stream_keys, write_tickets
+from .streams import PageResult, get_stream, split_key, stream_key, stream_keys, write_tickets
 
 log = logging.getLogger(__name__)
 
@@ -76,34 +77,36 @@ def ticket_fetch(*, zd_id: int, instance: str = GLOBAL, client: Any = None) -> P
 
 
 def field_mapping_set(*, changes: dict[str, str], user: Any) -> list[str]:
-    """Save an admin's field names (logical key -> the source's name; "" = not mapped), audit
-    each change, and sync every stream that reads a changed field again from the start (its
-    cursor goes back to the beginning, and a run is requested; a Zendesk stream of every
-    instance). Returns the streams re-synced."""
+    """Save an admin's field names (``mapping.form_key`` -> the source's name; "" = not mapped:
+    ``zendesk.organization.cmp_id`` is the global instance's, ``...@usgov`` that instance's),
+    audit each change, and sync every stream whose names changed again from the start (its
+    cursor goes back to the beginning, and a run is requested). A Zendesk name changes that
+    instance's streams, and those of the instances that follow the global one when it is the
+    global one's. An instance's name equal to the global one's is not kept apart: the instance
+    follows the global one again. Returns the streams re-synced."""
     from . import mapping
     from .models import FieldMapping, FieldMappingChange
 
-    names = mapping.current()
-    streams: set[str] = set()
+    by = user if getattr(user, "pk", None) else None
+    configured = instances.keys()
     with transaction.atomic():
-        for key, new in changes.items():
-            field = mapping.BY_KEY[key]
-            new = new.strip()
-            old = names[key]
-            if new == old:
-                continue
-            if not new and field.required:
-                raise ValueError(f"{field.label} is required: it cannot be left unmapped.")
-            FieldMapping.objects.update_or_create(
-                key=key,
-                defaults={"source_name": new, "updated_by": user if getattr(user, "pk", None) else None},
-            )
+        before = mapping.stored()
+        wanted = _mapping_changes(changes, before, configured)
+        for (key, instance), (old, new) in wanted.items():
+            follows = instance not in ("", GLOBAL) and new == _global_name(key, wanted, before)
+            if follows:
+                FieldMapping.objects.filter(key=key, zd_instance=instance).delete()
+            else:
+                FieldMapping.objects.update_or_create(
+                    key=key, zd_instance=instance, defaults={"source_name": new, "updated_by": by}
+                )
             FieldMappingChange.objects.create(
-                key=key, old_name=old, new_name=new, changed_by=user if getattr(user, "pk", None) else None
+                key=key, zd_instance=instance, old_name=old, new_name=new, changed_by=by
             )
-            log.info("field mapping %s: %r -> %r by user %s", key, old, new, getattr(user, "pk", None))
-            streams.add(field.stream)
-        streams = {spec.stream for spec in all_streams() if spec.name in streams}
+            log.info(
+                "field mapping %s (%s): %r -> %r by user %s", key, instance, old, new, getattr(by, "pk", None)
+            )
+        streams = _changed_streams(before, mapping.stored(), configured)
         for stream in streams:
             SyncState.objects.get_or_create(stream=stream)
             SyncState.objects.filter(stream=stream).update(
@@ -112,8 +115,52 @@ def field_mapping_set(*, changes: dict[str, str], user: Any) -> list[str]:
         transaction.on_commit(mapping.forget)
     mapping.forget()
     if streams:
-        sync_request(user=user, streams=sorted(streams))
-    return sorted(streams)
+        sync_request(user=user, streams=streams)
+    return streams
+
+
+def _mapping_changes(
+    changes: dict[str, str], before: dict[str, dict[str, str]], configured: list[str]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(key, instance): (old name, new name)} of the names that differ from what is in use;
+    ValueError for a required field left empty or an instance not configured."""
+    from . import mapping
+
+    out = {}
+    for name, value in changes.items():
+        key, instance = mapping.split_form_key(name)
+        if instance and instance not in configured:
+            raise ValueError(f"No Zendesk instance {instance!r} is configured.")
+        field = mapping.BY_KEY[key]
+        new = (value or "").strip()
+        old = mapping.resolve(before, instance or GLOBAL)[key]
+        if new == old:
+            continue
+        if not new and field.required:
+            where = f" ({instances.get(instance).name})" if instance not in ("", GLOBAL) else ""
+            raise ValueError(f"{field.label}{where} is required: it cannot be left unmapped.")
+        out[(key, instance)] = (old, new)
+    return out
+
+
+def _global_name(key: str, wanted: dict, before: dict[str, dict[str, str]]) -> str:
+    from . import mapping
+
+    change = wanted.get((key, GLOBAL))
+    return change[1] if change else mapping.resolve(before, GLOBAL)[key]
+
+
+def _changed_streams(before: dict, after: dict, configured: list[str]) -> list[str]:
+    """The keys of the streams that read a name that differs between ``before`` and ``after``."""
+    from . import mapping
+
+    names: set[tuple[str, str]] = set()
+    for instance in configured:
+        old, new = mapping.resolve(before, instance), mapping.resolve(after, instance)
+        for field in mapping.FIELDS:
+            if old[field.key] != new[field.key]:
+                names.add((field.stream, GLOBAL if field.source == mapping.SALESFORCE else instance))
+    return sorted(stream_key(name, instance) for name, instance in names)
 
 
 def csm_relink_for_user(*, user: Any) -> list[Any]:

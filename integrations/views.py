@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from csmportal import health
+from csmportal import health, instances
 from csmportal.instances import visible_keys
 from users.roles import Role, any_role_required, has_role, is_admin, role_required
 
@@ -71,5 +71,17 @@ def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404("No such list.")
     page = Paginator(kind.visible(request.user), 50).get_page(request.GET.get("page"))
     rows = [kind.row(record) for record in page.object_list]
-    context = {"kind": kind, "page": page, "rows": rows, "is_admin": is_admin(request.user)}
+    columns = kind.columns
+    names = instances.labels() if kind.instance_field else {}  # an "Instance" column for Zendesk's
+    if names:
+        columns = (*columns, "Instance")
+        for row, record in zip(rows, page.object_list, strict=True):
+            row.append((instances.label(names, getattr(record, "zd_instance", "")), ""))
+    context = {
+        "kind": kind,
+        "columns": columns,
+        "page": page,
+        "rows": rows,
+        "is_admin": is_admin(request.user),
+    }
     return render(request, "integrations/waiting.html", context)

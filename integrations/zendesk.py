@@ -152,11 +152,12 @@ class ZendeskClient:
         return found
 
     def region_field_id(self) -> int | None:
-        """The id of the "Preferred Region for Support" ticket field (looked up by its mapped
-        title, remembered for an hour: the webhook's single-ticket fetches would otherwise ask
-        each time). None when the field is unmapped or the instance has no such field."""
+        """The id of the "Preferred Region for Support" ticket field (looked up by the title this
+        instance maps it to, remembered for an hour: the webhook's single-ticket fetches would
+        otherwise ask each time). None when the field is unmapped or the instance has no such
+        field."""
         if self._region_field_id is False:
-            title = mapping.current()[REGION_KEY]
+            title = mapping.current(self.instance)[REGION_KEY]
             # The sandbox serves every instance at one URL: the instance tells their fields apart.
             digest = hashlib.sha256(f"{self.base_url} {self.instance} {title}".encode()).hexdigest()[:24]
             key = f"integrations:zendesk:region_field:{digest}"
@@ -265,7 +266,7 @@ class ZendeskClient:
 
     def organization_pages(self, cursor: str = "") -> Iterator[Page[OrganizationRecord]]:
         start = int(cursor or 0)
-        names = mapping.names_for(mapping.ZENDESK, "organization")
+        names = mapping.names_for(mapping.ZENDESK, "organization", self.instance)
         total = self._backfill_total("organizations", cursor)
         for data, asked in self._time_export("incremental/organizations.json", start, {"per_page": "1000"}):
             records = [parse.parse_organization(o, names) for o in data.get("organizations") or ()]

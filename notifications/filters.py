@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
-from csmportal.filters import FastSelectFilterSet
+from csmportal.filters import FastSelectFilterSet, InstanceFilter
 
 from .models import FindingReason
 
@@ -29,6 +29,11 @@ class NotificationFilter(FastSelectFilterSet):
     state = django_filters.ChoiceFilter(
         choices=[("unread", "Unread"), ("read", "Read")], method="by_state", label="Show", empty_label="All"
     )
+    instance = InstanceFilter(method="by_instance")  # where more than one instance is configured
+
+    def by_instance(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """New tickets of that instance, and events naming it (an account's events name none)."""
+        return qs.filter(Q(ticket__zd_instance=value) | Q(ticket__isnull=True, zd_instance=value))
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         """New tickets by number, subject, account or requester; events by their line or account."""
@@ -55,6 +60,7 @@ class FindingFilter(FastSelectFilterSet):
         label="Show",
         empty_label=None,
     )
+    instance = InstanceFilter(field_name="ticket__zd_instance")  # where more than one is configured
 
     def __init__(self, data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
         if data is not None and not data.get("state"):

@@ -47,13 +47,13 @@ def person_event_notify(*, event: PersonEvent, recipients: Iterable[tuple[Any, s
             wanted.setdefault(person.pk, reason)
     if not wanted:
         return 0
-    allowed = (
+    candidates = (
         User.objects.filter(pk__in=wanted, is_active=True)
         .filter(Q(is_superuser=True) | Q(groups__name__in=Role.values))
         .values_list("pk", flat=True)
         .distinct()
     )
-    allowed = cleared_among(allowed, event.instance)
+    allowed = cleared_among(candidates, event.instance)
     now = timezone.now()
     rows = [
         Notification(

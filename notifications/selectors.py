@@ -86,13 +86,20 @@ def watches_of(user: Any) -> QuerySet[AccountWatch]:
     )
 
 
-def account_watch_summary(user: Any, account: Account) -> dict[str, Any]:
-    """The account page's "Notifications" panel: the viewer's state and who follows (one query)."""
-    watches = list(
+def account_watches(account: Account) -> list[AccountWatch]:
+    return list(
         AccountWatch.objects.filter(account=account)
         .select_related("user")
         .order_by("user__name", "user__email")
     )
+
+
+def account_watch_summary(
+    user: Any, account: Account, watches: list[AccountWatch] | None = None
+) -> dict[str, Any]:
+    """The account page's "Notifications" panel: the viewer's state and who follows (one query,
+    none when given the account's `watches`)."""
+    watches = account_watches(account) if watches is None else watches
     mine = next((w.kind for w in watches if w.user_id == user.pk), None)
     return {
         "is_csm": account.csm_id is not None and account.csm_id == user.pk,

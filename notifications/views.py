@@ -1,5 +1,7 @@
 """Pages of the notifications: the list and bell, preferences, follow/mute, findings, outbox."""
 
+from typing import cast
+
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Account
 from accounts.selectors import get_account_for_user
 from csmportal.lists import render_list
+from users.models import User
 from users.roles import Role, any_role_required, role_required
 
 from .demo import demo_enabled
@@ -127,7 +130,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     watches = list(watches_of(request.user))
     muted = [w for w in watches if w.kind == "mute"]
     muted_ids = {w.account_id for w in muted}
-    csm_accounts = list(Account.objects.live().filter(csm=request.user).only("pk", "name").order_by("name"))
+    csm = cast(User, request.user)  # a role is required: signed in
+    csm_accounts = list(Account.objects.live().filter(csm=csm).only("pk", "name").order_by("name"))
     context = {
         "form": form,
         "follow_form": follow_form,

@@ -165,6 +165,7 @@ class SandboxConfig:
             tickets=inst.tickets,
             accounts=inst.accounts,
             rate_limit=dict(inst.rate_limit or {}),
+            schema=inst.schema or self.schema,
             extra_instances=(),
         )
 

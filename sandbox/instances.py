@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .schema import SCHEMAS
+
 GLOBAL = "global"
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,31}\Z")
 # Fields of a ZendeskInstance that only the portal reads (passed on by the test handle).
@@ -39,6 +41,9 @@ class ZendeskInstance:
     shared_accounts: float = 0.3
     # None: the sandbox's own --rate-limit budgets.
     rate_limit: Mapping[str, tuple[int, float]] | None = None
+    # Its custom field names (sandbox/schema.py): None, the sandbox's own --schema; "renamed"
+    # gives this instance other organization field keys and ticket field title than the others.
+    schema: str | None = None
     # Only for the portal's settings (the test handle passes them on): ZENDESK_<KEY>_NAME, ...
     name: str = ""
     restricted: bool = False
@@ -60,6 +65,8 @@ class ZendeskInstance:
             raise ValueError(f"instance {self.key}: tickets must be >= 0")
         if self.accounts is not None and self.accounts < 1:
             raise ValueError(f"instance {self.key}: accounts must be >= 1")
+        if self.schema is not None and self.schema not in SCHEMAS:
+            raise ValueError(f"instance {self.key}: schema must be one of {', '.join(SCHEMAS)}")
 
     @property
     def env_prefix(self) -> str:

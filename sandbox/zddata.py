@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from . import ids
 from .ids import DAY, iso_z, mix, rng, sf_id
@@ -97,7 +98,7 @@ def default_plan(w: World) -> list[tuple[int, dict | None]]:
     return plan
 
 
-def add_orgs(w: World, plan: list[tuple[int, dict | None]] | None = None) -> None:
+def add_orgs(w: World, plan: Sequence[tuple[int, dict | None]] | None = None) -> None:
     """Organizations for ``plan`` (account index, account), then a few without an account
     (indexes after every account; named from ``w.next_name`` on)."""
     seed, anchor = w.config.seed, w.anchor

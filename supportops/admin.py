@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
-from django.http import HttpRequest
+
+from csmportal.admin_access import InstanceAccessAdmin
 
 from .models import OpsRequest, RequestEvent
-from .selectors import visible_requests
+from .selectors import REQUEST_INSTANCE_FIELDS
 
 
 class RequestEventInline(admin.TabularInline):
@@ -19,9 +19,10 @@ class RequestEventInline(admin.TabularInline):
 
 
 @admin.register(OpsRequest)
-class OpsRequestAdmin(admin.ModelAdmin):
+class OpsRequestAdmin(InstanceAccessAdmin):
     """Read-mostly: status changes go through the portal's pages so they are recorded and emailed.
-    A request about a restricted instance's organization is listed only to admins cleared for it."""
+    A request about a restricted instance's organization is listed and opened only by admins
+    cleared for it (csmportal.admin_access)."""
 
     list_display = ("id", "kind", "account", "status", "requested_by", "claimed_by", "created_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -38,6 +39,4 @@ class OpsRequestAdmin(admin.ModelAdmin):
         "closed_at",
     )
     inlines = [RequestEventInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[OpsRequest]:
-        return visible_requests(super().get_queryset(request), request.user)
+    instance_fields = REQUEST_INSTANCE_FIELDS

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from csmportal.filters import FastSelectFilterSet
+from csmportal.filters import FastSelectFilterSet, InstanceFilter
 
 from .models import ACTIVE_STATUSES, CLOSED_STATUSES, OpsRequest, RequestKind, RequestStatus
 
@@ -34,6 +34,7 @@ class OpsRequestFilter(FastSelectFilterSet):
     account = django_filters.NumberFilter(
         field_name="account_id", widget=django_filters.widgets.forms.HiddenInput
     )
+    instance = InstanceFilter()  # its organization's, where more than one instance is configured
 
     class Meta:
         model = OpsRequest

@@ -30,10 +30,14 @@ def is_ops(user: Any) -> bool:
     return has_role(user, Role.SUPPORT_OPS)
 
 
+# A request is about its own instance (its organization's number's, kept when the org row is
+# gone) and its organization's.
+REQUEST_INSTANCE_FIELDS = ("zd_instance", "organization__zd_instance")
+
+
 def visible_requests(queryset: QuerySet[OpsRequest], user: Any) -> QuerySet[OpsRequest]:
-    """Leave out the requests about an organization of an instance hidden from the user (the
-    request's own instance: its organization's number's, kept when the org row is gone)."""
-    return exclude_hidden(queryset, user, "zd_instance", "organization__zd_instance")
+    """Leave out the requests about an organization of an instance hidden from the user."""
+    return exclude_hidden(queryset, user, *REQUEST_INSTANCE_FIELDS)
 
 
 def requests_for_user(user: Any) -> QuerySet[OpsRequest]:

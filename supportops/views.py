@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account
+from csmportal.instances import label, labels
 from csmportal.lists import csv_response, render_list
 from integrations.gitlab import configured as gitlab_configured
 from users.roles import Role, any_role_required, has_role, role_required
@@ -20,6 +21,7 @@ from . import services, tracker
 from .filters import OpsRequestFilter
 from .forms import CommentForm, CorrectionForm, NotesForm, ReasonForm
 from .models import OpsRequest, RequestStatus
+from .rows import REQUEST_ROW_FIELDS
 from .selectors import (
     actions_for,
     active_correction_for,
@@ -40,7 +42,7 @@ from .text import collaboration_project_url, correction_text, org_agent_url
 def request_list(request: HttpRequest) -> HttpResponse:
     scope = requests_for_user(request.user)
     filterset = OpsRequestFilter(request.GET, scope, request=request)
-    items = filterset.qs
+    items = filterset.qs.only(*REQUEST_ROW_FIELDS)  # what a row shows (supportops.rows)
     account_name = None
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("account"):
         account_id = filterset.form.cleaned_data["account"]
@@ -75,12 +77,16 @@ def request_export(request: HttpRequest) -> HttpResponse:
         "Done",
         "Closed",
     ]
+    names = labels()  # {} with one instance: no "Instance" column
+    if names:
+        header.insert(header.index("Zendesk org ID"), "Instance")
     rows = (
         [
             item.pk,
             item.get_kind_display(),
             item.get_status_display(),
             item.account.name,
+            *([label(names, item.zd_instance)] if names else []),
             item.zd_organization_id,
             item.current_am_project_id,
             item.requested_am_project_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Avg, Count, Q
@@ -56,9 +57,10 @@ class AccountReview:
     gaps: list[GapCount] = field(default_factory=list)
     lowest: list[Ticket] = field(default_factory=list)
 
-    @property
+    @cached_property
     def tickets_url(self) -> str:
-        """The dashboard listing exactly the tickets counted as opened in the period."""
+        """The dashboard listing exactly the tickets counted as opened in the period (each gap's
+        row links it too: built once)."""
         return tickets_url(account=self.account.pk, opened_after=timezone.localtime(self.since).date())
 
     @property

@@ -1,10 +1,15 @@
+"""Admin: mirrored tickets and comments (a restricted instance's only for admins cleared for it,
+csmportal.admin_access) and Salesforce cases."""
+
 from django.contrib import admin
+
+from csmportal.admin_access import InstanceAccessAdmin
 
 from .models import Case, Comment, Ticket
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(InstanceAccessAdmin):
     list_display = ("zd_id", "subject", "account", "status", "priority", "zd_created_at")
     list_filter = ("status", "priority", "preferred_region")
     search_fields = ("=zd_id", "subject")
@@ -14,7 +19,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(InstanceAccessAdmin):
     list_display = ("zd_id", "zd_ticket_id", "public", "created_at")
     search_fields = ("=zd_ticket_id",)
     raw_id_fields = ("ticket", "author")

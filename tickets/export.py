@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.claims import ticket_claim_unconfirmed
+from csmportal.instances import label, labels
 
 from . import sla
 from .models import SlaState, Ticket
@@ -39,7 +40,8 @@ HEADER = (
 
 
 def export_header() -> tuple[str, ...]:
-    return HEADER
+    """The columns; "Instance" after the ticket's number where more than one is configured."""
+    return (HEADER[0], "Instance", *HEADER[1:]) if labels() else HEADER
 
 
 def _when(value: Any) -> str:
@@ -50,6 +52,7 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
     """Rows streamed in chunks (gap rows prefetched per chunk), dates in the user's time zone."""
     now = timezone.now()
     portal = settings.SITE_URL
+    names = labels()  # {} with one instance: no column
     for t in tickets.prefetch_related("gaps").iterator(chunk_size=2000):
         state = sla.state_at(
             due_at=t.sla_due_at,
@@ -61,6 +64,7 @@ def export_rows(request: HttpRequest, tickets: QuerySet[Ticket]) -> Iterator[lis
         findings = "; ".join(CHECKS[g.code].gap for g in t.gaps.all() if g.code in CHECKS)
         yield [
             t.zd_id,
+            *([label(names, t.zd_instance)] if names else []),
             mask(t.subject),
             t.account.name if t.account else "",
             t.organization.name if t.organization else "",

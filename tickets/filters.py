@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from csmportal.filters import CsmFilter, csm_choices
+from csmportal.filters import CsmFilter, InstanceFilter, csm_choices, limit_instance_filter
 from csmportal.widgets import FastSelect
 
 from . import sla
@@ -68,6 +68,7 @@ class TicketFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Subject or #number"}),
     )
     csm = TicketCsmFilter(field_name="account__csm", choices=csm_choices, widget=FastSelect)
+    instance = InstanceFilter(widget=FastSelect)  # where more than one instance is configured
     account = django_filters.ModelChoiceFilter(
         queryset=Account.objects.live(), empty_label="Any account", widget=FastSelect
     )
@@ -113,6 +114,7 @@ class TicketFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_instance_filter(self)
         self.account_choices_limited = False
         self.selected_account: SelectedAccount | None = None
         self.scope_account_ids: list[int] | None = None

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import Account
+from csmportal.versions import one_cached
 
 from .account_review import account_review
 
@@ -12,5 +13,13 @@ PANEL_WEEKS = 12
 
 
 def account_panel_context(request: HttpRequest, account: Account) -> dict[str, Any]:
-    review = account_review(account, weeks=PANEL_WEEKS, with_lowest=False, user=request.user)
+    """Cached with the account's version (csmportal.versions: the review bumps it)."""
+    user = request.user
+    review = one_cached(
+        account.pk,
+        user,
+        "ticket_review",
+        lambda: account_review(account, weeks=PANEL_WEEKS, with_lowest=False, user=user),
+    )
+    review.account = account
     return {"review": review, "top_gaps": review.gaps[:3], "weeks": PANEL_WEEKS}

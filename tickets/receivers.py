@@ -19,6 +19,7 @@ def on_page_synced(
     created: list[int] | None = None,
     updated: list[int] | None = None,
     deleted: list[int] | None = None,
+    instance: str | None = None,
     **kwargs: Any,
 ) -> None:
     """Tickets or comments created/changed -> recompute those tickets' review and SLA.
@@ -26,7 +27,8 @@ def on_page_synced(
     An account changed in Salesforce (its plan decides the SLA) -> recompute its open tickets;
     a solved ticket keeps the SLA it was held to. A Zendesk schedule created, changed or
     deleted (a region's business hours or holidays) -> recompute the open tickets of every
-    region (a region's schedule is found by name, so any change may move any region).
+    region (a region's schedule is found by name, so any change may move any region) of that
+    schedule's Zendesk instance (a ticket's clock runs on its own instance's schedules).
     """
     if stream not in (TICKETS_STREAM, COMMENTS_STREAM, ACCOUNTS_STREAM, SCHEDULES_STREAM):
         return
@@ -37,12 +39,10 @@ def on_page_synced(
         if not (created or updated or deleted):
             return
         regional = [PreferredRegion.AMER, PreferredRegion.EMEA, PreferredRegion.APAC]
-        ids = list(
-            Ticket.objects.open()
-            .filter(preferred_region__in=regional)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        tickets = Ticket.objects.open().filter(preferred_region__in=regional)
+        if instance is not None:
+            tickets = tickets.filter(zd_instance=instance)
+        ids = list(tickets.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), CHUNK):
             transaction.on_commit(partial(review_tickets.delay, ids[start : start + CHUNK]))
         return

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.claims import ticket_claim_unconfirmed
+from csmportal import instances
 from csmportal.dates import when
 from csmportal.fast_html import escape, truncate_chars
 from csmportal.instances import GLOBAL
@@ -54,6 +55,7 @@ class Row:
     score: int | None
     score_class: str
     opened: str
+    instance: str | None = None  # its instance's name where more than one is configured
 
 
 def row_flag(code: str, status: str) -> tuple[str, str]:
@@ -113,6 +115,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
     tickets = list(tickets)
     found = flag_codes(tickets) if tickets else {}
     claims: dict[tuple[int | None, int | None], bool] = {}  # per (org, account): rows share them
+    names = instances.labels()  # {} with one instance: no column
     rows = []
     for t in tickets:
         link = (t.organization_id, t.account_id)
@@ -139,6 +142,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 score=t.quality_score,
                 score_class=score_class(t.quality_score),
                 opened=when(t.zd_created_at),
+                instance=instances.label(names, t.zd_instance) if names else None,
             )
         )
     return rows
@@ -174,6 +178,7 @@ def _row_html(row: Row) -> str:
     return (
         "<tr>"
         f'<td class="mono" data-label="Ticket"><a href="{url}">{escape(row.zd_id)}</a></td>'
+        f"{_instance_cell(row.instance)}"
         f'<td class="subject card-title" data-label="Subject">'
         f'<a href="{url}">{escape(row.subject)}</a>{flags}</td>'
         f'<td data-label="Account">{_account_cell(row)}</td>'
@@ -186,6 +191,10 @@ def _row_html(row: Row) -> str:
         f'<td class="nowrap" data-label="Opened">{escape(row.opened)}</td>'
         "</tr>\n"
     )
+
+
+def _instance_cell(name: str | None) -> str:
+    return "" if name is None else f'<td class="nowrap" data-label="Instance">{escape(name)}</td>'
 
 
 def rows_html(rows: Iterable[Row]) -> SafeString:

@@ -1,11 +1,13 @@
 """Which business hours a region's clock runs on: its Zendesk schedule, else the built-in hours.
 
-Zendesk schedules are mirrored into `tickets.Schedule` (stream zendesk.schedules). A region
-finds its schedule by name through `ZENDESK_SCHEDULE_REGIONS` ("Americas USA=Americas
-Schedule,..."; a region is named by its label or its field value). When Zendesk has no
-schedules at all, or not the one a region names, or one the portal cannot read (an unknown
-time zone, no intervals), that region keeps the portal's built-in hours
-(`tickets.sla.REGION_HOURS`), and every page that uses the clock says which one it used.
+Zendesk schedules are mirrored into `tickets.Schedule` (stream zendesk.schedules), each of its
+Zendesk instance. A region finds its schedule by name through `ZENDESK_SCHEDULE_REGIONS`
+("Americas USA=Americas Schedule,..."; a region is named by its label or its field value), among
+the schedules of one instance: a ticket's clock runs on its own instance's schedule of that
+name, never on another instance's (`clocks_of`). When that Zendesk has no schedules at all, or
+not the one a region names, or one the portal cannot read (an unknown time zone, no
+intervals), that region keeps the portal's built-in hours (`tickets.sla.REGION_HOURS`), and
+every page that uses the clock says which one it used.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from csmportal import instances
 
 from .business_hours import BusinessHours, Hours, WeeklySchedule
 from .models import PreferredRegion, Schedule
@@ -98,23 +102,28 @@ def _holiday_dates(holidays: Iterable[Any]) -> Iterable[tuple[dt.date, dt.date]]
             yield first, last
 
 
-def region_clocks(schedules: Iterable[Schedule] | None = None) -> dict[str, RegionClock]:
-    """Every regional clock (one query for the schedules unless they are given)."""
+def region_clocks(
+    schedules: Iterable[Schedule] | None = None, instance: str = instances.GLOBAL
+) -> dict[str, RegionClock]:
+    """Every regional clock of one Zendesk instance, on that instance's schedules only (one
+    query for them unless they are given; given rows of another instance are not used)."""
     from .sla import REGION_HOURS  # the built-in hours
 
-    rows = list(Schedule.objects.all() if schedules is None else schedules)
+    found = Schedule.objects.filter(zd_instance=instance) if schedules is None else schedules
+    rows = [s for s in found if s.zd_instance == instance]
     by_name = {s.name.strip().casefold(): s for s in rows}
     wanted = schedule_regions()
+    zendesk = _zendesk(instance)
     clocks: dict[str, RegionClock] = {}
     for region in REGIONAL:
         builtin: BusinessHours = REGION_HOURS[region]
         name = wanted.get(region, "")
         if not rows:
-            why = "Zendesk has no schedules"
+            why = f"{zendesk} has no schedules"
         elif not name:
             why = "no Zendesk schedule is set for this region"
         elif name.casefold() not in by_name:
-            why = f"Zendesk has no schedule named \u2018{name}\u2019"
+            why = f"{zendesk} has no schedule named \u2018{name}\u2019"
         else:
             schedule = by_name[name.casefold()]
             hours, problem = hours_of(schedule)
@@ -124,6 +133,30 @@ def region_clocks(schedules: Iterable[Schedule] | None = None) -> dict[str, Regi
             why = f"Zendesk schedule \u2018{schedule.name}\u2019 is not used: {problem}"
         clocks[region] = RegionClock(region, builtin, "", why)
     return clocks
+
+
+def _zendesk(instance: str) -> str:
+    """The instance in words: "Zendesk", or "the US Government Zendesk" with more than one."""
+    if not instances.is_multi():
+        return "Zendesk"
+    try:
+        return f"the {instances.get(instance).name} Zendesk"
+    except KeyError:
+        return f"the {instance} Zendesk"
+
+
+def instance_clocks(schedules: Iterable[Schedule] | None = None) -> dict[str, dict[str, RegionClock]]:
+    """Every configured instance's regional clocks, by instance key (one query for the
+    schedules unless they are given). Pick a ticket's with `clocks_of`."""
+    rows = list(Schedule.objects.all() if schedules is None else schedules)
+    return {i.key: region_clocks(rows, i.key) for i in instances.all_instances()}
+
+
+def clocks_of(by_instance: dict[str, dict[str, RegionClock]], instance: str) -> dict[str, RegionClock]:
+    """The regional clocks of `instance` from `instance_clocks()`: an instance no longer
+    configured has the built-in hours (never another instance's schedules)."""
+    found = by_instance.get(instance)
+    return found if found is not None else region_clocks(schedules=[], instance=instance)
 
 
 def builtin_clocks() -> dict[str, RegionClock]:

@@ -22,11 +22,12 @@ from accounts.services import account_event_record
 from accounts.services.checklists import checklist_action_done
 from accounts.step_actions import Evidence
 from accounts.tasks import deliver_account_email
+from csmportal.versions import bump_accounts
 
 from .education import education_recipients, may_send_education_email
 from .models import Comment, Ticket, TicketGap
 from .review import CHECKS, Attachment, Check, Message, Outcome, Result, TicketText, review
-from .schedules import RegionClock, region_clocks
+from .schedules import RegionClock, clocks_of, instance_clocks
 from .sla import plan_of, policy_for
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def ticket_reviews_refresh(*, ticket_ids: Iterable[int], now: dt.datetime | None
     """
     now = now or timezone.now()
     ids = sorted(set(ticket_ids))
-    clocks = region_clocks()  # the regions' business hours: Zendesk's schedules or built-in
+    clocks = instance_clocks()  # each instance's regions' business hours: its schedules or built-in
     done = 0
     for n, batch in enumerate(_chunks(ids, BATCH)):
         try:
@@ -115,6 +116,7 @@ def ticket_review_stopped(*, ticket_id: int, now: dt.datetime | None = None) -> 
         quality_score=None, quality_findings=_not_reviewed(), quality_checked_at=now or timezone.now()
     )
     TicketGap.objects.filter(ticket_id=ticket_id).delete()
+    bump_accounts(Ticket.objects.filter(pk=ticket_id).values_list("account_id", flat=True))
     log.warning(SKIPPED_LOG, ticket_id)
 
 
@@ -122,7 +124,7 @@ def _not_reviewed() -> list[dict[str, Any]]:
     return [Result(Check.DETAIL, Outcome.MISSING, 0, NOT_REVIEWED).as_dict()]
 
 
-def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, RegionClock]) -> int:
+def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, dict[str, RegionClock]]) -> int:
     tickets = list(
         Ticket.objects.filter(pk__in=ids).select_related("account", "organization").only(*_TICKET_FIELDS)
     )
@@ -138,7 +140,7 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, Regio
             plan=plan_of(ticket.account, ticket.organization),
             priority=ticket.priority or "",
             preferred_region=ticket.preferred_region or "",
-            clocks=clocks,
+            clocks=clocks_of(clocks, ticket.zd_instance),  # its own instance's schedules
         )
         ticket.sla_due_at = ticket.first_reply_due_at or policy.due_at(ticket.zd_created_at)
         ticket.sla_replied_at = ticket.first_reply_at or first_reply
@@ -158,6 +160,7 @@ def _refresh_batch(ids: Sequence[int], now: dt.datetime, clocks: dict[str, Regio
         _update_reviews(done)
         TicketGap.objects.filter(ticket_id__in=[t.pk for t in done]).delete()
         _insert_gaps(gaps)
+    bump_accounts(t.account_id for t in done)  # the account page's review panel (csmportal.versions)
     if stopped is not None:
         log.warning(SKIPPED_LOG, stopped.pk)
         raise ReviewStopped(stopped.pk, [t.pk for t in tickets[len(done) :]])

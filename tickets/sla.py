@@ -118,12 +118,13 @@ def policy_for(
 
 
 def ticket_policy(ticket: Any, clocks: dict[str, RegionClock] | None = None) -> SlaPolicy:
-    """The ticket's policy, on the regions' current clocks (read from the database unless given)."""
+    """The ticket's policy, on the regions' current clocks of its own Zendesk instance (read
+    from the database unless given)."""
     return policy_for(
         plan=plan_of(ticket.account, ticket.organization),
         priority=ticket.priority or "",
         preferred_region=ticket.preferred_region or "",
-        clocks=region_clocks() if clocks is None else clocks,
+        clocks=region_clocks(instance=ticket.zd_instance) if clocks is None else clocks,
     )
 
 

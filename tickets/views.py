@@ -14,13 +14,20 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.claims import organization_claims
-from accounts.email_screen import EmailScreen, email_screen_render, next_url, send_requested
+from accounts.email_screen import (
+    EmailScreen,
+    email_screen_render,
+    next_url,
+    screen_recipients,
+    send_requested,
+)
 from accounts.forms import AccountEmailForm
 from accounts.links import collaboration_project_url
 from accounts.selectors import get_account_for_user
 from csmportal.filters import default_csm_scope
 from csmportal.instances import GLOBAL
 from csmportal.lists import csv_response, query_without, render_list
+from csmportal.versions import one_cached
 from feedback.references import parse_ticket
 from users.roles import Role, any_role_required, has_role
 
@@ -40,6 +47,7 @@ from .export import export_header, export_rows
 from .filters import SORTS, TicketFilter
 from .models import Ticket
 from .review import CHECKS
+from .review_html import gap_rows, lowest_rows
 from .selectors import (
     CappedPaginator,
     emailed_under_old_address,
@@ -60,7 +68,7 @@ QUICK_FILTERS = [
     ("Awaiting the customer", {"finding": "follow_up", "status": "unsolved"}),
     ("Lowest scores", {"sort": "score"}),
 ]
-KEEP_FOR_QUICK = ("csm", "account")
+KEEP_FOR_QUICK = ("csm", "account", "instance")
 
 
 @require_GET
@@ -183,6 +191,8 @@ def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
             "review": review,
             "claims": organization_claims(account, orgs),
             "chart_data": review.chart_data(),
+            "gap_rows": gap_rows(review),
+            "lowest_rows": lowest_rows(review),
             "periods": PERIODS.items(),
             "tickets_query": urlencode({"csm": "any", "account": str(account.pk)}),
         },
@@ -199,7 +209,7 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     weeks = _weeks(request)
     ticket = _teaching_ticket(request, account)
     may_send = may_send_education_email(request.user, account)
-    recipients = education_recipients(account, request.user)
+    recipients = screen_recipients(request, account, lambda: education_recipients(account, request.user))
     review = None
     default_back = f"{reverse('tickets:account_review', args=[account.pk])}?weeks={weeks}"
     if ticket is not None:
@@ -210,7 +220,19 @@ def education_email_view(request: HttpRequest, account_pk: int) -> HttpResponse:
         )
         initial_to = next((r.email for r in recipients if r.email.lower() == requester.lower()), "")
     else:
-        review = account_review(account, weeks=weeks, user=request.user)
+        # Cached with the account's version (csmportal.versions) to show the screen; read now
+        # to send (the email records the gaps it teaches).
+        review = (
+            one_cached(
+                account.pk,
+                request.user,
+                f"review:{weeks}",
+                lambda: account_review(account, weeks=weeks, user=request.user),
+            )
+            if request.method == "GET"
+            else account_review(account, weeks=weeks, user=request.user)
+        )
+        review.account = account
         gaps = education_gaps(review)
         subject, body = draft_education_email(review, sender_name=str(request.user))
         initial_to = ""

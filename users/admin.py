@@ -95,8 +95,11 @@ class ClearanceForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         restricted = [(i.key, f"{i.name} ({i.key})") for i in instances.all_instances() if i.restricted]
-        if self.instance.pk and self.instance.instance not in dict(restricted):
-            restricted.append((self.instance.instance, f"{self.instance.instance} (not configured)"))
+        # The declared field "instance" hides ModelForm.instance from the type checker only (the
+        # form's metaclass takes declared fields off the class): self.instance is the Clearance.
+        clearance: Clearance = self.instance  # type: ignore[assignment]
+        if clearance.pk and clearance.instance not in dict(restricted):
+            restricted.append((clearance.instance, f"{clearance.instance} (not configured)"))
         self.fields["instance"].choices = restricted  # type: ignore[attr-defined]
 
 

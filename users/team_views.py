@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from .team import (
     team_invite,
     team_members,
 )
+from .team_html import people_rows
 
 ROTATION_WEEKS_SHOWN = 6
 
@@ -48,11 +50,15 @@ def team_page(request: HttpRequest) -> HttpResponse:
             return redirect("team:page")
     this_week = current_week_start()
     weeks = rotation_weeks(first=this_week, count=ROTATION_WEEKS_SHOWN)
+    members, roles, restricted = team_members(), list(Role), restricted_instances()
     context = {
         "form": form,
-        "members": team_members(),
-        "roles": list(Role),
-        "restricted_instances": restricted_instances(),
+        "members": members,
+        "people_rows": people_rows(
+            members, roles=roles, instances=restricted, viewer=request.user, csrf_token=get_token(request)
+        ),
+        "roles": roles,
+        "restricted_instances": restricted,
         "weeks": [{"start": s, "end": s + dt.timedelta(days=6), "row": r} for s, r in weeks],
         "empty_week": next_empty_week(),
         "to_invite": len([p for p in people_to_invite() if p.can_invite]),

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from csmportal.versions import bump_accounts
+
 from ..checklist_models import (
     FINISHED_STATUSES,
     Checklist,
@@ -380,6 +382,7 @@ def _recheck_batch(account_ids: list[int]) -> int:
         AccountEvent.objects.bulk_create(events)
         if touched:
             _sync_completion(touched)
+        bump_accounts(step.checklist.account_id for step in dirty)  # csmportal.versions
     return len(events)
 
 

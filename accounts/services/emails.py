@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csmportal.versions import bump_accounts
+
 from ..checklist_models import AccountEmail, ChecklistStep, EmailStatus, StepKind, StepStatus
 from ..emails import is_single_line
 from ..recipients import recipient_refusal
@@ -85,6 +87,7 @@ def account_email_deliver(*, email_id: int) -> bool:
     if not claimed:
         return False
     email = AccountEmail.objects.get(pk=email_id)
+    bump_accounts([email.account_id])
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
@@ -105,10 +108,12 @@ def account_email_deliver(*, email_id: int) -> bool:
         AccountEmail.objects.filter(pk=email_id).update(
             status=EmailStatus.QUEUED, error=str(exc)[:1000], attempts=email.attempts + 1
         )
+        bump_accounts([email.account_id])
         raise TransientEmailError(str(exc)) from exc
     AccountEmail.objects.filter(pk=email_id).update(
         status=EmailStatus.SENT, sent_at=timezone.now(), error="", attempts=email.attempts + 1
     )
+    bump_accounts([email.account_id])  # the step shows its email's status (csmportal.versions)
     return True
 
 

@@ -22,8 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Min, Q
-from django.urls import reverse
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
@@ -31,7 +30,9 @@ from django.utils.http import urlencode
 from accounts.checklist_models import ChecklistStep, StepStatus
 from accounts.findings import Problem, problem_annotations
 from accounts.models import Account
-from csmportal.instances import hide
+from csmportal.compiled import TIME_MARKS, USER_MARK, values_rows
+from csmportal.instances import hide, visible_keys
+from csmportal.url_tags import fast_reverse
 from feedback.models import OPEN_FEEDBACK, Feedback, Rating, Score
 from feedback.selectors import visible_feedback
 from supportops.models import OpsRequest, RequestKind, RequestStatus
@@ -157,7 +158,7 @@ class Attention:
 
 
 def _link(name: str, *args: int, **query: str | int) -> str:
-    url = reverse(name, args=args)
+    url = fast_reverse(name, list(args))
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -169,57 +170,108 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _counts_by_account(queryset: Any, group: str, **aggregates: Any) -> dict[int, dict[str, Any]]:
-    rows = queryset.order_by().values(group).annotate(**aggregates)
-    return {row[group]: row for row in rows}
+def _queries(user: Any, now: dt.datetime, soon: dt.datetime, since: dt.datetime) -> dict[str, QuerySet]:
+    """The page's six queries (each a `.values()`): the CSM's accounts with their data problems,
+    and per account the counts of each source, of the rows `user` may see."""
+    mine = Account.objects.live().filter(csm=user)
+    ids = mine.values("pk")
+    flags = [f"p_{code}" for code in Problem.values]
+    breached, due = sla.state_q(SlaState.BREACHED, now), sla.state_q(SlaState.DUE, now)
+
+    def by_account(queryset: QuerySet, group: str, **aggregates: Any) -> QuerySet:
+        return queryset.order_by().values(group).annotate(**aggregates)
+
+    return {
+        "accounts": mine.annotate(**problem_annotations(user)).values("pk", "name", "renewal_date", *flags),
+        "tickets": by_account(
+            Ticket.objects.visible_to(user).filter(
+                account__in=ids, status__in=OPEN_STATUSES, sla_due_at__isnull=False
+            ),
+            "account",
+            breached=Count("pk", filter=breached),
+            due_soon=Count("pk", filter=due & Q(sla_due_at__lt=soon)),
+            next_due=Min("sla_due_at", filter=due),
+        ),
+        "feedback": by_account(
+            visible_feedback(Feedback.objects.filter(account__in=ids, status__in=OPEN_FEEDBACK), user),
+            "account",
+            n=Count("pk"),
+        ),
+        "ratings": by_account(
+            hide(Rating.objects.all(), user).filter(
+                account__in=ids, score=Score.BAD, zd_created_at__gte=since
+            ),
+            "account",
+            n=Count("pk"),
+        ),
+        "requests": by_account(
+            visible_requests(
+                OpsRequest.objects.filter(
+                    account__in=ids, kind=RequestKind.ORG_NOTES, status__in=WAITING_ON_CSM
+                ),
+                user,
+            ),
+            "account",
+            n=Count("pk"),
+            first=Min("pk"),
+        ),
+        "steps": by_account(
+            ChecklistStep.objects.filter(checklist__account__in=ids, status=StepStatus.PENDING).filter(
+                Q(owner__isnull=True) | Q(owner=user)
+            ),
+            "checklist__account",
+            n=Count("pk"),
+        ),
+    }
+
+
+# The marks each query's SQL holds, in place of the values a request puts in.
+MARKS_OF = {
+    "accounts": ("user",),
+    "tickets": ("user", "now", "soon"),
+    "feedback": ("user",),
+    "ratings": ("user", "since"),
+    "requests": ("user",),
+    "steps": ("user",),
+}
+MARKS = {"user": USER_MARK, "now": TIME_MARKS[0], "soon": TIME_MARKS[1], "since": TIME_MARKS[2]}
+
+
+def _rows_of(name: str, user: Any, now: dt.datetime) -> list[dict[str, Any]]:
+    """One of `_queries`' results for the CSM `user` at `now`: built and compiled once per
+    process and set of instances hidden from the user (csmportal.compiled), then only run."""
+    values = {
+        "user": user.pk,
+        "now": now,
+        "soon": now + DUE_SOON,
+        "since": now - dt.timedelta(days=BAD_RATINGS_DAYS),
+    }
+
+    def build(**marks: Any) -> QuerySet:
+        from users.models import User
+
+        # Someone with the user's view of the instances, whose pk is the mark.
+        viewer = User(pk=marks["user"])
+        viewer._visible_instances = visible_keys(user)  # type: ignore[attr-defined]
+        return _queries(viewer, **{key: marks.get(key, MARKS[key]) for key in ("now", "soon", "since")})[name]
+
+    used = MARKS_OF[name]
+    return values_rows(
+        f"home.{name}", user, build, {key: MARKS[key] for key in used}, {key: values[key] for key in used}
+    )
 
 
 def csm_attention(user: Any, now: dt.datetime | None = None) -> Attention:
     """The CSM's accounts that need something, ranked; six queries whatever their number."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    mine = Account.objects.live().filter(csm=user)
-    ids = mine.values("pk")
     flags = [f"p_{code}" for code in Problem.values]
-    accounts = list(mine.annotate(**problem_annotations(user)).values("pk", "name", "renewal_date", *flags))
-    breached, due = sla.state_q(SlaState.BREACHED, now), sla.state_q(SlaState.DUE, now)
-    tickets = _counts_by_account(
-        Ticket.objects.visible_to(user).filter(
-            account__in=ids, status__in=OPEN_STATUSES, sla_due_at__isnull=False
-        ),
-        "account",
-        breached=Count("pk", filter=breached),
-        due_soon=Count("pk", filter=due & Q(sla_due_at__lt=now + DUE_SOON)),
-        next_due=Min("sla_due_at", filter=due),
-    )
-    feedback = _counts_by_account(
-        visible_feedback(Feedback.objects.filter(account__in=ids, status__in=OPEN_FEEDBACK), user),
-        "account",
-        n=Count("pk"),
-    )
-    ratings = _counts_by_account(
-        hide(Rating.objects.all(), user).filter(
-            account__in=ids, score=Score.BAD, zd_created_at__gte=now - dt.timedelta(days=BAD_RATINGS_DAYS)
-        ),
-        "account",
-        n=Count("pk"),
-    )
-    requests = _counts_by_account(
-        visible_requests(
-            OpsRequest.objects.filter(account__in=ids, kind=RequestKind.ORG_NOTES, status__in=WAITING_ON_CSM),
-            user,
-        ),
-        "account",
-        n=Count("pk"),
-        first=Min("pk"),
-    )
-    steps = _counts_by_account(
-        ChecklistStep.objects.filter(checklist__account__in=ids, status=StepStatus.PENDING).filter(
-            Q(owner__isnull=True) | Q(owner=user)
-        ),
-        "checklist__account",
-        n=Count("pk"),
-    )
+    accounts = _rows_of("accounts", user, now)
+    tickets = {row["account"]: row for row in _rows_of("tickets", user, now)}
+    feedback = {row["account"]: row for row in _rows_of("feedback", user, now)}
+    ratings = {row["account"]: row for row in _rows_of("ratings", user, now)}
+    requests = {row["account"]: row for row in _rows_of("requests", user, now)}
+    steps = {row["checklist__account"]: row for row in _rows_of("steps", user, now)}
     rows = []
     for account in accounts:
         pk = account["pk"]

@@ -29,11 +29,6 @@ def rating_rows(context: Any, ratings: Any) -> SafeString:
 
 
 @register.simple_tag
-def cadence_ticket_rows(ticket_rows: Any, account: Any) -> SafeString:
-    return rows.cadence_ticket_rows(ticket_rows, account)
-
-
-@register.simple_tag
 def cadence_feedback_rows(items: Any) -> SafeString:
     return rows.cadence_feedback_rows(items)
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from csmportal.dates import when_zone
-from csmportal.instances import GLOBAL
+from csmportal.instances import GLOBAL, label, labels
 from csmportal.lists import csv_response, render_list
 from tickets.review import mask
 from users.roles import Role, any_role_required, role_required, user_roles
@@ -72,6 +72,9 @@ def feedback_export(request: HttpRequest) -> HttpResponse:
         "Summary", "Action", "Contact customer", "Make CSM aware", "Outcome", "Customer's words",
         "CSM context",
     ]  # fmt: skip
+    names = labels()  # {} with one instance: no "Instance" column
+    if names:
+        header.insert(header.index("Ticket") + 1, "Instance")
 
     def yes_no(value: bool | None) -> str:
         return "" if value is None else ("yes" if value else "no")
@@ -82,6 +85,7 @@ def feedback_export(request: HttpRequest) -> HttpResponse:
             item.created_at.isoformat(),
             item.account.name,
             item.ticket_number or "",
+            *([label(names, item.zd_instance) if item.ticket_number else ""] if names else []),
             item.get_sentiment_display(),
             item.get_channel_display(),
             item.get_status_display(),

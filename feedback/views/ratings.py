@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from csmportal.instances import label, labels
 from csmportal.lists import csv_response, render_list
 from tickets.review import mask
 from users.roles import Role, any_role_required, role_required
@@ -49,11 +50,15 @@ def rating_list(request: HttpRequest) -> HttpResponse:
 def rating_export(request: HttpRequest) -> HttpResponse:
     qs = _ratings(request).qs.order_by("-zd_created_at", "-pk")
     header = ["Rated", "Score", "Ticket", "Account", "Requester", "Reason", "Comment", "Feedback item"]
+    names = labels()  # {} with one instance: no "Instance" column
+    if names:
+        header.insert(3, "Instance")
     rows = (
         [
             r.zd_created_at.isoformat(),
             r.get_score_display(),
             r.zd_ticket_id or "",
+            *([label(names, r.zd_instance)] if names else []),
             r.account.name if r.account else "",
             str(r.requester or ""),
             r.reason,

@@ -94,6 +94,22 @@ def watched_page(context: BrowserContext) -> tuple[Page, list[str]]:
 
 
 @pytest.fixture
+def synced_world(sandbox, settings):
+    """The hardening world (tests/hardening/world.py) on data the real sync mirrored from the
+    sandbox: what the sweeps open every page on."""
+    from integrations.runner import run_stream
+    from integrations.streams import ORDER
+    from tests.hardening.world import make_users, world_on_synced_data
+
+    for name, value in sandbox.settings().items():
+        setattr(settings, name, value)
+    settings.ZENDESK_RATE_LIMIT = ""
+    for spec in ORDER:
+        run_stream(spec.name, may_wait=True)
+    return world_on_synced_data(make_users())
+
+
+@pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     """A fresh browser context; fails the test on any console error, failed request or CSP
     violation."""

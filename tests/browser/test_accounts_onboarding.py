@@ -95,7 +95,10 @@ def test_it_takes_a_new_account_through_its_checklist(page: Page, new_account):
     expect(page.get_by_label("Subject")).to_have_value("Managing your support contacts for Northwind Traders")
     body = page.get_by_label("Message")
     expect(body).to_have_value(re.compile(r"^Hello Bea,"))
+    # The one email screen (the education email's too): the account's people, a live preview.
+    expect(page.locator(".email-recipients")).to_contain_text("ian@northwind.example")
     body.fill(body.input_value() + "\nP.S. Ian from your platform team should be on the list.\n")
+    expect(page.locator("#email-preview")).to_contain_text("P.S. Ian from your platform team")
     screenshot(page, "accounts-step-email")
     page.get_by_role("button", name="Send email").click()
     expect(page.get_by_role("status")).to_contain_text("it is recorded on the step")

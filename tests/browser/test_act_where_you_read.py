@@ -108,6 +108,22 @@ def test_a_csm_forwards_feedback_about_the_ticket_they_read(page: Page, account)
     expect(page.locator("body")).to_contain_text("1854")
 
 
+def test_a_checklist_step_links_to_the_action_that_satisfies_it(page: Page, account):
+    log_in(page, "casey@example.com")
+    page.goto(f"/accounts/{account.pk}/")
+    step(page, "Educate the customer on ticket best practice").get_by_role(
+        "link", name="Write the education email"
+    ).click()
+    expect(page.get_by_role("heading", name="Education email")).to_be_visible()
+    expect(page.locator(".email-recipients")).to_contain_text("bea@northwind.example")
+    page.get_by_role("link", name="Cancel").click()
+    expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/"))
+
+    step(page, "Static organization notes").get_by_role("link", name="Request static notes").click()
+    expect(page.get_by_role("heading", name="New request to support ops")).to_be_visible()
+    expect(page.locator("#org-results tr", has_text="Northwind Traders")).to_contain_text("not a project ID")
+
+
 def test_a_csm_files_a_notes_request_from_the_queue_and_the_step_completes(page: Page, account):
     log_in(page, "casey@example.com")
 

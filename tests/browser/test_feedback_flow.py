@@ -80,8 +80,19 @@ def test_it_forwards_an_item_as_a_csm_and_closes_it_as_the_manager(page: Page, c
     screenshot(page, "feedback-item-closed")
     log_out(page)
 
-    # The CSM sees the state and the outcome of what they forwarded.
+    # The CSM's bell has each step the manager took; the list names them.
     log_in(page, csm.email)
+    bell = page.locator("#notification-bell")
+    expect(bell).to_have_attribute("aria-label", "Notifications: 3 unread")
+    bell.click()
+    for kind, line in (
+        ("Triaged", "triaged your feedback on Acme Robotics"),
+        ("Actioned", "actioned your feedback on Acme Robotics"),
+        ("Closed", "closed your feedback on Acme Robotics"),
+    ):
+        expect(page.locator("tr.event", has_text=line)).to_contain_text(kind)
+
+    # The CSM sees the state and the outcome of what they forwarded.
     page.goto("/feedback/")
     row = page.get_by_role("row", name=re.compile("Acme Robotics"))
     expect(row).to_contain_text("Closed")

@@ -21,6 +21,7 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
 )
+from tests.factories.accounts import SalesforceUserFactory
 from tests.factories.feedback import FeedbackFactory, RatingFactory, RotationWeekFactory
 from users.models import User
 
@@ -99,9 +100,14 @@ def test_a_manager_takes_an_empty_week_then_swaps_with_a_colleague(page: Page, m
     expect(page.get_by_role("note")).to_have_count(0)
 
 
-def test_an_admin_invites_grants_a_role_and_follows_a_waiting_count(page: Page, admin_user, csm, settings):
+def test_an_admin_invites_grants_a_role_sees_the_rotation_and_follows_the_counts(
+    page: Page, admin_user, csm, settings
+):
     settings.EMAIL_BACKEND = "notifications.mail.OutboxBackend"  # the demo's: every email kept
     waiting = TicketFactory(zd_requester_id=4711, requester=None, subject="Requester not synced yet")
+    RotationWeekFactory(week_start=week(0), manager=UserFactory(roles=["Support manager"], name="Mo Manager"))
+    sf_csm = SalesforceUserFactory(name="Sam Salesforce", email="sam.sf@example.com")
+    AccountFactory(name="Unowned Account", csm=None, csm_sf_user_id=sf_csm.sf_id)
 
     log_in(page, admin_user.email)
     page.get_by_role("link", name="Team").click()
@@ -127,6 +133,23 @@ def test_an_admin_invites_grants_a_role_and_follows_a_waiting_count(page: Page, 
     expect(page.get_by_role("status")).to_contain_text(f"{csm} has the Support ops role now.")
     expect(page.get_by_role("button", name=f"Revoke Support ops from {csm}")).to_be_visible()
     screenshot(page, "team")
+
+    # The rotation: who is on duty, and the first week nobody covers.
+    rotation = page.get_by_role("region", name="Review rotation")
+    expect(rotation.get_by_role("row", name=re.compile(re.escape(day(week(0)))))).to_contain_text(
+        "Mo Manager"
+    )
+    expect(rotation).to_contain_text(f"Nobody on duty in the week of {day(week(1))}")
+
+    # The Salesforce CSMs without a login: counted, and invited from the list behind the count.
+    without_login = page.get_by_role("region", name="Salesforce CSMs without a login")
+    expect(without_login).to_contain_text("1 CSM named in Salesforce has no portal login yet")
+    without_login.get_by_role("link", name="People to invite").click()
+    row = page.get_by_role("row", name=re.compile("Sam Salesforce"))
+    expect(row).to_contain_text("Unowned Account")
+    row.get_by_role("button", name="Invite as CSM").click()
+    expect(page.get_by_role("status")).to_contain_text("Invitation sent to sam.sf@example.com")
+    page.get_by_role("link", name="Team").click()
 
     page.get_by_role("link", name="Sync").click()
     page.get_by_role("link", name=re.compile("tickets whose requester is not in the portal")).click()

@@ -1,6 +1,7 @@
 """Journeys of the notifications: what happens to my request reaches my bell; I mute an
-account (asked first), follow another and choose the daily digest; in the demo, a customer
-opens a ticket with one click and the bell shows it within seconds."""
+account (asked first) and unmute it, follow another and choose the daily digest, and find the
+diagnostics in the preferences; in the demo, a customer opens a ticket with one click (from an
+account page or the notifications page) and the bell shows it within seconds."""
 
 import re
 
@@ -86,6 +87,15 @@ def test_a_csm_mutes_an_account_after_confirming_follows_another_and_chooses_the
     page.reload()
     expect(page.locator("#notification-bell")).to_have_attribute("aria-label", "Notifications: 0 unread")
 
+    # Unmute: its next new ticket reaches the bell again.
+    page.locator("#muted-accounts").get_by_role("button", name="Unmute Acme Rockets").click()
+    expect(page.get_by_role("status")).to_contain_text("Acme Rockets is no longer muted")
+    expect(page.locator("#muted-accounts")).not_to_contain_text("Acme Rockets")
+    assert not AccountWatch.objects.exists()
+    announce(TicketFactory(requester=SupportUserFactory(organization=org), subject="Runner down again"))
+    page.reload()
+    expect(page.locator("#notification-bell")).to_have_attribute("aria-label", "Notifications: 1 unread")
+
     # Follow another account from the preferences.
     page.get_by_label("Account").select_option(label="Globex")
     page.locator("#followed-accounts").get_by_role("button", name="Follow", exact=True).click()
@@ -102,16 +112,26 @@ def test_a_csm_mutes_an_account_after_confirming_follows_another_and_chooses_the
     assert NotificationPreference.objects.get(user=csm).delivery == Delivery.DAILY
     screenshot(page, "notifications-preferences")
 
+    # The diagnostics are at the foot of the preferences, not in the notifications' toolbar.
+    diagnostics = page.locator(".diagnostics")
+    expect(diagnostics.get_by_role("link", name="new tickets that notified nobody")).to_be_visible()
+    page.goto("/notifications/")
+    expect(page.locator(".page-head")).not_to_contain_text("notified nobody")
+    expect(page.get_by_role("link", name=re.compile("notified nobody|[Oo]utbox|[Ff]indings"))).to_have_count(
+        0
+    )
 
+
+@pytest.mark.parametrize("where", ["the account page", "the notifications page"])
 def test_in_the_demo_a_click_opens_a_customers_ticket_and_the_bell_shows_it_within_5_seconds(
-    page, csm, make_sandbox, live_server, settings
+    page, csm, make_sandbox, live_server, settings, where
 ):
     handle = make_sandbox()
     install_webhook(settings, handle, live_server.url)  # as `make run` does, through Zendesk's API
     account, *_ = sandbox_customer(handle, csm)
 
     log_in(page, csm.email)
-    page.goto(f"/accounts/{account.pk}/")
+    page.goto(f"/accounts/{account.pk}/" if where == "the account page" else "/notifications/")
     bell = page.locator("#notification-bell")
     expect(bell).to_have_attribute("aria-label", "Notifications: 0 unread")
     page.get_by_role("button", name="Open a ticket as this customer").click()
@@ -122,4 +142,4 @@ def test_in_the_demo_a_click_opens_a_customers_ticket_and_the_bell_shows_it_with
     ticket = Notification.objects.get(recipient=csm).ticket
     assert ticket.requester.name == "Robin Customer" and ticket.account == account
     expect(bell).to_contain_text(f"New ticket #{ticket.zd_id} from Acme Rockets")
-    screenshot(page, "demo-open-a-ticket")
+    screenshot(page, f"demo-open-a-ticket-from-{where.split()[1]}")

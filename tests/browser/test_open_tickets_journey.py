@@ -25,9 +25,14 @@ def account():
     return account
 
 
-def listed(page: Page) -> int:
-    """The number of ticket rows the list shows."""
-    return page.locator("table tbody tr").count()
+def lists_exactly_the_open_tickets(page: Page) -> None:
+    """The ticket list opened, filtered to "Open", with exactly the four open tickets."""
+    expect(page).to_have_url(re.compile(r"/tickets/\?.*status=unsolved"))
+    expect(page.get_by_label("Status", exact=True)).to_have_value("unsolved")
+    rows = page.locator("#list-table tbody tr")
+    expect(rows).to_have_count(4)
+    for word in ("Deleted", "solved ticket", "closed ticket"):
+        expect(page.locator("#list-table tbody")).not_to_contain_text(word)
 
 
 def test_every_open_count_is_the_same_number_and_opens_exactly_those_tickets(page: Page, account):
@@ -37,18 +42,17 @@ def test_every_open_count_is_the_same_number_and_opens_exactly_those_tickets(pag
     stat = page.get_by_role("link", name="4 Open tickets", exact=True)
     expect(stat).to_be_visible()
     stat.click()
-    expect(page).to_have_url(re.compile(r"/tickets/\?"))
-    assert listed(page) == 4
-    expect(page.locator("table tbody")).not_to_contain_text("Deleted")
-    expect(page.locator("table tbody")).not_to_contain_text("solved ticket")
+    lists_exactly_the_open_tickets(page)
 
     page.goto("/accounts/")
+    expect(page.locator("#list-table thead")).to_contain_text("Open tickets")
     row = page.locator("tr", has_text="Borealis Systems")
     row.get_by_role("link", name="4", exact=True).click()
-    assert listed(page) == 4
+    lists_exactly_the_open_tickets(page)
 
     page.goto(f"/tickets/accounts/{account.pk}/review/")
     review_stat = page.locator("a.stat", has_text="open tickets")
     expect(review_stat.locator(".value")).to_have_text("4")
+    expect(page.locator("main")).not_to_contain_text("still open")
     review_stat.click()
-    assert listed(page) == 4
+    lists_exactly_the_open_tickets(page)

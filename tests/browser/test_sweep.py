@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Browser, Page, Response, ViewportSize
 
-from integrations.runner import run_stream
-from integrations.streams import ORDER
 from tests.browser.conftest import watch_csp, watched_page
 from tests.hardening.matrix import EXPECTED, PERSONA_COLUMNS
 from tests.hardening.routes import concrete_path
-from tests.hardening.world import make_users, world_on_synced_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +52,7 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = [
     ("csm", "", "home", None, 1280),  # the README's first picture
     ("csm", "tickets/", "dashboard", None, 1280),
-    ("csm", "tickets/<int:pk>/", "ticket", None, 1280),
+    ("csm", "tickets/<int:zd_id>/", "ticket", None, 1280),
     ("csm", "accounts/<int:pk>/", "account", None, 1280),
     ("csm", "accounts/<int:pk>/", "checklist", "#onboarding", 1280),
     ("csm", "contacts/account/<int:pk>/", "contacts", None, 1280),
@@ -84,16 +82,6 @@ def _session_cookie(user, live_server) -> dict:
     from tests.hardening.world import session_key_for
 
     return {"name": "sessionid", "value": session_key_for(user), "url": live_server.url}
-
-
-@pytest.fixture
-def synced_world(sandbox, settings):
-    for name, value in sandbox.settings().items():
-        setattr(settings, name, value)
-    settings.ZENDESK_RATE_LIMIT = ""
-    for spec in ORDER:
-        run_stream(spec.name, may_wait=True)
-    return world_on_synced_data(make_users())
 
 
 # Every handbook link on a page: (key, href, marked), read in the browser.
@@ -211,7 +199,35 @@ def phone_width_problems(page, path: str) -> list[str]:
     return [p for p in problems if p]
 
 
-def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str], int]:
+def swept_pages(world, persona: str) -> list[tuple[str, str, str]]:
+    """(route, path, expected answer: "ok" or "403") of every page `persona` is swept on."""
+    column = PERSONA_COLUMNS.index(persona)
+    pages = []
+    for route in swept_routes():
+        expected = EXPECTED[route][0].split()[column]
+        if expected in ("ok", "403"):
+            pages.append((route, concrete_path(route, world), expected))
+    return pages
+
+
+# What the refused page says: the portal's 403 page, and its 404 page.
+REFUSED_PAGE = {403: ("have access to this page", "no role yet"), 404: ("There is nothing at this address",)}
+
+# A further check of every page the sweep opens: (page, path, the htmx answers since it was
+# opened) -> problems. It may act on the page (type in a search box) after the sweep's checks.
+PageCheck = Callable[[Page, str, list[Response]], list[str]]
+
+
+def sweep(
+    browser: Browser,
+    live_server,
+    world,
+    persona: str,
+    pages: list[tuple[str, str, str]] | None = None,
+    check: PageCheck | None = None,
+) -> tuple[list[str], int]:
+    """Open `pages` (every page of the matrix by default) as `persona`. An expected "403" or
+    "404" must be the portal's own page for it."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.add_cookies([_session_cookie(world.users[persona], live_server)])
     problems: list[str] = []
@@ -219,6 +235,7 @@ def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str
     page = context.new_page()
     page.set_default_timeout(15_000)
     allowed_status: dict[str, int] = {}  # the URL being opened -> the status expected for it
+    fragments: list[Response] = []  # the htmx answers since the page was opened
     page.on(
         "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
     )
@@ -237,34 +254,34 @@ def _sweep(browser: Browser, live_server, world, persona: str) -> tuple[list[str
             else None
         ),
     )
+    page.on("response", lambda r: fragments.append(r) if r.request.headers.get("hx-request") else None)
     visited = 0
-    column = PERSONA_COLUMNS.index(persona)
-    for route in swept_routes():
-        expected = EXPECTED[route][0].split()[column]
-        if expected not in ("ok", "403"):
-            continue
-        path = concrete_path(route, world)
+    for route, path, expected in swept_pages(world, persona) if pages is None else pages:
         url = live_server.url + path
         allowed_status.clear()
-        if expected == "403":
-            allowed_status[url] = 403
+        fragments.clear()
+        refused = int(expected) if expected.isdigit() else 0
+        if refused:
+            allowed_status[url] = refused
         before = len(problems)
         response = page.goto(path)
         page.wait_for_load_state("networkidle")
         visited += 1
-        if expected == "403":
+        if refused:
             # The browser logs the refused document itself as a console error: that one is expected.
-            problems[before:] = [p for p in problems[before:] if "status of 403" not in p]
-            if response is None or response.status != 403:
-                problems.append(f"{path}: expected the 403 page, got {response and response.status}")
-            elif "have access to this page" not in page.content() and "no role yet" not in page.content():
-                problems.append(f"{path}: the 403 answer is not the portal's 403 page")
+            problems[before:] = [p for p in problems[before:] if f"status of {refused}" not in p]
+            if response is None or response.status != refused:
+                problems.append(f"{path}: expected the {refused} page, got {response and response.status}")
+            elif not any(words in page.content() for words in REFUSED_PAGE[refused]):
+                problems.append(f"{path}: the {refused} answer is not the portal's {refused} page")
         elif response is None or response.status >= 400:
             problems.append(f"{path}: {response and response.status}")
         elif (response.headers.get("content-type") or "").startswith("text/html"):
             problems.extend(handbook_link_problems(page, path))
         if response is not None and (response.headers.get("content-type") or "").startswith("text/html"):
             problems.extend(_at_both_widths(page, persona, route, path))
+            if check is not None:
+                problems.extend(check(page, path, fragments))
         problems[before:] = [f"{persona} on {path}: {p}" for p in problems[before:]]
     context.close()
     return problems, visited
@@ -303,7 +320,7 @@ def _save(page, name: str) -> None:
 
 @pytest.mark.parametrize("persona", ROLES)
 def test_every_page_opens_cleanly_for_each_role(browser, live_server, synced_world, persona):
-    problems, visited = _sweep(browser, live_server, synced_world, persona)
+    problems, visited = sweep(browser, live_server, synced_world, persona)
     assert visited >= 10 or persona == "no_role", f"{persona} swept only {visited} pages"
     assert not problems, "\n".join(problems)
 
@@ -378,6 +395,15 @@ def test_the_login_and_account_pages_open_without_csp_violations(browser, live_s
     context.close()
     assert len(visited) >= 15, visited
     assert not [p for p in problems if "status of 404" not in p], "\n".join(problems)
+
+
+def test_every_screenshot_is_of_a_page_the_sweep_opens():
+    """A screenshot whose route was renamed would silently stay stale in the README."""
+    routes = set(swept_routes())
+    columns = {persona: PERSONA_COLUMNS.index(persona) for persona in ROLES}
+    for persona, route, name, _anchor, _width in SCREENSHOTS:
+        assert route in routes, f"{name}: {route} is not swept"
+        assert EXPECTED[route][0].split()[columns[persona]] == "ok", f"{name}: {persona} may not open {route}"
 
 
 def test_the_handbook_link_check_finds_bad_links(browser):

@@ -29,6 +29,9 @@ OTHER_DATES = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b"  # 2026-12-08
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"  # 08/12/2026 or 12/8/26
     r"|\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}"  # 8 Dec 2026 17:00
+    r"|\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"  # Tuesday 8 December
+    r"|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? \d{1,2}, \d{4}\b"  # Dec. 8, 2026
 )
 # Other names people used for the org's `am_project_id`.
 OTHER_NAMES = re.compile(

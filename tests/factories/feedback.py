@@ -31,6 +31,8 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
 
     ticket = factory.SubFactory(TicketFactory)
     zd_ticket_id = factory.LazyAttribute(lambda o: o.ticket.zd_id if o.ticket else None)
+    # Its ticket's instance, as forwarding records it.
+    zd_instance = factory.LazyAttribute(lambda o: o.ticket.zd_instance if o.ticket else "global")
     account = factory.LazyAttribute(lambda o: o.ticket.account)
     forwarded_by = factory.SubFactory(UserFactory, roles=["CSM"])
     sentiment = Sentiment.NEGATIVE

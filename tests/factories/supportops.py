@@ -15,6 +15,7 @@ class OpsRequestFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     account = factory.LazyAttribute(lambda o: o.organization.account)
     zd_organization_id = factory.LazyAttribute(lambda o: o.organization.zd_id if o.organization else None)
+    zd_instance = factory.LazyAttribute(lambda o: o.organization.zd_instance if o.organization else "global")
     requested_by = factory.SubFactory(UserFactory, roles=["CSM"])
     current_am_project_id = factory.LazyAttribute(
         lambda o: o.organization.am_project_id if o.organization else ""

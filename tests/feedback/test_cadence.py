@@ -8,10 +8,14 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from feedback.cadence import cadence_report, finding_gaps
+from accounts.models import Organization
+from contacts.models import SupportUser
+from feedback.cadence import cadence_report, cadence_tickets, finding_gaps, known_checks, ticket_gaps
 from feedback.models import Feedback
-from tests.factories import TicketFactory
+from tests.factories import OrganizationFactory, TicketFactory
 from tests.factories.feedback import FeedbackFactory, RatingFactory
+from tickets.models import Ticket
+from tickets.review import CHECKS
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +99,11 @@ def test_it_renders_in_constant_queries(client, csm, busy_account, ticket, extra
         RatingFactory(ticket=ticket, score="bad", comment="Again")
         FeedbackFactory(account=busy_account, ticket=ticket, forwarded_by=csm)
     client.force_login(csm)
-    # session, user, roles, account, tickets, ratings, feedback items
-    with django_assert_num_queries(8):  # + the open tickets, whenever opened
+    # session, user, roles, account, the open tickets and the tickets' digest, tickets, ratings,
+    # feedback items
+    with django_assert_num_queries(8):
+        client.get(f"/feedback/accounts/{busy_account.pk}/cadence/")
+    with django_assert_num_queries(7):  # the tickets' section is cached: no tickets query
         client.get(f"/feedback/accounts/{busy_account.pk}/cadence/")
 
 
@@ -167,6 +174,42 @@ def test_the_page_reads_the_same_gaps_from_findings_loaded_without_their_evidenc
     """The report loads findings without their evidence (quotes, most of their size): every
     shape finding_gaps reads gives the gaps the full findings give."""
     ticket = TicketFactory(quality_findings=findings)
+    [loaded] = cadence_tickets(ticket.account, since=timezone.now() - dt.timedelta(days=90))
+    assert ticket_gaps(loaded.findings, known_checks()) == finding_gaps(findings)
     report = cadence_report(ticket.account, days=90, feedback=Feedback.objects.all())
-    [row] = report["ticket_rows"]
-    assert row.gaps == finding_gaps(findings)
+    assert {s.gap for s in report["gap_summary"]} == set(finding_gaps(findings))
+
+
+def row_of(html: str, text: str) -> str:
+    [row] = [row for row in html.split("<tr>") if text in row]
+    return row
+
+
+def test_the_cached_tickets_follow_every_change_a_row_shows(client, csm, busy_account):
+    """The tickets' section is cached under a digest of what its rows show: a change to a
+    ticket, its findings, its requester or its organization's claim shows at once."""
+    url = f"/feedback/accounts/{busy_account.pk}/cadence/"
+    client.force_login(csm)
+    ticket = busy_account.tickets.get(subject="Recent 0")
+
+    def page() -> str:
+        return client.get(url).content.decode()
+
+    written, cached = page(), page()  # the second from the cache, as the first wrote it
+    assert row_of(cached, "Recent 0") == row_of(written, "Recent 0") and "<td>Recent 0" in written
+    Ticket.objects.filter(pk=ticket.pk).update(subject="Renamed <b>zero</b>")
+    assert "Renamed &lt;b&gt;zero&lt;/b&gt;" in page()
+    Ticket.objects.filter(pk=ticket.pk).update(quality_findings=[LOGS_PARTIAL], quality_score=61)
+    html = page()
+    assert "A screenshot, no logs." not in html and CHECKS["logs"].gap in html and ">61<" in html
+    SupportUser.objects.filter(pk=ticket.requester_id).update(name="Requester <i>renamed</i>")
+    assert "Requester &lt;i&gt;renamed&lt;/i&gt;" in page()
+    stranger = OrganizationFactory(account=busy_account, name="Globex Corp")  # claims it, unconfirmed
+    Ticket.objects.filter(pk=ticket.pk).update(organization=stranger)
+    assert "other organization, not confirmed" in row_of(page(), "Renamed")
+    Organization.objects.filter(pk=stranger.pk).update(
+        link_confirmed_at=timezone.now(), link_confirmed_sf_id=busy_account.sf_id
+    )
+    assert "other organization, not confirmed" not in row_of(page(), "Renamed")
+    Ticket.objects.filter(pk=ticket.pk).update(status="deleted")
+    assert "Renamed" not in page()

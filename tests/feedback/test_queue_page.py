@@ -7,6 +7,8 @@ import io
 import pytest
 from django.utils import timezone
 
+from feedback.models import Feedback
+from feedback.selectors import queue_counts
 from tests.factories import AccountFactory, TicketFactory, UserFactory
 from tests.factories.feedback import FeedbackFactory
 
@@ -133,3 +135,18 @@ def test_it_exports_only_what_the_csm_may_see(client, csm, other_csm):
     client.force_login(csm)
     body = b"".join(client.get("/feedback/export.csv").streaming_content).decode()
     assert len(list(csv.reader(io.StringIO(body)))) == 2
+
+
+def test_the_headline_counts_count_each_item_where_it_belongs(manager):
+    """New, open, overdue and due within a day (waiting for a first response, not closed),
+    unassigned and the manager's own; an empty scope counts nothing."""
+    now = timezone.now()
+    FeedbackFactory(first_response_due_at=now - dt.timedelta(hours=1))  # new, overdue, unassigned
+    FeedbackFactory(first_response_due_at=now + dt.timedelta(hours=3))  # new, due soon, unassigned
+    FeedbackFactory(status="triaged", reviewing_manager=manager, first_responded_at=now)  # open, mine
+    FeedbackFactory(status="actioned", reviewing_manager=UserFactory(roles=["Support manager"]))  # open
+    FeedbackFactory(status="closed", first_response_due_at=now - dt.timedelta(days=1))  # closed: none
+    FeedbackFactory(first_response_due_at=now + dt.timedelta(days=2))  # new, unassigned, due later
+    counts = queue_counts(Feedback.objects.all(), manager)
+    assert counts == {"new": 3, "open": 5, "overdue": 1, "due_soon": 1, "unassigned": 3, "mine": 1}
+    assert set(queue_counts(Feedback.objects.none(), manager).values()) == {0}

@@ -143,20 +143,3 @@ def test_a_ticket_number_forwarded_before_the_sync_links_to_a_restricted_ticket_
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.ticket is None and theirs.ticket == restricted
-
-
-def test_the_django_admin_lists_the_restricted_ratings_items_and_requests_only_to_cleared_admins(
-    admin_client_, admin_user, world
-):
-    pages = [
-        ("/admin/feedback/rating/", world.usgov.rating.pk),
-        ("/admin/feedback/feedback/", world.usgov.feedback.pk),
-        ("/admin/supportops/opsrequest/", world.usgov.request.pk),
-    ]
-    for listing, pk in pages:
-        assert f"{listing}{pk}/change/" not in admin_client_.get(listing).content.decode()
-        assert admin_client_.get(f"{listing}{pk}/change/").status_code == 302  # "does not exist"
-    clear(admin_user)
-    for listing, pk in pages:
-        assert f"{listing}{pk}/change/" in admin_client_.get(listing).content.decode()
-        assert admin_client_.get(f"{listing}{pk}/change/").status_code == 200

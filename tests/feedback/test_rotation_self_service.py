@@ -136,8 +136,8 @@ def test_the_rotation_page_offers_take_and_swap_to_a_manager(client, manager, co
     RotationWeekFactory(week_start=week(1), manager=colleague)
     client.force_login(manager)
     page = client.get("/feedback/rotation/").content.decode()
-    assert f'aria-label="Take the week of {week(2).day} {week(2):%b %Y}"' in page
-    assert f'aria-label="Swap with {colleague} for the week of {week(1).day} {week(1):%b %Y}"' in page
+    assert f'aria-label="Take the week of {day(week(2))}"' in page  # the portal's one date format
+    assert f'aria-label="Swap with {colleague} for the week of {day(week(1))}"' in page
     response = client.post(
         "/feedback/rotation/swap/",
         {"mine": week(0).isoformat(), "theirs": week(1).isoformat(), "with_manager": colleague.pk},

@@ -3,13 +3,15 @@ customer text escaped and its secrets masked, cut where the template cut it, lin
 right pages, and the badges and marks of each row."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
 from feedback import rows
-from feedback.cadence import Gap, TicketRow
+from feedback.cadence import Gap, GapSummary, TicketRow
 from tests.factories import AccountFactory, OrganizationFactory, TicketFactory, UserFactory
 from tests.factories.feedback import FeedbackFactory, RatingFactory
 
@@ -121,3 +123,28 @@ def test_the_cadence_rows_escape_mask_and_mark_unconfirmed_claims():
 )
 def test_cut_gives_what_truncatechars_gave(text):
     assert rows.cut(text, 140) == truncatechars(text, 140)
+
+
+# The gaps' rows as feedback/cadence.html wrote them before feedback.rows.cadence_gap_rows.
+FORMER_GAP_ROWS = """{% for row in gap_summary %}
+      <tr><td><strong>{{ row.gap.label }}</strong>{% if row.gap.advice %}<div class="small muted">{{ row.gap.advice }}</div>{% endif %}</td>
+        <td class="num">{{ row.tickets|length }}</td>
+        <td class="small mono">{% for n in row.tickets|slice:":12" %}#{{ n }}{% if not forloop.last %}, {% endif %}{% endfor %}{% if row.tickets|length > 12 %} …{% endif %}</td></tr>
+    {% endfor %}"""  # noqa: E501
+
+
+def test_the_cadence_gap_rows_are_what_the_template_wrote():
+    summaries = [
+        GapSummary(Gap("x", f"Label {HOSTILE}", f"Advice {HOSTILE} & more"), list(range(100, 115))),
+        GapSummary(Gap("y", "No advice"), [7]),
+        GapSummary(Gap("z", "Twelve", "a"), list(range(1, 13))),
+    ]
+    former = Template(FORMER_GAP_ROWS).render(Context({"gap_summary": summaries}))
+    html = rows.cadence_gap_rows(summaries)
+    assert without_indentation(html) == without_indentation(former)
+    assert "&lt;script&gt;" in html and "<script>" not in html and "#114" not in html
+
+
+def without_indentation(html: str) -> str:
+    """The HTML without the whitespace between tags (the template's indentation)."""
+    return re.sub(r">\s+<", "><", html.strip())

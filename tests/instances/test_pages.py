@@ -244,6 +244,21 @@ def test_the_cadence_page_shows_only_visible_tickets_and_ratings(world):
     assert (stats["open_tickets"], stats["bad"]) == (world.expect(1, 3), world.expect(0, 1))
 
 
+def test_the_cadence_page_cached_for_a_cleared_reader_is_not_shown_to_an_uncleared_one(world, other_csm):
+    """The tickets' section is cached (feedback.cadence.cached_ticket_section): whoever opens the
+    page first, the other reader gets the rows of their own clearance."""
+    cleared, uncleared = (world.viewer, other_csm) if world.cleared else (other_csm, world.viewer)
+    if not world.cleared:
+        clear(cleared)
+    readers = [(cleared, True), (uncleared, False)]
+    for user, sees in readers if world.cleared else readers[::-1]:
+        client = Client()
+        client.force_login(user)
+        for _ in range(2):  # the second answer comes from the cache
+            body = text(client.get(f"/feedback/accounts/{world.account.pk}/cadence/?days=30"))
+            assert (f"{SECRET}: audit logs" in body) is sees
+
+
 def test_the_contacts_page_and_csv_show_only_visible_people(world):
     body = text(world.client.get(f"/contacts/account/{world.account.pk}/"))
     assert ("bob@acme.example" in body) == world.cleared

@@ -1,15 +1,18 @@
 """The sync page: who may look, who may press "sync now", what it shows, and its queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from integrations.models import RunStatus, Stream, SyncRun, SyncState
-from tests.factories import TicketFactory
+from integrations.sync_html import run_rows
+from tests.factories import TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROLES = ["csm", "other_csm", "manager", "ops", "admin", "no_role", "anonymous"]
@@ -105,18 +108,18 @@ def test_its_queries_do_not_grow_with_the_runs_or_records(admin_client_, django_
     make_runs(20)
     TicketFactory.create_batch(5)
     assert queries_for(admin_client_) == few
-    # Session + user + roles + two-factor, then: states, last runs per stream, row counts, nine
-    # finding counts and, for an admin, the database check.
+    # Session + user + roles + two-factor, then: states, last runs per stream, row counts, the
+    # nine finding counts (one query) and, for an admin, the database check.
     cache.clear()
     with django_assert_num_queries(few):
         admin_client_.get("/sync/")
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         admin_client_.get("/sync/", headers={"HX-Request": "true"})
-    assert len(ctx.captured_queries) == few - 10  # the poll skips the findings and the health
+    assert len(ctx.captured_queries) == few - 2  # the poll skips the findings and the health
     with CaptureQueriesContext(connection) as ctx:
         admin_client_.get("/sync/", headers={"HX-Request": "true"})
-    assert len(ctx.captured_queries) == few - 11  # and, polling again soon, the row counts
+    assert len(ctx.captured_queries) == few - 3  # and, polling again soon, the row counts
 
 
 def test_it_shows_progress_of_a_running_sync_and_the_last_error(csm_client):
@@ -162,3 +165,43 @@ def test_customer_text_in_errors_is_escaped(csm_client):
     SyncState.objects.create(stream="zendesk.tickets", last_error="<script>alert(1)</script>")
     html = csm_client.get("/sync/").content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+HOSTILE = '<script>alert("x")</script>'
+# A stream's last runs as integrations/sync.html wrote them before integrations.sync_html.
+FORMER_RUN_ROWS = """{% load humanize %}{% for run in runs %}
+                <tr>
+                  <td class="nowrap">{{ run.started_at|when }}</td>
+                  <td>{{ run.trigger|default:"—" }}{% if run.full %} (full){% endif %}{% if run.triggered_by %} by {{ run.triggered_by }}{% endif %}</td>
+                  <td>{{ run.get_status_display }}</td>
+                  <td class="num">{{ run.pages|intcomma }}</td>
+                  <td class="num">{{ run.fetched|intcomma }}</td>
+                  <td class="num">{{ run.created|intcomma }}</td>
+                  <td class="num">{{ run.updated|intcomma }}</td>
+                  <td class="num">{{ run.deleted|intcomma }}</td>
+                  <td class="num">{% if run.seconds is not None %}{{ run.seconds|floatformat:1 }}{% else %}—{% endif %}</td>
+                  <td class="small">{{ run.error|truncatechars:160 }}</td>
+                </tr>
+              {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_run_rows_are_what_the_template_wrote(language):
+    """Escaped errors and names, cut errors, counts grouped as the language groups them."""
+    who = UserFactory(name=f"Ops {HOSTILE}")
+    runs = [
+        SyncRun.objects.create(
+            stream=Stream.ZD_TICKETS, status=RunStatus.FAILED, trigger="manual", triggered_by=who, full=True,
+            pages=3, fetched=1234567, created=1000, updated=0, deleted=999, error=f"{HOSTILE} " + "x" * 300,
+        ),
+        SyncRun.objects.create(stream=Stream.ZD_USERS, status=RunStatus.SUCCEEDED, trigger="", error=""),
+    ]  # fmt: skip
+    SyncRun.objects.filter(pk=runs[0].pk).update(finished_at=runs[0].started_at + timedelta(seconds=2.25))
+    runs = list(
+        SyncRun.objects.filter(pk__in=[r.pk for r in runs]).select_related("triggered_by").order_by("pk")
+    )
+    with translation.override(language):
+        former = Template(FORMER_RUN_ROWS).render(Context({"runs": runs}))
+        html = run_rows(runs)
+    assert re.sub(r">\s+<", "><", html.strip()) == re.sub(r">\s+<", "><", former.strip())
+    assert "&lt;script&gt;" in html and "<script>" not in html

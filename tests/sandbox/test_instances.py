@@ -267,3 +267,37 @@ def test_each_further_instance_has_its_support_ops_tracker_in_the_sandboxs_gitla
     emea = quote("gitlab-com/support/support-ops/zendesk-emea/organizations", safe="")
     missing = get(session, f"{two.url}/api/v4/projects/{emea}")
     assert missing.status_code == 404
+
+
+def test_an_instance_may_name_its_custom_fields_as_another_company_does(make_sandbox):
+    """``schema="renamed"`` on one instance: its organization field keys and ticket field title
+    are another company's, while the global instance (and Salesforce) keep the defaults."""
+    two = make_sandbox(instances={"usgov": {"tickets": 10, "accounts": 2, "schema": "renamed"}})
+    shown = {}
+    for key in ("global", "usgov"):
+        session = two.zendesk_session(key)
+        org_fields = get(session, f"{two.url}/api/v2/organization_fields.json").json()
+        ticket_fields = get(two.zendesk_session(key), f"{two.url}/api/v2/ticket_fields.json").json()
+        org_id = two.instance(key).state.world.orgs[0]["id"]
+        org = get(two.zendesk_session(key), f"{two.url}/api/v2/organizations/{org_id}.json").json()
+        shown[key] = (
+            {f["key"] for f in org_fields["organization_fields"]},
+            {f["title"] for f in ticket_fields["ticket_fields"]},
+            set(org["organization"]["organization_fields"]),
+        )
+    assert "salesforce_id" in shown["global"][0] and "sfdc_account_id" not in shown["global"][0]
+    assert "sfdc_account_id" in shown["usgov"][0] and "salesforce_id" not in shown["usgov"][0]
+    assert "Preferred Region for Support" in shown["global"][1] and "Support Region" in shown["usgov"][1]
+    assert "salesforce_id" in shown["global"][2] and "sfdc_account_id" in shown["usgov"][2]
+    describe = salesforce_for(two).Account.describe()
+    assert "CSM__c" in {f["name"] for f in describe["fields"]}  # Salesforce is the sandbox's own
+    with pytest.raises(CommandError, match="schema="):
+        build_config({"instance": ["usgov:schema=other"]})
+
+
+def test_the_command_gives_an_instance_its_own_field_names(settings, monkeypatch, tmp_path):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("ZENDESK_INSTANCES", "global,usgov")
+    config = build_config({"instance": ["usgov:tickets=5,schema=renamed"]})
+    assert config.for_instance("usgov").schema == "renamed" and config.schema == "default"
+    assert build_config({"schema": "renamed"}).for_instance("usgov").schema == "renamed"

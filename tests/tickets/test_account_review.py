@@ -4,9 +4,13 @@ import json
 import re
 
 import pytest
+from django.template import Context, Template
 from django.utils import timezone
 
+from tests.factories import OrganizationFactory
 from tickets.account_review import account_review
+from tickets.models import Ticket
+from tickets.review_html import gap_rows, lowest_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +99,48 @@ def test_the_review_costs_the_same_queries_for_few_or_many_tickets(
         make_ticket(days_ago=n * 3 + 1, description="broken" if n % 2 else GOOD)
     with django_assert_num_queries(len(few)):
         csm_client.get(url)
+
+
+HOSTILE = '<script>alert("x")</script>'
+TOKEN = "ghp_" + "Q7vK2m" * 6
+# The two tables' rows as tickets/account_review.html wrote them before tickets.review_html.
+FORMER_ROWS = """{% load tickets_tags %}{% for gap in review.gaps %}
+        <tr>
+          <td><strong>{{ gap.label }}</strong></td>
+          <td class="num">{{ gap.count }}</td>
+          <td class="num">{{ gap.share }}%</td>
+          <td class="small">{{ gap.handbook }}</td>
+          <td class="nowrap"><a href="{{ review.tickets_url }}&amp;finding={{ gap.code }}">See tickets</a></td>
+        </tr>
+        {% endfor %}|{% for t in review.lowest %}
+        <tr>
+          <td class="mono"><a href="{{ t.get_absolute_url }}">{{ t.zd_id }}</a></td>
+          <td><a href="{{ t.get_absolute_url }}">{{ t.subject|mask_secrets|default:"(no subject)"|truncatechars:80 }}</a>{% if t|claim_unconfirmed:account %} <a class="badge warn" href="{% url 'accounts:detail' account.pk %}#claims" title="{{ t.organization.name }} carries this account's Salesforce ID, but its name and domains do not match the account's and nobody has confirmed it">other organization, not confirmed</a>{% endif %}</td>
+          <td>{{ t.requester|default:"—" }}</td>
+          <td><span class="badge">{{ t.get_status_display }}</span></td>
+          <td class="num"><span class="badge {{ t.quality_score|score_class }}">{{ t.quality_score }}</span></td>
+          <td class="nowrap">{{ t.zd_created_at|day }}</td>
+        </tr>
+        {% endfor %}"""  # noqa: E501
+
+
+def test_the_gap_and_lowest_rows_are_what_the_template_wrote(world, make_ticket):
+    """Masked, cut and escaped subjects and names, a claim's badge with its org's name escaped,
+    no subject and no requester: the same HTML the template wrote."""
+    account = world["mine"]
+    stranger = OrganizationFactory(account=account, name=f"Globex {HOSTILE}")  # claims it, unconfirmed
+    make_ticket(days_ago=1, subject=f"{HOSTILE} pasted {TOKEN} " + "long " * 30, description="broken")
+    make_ticket(days_ago=2, subject="", organization=stranger, description="broken, call me")
+    alone = make_ticket(days_ago=3, subject="No requester", description="x")
+    Ticket.objects.filter(pk=alone.pk).update(requester=None)
+    review = account_review(account, weeks=12)
+    assert len(review.lowest) == 3 and review.gaps
+    former = Template(FORMER_ROWS).render(Context({"review": review, "account": account}))
+    html = f"{gap_rows(review)}|{lowest_rows(review)}"
+    assert compact(html) == compact(former)
+    assert "<script>" not in html and TOKEN not in html and "other organization, not confirmed" in html
+
+
+def compact(html: str) -> str:
+    """Without the whitespace between tags (the template's indentation)."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s*\|\s*", "|", html.strip()))

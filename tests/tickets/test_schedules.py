@@ -98,3 +98,81 @@ def test_the_ticket_page_names_the_zendesk_schedule(csm_client, make_ticket, wor
     assert "Mon-Fri 09:00-17:00 (Europe/London)" in body
     assert "business hours from Zendesk schedule \u2018EMEA Schedule\u2019" in body
     assert "built-in hours" not in body
+
+
+# -- more than one Zendesk instance: a ticket's clock runs on its own instance's schedules ----
+
+TUESDAY_8_LONDON = dt.datetime(2026, 3, 3, 8, 0, tzinfo=dt.UTC)  # London is on UTC in March
+
+
+def instance_ticket(world, instance: str):
+    """A high-priority EMEA ticket of the CSM's account in `instance`, opened Tuesday 08:00."""
+    from tests.factories import OrganizationFactory, SupportUserFactory
+    from tests.factories.tickets import ReviewedTicketFactory
+
+    world["mine"].support_level = SupportLevel.PRIORITY  # high priority: first reply within 4 hours
+    world["mine"].save()
+    org = OrganizationFactory(account=world["mine"], zd_instance=instance)
+    person = SupportUserFactory(organization=org, zd_instance=instance)
+    return ReviewedTicketFactory(
+        requester=person,
+        priority="high",
+        preferred_region=EMEA,
+        zd_created_at=TUESDAY_8_LONDON,
+        zd_updated_at=TUESDAY_8_LONDON,
+    )
+
+
+def test_each_instance_ticket_runs_on_its_own_instance_schedule_of_that_name(settings, world, csm_client):
+    from tests.instances import USGOV, configure_two_instances
+
+    configure_two_instances(settings)
+    emea_schedule(zd_id=1, intervals=weekdays(9, 17))  # the global instance's "EMEA Schedule"
+    emea_schedule(zd_id=1, zd_instance=USGOV, intervals=weekdays(12, 20))  # same number and name
+    mine, theirs = instance_ticket(world, "global"), instance_ticket(world, USGOV)
+    assert mine.sla_due_at == TUESDAY_8_LONDON.replace(hour=13)  # 09:00 + 4 hours
+    assert theirs.sla_due_at == TUESDAY_8_LONDON.replace(hour=16)  # 12:00 + 4 hours
+    body = csm_client.get(theirs.get_absolute_url()).content.decode()
+    assert "Mon-Fri 12:00-20:00 (Europe/London)" in body and "09:00-17:00" not in body
+
+
+def test_an_instance_without_that_schedule_keeps_the_builtin_hours_not_another_instances(
+    settings, world, csm_client
+):
+    from tests.instances import USGOV, configure_two_instances
+
+    configure_two_instances(settings)
+    emea_schedule(intervals=weekdays(9, 17))  # only the global instance has "EMEA Schedule"
+    emea_schedule(zd_id=2, zd_instance=USGOV, name="London office", intervals=weekdays(12, 20))
+    theirs = instance_ticket(world, USGOV)
+    assert theirs.sla_due_at == TUESDAY_8_LONDON.replace(hour=12)  # built-in 08:00-18:00 + 4 hours
+    body = csm_client.get(theirs.get_absolute_url()).content.decode()
+    assert "the US Government Zendesk has no schedule named \u2018EMEA Schedule\u2019" in body
+
+
+def test_a_schedule_change_in_one_instance_moves_that_instances_tickets_only(
+    settings, world, django_capture_on_commit_callbacks
+):
+    from integrations.signals import page_synced
+    from tests.instances import USGOV, configure_two_instances
+    from tickets.models import Ticket
+
+    configure_two_instances(settings)
+    for instance in ("global", USGOV):
+        emea_schedule(zd_instance=instance, intervals=weekdays(9, 17))
+    mine, theirs = instance_ticket(world, "global"), instance_ticket(world, USGOV)
+    assert mine.sla_due_at == theirs.sla_due_at == TUESDAY_8_LONDON.replace(hour=13)
+    changed = Schedule.objects.get(zd_instance=USGOV)
+    changed.intervals = weekdays(10, 18)
+    changed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        page_synced.send(
+            sender=None,
+            stream="zendesk.schedules",
+            instance=USGOV,
+            created=[],
+            updated=[changed.pk],
+            deleted=[],
+        )
+    due = dict(Ticket.objects.filter(pk__in=[mine.pk, theirs.pk]).values_list("zd_instance", "sla_due_at"))
+    assert due == {"global": TUESDAY_8_LONDON.replace(hour=13), USGOV: TUESDAY_8_LONDON.replace(hour=14)}

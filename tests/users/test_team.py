@@ -1,15 +1,22 @@
 """The admins' Team page: invite (an email goes out), grant and revoke roles (audited), the
 two-factor rule kept for a new admin, and who may open it."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
+from django.template import RequestContext, Template
+from django.test import RequestFactory
 
 from tests.factories import UserFactory
+from tests.instances.restricted import clear, restrict
 from users.models import User
 from users.roles import Role, user_roles
-from users.team import role_grant, role_revoke, team_invite
+from users.team import restricted_instances, role_grant, role_revoke, team_invite, team_members
+from users.team_html import people_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +109,75 @@ def test_it_shows_people_roles_rotation_and_people_to_invite(
     assert f'aria-label="Grant Admin to {csm}"' in page and f'aria-label="Revoke CSM from {csm}"' in page
     assert 'href="/accounts/people-to-invite/"' in page and 'href="/feedback/rotation/"' in page
     assert "Nobody on duty" in page
+
+
+HOSTILE = '<script>alert("x")</script>'
+# The people table's rows as users/team.html wrote them before users.team_html.people_rows.
+FORMER_PEOPLE_ROWS = """{% for m in members %}<tr>
+  <td>{{ m.user }}<div class="small muted">{{ m.user.email }}</div>
+    {% if m.pending %}<span class="badge info">invitation pending</span>{% elif not m.verified %}<span class="badge warn">address not confirmed</span>{% endif %}
+    {% if m.needs_totp %}<span class="badge warn">two-factor not set up</span>{% endif %}</td>
+  {% for role in roles %}
+  <td>
+    <form method="post" action="{% url 'team:role_change' m.user.pk %}">{% csrf_token %}
+      <input type="hidden" name="role" value="{{ role.value }}">
+      {% if role.value in m.roles %}
+        <span class="badge ok">yes</span>
+        {% if role.value == "Admin" and m.user.pk == user.pk %}{% else %}<button class="btn secondary small" type="submit" name="change" value="revoke" aria-label="Revoke {{ role.label }} from {{ m.user }}">Revoke</button>{% endif %}
+      {% else %}
+        <button class="btn secondary small" type="submit" name="change" value="grant" aria-label="Grant {{ role.label }} to {{ m.user }}">Grant</button>
+      {% endif %}
+    </form>
+  </td>
+  {% endfor %}
+  {% if restricted_instances %}
+  <td class="team-clearances">
+    {% for instance in restricted_instances %}
+    <form method="post" action="{% url 'team:clearance_change' m.user.pk %}">{% csrf_token %}
+      <input type="hidden" name="instance" value="{{ instance.key }}">
+      {{ instance.name }}:
+      {% if instance.key in m.clearances %}
+        <span class="badge ok">cleared</span>
+        <button class="btn secondary small" type="submit" name="change" value="revoke" aria-label="Revoke the clearance for {{ instance.name }} from {{ m.user }}">Revoke</button>
+      {% else %}
+        <span class="badge">not cleared</span>
+        <button class="btn secondary small" type="submit" name="change" value="grant" aria-label="Clear {{ m.user }} for {{ instance.name }}">Grant</button>
+      {% endif %}
+    </form>
+    {% endfor %}
+  </td>
+  {% endif %}
+</tr>
+{% endfor %}"""  # noqa: E501
+
+
+def without_indentation(html: str) -> str:
+    """The HTML without the template's indentation, each CSRF token (masked anew each time it is
+    written) as one placeholder."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize("restricted", [False, True])
+def test_the_people_rows_are_what_the_template_wrote(settings, admin_user, restricted):
+    """Escaped names and addresses, a form per role and per restricted instance, no revoking
+    Admin from oneself: the same HTML the template wrote."""
+    if restricted:
+        restrict(settings)
+    UserFactory(name=f"Mallory {HOSTILE}", email="mallory@example.com", roles=["CSM", "Admin"])
+    cleared = UserFactory(name="", email="cleared@example.com", roles=["Support ops"])
+    if restricted:
+        clear(cleared)
+    UserFactory(name="Pending", roles=[], password=None, last_login=None)
+    request = RequestFactory().get("/team/")
+    request.user = admin_user
+    members, roles, instances = team_members(), list(Role), restricted_instances()
+    assert bool(instances) is restricted
+    context = {"members": members, "roles": roles, "restricted_instances": instances, "user": admin_user}
+    former = Template(FORMER_PEOPLE_ROWS).render(RequestContext(request, context))
+    html = people_rows(
+        members, roles=roles, instances=instances, viewer=admin_user, csrf_token=get_token(request)
+    )
+    assert without_indentation(html) == without_indentation(former)
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert f'aria-label="Revoke Admin from {admin_user}"' not in html

@@ -24,6 +24,14 @@ def score_class(score: int | float | None) -> str:
 
 
 @register.filter
+def instance_name(key: str | None) -> str:
+    """A row's instance as the lists' "Instance" column names it (docs/instances.md, Lists)."""
+    from csmportal import instances
+
+    return instances.label(instances.labels(), key)
+
+
+@register.filter
 def check_title(code: str) -> str:
     info = CHECKS.get(code)
     return info.title if info else code

@@ -15,11 +15,13 @@ from sandbox.schema import SCHEMAS
 from sandbox.server import SandboxServer
 
 DATA_FIELDS = ("tickets", "accounts", "seed")
+USAGE = "tickets=N, accounts=N, seed=N or schema=" + "|".join(SCHEMAS)
 
 
-def parse_instance_data(specs: list[str] | None) -> dict[str, dict[str, int]]:
-    """``["usgov:tickets=500,accounts=10,seed=3"]`` -> ``{"usgov": {"tickets": 500, ...}}``."""
-    found: dict[str, dict[str, int]] = {}
+def parse_instance_data(specs: list[str] | None) -> dict[str, dict[str, Any]]:
+    """``["usgov:tickets=500,accounts=10,seed=3,schema=renamed"]`` -> ``{"usgov": {"tickets":
+    500, ..., "schema": "renamed"}}``."""
+    found: dict[str, dict[str, Any]] = {}
     for spec in specs or ():
         key, sep, rest = spec.partition(":")
         key = key.strip().lower()
@@ -27,11 +29,14 @@ def parse_instance_data(specs: list[str] | None) -> dict[str, dict[str, int]]:
             raise ValueError(f"bad --instance {spec!r}: expected KEY:tickets=N,accounts=N,seed=N")
         values = found.setdefault(key, {})
         for part in filter(None, (p.strip() for p in rest.split(","))):
-            name, eq, number = part.partition("=")
-            name = name.strip().lower()
-            if not eq or name not in DATA_FIELDS or not number.strip().isdecimal():
-                raise ValueError(f"bad --instance entry {part!r}: expected tickets=N, accounts=N or seed=N")
-            values[name] = int(number)
+            name, eq, value = part.partition("=")
+            name, value = name.strip().lower(), value.strip()
+            if eq and name == "schema" and value in SCHEMAS:
+                values[name] = value
+            elif eq and name in DATA_FIELDS and value.isdecimal():
+                values[name] = int(value)
+            else:
+                raise ValueError(f"bad --instance entry {part!r}: expected {USAGE}")
     return found
 
 
@@ -88,9 +93,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--instance",
             action="append",
-            metavar="KEY:tickets=N,accounts=N,seed=N",
+            metavar="KEY:tickets=N,accounts=N,seed=N,schema=NAME",
             help="data of a Zendesk instance of ZENDESK_INSTANCES (repeatable; accounts: those only "
-            "it has an org for; default a quarter of the tickets, a fifth of the accounts)",
+            "it has an org for; default a quarter of the tickets, a fifth of the accounts; schema: "
+            "its own custom field names, default --schema)",
         )
         parser.add_argument("--quiet", action="store_true", help="no access log")
 
@@ -117,7 +123,7 @@ class Command(BaseCommand):
                 c, w = inst.config, inst.state.world
                 self.stdout.write(
                     f"  Zendesk {inst.key}: {c.zendesk_subdomain}, {c.zendesk_email}, seed {c.seed}, "
-                    f"{len(w.orgs)} orgs, {c.tickets} tickets"
+                    f"{len(w.orgs)} orgs, {c.tickets} tickets, field names: {c.schema}"
                 )
 
         def stop(*_: Any) -> None:
