@@ -119,19 +119,36 @@ def _columns_sql(alias: str, user: Any = None) -> tuple[str, list[Any]]:
     return sql, values
 
 
+def _orm_rows(user: Any, using: str) -> QuerySet:
+    """The portfolio's columns through the ORM, for databases other than PostgreSQL (SQLite,
+    `make run`'s default, writes dates into the SQL's parameters as text, so the compiled SQL
+    has no place for the ratings' start, and returns dates as text)."""
+    first, second = portfolio_columns(user=user)
+    return (
+        Account.objects.using(using)
+        .annotate(csm_name=F("csm__name"), csm_email=F("csm__email"), **first)
+        .annotate(**second)
+        .values(*FIELDS, "csm_name", "csm_email", *COMPUTED)
+        .order_by()
+    )
+
+
 def portfolio_rows(ids: list[int], user: Any = None, using: str = "default") -> list[PortfolioRow]:
     """The given accounts with every portfolio column as `user` sees them, in the given order
     (one query)."""
     if not ids:
         return []
-    sql, params = _columns_sql(using, user)
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM ({sql}) AS portfolio WHERE portfolio.pk = ANY(%s)",
-            [*params, list(ids)],
-        )
-        names = [column.name for column in cursor.description]
-        rows = [PortfolioRow(**dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
+    if connections[using].vendor != "postgresql":
+        rows = [PortfolioRow(**values) for values in _orm_rows(user, using).filter(pk__in=list(ids))]
+    else:
+        sql, params = _columns_sql(using, user)
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM ({sql}) AS portfolio WHERE portfolio.pk = ANY(%s)",
+                [*params, list(ids)],
+            )
+            names = [column.name for column in cursor.description]
+            rows = [PortfolioRow(**dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
     by_pk = {row.pk: row for row in rows}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -141,6 +158,15 @@ def portfolio_stats(accounts: QuerySet[Account], user: Any = None) -> dict[str, 
     started, with a data problem, and their open tickets (the sum of the rows' column), as
     `user` sees them."""
     using = accounts.db
+    if connections[using].vendor != "postgresql":
+        rows = list(_orm_rows(user, using).filter(pk__in=accounts.order_by().values("pk")))
+        return {
+            "accounts": len(rows),
+            "complete": sum(row["onboarding"] == Onboarding.COMPLETE for row in rows),
+            "not_started": sum(row["onboarding"] == Onboarding.NOT_STARTED for row in rows),
+            "with_problems": sum(any(row[f"p_{code}"] for code in Problem.values) for row in rows),
+            "tickets_open": sum(row["open_tickets"] for row in rows),
+        }
     try:
         ids_sql, ids_params = accounts.order_by().values("pk").query.get_compiler(using=using).as_sql()
     except EmptyResultSet:

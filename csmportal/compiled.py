@@ -63,7 +63,11 @@ def values_rows(
 ) -> list[dict[str, Any]]:
     """The rows of `build(**marks)` (a `.values()` queryset of the rows `user` may see) with
     `values[name]` where each mark was; compiled on the first call per `name`, alias and set of
-    instances hidden from `user`."""
+    instances hidden from `user`. On other databases than PostgreSQL (SQLite, `make run`'s
+    default: it writes dates into the SQL's parameters as text, and returns them as text) the
+    queryset is built with the values and run by the ORM."""
+    if connections[using].vendor != "postgresql":
+        return list(build(**values).using(using))
     sql, params, places, names = _compile(name, using, user, build, marks)
     run = list(params)
     for mark_name, positions in places.items():

@@ -175,6 +175,7 @@ def test_portfolio_columns_and_totals_count_only_visible_rows(world):
     assert line[10:13] == [str(world.expect(1, 3)), "1", str(world.expect(0, 1))]
 
 
+@pytest.mark.postgres  # elsewhere the portfolio runs through the ORM (accounts/portfolio.py)
 def test_the_portfolio_sql_compiled_once_is_one_per_set_of_hidden_instances(world):
     """The column SQL is compiled once per process: a cleared and an uncleared user must each
     read their own variant, in either order, never the other's."""
