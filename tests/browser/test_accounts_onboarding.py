@@ -97,6 +97,9 @@ def test_it_takes_a_new_account_through_its_checklist(page: Page, new_account):
     expect(body).to_have_value(re.compile(r"^Hello Bea,"))
     # The one email screen (the education email's too): the account's people, a live preview.
     expect(page.locator(".email-recipients")).to_contain_text("ian@northwind.example")
+    # The preview listens through htmx, which sets the form up once the page has loaded: an edit
+    # made before that (a busy machine) would change nothing.
+    page.wait_for_load_state("load")
     body.fill(body.input_value() + "\nP.S. Ian from your platform team should be on the list.\n")
     expect(page.locator("#email-preview")).to_contain_text("P.S. Ian from your platform team")
     screenshot(page, "accounts-step-email")

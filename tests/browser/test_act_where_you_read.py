@@ -69,7 +69,9 @@ def test_a_csm_teaches_the_requester_from_the_ticket_they_read(page: Page, accou
     expect(body).to_have_value(re.compile(r"Keep the conversation in the ticket"))
     expect(page.locator(".email-recipients")).to_contain_text("bea@northwind.example (sold-to contact)")
 
-    # The preview follows the edits (htmx), as the customer will get it.
+    # The preview follows the edits (htmx, set up once the page has loaded), as the customer
+    # will get it.
+    page.wait_for_load_state("load")
     body.fill(body.input_value().replace("Hello Ian,", "Hi Ian,"))
     preview = page.locator("#email-preview")
     expect(preview).to_contain_text("Hi Ian,")
