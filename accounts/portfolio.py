@@ -98,14 +98,7 @@ def _columns_sql(alias: str, user: Any = None) -> tuple[str, list[Any]]:
     key = (alias, hidden_keys(user))
     with _lock:
         if key not in _compiled:
-            first, second = portfolio_columns(since=_SINCE_MARK, user=user)
-            query = (
-                Account.objects.annotate(csm_name=F("csm__name"), csm_email=F("csm__email"), **first)
-                .annotate(**second)
-                .values(*FIELDS, "csm_name", "csm_email", *COMPUTED)
-                .order_by()
-                .query
-            )
+            query = _portfolio(Account.objects.all(), user, since=_SINCE_MARK).query
             sql, params = query.get_compiler(using=alias).as_sql()
             marks = tuple(i for i, value in enumerate(params) if value == _SINCE_MARK)
             if not marks:  # the ratings' start must be a parameter, or rows would keep a stale one
@@ -119,18 +112,22 @@ def _columns_sql(alias: str, user: Any = None) -> tuple[str, list[Any]]:
     return sql, values
 
 
-def _orm_rows(user: Any, using: str) -> QuerySet:
-    """The portfolio's columns through the ORM, for databases other than PostgreSQL (SQLite,
-    `make run`'s default, writes dates into the SQL's parameters as text, so the compiled SQL
-    has no place for the ratings' start, and returns dates as text)."""
-    first, second = portfolio_columns(user=user)
+def _portfolio(accounts: QuerySet[Account], user: Any, since: Any = None) -> QuerySet:
+    """The accounts with every portfolio column as `user` sees them (`.values()` rows)."""
+    first, second = portfolio_columns(since=since, user=user)
     return (
-        Account.objects.using(using)
-        .annotate(csm_name=F("csm__name"), csm_email=F("csm__email"), **first)
+        accounts.annotate(csm_name=F("csm__name"), csm_email=F("csm__email"), **first)
         .annotate(**second)
         .values(*FIELDS, "csm_name", "csm_email", *COMPUTED)
         .order_by()
     )
+
+
+def _orm_rows(user: Any, using: str) -> QuerySet:
+    """The portfolio's columns through the ORM, for databases other than PostgreSQL (SQLite,
+    `make run`'s default, writes dates into the SQL's parameters as text, so the compiled SQL
+    has no place for the ratings' start, and returns dates as text)."""
+    return _portfolio(Account.objects.using(using), user)
 
 
 def portfolio_rows(ids: list[int], user: Any = None, using: str = "default") -> list[PortfolioRow]:
