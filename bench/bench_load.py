@@ -1,8 +1,9 @@
 """The portal under load: 50 people browsing for 60 s while the sync runs.
 
 Processes: the sandbox (HTTPS; 100,000 tickets by default; the webhook installed through its API
-by `zendesk_webhook install`), the portal under gunicorn (DEBUG off, production static files), a
-Celery worker and beat on Redis (the ticket and user streams every 10 s, the others every 30 s),
+by `zendesk_webhook install`), the portal under gunicorn (DEBUG off, production static files), the
+Celery workers in the Procfile's layout (the ordinary worker under `nice -n 10`, one for the
+urgent queue) and beat on Redis (the ticket and user streams every 10 s, the others every 30 s),
 PostgreSQL, and locust headless
 (bench/locustfile.py). The data comes the real way: `manage.py sync` from the sandbox, then
 `manage.py tickets_review` (the best-practice scores the dashboards show). Every Salesforce
@@ -28,7 +29,10 @@ machine's cores are, so runs on different machines can be compared.
 Environment: BENCH_LOAD_TICKETS (100000), BENCH_LOAD_ACCOUNTS (400), BENCH_LOAD_USERS (50),
 BENCH_LOAD_SECONDS (60), BENCH_LOAD_WEB_WORKERS (4), BENCH_LOAD_DATABASE_URL
 (postgres://postgres@127.0.0.1:5432/csm_bench_load; dropped and created),
-BENCH_LOAD_REDIS_URL (redis://127.0.0.1:6379/9; flushed). Results: bench/results/load.json, the
+BENCH_LOAD_REDIS_URL (redis://127.0.0.1:6379/9; flushed), BENCH_LOAD_AS_SLOW_AS (e.g. 0.7: the
+portal's processes get the CPU capacity of a machine whose calibration loop takes that long, see
+bench/cpu_cap.py; needs root), BENCH_LOAD_CAP_SERVICES=1 (PostgreSQL and Redis share that
+capacity during the run). Results: bench/results/load.json, the
 locust CSVs in bench/results/load_*.csv.
 """
 
@@ -49,6 +53,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from bench import cpu_cap
 from bench.common import RESULTS_DIR, Metric, calibration, calibration_metric, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +62,10 @@ ACCOUNTS = int(os.environ.get("BENCH_LOAD_ACCOUNTS", "400"))
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 WEB_WORKERS = int(os.environ.get("BENCH_LOAD_WEB_WORKERS", "4"))
+# The capacity of a slower machine (bench/cpu_cap.py): the calibration time of the machine to
+# act as, e.g. 0.7; and whether PostgreSQL and Redis share that capacity during the run.
+AS_SLOW_AS = float(os.environ.get("BENCH_LOAD_AS_SLOW_AS", "0") or 0)
+CAP_SERVICES = os.environ.get("BENCH_LOAD_CAP_SERVICES", "") == "1"
 DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csm_bench_load")
 REDIS_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
 PASSWORD = "bench-load-pass-2026"
@@ -79,6 +88,12 @@ def run() -> list[Metric]:
             detail=cpu,
         ),
         Metric("requests", total["requests"], "", detail=detail),
+        Metric(
+            "CPU capacity of the portal's processes (cores; the machine's own when not capped)",
+            data["cap"]["cores"],
+            "",
+            detail=data["cap"],
+        ),
         Metric("throughput", total["rps"], "req/s"),
         Metric("failed requests", total["failures"], "", "0", total["failures"] == 0, data["failures"]),
         Metric("p50 response time", total["p50"], "ms"),
@@ -424,6 +439,14 @@ def child(out_path: str) -> None:
         notify.reset_services()
         bin_dir = Path(sys.executable).parent
         plan = build_data(stack, notify, tickets=TICKETS, accounts=ACCOUNTS)
+        cap = (
+            cpu_cap.cap_for(AS_SLOW_AS, calibration()["cpu_s"], f"bench-load-{os.getpid()}")
+            if AS_SLOW_AS
+            else None
+        )
+        wrap = cap.wrap if cap else (lambda args: args)
+        if cap:
+            exits.callback(cap.release)
         plan_path = var_dir / "plan.json"
         plan_path.write_text(json.dumps(plan))
 
@@ -432,36 +455,40 @@ def child(out_path: str) -> None:
         tickets_before = Ticket.objects.count()
         stack.start(
             "web",
-            [
-                str(bin_dir / "gunicorn"),
-                "csmportal.wsgi",
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                "--access-logfile",
-                os.devnull,  # the production config logs every request; a benchmark would measure that
-                "--workers",
-                str(WEB_WORKERS),
-                "--threads",
-                "2",
-                "--bind",
-                f"127.0.0.1:{stack.web_port}",
-                "--log-level",
-                "warning",
-            ],
+            wrap(
+                [
+                    str(bin_dir / "gunicorn"),
+                    "csmportal.wsgi",
+                    "--config",
+                    str(ROOT / "gunicorn.conf.py"),
+                    "--access-logfile",
+                    os.devnull,  # the production config logs every request; a benchmark would measure that
+                    "--workers",
+                    str(WEB_WORKERS),
+                    "--threads",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{stack.web_port}",
+                    "--log-level",
+                    "warning",
+                ]
+            ),
         )
-        celery = [str(bin_dir / "celery"), "-A", "csmportal"]
-        quiet = ["--loglevel", "WARNING"]
-        stack.start(
-            "worker",
-            [*celery, "worker", *quiet, "--concurrency", "2", "--without-heartbeat", "--without-gossip"],
-        )
-        stack.start("beat", [*celery, "beat", *quiet, "--schedule", str(var_dir / "beat-schedule")])
+        # The production layout (the Procfile's): the ordinary worker under `nice -n 10`, one
+        # dedicated to the urgent queue, and beat.
+        workers = notify.start_workers(stack, bin_dir, "dedicated", wrap)
+        beat = [str(bin_dir / "celery"), "-A", "csmportal", "beat", "--loglevel", "WARNING"]
+        stack.start("beat", wrap([*beat, "--schedule", str(var_dir / "beat-schedule")]))
         notify.wait_for_port(stack.web_port)
-        notify.wait_for_worker(1)
+        notify.wait_for_worker(workers)
         logins = warm_up_and_time_logins(stack, plan)
         setup_seconds = round(time.monotonic() - setup_started, 1)
         calibrated = [calibration()]
         master = stack.procs["web"].pid
+        if cap and CAP_SERVICES:
+            for pid in cpu_cap.service_pids():
+                cap.add(pid)
+        throttled_before = cap.throttling() if cap else {}
         cpu_before = web_cpu_seconds(master)
 
         stop = threading.Event()
@@ -499,6 +526,9 @@ def child(out_path: str) -> None:
             timeout=SECONDS + 120,
         )
         cpu_after = web_cpu_seconds(master)
+        throttled_after = cap.throttling() if cap else {}
+        if cap:
+            cap.release()  # PostgreSQL and Redis, if moved in, are whole again
         stop.set()
         opener.join(timeout=15)
         calibrated.append(calibration())
@@ -532,6 +562,15 @@ def child(out_path: str) -> None:
                 "seconds": round(web_cpu, 2),
                 "per_request_ms": round(web_cpu * 1000 / max(len(samples), 1), 1),
                 "workers": WEB_WORKERS,
+            },
+            "cap": {
+                "as_slow_as_s": AS_SLOW_AS or None,
+                "cores": round(cap.cores, 2) if cap else os.cpu_count(),
+                "inside": "gunicorn, Celery workers, beat"
+                + (", PostgreSQL, Redis" if cap and CAP_SERVICES else "")
+                if cap
+                else "not capped",
+                "throttling": {k: throttled_after[k] - throttled_before[k] for k in throttled_after},
             },
             "tickets": tickets_before,
             "accounts": len(plan["accounts"]),

@@ -258,20 +258,7 @@ def child(out_path: str) -> None:
         orgs = initial_sync()  # everything but the tickets and what hangs on them: the backfill's part
 
         start_web(stack, bin_dir)
-        # name -> (CPU priority, worker options). The production layout is the Procfile's (the
-        # ordinary worker under `nice -n 10`, so on one machine the urgent worker comes first),
-        # with the README's production concurrency.
-        if LAYOUT == "shared":  # one worker for both queues (what the benchmark ran before)
-            workers = {"worker": (0, ["--concurrency", "4"])}
-        else:
-            workers = {
-                "worker": (10, ["-Q", "celery", "--concurrency", "2"]),
-                "urgent": (0, ["-Q", "urgent", "--concurrency", "2"]),
-            }
-        for name, (nice, args) in workers.items():
-            celery = [str(bin_dir / "celery"), "-A", "csmportal", "worker", "-n", f"{name}@%h", *args]
-            stack.start(name, ["nice", "-n", str(nice), *celery, *WORKER_FLAGS])
-        wait_for_worker(len(workers))
+        wait_for_worker(start_workers(stack, bin_dir, LAYOUT))
 
         results: dict[str, Any] = {"poll_interval": POLL_INTERVAL, "layout": LAYOUT}
         results["calibration"] = calibration()
@@ -407,6 +394,25 @@ def initial_sync() -> list[int]:
     if not orgs:
         raise RuntimeError("no organization has an account with a CSM")
     return orgs
+
+
+def start_workers(stack: Stack, bin_dir: Path, layout: str, wrap=lambda args: args) -> int:
+    """The Celery workers; returns how many. The production layout is the Procfile's (the
+    ordinary worker under `nice -n 10`, so on one machine the urgent worker comes first), with
+    the README's production concurrency; "shared" is one worker for both queues (what the
+    benchmark ran before). `wrap` may prefix each command (the load benchmark's CPU cap)."""
+    # name -> (CPU priority, worker options)
+    if layout == "shared":
+        workers = {"worker": (0, ["--concurrency", "4"])}
+    else:
+        workers = {
+            "worker": (10, ["-Q", "celery", "--concurrency", "2"]),
+            "urgent": (0, ["-Q", "urgent", "--concurrency", "2"]),
+        }
+    for name, (nice, args) in workers.items():
+        celery = [str(bin_dir / "celery"), "-A", "csmportal", "worker", "-n", f"{name}@%h", *args]
+        stack.start(name, wrap(["nice", "-n", str(nice), *celery, *WORKER_FLAGS]))
+    return len(workers)
 
 
 def wait_for_worker(count: int, timeout: float = 60.0) -> None:
