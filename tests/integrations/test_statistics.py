@@ -45,3 +45,23 @@ def test_a_bulk_review_refreshes_the_statistics_of_the_gaps_it_wrote(synced, set
     gaps = TicketGap.objects.count()
     assert gaps > 50
     assert planner_rows("tickets_ticketgap") == gaps
+
+
+def all_visible_pages(table: str) -> int:
+    """Pages VACUUM marked all visible (pg_class.relallvisible): an index-only scan reads no row
+    of those."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_a_bulk_load_marks_the_new_rows_visible_for_index_only_counts(synced, settings):
+    """The dashboard's capped count is answered from `ticket_account_live` alone only on pages
+    VACUUM has marked; the sync does that at once instead of waiting for autovacuum."""
+    settings.SYNC_ANALYZE_AFTER_ROWS = 50
+    run_stream("zendesk.tickets", full=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpages FROM pg_class WHERE relname = 'tickets_ticket'")
+        pages = cursor.fetchone()[0]
+    assert pages > 0
+    assert all_visible_pages("tickets_ticket") == pages
