@@ -392,6 +392,20 @@ def web_cpu_seconds(master: int) -> dict[int, float]:
     return cpu
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and every descendant, living or reaped."""
+    try:
+        own, reaped = process_cpu_seconds(pid)
+    except OSError:
+        return 0.0
+    return own + reaped + sum(tree_cpu_seconds(child) for child in children(pid))
+
+
+def background_cpu(stack) -> float:
+    """CPU time of the Celery workers and beat so far (what the web shares the cores with)."""
+    return sum(tree_cpu_seconds(stack.procs[name].pid) for name in ("worker", "urgent", "beat"))
+
+
 def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU spent between two `web_cpu_seconds` readings (a worker started meanwhile counts whole)."""
     return sum(after.values()) - sum(v for pid, v in before.items() if pid == 0 or pid in after)
@@ -490,6 +504,7 @@ def child(out_path: str) -> None:
                 cap.add(pid)
         throttled_before = cap.throttling() if cap else {}
         cpu_before = web_cpu_seconds(master)
+        background_before = background_cpu(stack)
 
         stop = threading.Event()
         created: list[int] = []
@@ -526,6 +541,7 @@ def child(out_path: str) -> None:
             timeout=SECONDS + 120,
         )
         cpu_after = web_cpu_seconds(master)
+        background = background_cpu(stack) - background_before
         throttled_after = cap.throttling() if cap else {}
         if cap:
             cap.release()  # PostgreSQL and Redis, if moved in, are whole again
@@ -562,6 +578,7 @@ def child(out_path: str) -> None:
                 "seconds": round(web_cpu, 2),
                 "per_request_ms": round(web_cpu * 1000 / max(len(samples), 1), 1),
                 "workers": WEB_WORKERS,
+                "background_cores": round(background / SECONDS, 3),
             },
             "cap": {
                 "as_slow_as_s": AS_SLOW_AS or None,
@@ -587,8 +604,8 @@ def child(out_path: str) -> None:
         cpu, cal = result["server_cpu"], result["calibration"]
         print(
             f"\nserver CPU {cpu['seconds']} s over {len(samples)} requests:"
-            f" {cpu['per_request_ms']} ms per request;"
-            f" calibration {cal['cpu_s']} s CPU / {cal['wall_s']} s wall"
+            f" {cpu['per_request_ms']} ms per request; the workers and beat used"
+            f" {cpu['background_cores']} of a core; calibration {cal['cpu_s']} s CPU / {cal['wall_s']} s wall"
         )
         width = max(len(name) for name in pages) if pages else 10
         print(f"\n{'page':<{width}}  requests  fail   p50   p95   p99  (ms)")
