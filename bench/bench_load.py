@@ -490,33 +490,12 @@ def child(out_path: str) -> None:
         from tickets.models import Ticket
 
         tickets_before = Ticket.objects.count()
-        stack.start(
-            "web",
-            wrap(
-                [
-                    str(bin_dir / "gunicorn"),
-                    "csmportal.wsgi",
-                    "--config",
-                    str(ROOT / "gunicorn.conf.py"),
-                    "--access-logfile",
-                    os.devnull,  # the production config logs every request; a benchmark would measure that
-                    "--workers",
-                    str(WEB_WORKERS),
-                    "--threads",
-                    "2",
-                    "--bind",
-                    f"127.0.0.1:{stack.web_port}",
-                    "--log-level",
-                    "warning",
-                ]
-            ),
-        )
+        notify.start_web(stack, bin_dir, workers=WEB_WORKERS, threads=2, wrap=wrap)
         # The production layout (the Procfile's): the ordinary worker under `nice -n 10`, one
         # dedicated to the urgent queue, and beat.
         workers = notify.start_workers(stack, bin_dir, "dedicated", wrap)
         beat = [str(bin_dir / "celery"), "-A", "csmportal", "beat", "--loglevel", "WARNING"]
         stack.start("beat", wrap([*beat, "--schedule", str(var_dir / "beat-schedule")]))
-        notify.wait_for_port(stack.web_port)
         notify.wait_for_worker(workers)
         drained = wait_for_setup_tasks(stack.env["REDIS_URL"])
         print(f"  the setup's {drained['tasks']} queued tasks done in {drained['seconds']} s", flush=True)

@@ -199,25 +199,31 @@ def stack_running(var_dir: Path):
         stack.stop_all()
 
 
-def start_web(stack: Stack, bin_dir: Path) -> None:
+def start_web(
+    stack: Stack, bin_dir: Path, workers: int = 2, threads: int = 4, wrap=lambda args: args
+) -> None:
+    """gunicorn with the production config, not logging each request. `wrap` may prefix the
+    command (the load benchmark's CPU cap)."""
     stack.start(
         "web",
-        [
-            str(bin_dir / "gunicorn"),
-            "csmportal.wsgi",
-            "--config",
-            str(ROOT / "gunicorn.conf.py"),
-            "--access-logfile",
-            os.devnull,  # the production config logs every request; a benchmark would measure that
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{stack.web_port}",
-            "--log-level",
-            "warning",
-        ],
+        wrap(
+            [
+                str(bin_dir / "gunicorn"),
+                "csmportal.wsgi",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--access-logfile",
+                os.devnull,  # the production config logs every request; a benchmark would measure that
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--bind",
+                f"127.0.0.1:{stack.web_port}",
+                "--log-level",
+                "warning",
+            ]
+        ),
     )
     wait_for_port(stack.web_port)
 
