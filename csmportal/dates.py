@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from collections.abc import Callable
 
 from django import template
 from django.utils import timezone, translation
@@ -90,6 +91,33 @@ def day(value: dt.date | dt.datetime | None, zone: Zone = None) -> str:
 def when(value: dt.datetime | None, zone: Zone = None) -> str:
     """ "Tue 8 Dec 2026, 17:00" in the reader's time zone (or `zone`); empty for no time."""
     return _format(_local(value, zone), "DATETIME_FORMAT") if value else ""
+
+
+def when_writer() -> Callable[[dt.datetime | None], str]:
+    """`when` for the many times of one page: the format, the day and month names and the
+    active time zone looked up once (a list writes a time per row)."""
+    template_ = _template(get_format("DATETIME_FORMAT"), True)
+    if template_ is None:
+        return when
+    weekdays, months = _day_and_month_names()
+    zone = timezone.get_current_timezone()
+
+    def write(value: dt.datetime | None) -> str:
+        if not value:
+            return ""
+        if not (isinstance(value, dt.datetime) and timezone.is_aware(value)):
+            return when(value)
+        local = value.astimezone(zone)
+        return template_.format(
+            D=weekdays[local.weekday()],
+            j=local.day,
+            M=months[local.month - 1],
+            Y=local.year,
+            H=local.hour,
+            i=local.minute,
+        )
+
+    return write
 
 
 @register.filter(expects_localtime=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, NamedTuple, cast
 
 import django_filters
@@ -10,7 +11,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from csmportal.filters import CsmFilter, InstanceFilter, csm_choices, limit_instance_filter
+from csmportal import compiled
+from csmportal.filters import CsmFilter, FastSelectFilterSet, InstanceFilter, csm_choices
 from csmportal.widgets import FastSelect
 
 from . import sla
@@ -61,7 +63,7 @@ class SelectedAccount(NamedTuple):
     name: str
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FastSelectFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="Search",
@@ -114,7 +116,6 @@ class TicketFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_instance_filter(self)
         self.account_choices_limited = False
         self.selected_account: SelectedAccount | None = None
         self.scope_account_ids: list[int] | None = None
@@ -167,19 +168,18 @@ class TicketFilter(django_filters.FilterSet):
     def _limit_account_choices(self, form: forms.Form) -> None:
         """Offer the accounts of the chosen CSM scope (a short list), plus the selected one."""
         field = form.fields["account"]
-        scope = Account.objects.live().order_by("name")
         csm = form.data.get("csm") if form.is_bound else None
         user = getattr(self.request, "user", None)
         narrowed = True
         if csm == "mine" and user is not None and user.is_authenticated:
-            scope = scope.filter(csm=user)
+            accounts = _scope_accounts("csm", user.pk)
         elif csm == "none":
-            scope = scope.filter(csm__isnull=True)
+            accounts = _scope_accounts("none")
         elif csm and str(csm).isdecimal():
-            scope = scope.filter(csm_id=int(csm))
+            accounts = _scope_accounts("csm", int(csm))
         else:
             narrowed = False
-        accounts = list(scope.values_list("pk", "name")[: ACCOUNT_CHOICES_LIMIT + 1])
+            accounts = _scope_accounts("any")
         self.account_choices_limited = len(accounts) > ACCOUNT_CHOICES_LIMIT
         if self.account_choices_limited:
             accounts = []
@@ -196,6 +196,27 @@ class TicketFilter(django_filters.FilterSet):
         empty = "Any account (choose a CSM to list theirs)" if self.account_choices_limited else "Any account"
         field.widget.choices = [("", empty), *accounts]
         form.fields["q"].validators.append(_min_length_unless_number(MIN_SEARCH))
+
+
+def _scope_query(scope: str, csm: int | None = None) -> QuerySet:
+    accounts = Account.objects.live()
+    if scope == "csm":
+        accounts = accounts.filter(csm_id=csm)
+    elif scope == "none":
+        accounts = accounts.filter(csm__isnull=True)
+    return accounts.order_by("name").values("pk", "name")[: ACCOUNT_CHOICES_LIMIT + 1]
+
+
+def _scope_accounts(scope: str, csm: int | None = None) -> list[tuple[int, str]]:
+    """(pk, name) of the live accounts of a CSM scope ("csm" and the CSM's id, "none", "any"),
+    by name, at most ACCOUNT_CHOICES_LIMIT + 1: the query is compiled once per process and
+    scope (`csmportal.compiled`)."""
+    marks = {"csm": compiled.USER_MARK} if scope == "csm" else {}
+    values = {"csm": csm} if scope == "csm" else {}
+    rows = compiled.values_rows(
+        f"tickets.scope_accounts.{scope}", None, partial(_scope_query, scope), marks, values
+    )
+    return [(row["pk"], row["name"]) for row in rows]
 
 
 def _min_length_unless_number(minimum: int) -> Any:

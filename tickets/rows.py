@@ -1,26 +1,34 @@
 """The dashboard's rows, prepared in Python: one small object per ticket with its text, links
 and badges ready to print, and rendered by `rows_html` with `format_html` (escaped as a template
-would): 50 rows a page through the template engine cost more than the page's SQL. The flags
-come from one query of (ticket, code) pairs, not a TicketGap instance per finding."""
+would): 50 rows a page through the template engine cost more than the page's SQL. The tickets
+are read as tuples of the columns a row shows (`Listed`, `COLUMNS`), not four model instances
+each; the flags come from one query of (ticket, code) pairs written in SQL, not a TicketGap
+instance per finding; an (org, account) pair's claim is decided once per process and fields."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+import functools
+from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from django.urls import reverse
+from django.db import connections, router
+from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.claims import ticket_claim_unconfirmed
+from accounts.mirror import DELETED_PERSON
 from csmportal import instances
-from csmportal.dates import when
+from csmportal.dates import when_writer
 from csmportal.fast_html import escape, truncate_chars
 from csmportal.instances import GLOBAL
+from csmportal.url_tags import fast_reverse
 
 from . import sla
-from .models import Priority, SlaState, Status, Ticket, TicketGap
+from .models import Priority, SlaState, Status, Ticket, TicketGap, ticket_path
 from .review import mask
 
 # Negative findings worth a flag in the row (short labels).
@@ -36,8 +44,7 @@ STATUS_LABELS = dict(Status.choices)
 PRIORITY_LABELS = dict(Priority.choices)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     pk: int
     zd_id: int
     url: str
@@ -72,7 +79,7 @@ def score_class(score: int | float | None) -> str:
     return "warn" if score >= 50 else "bad"
 
 
-def sla_badge(ticket: Ticket, now: dt.datetime) -> tuple[str, str, str]:
+def sla_badge(ticket: Ticket | Listed, now: dt.datetime) -> tuple[str, str, str]:
     """(label, badge class, title) of a ticket's first-reply SLA now, from the stored times."""
     state = sla.state_at(
         due_at=ticket.sla_due_at,
@@ -99,41 +106,186 @@ def short_subject(subject: str) -> str:
     return truncate_chars(mask(subject) or "(no subject)", SUBJECT_CHARS)
 
 
-def flag_codes(tickets: list[Ticket]) -> dict[int, set[str]]:
-    """The row-flag findings of each ticket: one query of (ticket id, code) pairs."""
+class Listed(NamedTuple):
+    """A dashboard ticket as its row reads it: the columns `COLUMNS` names, in this order, with
+    no model instance per ticket, account, organization and requester."""
+
+    pk: int
+    zd_id: int
+    zd_instance: str
+    subject: str
+    status: str
+    priority: str
+    zd_created_at: dt.datetime | None
+    sla_due_at: dt.datetime | None
+    sla_replied_at: dt.datetime | None
+    sla_state: str
+    quality_score: int | None
+    account_id: int | None
+    account_name: str | None
+    account_sf_id: str | None
+    account_sold_to_email: str | None
+    organization_id: int | None
+    organization_name: str | None
+    organization_domain_names: Any
+    organization_account_id: int | None
+    organization_link_confirmed_at: dt.datetime | None
+    organization_link_confirmed_sf_id: str | None
+    requester_id: int | None
+    requester_name: str | None
+    requester_email: str | None
+
+
+# The queryset's names of Listed's fields, in order: `listed_queryset` selects these.
+COLUMNS = (
+    "id",
+    "zd_id",
+    "zd_instance",
+    "subject",
+    "status",
+    "priority",
+    "zd_created_at",
+    "sla_due_at",
+    "sla_replied_at",
+    "sla_state",
+    "quality_score",
+    "account_id",
+    "account__name",
+    "account__sf_id",
+    "account__sold_to_email",
+    "organization_id",
+    "organization__name",
+    "organization__domain_names",
+    "organization__account_id",
+    "organization__link_confirmed_at",
+    "organization__link_confirmed_sf_id",
+    "requester_id",
+    "requester__name",
+    "requester__email",
+)
+
+
+class ListedIterable(ValuesListIterable):
+    """A `values_list(*COLUMNS)` queryset's rows as `Listed` tuples (as `named=True` gives
+    namedtuples): what a row, a test or a template reads by name."""
+
+    def __iter__(self) -> Iterator[Listed]:  # type: ignore[override]
+        return map(Listed._make, super().__iter__())
+
+
+def listed_queryset(queryset: QuerySet[Ticket]) -> QuerySet[Any]:
+    """`queryset`'s tickets as `Listed` tuples of `COLUMNS`."""
+    rows = queryset.values_list(*COLUMNS)
+    rows._iterable_class = ListedIterable
+    return rows
+
+
+def listed(ticket: Ticket) -> Listed:
+    """A ticket model as a dashboard row reads it (the rows of a queryset of models)."""
+    org, account, person = ticket.organization, ticket.account, ticket.requester
+    return Listed(
+        ticket.pk, ticket.zd_id, ticket.zd_instance, ticket.subject, ticket.status, ticket.priority,
+        ticket.zd_created_at, ticket.sla_due_at, ticket.sla_replied_at, ticket.sla_state,
+        ticket.quality_score,
+        ticket.account_id,
+        account.name if account else None,
+        account.sf_id if account else None,
+        account.sold_to_email if account else None,
+        ticket.organization_id,
+        org.name if org else None,
+        org.domain_names if org else None,
+        org.account_id if org else None,
+        org.link_confirmed_at if org else None,
+        org.link_confirmed_sf_id if org else None,
+        ticket.requester_id,
+        person.name if person else None,
+        person.email if person else None,
+    )  # fmt: skip
+
+
+def flag_codes(tickets: list[Listed]) -> dict[int, set[str]]:
+    """The row-flag findings of each ticket: one query of (ticket id, code) pairs, written in
+    SQL (the same on every database: its shape changes only with the number of tickets)."""
     codes: dict[int, set[str]] = {}
-    pairs = TicketGap.objects.filter(ticket_id__in=[t.pk for t in tickets], code__in=list(ROW_FLAGS))
-    for ticket_id, code in pairs.values_list("ticket_id", "code"):
-        codes.setdefault(ticket_id, set()).add(code)
+    ids = [t.pk for t in tickets]
+    flags = list(ROW_FLAGS)
+    table = TicketGap._meta.db_table
+    codes_in, ids_in = ", ".join(["%s"] * len(flags)), ", ".join(["%s"] * len(ids))
+    sql = f"SELECT ticket_id, code FROM {table} WHERE code IN ({codes_in}) AND ticket_id IN ({ids_in})"  # noqa: S608 (placeholders only)
+    with connections[router.db_for_read(TicketGap)].cursor() as cursor:
+        cursor.execute(sql, [*flags, *ids])
+        for ticket_id, code in cursor.fetchall():
+            codes.setdefault(ticket_id, set()).add(code)
     return codes
 
 
-def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
+@functools.lru_cache(maxsize=4096)
+def _claim_unconfirmed(key: tuple[Any, ...]) -> bool:
+    """`ticket_claim_unconfirmed` of an organization and account given by every field it reads
+    (`_claim_key`): the same (org, account) pairs come back page after page."""
+    (org_id, org_account_id, org_name, domains, confirmed_at, confirmed_sf_id) = key[:6]
+    account_id, account_name, sf_id, sold_to_email = key[6:]
+    org = SimpleNamespace(
+        pk=org_id,
+        account_id=org_account_id,
+        name=org_name,
+        domain_names=list(domains) if domains is not None else None,
+        link_confirmed_at=confirmed_at,
+        link_confirmed_sf_id=confirmed_sf_id,
+    )
+    account = SimpleNamespace(pk=account_id, name=account_name, sf_id=sf_id, sold_to_email=sold_to_email)
+    return ticket_claim_unconfirmed(SimpleNamespace(organization=org, account=account))
+
+
+def _claim_key(t: Listed) -> tuple[Any, ...]:
+    names = t.organization_domain_names
+    return (
+        t.organization_id,
+        t.organization_account_id,
+        t.organization_name,
+        tuple(str(d) for d in names) if isinstance(names, list) else None,
+        t.organization_link_confirmed_at,
+        t.organization_link_confirmed_sf_id,
+        t.account_id,
+        t.account_name,
+        t.account_sf_id,
+        t.account_sold_to_email,
+    )
+
+
+def _ticket_url(detail: str, t: Listed) -> str:
+    return detail.format(t.zd_id) if t.zd_instance == GLOBAL else ticket_path(t.zd_id, t.zd_instance)
+
+
+def dashboard_rows(tickets: Iterable[Listed | Ticket]) -> list[Row]:
+    """The rows of a page of `ticket_dashboard` (`Listed` tuples; models are read as they are)."""
     now = timezone.now()
-    detail = reverse("tickets:detail", args=[0]).replace("/0/", "/{}/")
-    account = reverse("accounts:detail", args=[0]).replace("/0/", "/{}/")
-    tickets = list(tickets)
-    found = flag_codes(tickets) if tickets else {}
-    claims: dict[tuple[int | None, int | None], bool] = {}  # per (org, account): rows share them
+    detail = fast_reverse("tickets:detail", [0]).replace("/0/", "/{}/")
+    account = fast_reverse("accounts:detail", [0]).replace("/0/", "/{}/")
+    listed_ = [listed(t) if isinstance(t, Ticket) else t for t in tickets]
+    found = flag_codes(listed_) if listed_ else {}
     names = instances.labels()  # {} with one instance: no column
+    opened = when_writer()
     rows = []
-    for t in tickets:
-        link = (t.organization_id, t.account_id)
-        if link not in claims:
-            claims[link] = ticket_claim_unconfirmed(t)
-        codes = found.get(t.pk, set())
+    for t in listed_:
+        claim = (
+            t.organization_id is not None and t.account_id is not None and _claim_unconfirmed(_claim_key(t))
+        )
+        codes = found.get(t.pk, ())
         label, css, title = sla_badge(t, now)
         rows.append(
             Row(
                 pk=t.pk,
                 zd_id=t.zd_id,
-                url=detail.format(t.zd_id) if t.zd_instance == GLOBAL else t.get_absolute_url(),
+                url=_ticket_url(detail, t),
                 subject=short_subject(t.subject),
                 flags=[row_flag(code, t.status) for code in ROW_FLAGS if code in codes],
                 account_url=account.format(t.account_id) if t.account_id else "",
-                account_name=t.account.name if t.account else "",
-                claim_unconfirmed=claims[link],
-                requester=str(t.requester) if t.requester else "\u2014",
+                account_name=(t.account_name or "") if t.account_id else "",
+                claim_unconfirmed=claim,
+                requester=(t.requester_name or t.requester_email or DELETED_PERSON)
+                if t.requester_id is not None
+                else "\u2014",
                 status=STATUS_LABELS.get(t.status, t.status),
                 priority=PRIORITY_LABELS.get(t.priority, "\u2014"),
                 sla_label=label,
@@ -141,7 +293,7 @@ def dashboard_rows(tickets: Iterable[Ticket]) -> list[Row]:
                 sla_title=title,
                 score=t.quality_score,
                 score_class=score_class(t.quality_score),
-                opened=when(t.zd_created_at),
+                opened=opened(t.zd_created_at),
                 instance=instances.label(names, t.zd_instance) if names else None,
             )
         )

@@ -50,6 +50,7 @@ from .review import CHECKS
 from .review_html import gap_rows, lowest_rows
 from .selectors import (
     CappedPaginator,
+    dashboard_tickets,
     emailed_under_old_address,
     get_ticket_for_user,
     requester_entitlement,
@@ -83,7 +84,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
         "tickets/list.html",
-        filterset.qs,
+        dashboard_tickets(filterset, request.user),
         context={
             "filter": filterset,
             "quick_filters": quick,

@@ -174,16 +174,18 @@ def test_dates_are_written_as_djangos_formatter_writes_them(zone, language):
     from django.utils import timezone, translation
     from django.utils.formats import date_format
 
-    from csmportal.dates import day, when, when_zone
+    from csmportal.dates import day, when, when_writer, when_zone
 
     tz = zoneinfo.ZoneInfo(zone)
     with translation.override(language), timezone.override(tz):
+        write = when_writer()  # a page's many times: what `when` writes
+        assert write(None) == ""
         for value in [
             dt.datetime(2026, 12, 8, 17, 5, tzinfo=dt.UTC),
             dt.datetime(1999, 1, 3, 0, 0, tzinfo=tz),
         ]:
             local = timezone.localtime(value, tz)
-            assert when(value) == date_format(local, "DATETIME_FORMAT")
+            assert when(value) == date_format(local, "DATETIME_FORMAT") == write(value)
             assert day(value) == date_format(local, "DATE_FORMAT")
             assert when_zone(value) == f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
             assert day(local.date()) == date_format(local.date(), "DATE_FORMAT")
