@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from .instances import hidden_keys
 
@@ -76,3 +76,11 @@ def values_rows(
     with connections[using].cursor() as cursor:
         cursor.execute(sql, run)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def instance_of(model: type[Model], row: dict[str, Any], prefix: str = "", using: str = "default") -> Any:
+    """A `model` instance from a `values_rows` row: the columns the row has (each named by its
+    attname after `prefix`: "triggered_by__" for a related row's), the others deferred (read
+    from the database if something touches them), as `.only()` would give."""
+    names = [f.attname for f in model._meta.concrete_fields if prefix + f.attname in row]
+    return model.from_db(using, names, [row[prefix + name] for name in names])

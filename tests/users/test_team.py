@@ -101,9 +101,9 @@ def test_it_shows_people_roles_rotation_and_people_to_invite(
     for _ in range(5):
         UserFactory(roles=["CSM"])
     admin_client_.get("/team/")
-    # session, user, roles, two-factor, the people, their roles, the rotation's weeks, the next
-    # empty week, Salesforce CSMs without a login, changes to people, changes to the rotation
-    with django_assert_num_queries(11):
+    # session, user, roles, two-factor, the people with their roles, the rotation's weeks, the
+    # next empty week, Salesforce CSMs without a login, changes to people, changes to the rotation
+    with django_assert_num_queries(10):
         page = admin_client_.get("/team/").content.decode()
     assert csm.email in page and manager.email in page
     assert f'aria-label="Grant Admin to {csm}"' in page and f'aria-label="Revoke CSM from {csm}"' in page
