@@ -2,7 +2,7 @@
 
 Building a queryset with a few subqueries and compiling it costs a page more CPU than running
 it (the home page's data-problem columns: about a millisecond each). A query whose shape never
-changes is built once with marks in place of the values that do change (the user, the time),
+changes is built once with marks in place of the values that do change (the user, a time, a day),
 compiled once per database alias and set of instances hidden from the user (a query that
 hides a restricted instance's rows has its own SQL: docs/instances.md), and then only run,
 with the request's values where the marks were. `values_rows` returns what `.values()` would
@@ -25,6 +25,7 @@ from .instances import hidden_keys
 # Marks: values no request has, each found among the compiled query's parameters.
 USER_MARK = 2_147_480_001
 TIME_MARKS = tuple(dt.datetime(1901, 2, 3, 4, 5, n, tzinfo=dt.UTC) for n in range(10))
+DATE_MARKS = tuple(dt.date(1901, 1, 1) + dt.timedelta(days=n) for n in range(366))  # e.g. a list of weeks
 
 _compiled: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], dict[str, tuple[int, ...]], list[str]]] = {}
 _lock = threading.Lock()
