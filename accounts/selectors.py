@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from contacts.rules import contact_limit, email_key
+from csmportal.compiled import values_rows
 from csmportal.handbook import handbook_url
 from feedback.models import Rating, Score
 from tickets.models import Ticket
@@ -319,6 +320,38 @@ class PersonToInvite:
     @property
     def can_invite(self) -> bool:
         return bool(self.sf_user.email) and self.sf_user.is_active and not self.login_verified
+
+
+def _invitable_query(**marks: Any) -> QuerySet[Any]:
+    """The Salesforce users `people_to_invite` lists who `can_invite`: named as CSM, matched to
+    no portal user, active, with an address at which no portal login has proven itself."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists
+    from django.db.models.functions import Lower
+
+    named = Account.objects.exclude(csm_sf_user_id="").values("csm_sf_user_id")
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    proven = (
+        get_user_model()
+        .objects.annotate(low=Lower("email"))
+        .filter(low=Lower(OuterRef("email")))
+        .filter(Exists(verified))
+    )
+    return (
+        SalesforceUser.objects.filter(portal_user__isnull=True, sf_id__in=named, is_active=True)
+        .exclude(email="")
+        .exclude(Exists(proven))
+        .values("pk")
+    )
+
+
+def people_to_invite_count() -> int:
+    """How many of `people_to_invite` an admin can invite (`can_invite`): one query, compiled
+    once per process (csmportal.compiled), for the Team page's count."""
+    return len(values_rows("accounts.people_to_invite_count", None, _invitable_query, {}, {}))
 
 
 def people_to_invite() -> list[PersonToInvite]:

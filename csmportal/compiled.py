@@ -2,7 +2,7 @@
 
 Building a queryset with a few subqueries and compiling it costs a page more CPU than running
 it (the home page's data-problem columns: about a millisecond each). A query whose shape never
-changes is built once with marks in place of the values that do change (the user, the time),
+changes is built once with marks in place of the values that do change (the user, a time, a day),
 compiled once per database alias and set of instances hidden from the user (a query that
 hides a restricted instance's rows has its own SQL: docs/instances.md), and then only run,
 with the request's values where the marks were. `values_rows` returns what `.values()` would
@@ -18,13 +18,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from .instances import hidden_keys
 
 # Marks: values no request has, each found among the compiled query's parameters.
 USER_MARK = 2_147_480_001
 TIME_MARKS = tuple(dt.datetime(1901, 2, 3, 4, 5, n, tzinfo=dt.UTC) for n in range(10))
+DATE_MARKS = tuple(dt.date(1901, 1, 1) + dt.timedelta(days=n) for n in range(366))  # e.g. a list of weeks
 
 _compiled: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], dict[str, tuple[int, ...]], list[str]]] = {}
 _lock = threading.Lock()
@@ -76,3 +77,11 @@ def values_rows(
     with connections[using].cursor() as cursor:
         cursor.execute(sql, run)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def instance_of(model: type[Model], row: dict[str, Any], prefix: str = "", using: str = "default") -> Any:
+    """A `model` instance from a `values_rows` row: the columns the row has (each named by its
+    attname after `prefix`: "triggered_by__" for a related row's), the others deferred (read
+    from the database if something touches them), as `.only()` would give."""
+    names = [f.attname for f in model._meta.concrete_fields if prefix + f.attname in row]
+    return model.from_db(using, names, [row[prefix + name] for name in names])

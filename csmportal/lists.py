@@ -1,7 +1,7 @@
 """Shared plumbing of list pages: one FilterSet per list, pagination, htmx partials, CSV export."""
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -53,11 +53,15 @@ def render_list(
     per_page: int = 50,
     partial: str = "table",
     paginator_class: type[Paginator] = Paginator,
+    rows: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
     """Render a paginated list page; for htmx requests only the named partial.
 
-    `paginator_class` lets a very large list count differently (e.g. a capped count)."""
+    `paginator_class` lets a very large list count differently (e.g. a capped count); `rows`
+    turns the page's items into what the template reads (e.g. `.values()` dicts into rows)."""
     page = paginator_class(items, per_page).get_page(request.GET.get("page"))
+    if rows is not None:
+        page.object_list = rows(page.object_list)
     ctx = {"page": page, "query_without_page": query_without(request, "page"), **(context or {})}
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         template = f"{template}#{partial}"

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from csmportal.compiled import DATE_MARKS, instance_of, values_rows
 from users.roles import Role
 
 from .models import RotationWeek
@@ -60,26 +61,58 @@ def manager_on_duty(now: dt.datetime | None = None) -> Any | None:
     return week.manager if is_assignable(week.manager) else None
 
 
+# What the rotation's pages write of a week's manager and of who set it.
+PERSON_FIELDS = ("id", "name", "email")
+
+
+def _days(**marks: Any) -> list[dt.date]:
+    """The days named `d0`, `d1`, ... among `marks`, in order."""
+    return [marks[f"d{i}"] for i in range(len(marks))]
+
+
+def _day_marks(days: list[dt.date]) -> tuple[dict[str, dt.date], dict[str, dt.date]]:
+    """The marks of `days` (a year's weeks at most) and their values, for csmportal.compiled."""
+    return {f"d{i}": DATE_MARKS[i] for i in range(len(days))}, {f"d{i}": d for i, d in enumerate(days)}
+
+
+def _weeks_query(**marks: Any) -> QuerySet[Any]:
+    people = [f"{who}__{name}" for who in ("manager", "set_by") for name in PERSON_FIELDS]
+    fields = [f.attname for f in RotationWeek._meta.concrete_fields]
+    return RotationWeek.objects.filter(week_start__in=_days(**marks)).values(*fields, *people)
+
+
 def rotation_weeks(*, first: dt.date, count: int) -> list[tuple[dt.date, RotationWeek | None]]:
-    """`count` weeks from the week of `first`, each with its rotation row (or None)."""
+    """`count` weeks from the week of `first`, each with its rotation row (or None), its
+    manager and who set it (their name and address; one query, compiled once per process and
+    count: csmportal.compiled)."""
+    from users.models import User
+
     start = week_start_of(first)
     starts = [start + dt.timedelta(weeks=i) for i in range(count)]
-    rows = {
-        w.week_start: w
-        for w in RotationWeek.objects.filter(week_start__in=starts).select_related("manager", "set_by")
-    }
+    rows: dict[dt.date, RotationWeek] = {}
+    marks, values = _day_marks(starts)
+    for row in values_rows(f"feedback.rotation_weeks.{count}", None, _weeks_query, marks, values):
+        week = instance_of(RotationWeek, row)
+        for who in ("manager", "set_by"):
+            person = instance_of(User, row, prefix=f"{who}__") if row[f"{who}_id"] is not None else None
+            setattr(week, who, person)
+        rows[week.week_start] = week
     return [(s, rows.get(s)) for s in starts]
+
+
+def _covered_query(**marks: Any) -> QuerySet[Any]:
+    return RotationWeek.objects.filter(
+        week_start__in=_days(**marks), manager__in=support_managers().values("pk")
+    ).values("week_start")
 
 
 def next_empty_week(now: dt.datetime | None = None, *, weeks: int = COMING_WEEKS) -> dt.date | None:
     """The Monday of the first of the coming `weeks` weeks (this week first) that has nobody on
     duty (no row, nobody set, or someone no longer an active support manager), else None.
-    One query."""
+    One query (compiled once per process and number of weeks: csmportal.compiled)."""
     first = current_week_start(now)
     starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
-    covered = set(
-        RotationWeek.objects.filter(
-            week_start__in=starts, manager__in=support_managers().values("pk")
-        ).values_list("week_start", flat=True)
-    )
+    marks, values = _day_marks(starts)
+    rows = values_rows(f"feedback.next_empty_week.{weeks}", None, _covered_query, marks, values)
+    covered = {row["week_start"] for row in rows}
     return next((start for start in starts if start not in covered), None)

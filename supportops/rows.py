@@ -4,6 +4,7 @@ every value escaped (`csmportal.fast_html`), links from routes reversed once per
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from django.urls import reverse
@@ -13,7 +14,7 @@ from csmportal.dates import day, when
 from csmportal.fast_html import escape, truncate_chars
 from csmportal.instances import label, labels
 
-from .models import OpsRequest, RequestKind, RequestStatus
+from .models import RequestKind, RequestStatus
 
 # The status badge's class (as supportops/_status_badge.html).
 STATUS_CLASS: dict[str, str] = {
@@ -25,10 +26,11 @@ STATUS_CLASS: dict[str, str] = {
 }
 CLAIMABLE = (RequestStatus.OPEN, RequestStatus.FLAGGED)
 DASH = "\u2014"
-# The columns a row reads (`queryset.only(*REQUEST_ROW_FIELDS)`): the requests with their
-# account, organization and people took longer to load, every column of four tables, than
-# their rows take to write.
-REQUEST_ROW_FIELDS = (
+# The columns a row reads (`queryset.values(*REQUEST_ROW_VALUES)`, made rows by `queue_rows`):
+# the requests with their account, organization and people took longer to load, every column
+# of four tables, then a model instance of each, than their rows take to write.
+REQUEST_ROW_VALUES = (
+    "pk",
     "kind",
     "status",
     "notes",
@@ -37,10 +39,13 @@ REQUEST_ROW_FIELDS = (
     "zd_organization_id",
     "zd_instance",
     "created_at",
+    "account_id",
     "account__name",
+    "organization_id",
     "organization__name",
     "requested_by__name",
     "requested_by__email",
+    "claimed_by_id",
     "claimed_by__name",
     "claimed_by__email",
 )
@@ -67,13 +72,23 @@ def _or(value: Any, default: str) -> Any:
     return value or default
 
 
+def queue_rows(rows: Iterable[dict[str, Any]]) -> list[SimpleNamespace]:
+    """A page of `.values(*REQUEST_ROW_VALUES)` as rows with attributes (`row.pk`, ...)."""
+    return [SimpleNamespace(**row) for row in rows]
+
+
+def _person(name: str | None, email: str | None) -> str:
+    """What a user's `str()` gives: their name, else their address."""
+    return name or email or ""
+
+
 def status_badge(status: str, label: str) -> str:
     return f'<span class="badge{STATUS_CLASS.get(status, "")}">{escape(label)}</span>'
 
 
-def request_rows_html(items: Iterable[OpsRequest], *, is_ops: bool, csrf_token: Any, query: str) -> str:
-    """The <tr>s of the queue's table; `is_ops` adds the claim column (with the page's CSRF
-    token and its query, to come back to the same list)."""
+def request_rows_html(items: Iterable[Any], *, is_ops: bool, csrf_token: Any, query: str) -> str:
+    """The <tr>s of the queue's table (`queue_rows`); `is_ops` adds the claim column (with the
+    page's CSRF token and its query, to come back to the same list)."""
     detail, account, claim = (
         _pattern("supportops:detail"),
         _pattern("accounts:detail"),
@@ -92,25 +107,26 @@ def request_rows_html(items: Iterable[OpsRequest], *, is_ops: bool, csrf_token: 
     out = []
     for item in items:
         link = escape(detail.format(item.pk))
-        if item.is_correction:
+        if item.kind == RequestKind.AM_PROJECT_ID:  # OpsRequest.is_correction
             what = (
                 f"Collaboration project ID {escape(_or(item.current_am_project_id, '(none)'))} \u2192 "
                 f'<span class="mono">{escape(item.requested_am_project_id)}</span>'
             )
         else:
             what = escape(truncate_chars(str(item.notes), 80))
-        org = f"{escape(item.organization.name)} \u00b7 " if item.organization else ""
+        claimed = _person(item.claimed_by__name, item.claimed_by__email) if item.claimed_by_id else DASH
+        org = f"{escape(item.organization__name)} \u00b7 " if item.organization_id is not None else ""
         cells = [
             f'<td class="mono"><a href="{link}">{item.pk}</a></td>',
             f'<td><a href="{link}">{escape(KINDS.get(item.kind, item.kind))}</a>'
             f'<div class="small muted">{what}</div></td>',
-            f'<td><a href="{escape(account.format(item.account_id))}">{escape(item.account.name)}</a>'
+            f'<td><a href="{escape(account.format(item.account_id))}">{escape(item.account__name)}</a>'
             f'<div class="small muted">{org}<span class="mono">{escape(_or(item.zd_organization_id, ""))}'
             "</span></div></td>",
             *([f'<td class="nowrap">{escape(label(names, item.zd_instance))}</td>'] if names else []),
             f"<td>{status_badge(item.status, STATUSES.get(item.status, item.status))}</td>",
-            f"<td>{escape(item.requested_by)}</td>",
-            f"<td>{escape(_or(item.claimed_by, DASH))}</td>",
+            f"<td>{escape(_person(item.requested_by__name, item.requested_by__email))}</td>",
+            f"<td>{escape(claimed)}</td>",
             f'<td class="nowrap" title="{escape(when(item.created_at))}">{escape(day(item.created_at))}'
             f'<div class="small muted">{escape(_ago(item.created_at))} ago</div></td>',
         ]

@@ -174,11 +174,16 @@ def request_history(item: OpsRequest) -> QuerySet[RequestEvent]:
 
 
 def queue_counts(items: QuerySet[OpsRequest]) -> dict[str, int]:
-    """How many requests of the user's scope are in each active status (one query)."""
-    counts = items.order_by().aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in ACTIVE_STATUSES}
+    """How many requests of the user's scope are in each active status (one query, grouped by
+    status: a filtered count per status cost about twice the CPU to build and compile)."""
+    found = dict(
+        items.filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
-    return {str(k): v or 0 for k, v in counts.items()}
+    return {str(status): found.get(status, 0) for status in ACTIVE_STATUSES}
 
 
 def account_requests(account: Account, *, user: Any, limit: int = 10) -> list[OpsRequest]:

@@ -21,7 +21,7 @@ from . import services, tracker
 from .filters import OpsRequestFilter
 from .forms import CommentForm, CorrectionForm, NotesForm, ReasonForm
 from .models import OpsRequest, RequestStatus
-from .rows import REQUEST_ROW_FIELDS
+from .rows import REQUEST_ROW_VALUES, queue_rows
 from .selectors import (
     actions_for,
     active_correction_for,
@@ -42,7 +42,7 @@ from .text import collaboration_project_url, correction_text, org_agent_url
 def request_list(request: HttpRequest) -> HttpResponse:
     scope = requests_for_user(request.user)
     filterset = OpsRequestFilter(request.GET, scope, request=request)
-    items = filterset.qs.only(*REQUEST_ROW_FIELDS)  # what a row shows (supportops.rows)
+    items = filterset.qs.values(*REQUEST_ROW_VALUES)  # what a row shows (supportops.rows)
     account_name = None
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("account"):
         account_id = filterset.form.cleaned_data["account"]
@@ -55,7 +55,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "account_name": account_name,
         "statuses": RequestStatus,
     }
-    return render_list(request, "supportops/list.html", items, context=context)
+    return render_list(request, "supportops/list.html", items, context=context, rows=queue_rows)
 
 
 @any_role_required

@@ -15,9 +15,10 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from csmportal import instances
+from csmportal.compiled import instance_of, values_rows
 
 from .audit import audit_record
 from .models import Clearance, User
@@ -42,39 +43,53 @@ class Member:
         return admin and not self.has_totp
 
 
-def team_members() -> list[Member]:
-    """Active users with their roles, address and two-factor state (two queries; a third for
-    their clearances where a restricted instance is configured)."""
+# The columns a member's row reads (users.team_html, `Member.needs_totp` and `.pending`).
+MEMBER_FIELDS = ("id", "password", "last_login", "is_superuser", "email", "name", "is_staff")
+
+
+def _members_query(**marks: Any) -> QuerySet[Any]:
+    """Active users, the columns their row reads, whether their address is verified, whether
+    they have an authenticator, and whether they hold each role (one query)."""
     verified = EmailAddress.objects.filter(
         user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
     )
     totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    users: QuerySet[User] = (
+    holds = User.groups.through.objects.filter(user=OuterRef("pk"))  # type: ignore[attr-defined]
+    roles = {f"role_{i}": Exists(holds.filter(group__name=role)) for i, role in enumerate(Role.values)}
+    return (
         User.objects.filter(is_active=True)
-        .annotate(is_verified=Exists(verified), with_totp=Exists(totp))
-        .prefetch_related(Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values)))
+        .annotate(is_verified=Exists(verified), with_totp=Exists(totp), **roles)
         .order_by("name", "email")
+        .values(*MEMBER_FIELDS, "is_verified", "with_totp", *roles)
     )
+
+
+def team_members() -> list[Member]:
+    """Active users with their roles, address and two-factor state (one query, compiled once per
+    process: csmportal.compiled; a second for their clearances where a restricted instance is
+    configured). Each `Member.user` has the columns the page reads, the others deferred."""
+    rows = values_rows("users.team_members", None, _members_query, {}, {})
     restricted = instances.restricted_keys()
+    clearances: dict[int, set[str]] = {}
     if restricted:
-        users = users.prefetch_related(
-            Prefetch("clearances", queryset=Clearance.objects.filter(instance__in=restricted))
-        )
+        for user_id, key in Clearance.objects.filter(
+            instance__in=restricted, user__is_active=True
+        ).values_list("user_id", "instance"):
+            clearances.setdefault(user_id, set()).add(key)
     members = []
-    for user in users:
-        roles = {g.name for g in user.groups.all()}
+    for row in rows:
+        user = instance_of(User, {name: row[name] for name in MEMBER_FIELDS})
+        roles = {role for i, role in enumerate(Role.values) if row[f"role_{i}"]}
         if user.is_superuser:
             roles.add(Role.ADMIN)
         members.append(
             Member(
                 user=user,
                 roles=frozenset(roles),
-                verified=user.is_verified,  # type: ignore[attr-defined]
+                verified=bool(row["is_verified"]),
                 pending=not user.has_usable_password() and user.last_login is None,
-                has_totp=user.with_totp,  # type: ignore[attr-defined]
-                clearances=frozenset(c.instance for c in user.clearances.all())
-                if restricted
-                else frozenset(),
+                has_totp=bool(row["with_totp"]),
+                clearances=frozenset(clearances.get(user.pk, ())),
             )
         )
     return members

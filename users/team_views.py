@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.selectors import people_to_invite
+from accounts.selectors import people_to_invite_count
 from feedback.models import RotationWeek
 from feedback.rotation import current_week_start, next_empty_week, rotation_weeks
 
@@ -61,7 +61,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "restricted_instances": restricted,
         "weeks": [{"start": s, "end": s + dt.timedelta(days=6), "row": r} for s, r in weeks],
         "empty_week": next_empty_week(),
-        "to_invite": len([p for p in people_to_invite() if p.can_invite]),
+        "to_invite": people_to_invite_count(),
         "role_changes": audit_lines(User, limit=8),
         "rotation_changes": audit_lines(RotationWeek, limit=8),
         "this_week": this_week,

@@ -119,3 +119,25 @@ def test_a_verified_login_at_the_address_is_not_invited_again(admin_client_, new
     response = admin_client_.post("/accounts/people-to-invite/", {"sf_user": newcomer.pk})
     assert "already has a portal login" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_the_team_pages_count_is_how_many_of_the_list_can_be_invited(newcomer, csm):
+    """`people_to_invite_count` (one compiled query) counts what `people_to_invite` offers."""
+    from accounts.selectors import people_to_invite, people_to_invite_count
+
+    def named(**fields):
+        sf_user = SalesforceUserFactory(**fields)
+        AccountFactory(csm=None, csm_sf_user_id=sf_user.sf_id)
+        return sf_user
+
+    named(name="No Address", email="")
+    named(name="Left", email="left@company.example", is_active=False)
+    named(name="Proven", email="PROVEN@company.example")
+    UserFactory(email="proven@company.example")  # a login that proved the address
+    named(name="Unproven", email="unproven@company.example")
+    UserFactory(email="Unproven@company.example", email_verified=False)  # invited, not proven
+    named(name="Matched", email=csm.email, portal_user=csm)
+    SalesforceUserFactory(name="Not A Csm Anywhere")
+    expected = len([p for p in people_to_invite() if p.can_invite])
+    assert expected == 2  # the newcomer and the unproven login's
+    assert people_to_invite_count() == expected

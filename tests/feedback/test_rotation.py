@@ -84,3 +84,29 @@ def test_it_does_not_assign_waiting_items_for_a_future_week(admin_user, manager,
     )
     waiting.refresh_from_db()
     assert waiting.reviewing_manager is None
+
+
+def test_the_compiled_weeks_are_the_orms_with_their_manager_and_who_set_them(manager, admin_user):
+    """`rotation_weeks` and `next_empty_week` run SQL compiled once per process with each call's
+    weeks: other weeks give their own rows."""
+    from feedback.rotation import next_empty_week
+
+    monday = current_week_start()
+    RotationWeek.objects.create(week_start=monday, manager=manager, set_by=admin_user)
+    RotationWeek.objects.create(week_start=monday + dt.timedelta(weeks=2), manager=None, set_by=admin_user)
+    RotationWeek.objects.create(week_start=monday + dt.timedelta(weeks=9), manager=manager)
+
+    def shown(weeks):
+        return [
+            (start, row and (row.pk, row.manager_id, str(row.manager), str(row.set_by), row.updated_at))
+            for start, row in weeks
+        ]
+
+    for first in (monday, monday + dt.timedelta(weeks=8)):
+        starts = [first + dt.timedelta(weeks=i) for i in range(3)]
+        rows = {w.week_start: w for w in RotationWeek.objects.select_related("manager", "set_by")}
+        assert shown(rotation_weeks(first=first, count=3)) == shown([(s, rows.get(s)) for s in starts])
+    assert next_empty_week() == monday + dt.timedelta(weeks=1)
+    later = dt.datetime.combine(monday + dt.timedelta(weeks=9), dt.time(12), tzinfo=UTC)
+    assert next_empty_week(later, weeks=1) is None  # the week of `later` is covered
+    assert next_empty_week(later, weeks=2) == monday + dt.timedelta(weeks=10)

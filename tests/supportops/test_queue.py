@@ -246,3 +246,25 @@ def test_it_shows_the_request_text_and_its_history(ops_client, item):
     assert 'id="request-text"' in html
     assert "**The AM ID should therefore be**: " + item.requested_am_project_id in html
     assert "Claim" in html and "Mark done" in html
+
+
+def test_the_counts_are_the_scopes_requests_in_each_active_status(csm):
+    """`queue_counts`: every active status (none of them missing, zero when empty), the
+    scope's requests only."""
+    from supportops.models import ACTIVE_STATUSES
+    from supportops.selectors import queue_counts
+
+    assert queue_counts(OpsRequest.objects.none()) == {str(s): 0 for s in ACTIVE_STATUSES}
+    for status, n in ((RequestStatus.OPEN, 3), (RequestStatus.FLAGGED, 1), (RequestStatus.VERIFIED, 2)):
+        for _ in range(n):
+            OpsRequestFactory(status=status)
+    OpsRequestFactory(status=RequestStatus.CLAIMED, requested_by=csm)
+    counts = queue_counts(OpsRequest.objects.all())
+    assert counts == {str(s): OpsRequest.objects.filter(status=s).count() for s in ACTIVE_STATUSES} and (
+        counts["open"],
+        counts["flagged"],
+        counts["claimed"],
+        counts["done"],
+    ) == (3, 1, 1, 0)
+    assert queue_counts(OpsRequest.objects.filter(requested_by=csm))["claimed"] == 1
+    assert queue_counts(OpsRequest.objects.filter(requested_by=csm))["open"] == 0

@@ -101,9 +101,9 @@ def test_it_shows_people_roles_rotation_and_people_to_invite(
     for _ in range(5):
         UserFactory(roles=["CSM"])
     admin_client_.get("/team/")
-    # session, user, roles, two-factor, the people, their roles, the rotation's weeks, the next
-    # empty week, Salesforce CSMs without a login, changes to people, changes to the rotation
-    with django_assert_num_queries(11):
+    # session, user, roles, two-factor, the people with their roles, the rotation's weeks, the
+    # next empty week, Salesforce CSMs without a login, changes to people, changes to the rotation
+    with django_assert_num_queries(10):
         page = admin_client_.get("/team/").content.decode()
     assert csm.email in page and manager.email in page
     assert f'aria-label="Grant Admin to {csm}"' in page and f'aria-label="Revoke CSM from {csm}"' in page
@@ -181,3 +181,29 @@ def test_the_people_rows_are_what_the_template_wrote(settings, admin_user, restr
     assert without_indentation(html) == without_indentation(former)
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert f'aria-label="Revoke Admin from {admin_user}"' not in html
+
+
+def test_the_recent_changes_are_the_admin_logs_latest_lines_with_their_author(admin_client_, admin_user):
+    """`audit_lines` (one compiled query per model) gives the log's latest lines, newest first,
+    with who made each; the page writes them escaped."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from feedback.models import RotationWeek
+    from users.audit import audit_lines, audit_record
+
+    author = UserFactory(name=f"Author {HOSTILE}", roles=["Admin"])
+    for n in range(10):
+        actor = author if n % 2 else admin_user
+        audit_record(actor=actor, obj=UserFactory(name=f"P{n}"), message=f"Change {n}")
+    expected = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User, for_concrete_model=False)
+    ).select_related("user")[:8]
+
+    def shown(lines):
+        return [(x.pk, x.action_time, str(x.user), x.object_repr, x.get_change_message()) for x in lines]
+
+    assert shown(audit_lines(User, limit=8)) == shown(expected)
+    assert audit_lines(RotationWeek, limit=8) == []
+    page = admin_client_.get("/team/").content.decode()
+    assert "Recent changes to people" in page and "Author &lt;script&gt;" in page and "Change 9" in page
+    assert "Change 1<" not in page  # the ninth newest is not shown
