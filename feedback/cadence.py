@@ -294,6 +294,26 @@ def cached_ticket_section(
     return section, open_count
 
 
+# What the page reads of a rating (its item and the trend) and of a feedback item (its row,
+# `feedback.rows.cadence_feedback_row`, and the open count): not every column, nor the item's
+# account and reviewing manager.
+CADENCE_RATING_FIELDS = ("score", "zd_created_at", "zd_ticket_id", "zd_instance", "reason", "comment")
+CADENCE_FEEDBACK_FIELDS = (
+    "status",
+    "sentiment",
+    "summary",
+    "customer_words",
+    "outcome",
+    "created_at",
+    "first_response_due_at",
+    "first_responded_at",
+    "zd_ticket_id",
+    "ticket__zd_id",
+    "forwarded_by__name",
+    "forwarded_by__email",
+)
+
+
 def cadence_report(
     account: Account, *, days: int, feedback: QuerySet[Feedback], user: Any = None
 ) -> dict[str, Any]:
@@ -312,12 +332,15 @@ def cadence_report(
         # Nothing on the page reads a rating's ticket (its number is on the rating).
         Rating.objects.visible_to(user)
         .filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
+        .only(*CADENCE_RATING_FIELDS)
         .order_by("-zd_created_at")
     )
     items = list(
         feedback.filter(account=account)
         .filter(Q(created_at__gte=since) | Q(status__in=OPEN_FEEDBACK))
-        .select_related("ticket", "forwarded_by", "reviewing_manager")
+        .select_related(None)
+        .select_related("ticket", "forwarded_by")
+        .only(*CADENCE_FEEDBACK_FIELDS)
         .order_by("-created_at")
     )
     good = sum(1 for r in ratings if r.score == Score.GOOD)

@@ -18,8 +18,9 @@ DUE_CHOICES = [("overdue", "Overdue"), ("soon", "Due within a day"), ("waiting",
 
 
 def manager_choices() -> list[tuple[str, str]]:
+    # Each manager as `str(user)` writes them (the name, else the email), without a model each.
     return [("mine", "Mine"), ("unassigned", "Unassigned")] + [
-        (str(u.pk), str(u)) for u in support_managers()
+        (str(pk), name or email) for pk, name, email in support_managers().values_list("pk", "name", "email")
     ]
 
 

@@ -77,9 +77,9 @@ def next_empty_week(now: dt.datetime | None = None, *, weeks: int = COMING_WEEKS
     One query."""
     first = current_week_start(now)
     starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
-    covered = set(
+    covered = set(  # a manager as `support_managers()` has them: joined, not a subquery to compile
         RotationWeek.objects.filter(
-            week_start__in=starts, manager__in=support_managers().values("pk")
+            week_start__in=starts, manager__is_active=True, manager__groups__name=Role.SUPPORT_MANAGER
         ).values_list("week_start", flat=True)
     )
     return next((start for start in starts if start not in covered), None)

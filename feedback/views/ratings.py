@@ -1,6 +1,6 @@
 """Satisfaction ratings (synced from Zendesk): list, trend chart, CSV, and one-click forward."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -17,17 +17,23 @@ from users.roles import Role, any_role_required, role_required
 
 from ..filters import RatingFilter, default_ratings_scope
 from ..models import Feedback, Rating
-from ..rows import RATING_ROW_FIELDS
+from ..rows import rating_row_items
 from ..selectors import can_forward, can_view, get_rating_for_forwarding, ratings_for_user
 from ..services import FeedbackError, feedback_forward_rating
 from ..trends import trend_from_queryset
 
 
 def _ratings(request: HttpRequest) -> RatingFilter:
-    items: QuerySet[Rating] = ratings_for_user(request.user).annotate(
+    items: QuerySet[Rating] = ratings_for_user(request.user)
+    return RatingFilter(default_ratings_scope(request.GET, request), items, request=request)
+
+
+def _with_feedback_id(ratings: QuerySet[Rating]) -> QuerySet[Any]:  # ratings with `feedback_id`
+    """Each rating's feedback item, if it was forwarded (annotated after the trend's grouped
+    query, which does not read it)."""
+    return ratings.annotate(
         feedback_id=Subquery(Feedback.objects.filter(rating=OuterRef("pk")).values("pk")[:1])
     )
-    return RatingFilter(default_ratings_scope(request.GET, request), items, request=request)
 
 
 @require_GET
@@ -41,14 +47,14 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         "can_forward": can_forward(request.user),
         "trend": trend_from_queryset(qs, since=since.date() if since else None),
     }
-    rows = qs.only(*RATING_ROW_FIELDS).order_by("-zd_created_at", "-pk")  # what a row shows (feedback.rows)
+    rows = rating_row_items(_with_feedback_id(qs)).order_by("-zd_created_at", "-pk")  # what a row shows
     return render_list(request, "feedback/ratings.html", rows, context=context)
 
 
 @require_GET
 @any_role_required
 def rating_export(request: HttpRequest) -> HttpResponse:
-    qs = _ratings(request).qs.order_by("-zd_created_at", "-pk")
+    qs = _with_feedback_id(_ratings(request).qs).order_by("-zd_created_at", "-pk")
     header = ["Rated", "Score", "Ticket", "Account", "Requester", "Reason", "Comment", "Feedback item"]
     names = labels()  # {} with one instance: no "Instance" column
     if names:
