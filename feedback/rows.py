@@ -85,6 +85,27 @@ def _day(value: dt.date, language: str | None) -> str:
     return day(value)
 
 
+LINK_MARK = 987_654_319  # a number no row has: where a link's number goes
+
+
+class Links:
+    """`fast_reverse` for the rows of one page: a route's address is split around its number
+    once per page, and each link puts the row's number in (`fast_reverse` reads the URL conf
+    and the script prefix, context-local values, on every call: a few links per row)."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, view_name: str, number: Any) -> str:
+        if view_name not in self._routes:
+            parts = fast_reverse(view_name, [LINK_MARK]).split(str(LINK_MARK))
+            self._routes[view_name] = (parts[0], parts[1]) if len(parts) == 2 else None
+        route = self._routes[view_name]
+        if route is None or type(number) is not int:
+            return fast_reverse(view_name, [number])
+        return f"{route[0]}{number}{route[1]}"
+
+
 def _join(parts: Iterable[SafeString]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part came from format_row
 
@@ -177,15 +198,20 @@ def instance_cell(names: dict[str, str], key: str | None) -> SafeString | str:
 
 def queue_rows(items: Iterable[Feedback], *, manager: bool) -> SafeString:
     """The `<tr>`s of the feedback queue (managers) or of a CSM's forwarded feedback."""
-    days = Days()
+    days, links = Days(), Links()
     names = instances.labels()
-    return _join(queue_row(item, manager=manager, days=days, names=names) for item in items)
+    return _join(queue_row(item, manager=manager, days=days, names=names, links=links) for item in items)
 
 
 def queue_row(
-    item: Feedback, *, manager: bool, days: Days, names: dict[str, str] | None = None
+    item: Feedback,
+    *,
+    manager: bool,
+    days: Days,
+    names: dict[str, str] | None = None,
+    links: Links | None = None,
 ) -> SafeString:
-    url = fast_reverse("feedback:detail", [item.pk])
+    url = (links or Links())("feedback:detail", item.pk)
     row_class = "fb-overdue" if item.is_overdue else ("fb-due-soon" if item.is_due_soon else "")
     wants = WANTS_MANAGER if item.wants_manager_contact else ""
     account, number, forwarded_by, reviewing_manager = _queue_related(item)
@@ -243,14 +269,20 @@ def rating_rows(ratings: Iterable[Any], *, can_forward: bool, csrf_token: str, n
     """The `<tr>`s of the ratings list; a rating's `feedback_id` (annotated) links its item, and
     a CSM may forward a bad rating with a comment (a form with the CSRF token and the way back)."""
     forward = (csrf_token, next_url) if can_forward else None
-    days = Days()
+    days, links = Days(), Links()
     names = instances.labels()
-    return _join(rating_row(r, forward=forward, days=days, names=names) for r in ratings)
+    return _join(rating_row(r, forward=forward, days=days, names=names, links=links) for r in ratings)
 
 
 def rating_row(
-    rating: Any, *, forward: tuple[str, str] | None, days: Days, names: dict[str, str] | None = None
+    rating: Any,
+    *,
+    forward: tuple[str, str] | None,
+    days: Days,
+    names: dict[str, str] | None = None,
+    links: Links | None = None,
 ) -> SafeString:
+    links = links or Links()
     ticket, account, requester = _rating_related(rating)
     return format_row(
         '<tr><td class="nowrap">{}</td><td><span class="badge {}">{}</span></td>'
@@ -259,9 +291,9 @@ def rating_row(
         days(rating.zd_created_at),
         SCORE_CLASS.get(rating.score, ""),
         label(SCORES, rating.score),
-        _rating_ticket(rating, ticket),
+        _rating_ticket(rating, ticket, links),
         instance_cell(names or {}, rating.zd_instance),
-        _rating_account(rating, account),
+        _rating_account(rating, account, links),
         requester,
         (
             format_row('<div class="fb-text">{}</div>', cut(mask(rating.comment), 400))
@@ -269,7 +301,7 @@ def rating_row(
             else NO_COMMENT
         ),
         format_row('<div class="small muted">Reason: {}</div>', rating.reason) if rating.reason else "",
-        _rating_feedback(rating, forward),
+        _rating_feedback(rating, forward, links),
     )
 
 
@@ -302,19 +334,19 @@ def ticket_url(ticket: Any) -> str:
     return ticket_address(ticket.zd_id, ticket.zd_instance)
 
 
-def ticket_address(zd_id: int, instance: str) -> str:
+def ticket_address(zd_id: int, instance: str, links: Links | None = None) -> str:
     """`ticket_path` (a ticket's `get_absolute_url`), the global instance's route reversed once."""
     if instance == GLOBAL:
-        return fast_reverse("tickets:detail", [zd_id])
+        return links("tickets:detail", zd_id) if links else fast_reverse("tickets:detail", [zd_id])
     return ticket_path(zd_id, instance)
 
 
-def _rating_ticket(rating: Rating, ticket: tuple[int, str, str] | None) -> SafeString | str:
+def _rating_ticket(rating: Rating, ticket: tuple[int, str, str] | None, links: Links) -> SafeString | str:
     if ticket:
         zd_id, instance, subject = ticket
         return format_row(
             '<a class="mono" href="{}">#{}</a><div class="small muted">{}</div>',
-            ticket_address(zd_id, instance),
+            ticket_address(zd_id, instance, links),
             rating.zd_ticket_id,
             cut(mask(subject), 50),
         )
@@ -323,11 +355,9 @@ def _rating_ticket(rating: Rating, ticket: tuple[int, str, str] | None) -> SafeS
     return DASH
 
 
-def _rating_account(rating: Rating, account: str | None) -> SafeString:
+def _rating_account(rating: Rating, account: str | None, links: Links) -> SafeString:
     if account is not None:
-        return format_row(
-            '<a href="{}">{}</a>', fast_reverse("accounts:detail", [rating.account_id]), account
-        )
+        return format_row('<a href="{}">{}</a>', links("accounts:detail", rating.account_id), account)
     return UNLINKED
 
 
@@ -338,18 +368,16 @@ FORWARD_FORM = (
 )
 
 
-def _rating_feedback(rating: Any, forward: tuple[str, str] | None) -> SafeString | str:
+def _rating_feedback(rating: Any, forward: tuple[str, str] | None, links: Links) -> SafeString | str:
     if rating.feedback_id:
         return format_row(
             '<a href="{}">Item #{}</a>',
-            fast_reverse("feedback:detail", [rating.feedback_id]),
+            links("feedback:detail", rating.feedback_id),
             rating.feedback_id,
         )
     if forward and rating.can_become_feedback:
         csrf_token, next_url = forward
-        return format_row(
-            FORWARD_FORM, fast_reverse("feedback:rating_forward", [rating.pk]), csrf_token, next_url
-        )
+        return format_row(FORWARD_FORM, links("feedback:rating_forward", rating.pk), csrf_token, next_url)
     return ""
 
 
@@ -467,8 +495,9 @@ def cadence_feedback_row(item: Feedback, days: Days) -> SafeString:
     )
 
 
-def cadence_rating_items(ratings: Iterable[Rating]) -> SafeString:
-    """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment."""
+def cadence_rating_items(ratings: Iterable[Any]) -> SafeString:
+    """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment (ratings,
+    or rows of their `CADENCE_RATING_FIELDS`)."""
     days = Days()
     names = instances.labels()  # {} with one instance: the number alone
     return _join(

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback import rows
@@ -195,3 +196,18 @@ def test_the_cadence_gap_rows_are_what_the_template_wrote():
 def without_indentation(html: str) -> str:
     """The HTML without the whitespace between tags (the template's indentation)."""
     return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize(
+    ("view_name", "number"),
+    [
+        ("feedback:detail", 7),
+        ("feedback:rating_forward", 12345),
+        ("accounts:detail", 3),
+        ("tickets:detail", 99903),
+    ],
+)
+def test_the_rows_links_are_the_routes_reversed(view_name, number):
+    links = rows.Links()
+    assert links(view_name, number) == links(view_name, number) == reverse(view_name, args=[number])
+    assert links(view_name, str(number)) == reverse(view_name, args=[number])  # as fast_reverse does
