@@ -11,7 +11,7 @@ from django.utils import timezone
 from csmportal.filters import CsmFilter, FastSelectFilterSet, InstanceFilter, default_csm_scope
 
 from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, FeedbackStatus, Rating, Score, Sentiment
-from .rotation import support_managers
+from .rotation import manager_rows
 
 STATUS_CHOICES = [("open", "Open (not closed)"), *FeedbackStatus.choices, ("all", "Any status")]
 DUE_CHOICES = [("overdue", "Overdue"), ("soon", "Due within a day"), ("waiting", "Awaiting first response")]
@@ -20,7 +20,7 @@ DUE_CHOICES = [("overdue", "Overdue"), ("soon", "Due within a day"), ("waiting",
 def manager_choices() -> list[tuple[str, str]]:
     # Each manager as `str(user)` writes them (the name, else the email), without a model each.
     return [("mine", "Mine"), ("unassigned", "Unassigned")] + [
-        (str(pk), name or email) for pk, name, email in support_managers().values_list("pk", "name", "email")
+        (str(row["pk"]), row["name"] or row["email"]) for row in manager_rows()
     ]
 
 

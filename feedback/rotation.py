@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from csmportal.compiled import values_rows
 from users.roles import Role
 
 from .models import RotationWeek
@@ -77,9 +78,31 @@ def next_empty_week(now: dt.datetime | None = None, *, weeks: int = COMING_WEEKS
     One query."""
     first = current_week_start(now)
     starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
-    covered = set(  # a manager as `support_managers()` has them: joined, not a subquery to compile
-        RotationWeek.objects.filter(
-            week_start__in=starts, manager__is_active=True, manager__groups__name=Role.SUPPORT_MANAGER
-        ).values_list("week_start", flat=True)
+    # Compiled once per process (csmportal.compiled): the weeks are marks among its parameters.
+    marks = {f"week{i}": WEEK_MARK + dt.timedelta(weeks=i) for i in range(weeks)}
+    rows = values_rows(
+        f"rotation-covered-{weeks}", None, _covered_weeks, marks, dict(zip(marks, starts, strict=True))
     )
+    covered = {row["week_start"] for row in rows}
     return next((start for start in starts if start not in covered), None)
+
+
+WEEK_MARK = dt.date(1901, 2, 4)  # a Monday no rotation has
+
+
+def _covered_weeks(**weeks: dt.date) -> QuerySet[Any]:
+    """Of those weeks, the ones with an active support manager on duty (a manager as
+    `support_managers()` has them, joined)."""
+    return RotationWeek.objects.filter(
+        week_start__in=list(weeks.values()),
+        manager__is_active=True,
+        manager__groups__name=Role.SUPPORT_MANAGER,
+    ).values("week_start")
+
+
+def manager_rows() -> list[dict[str, Any]]:
+    """The support managers' pk, name and email, in `support_managers()`'s order: one query
+    compiled once per process (the queue's manager select reads it on every request)."""
+    return values_rows(
+        "support-managers", None, lambda: support_managers().values("pk", "name", "email"), {}, {}
+    )
