@@ -7,12 +7,14 @@ the rest of the page (variable lookups, filters and badges per cell)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import get_language, pgettext
@@ -167,6 +169,18 @@ def queue_items(items: QuerySet[Feedback]) -> QuerySet[Feedback]:
 def rating_row_items(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
     """The ratings as a rating row reads them (as `queue_items`)."""
     return ratings.select_related(None).only(*RATING_ROW_FIELDS).annotate(**RATING_ROW_RELATED)
+
+
+def paginator_counting(count: Callable[[], int]) -> type[Paginator]:
+    """A paginator whose list `count` counts (called once, when the page needs it): the list
+    without the joins its rows' columns add (`queue_items`), or a count already known."""
+
+    class Counting(Paginator):
+        @cached_property
+        def count(self) -> int:
+            return count()
+
+    return Counting
 
 
 def _user_name(name: str | None, email: str | None) -> str | None:

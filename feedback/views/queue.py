@@ -20,7 +20,7 @@ from ..forms import ForwardForm
 from ..models import Feedback, FeedbackStatus
 from ..references import looks_like_reference, parse_ticket
 from ..rotation import current_week_start, manager_on_duty, next_empty_week
-from ..rows import queue_items
+from ..rows import paginator_counting, queue_items
 from ..selectors import can_forward, feedback_for_user, find_ticket, is_manager, queue_counts, ticket_search
 from ..services import feedback_forward
 
@@ -58,7 +58,8 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
         context["this_week"] = current_week_start()
         context["can_take"] = Role.SUPPORT_MANAGER in user_roles(request.user)
     items = queue_items(filterset.qs)  # what a row shows (feedback.rows)
-    return render_list(request, "feedback/list.html", items, context=context)
+    counting = paginator_counting(filterset.qs.count)  # without the joins of the row's columns
+    return render_list(request, "feedback/list.html", items, context=context, paginator_class=counting)
 
 
 @require_GET

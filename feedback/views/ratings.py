@@ -8,7 +8,6 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +18,7 @@ from users.roles import Role, any_role_required, role_required
 
 from ..filters import RatingFilter, default_ratings_scope
 from ..models import RATED_SCORES, Feedback, Rating
-from ..rows import rating_row_items
+from ..rows import paginator_counting, rating_row_items
 from ..selectors import can_forward, can_view, get_rating_for_forwarding, ratings_for_user
 from ..services import FeedbackError, feedback_forward_rating
 from ..trends import build_trend, rated_counts
@@ -53,19 +52,9 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     rows = rating_row_items(_with_feedback_id(qs)).order_by("-zd_created_at", "-pk")  # what a row shows
     paginator = Paginator
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("score") in ("", None, *RATED_SCORES):
-        paginator = counted_paginator(sum(counts.values()))  # the list is the trend's ratings
+        total = sum(counts.values())
+        paginator = paginator_counting(lambda: total)  # the list is the trend's ratings
     return render_list(request, "feedback/ratings.html", rows, context=context, paginator_class=paginator)
-
-
-def counted_paginator(count: int) -> type[Paginator]:
-    """A paginator for a list whose count is known (no count query)."""
-
-    class Counted(Paginator):
-        @cached_property
-        def count(self) -> int:
-            return count
-
-    return Counted
 
 
 @require_GET
