@@ -252,6 +252,52 @@ SECTION_SECONDS = 15 * 60
 SECTION_VERSION = 2  # the cached section's shape: one more whenever TicketSection or its rows change
 
 
+# The digest query's SQL, built and compiled once per process, database and set of instances
+# hidden from the reader (building and compiling its two querysets cost more than running it):
+# the account and the period's start are marks among its parameters, replaced per request.
+ACCOUNT_MARK = 2_147_480_017  # no account's id
+SINCE_MARK = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+_digest_sql: dict[tuple[str, Any], tuple[str, tuple[Any, ...], list[int], list[int]]] = {}
+
+
+def _digest_query(account_pk: int, since: dt.datetime, user: Any) -> tuple[str, list[Any]]:
+    """The SQL of the open count, the shown count and the digest of the shown tickets, with the
+    request's account and period start in it (PostgreSQL)."""
+    key = (connection.alias, hidden_keys(user))
+    compiled = _digest_sql.get(key)
+    if compiled is None:
+        compiled = _digest_sql[key] = _compile_digest(user)
+    sql, params, account_at, since_at = compiled
+    run = list(params)
+    for i in account_at:
+        run[i] = account_pk
+    for i in since_at:
+        run[i] = since
+    return sql, run
+
+
+def _compile_digest(user: Any) -> tuple[str, tuple[Any, ...], list[int], list[int]]:
+    account: Any = Account(pk=ACCOUNT_MARK)
+    open_tickets = Ticket.objects.visible_to(user).open().filter(account=account)
+    shown = (
+        _period_tickets(account, since=SINCE_MARK, user=user)
+        .annotate(findings_md5=RawSQL('md5("tickets_ticket"."quality_findings"::text)', ()))
+        .values_list(*DIGEST_FIELDS, "findings_md5")[: MAX_TICKETS + 1]
+    )
+    shown_sql, shown_params = shown.query.sql_with_params()
+    open_sql, open_params = open_tickets.values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT (SELECT count(*) FROM ({open_sql}) o), count(*), "  # noqa: S608 (Django's SQL)
+        f"md5(coalesce(string_agg(s::text, '|'), '')) FROM ({shown_sql}) s"
+    )
+    params = (*open_params, *shown_params)
+    account_at = [i for i, v in enumerate(params) if type(v) is int and v == ACCOUNT_MARK]
+    since_at = [i for i, v in enumerate(params) if isinstance(v, dt.datetime) and v == SINCE_MARK]
+    if len(account_at) != 2 or len(since_at) != 1:  # a value left out would stay as compiled
+        raise RuntimeError("cadence digest: the account or the period's start is not a parameter")
+    return sql, params, account_at, since_at
+
+
 def cached_ticket_section(
     account: Account, *, since: dt.datetime, days: int, user: Any = None
 ) -> tuple[TicketSection, int]:
@@ -263,23 +309,13 @@ def cached_ticket_section(
     so any change to them is a new key; the key holds the rest (the account's fields its
     organizations' claims read, the reader's language and clock, the instances hidden from the
     reader). On a miss the tickets are loaded as before. Elsewhere than PostgreSQL: no cache."""
-    open_tickets = Ticket.objects.visible_to(user).open().filter(account=account)
     if connection.vendor != "postgresql":
         tickets = list(cadence_tickets(account, since=since, user=user))
+        open_tickets = Ticket.objects.visible_to(user).open().filter(account=account)
         return ticket_section(tickets, account), open_tickets.count()
-    shown = (
-        _period_tickets(account, since=since, user=user)
-        .annotate(findings_md5=RawSQL('md5("tickets_ticket"."quality_findings"::text)', ()))
-        .values_list(*DIGEST_FIELDS, "findings_md5")[: MAX_TICKETS + 1]
-    )
-    shown_sql, shown_params = shown.query.sql_with_params()
-    open_sql, open_params = open_tickets.values("pk").query.sql_with_params()
+    sql, params = _digest_query(account.pk, since, user)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT count(*) FROM ({open_sql}) o), count(*), "  # noqa: S608 (Django's SQL)
-            f"md5(coalesce(string_agg(s::text, '|'), '')) FROM ({shown_sql}) s",
-            (*open_params, *shown_params),
-        )
+        cursor.execute(sql, params)
         open_count, shown_count, digest = cursor.fetchone()
     parts = (
         SECTION_VERSION, account.pk, account.name, account.sf_id, account.sold_to_email, days,
@@ -292,6 +328,26 @@ def cached_ticket_section(
         section = ticket_section(list(cadence_tickets(account, since=since, user=user)), account)
         cache.set(key, section, SECTION_SECONDS)
     return section, open_count
+
+
+# What the page reads of a rating (its item and the trend) and of a feedback item (its row,
+# `feedback.rows.cadence_feedback_row`, and the open count): not every column, nor the item's
+# account and reviewing manager.
+CADENCE_RATING_FIELDS = ("score", "zd_created_at", "zd_ticket_id", "zd_instance", "reason", "comment")
+CADENCE_FEEDBACK_FIELDS = (
+    "status",
+    "sentiment",
+    "summary",
+    "customer_words",
+    "outcome",
+    "created_at",
+    "first_response_due_at",
+    "first_responded_at",
+    "zd_ticket_id",
+    "ticket__zd_id",
+    "forwarded_by__name",
+    "forwarded_by__email",
+)
 
 
 def cadence_report(
@@ -313,11 +369,14 @@ def cadence_report(
         Rating.objects.visible_to(user)
         .filter(account=account, zd_created_at__gte=since, score__in=RATED_SCORES)
         .order_by("-zd_created_at")
+        .values_list(*CADENCE_RATING_FIELDS, named=True)  # rows with those names, not models
     )
     items = list(
         feedback.filter(account=account)
         .filter(Q(created_at__gte=since) | Q(status__in=OPEN_FEEDBACK))
-        .select_related("ticket", "forwarded_by", "reviewing_manager")
+        .select_related(None)
+        .select_related("ticket", "forwarded_by")
+        .only(*CADENCE_FEEDBACK_FIELDS)
         .order_by("-created_at")
     )
     good = sum(1 for r in ratings if r.score == Score.GOOD)

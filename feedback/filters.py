@@ -11,15 +11,16 @@ from django.utils import timezone
 from csmportal.filters import CsmFilter, FastSelectFilterSet, InstanceFilter, default_csm_scope
 
 from .models import OPEN_FEEDBACK, RATED_SCORES, Feedback, FeedbackStatus, Rating, Score, Sentiment
-from .rotation import support_managers
+from .rotation import manager_rows
 
 STATUS_CHOICES = [("open", "Open (not closed)"), *FeedbackStatus.choices, ("all", "Any status")]
 DUE_CHOICES = [("overdue", "Overdue"), ("soon", "Due within a day"), ("waiting", "Awaiting first response")]
 
 
 def manager_choices() -> list[tuple[str, str]]:
+    # Each manager as `str(user)` writes them (the name, else the email), without a model each.
     return [("mine", "Mine"), ("unassigned", "Unassigned")] + [
-        (str(u.pk), str(u)) for u in support_managers()
+        (str(row["pk"]), row["name"] or row["email"]) for row in manager_rows()
     ]
 
 

@@ -116,3 +116,11 @@ def next_empty_week(now: dt.datetime | None = None, *, weeks: int = COMING_WEEKS
     rows = values_rows(f"feedback.next_empty_week.{weeks}", None, _covered_query, marks, values)
     covered = {row["week_start"] for row in rows}
     return next((start for start in starts if start not in covered), None)
+
+
+def manager_rows() -> list[dict[str, Any]]:
+    """The support managers' pk, name and email, in `support_managers()`'s order: one query
+    compiled once per process (the queue's manager select reads it on every request)."""
+    return values_rows(
+        "support-managers", None, lambda: support_managers().values("pk", "name", "email"), {}, {}
+    )

@@ -7,11 +7,14 @@ the rest of the page (variable lookups, filters and badges per cell)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import get_language, pgettext
@@ -23,7 +26,7 @@ from csmportal.dates import day
 from csmportal.fast_html import format_row
 from csmportal.instances import GLOBAL
 from csmportal.url_tags import fast_reverse
-from tickets.models import Priority, Status
+from tickets.models import Priority, Status, ticket_path
 from tickets.review import mask
 
 from .models import Feedback, FeedbackStatus, Rating, Score, Sentiment
@@ -68,12 +71,13 @@ class Days:
 
     def __init__(self) -> None:
         self._language = get_language()
+        self._zone = timezone.get_current_timezone()  # localtime() looks it up per call
 
     def __call__(self, value: dt.date | dt.datetime | None) -> str:
         if not value:
             return ""
         if isinstance(value, dt.datetime):
-            value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+            value = (value.astimezone(self._zone) if timezone.is_aware(value) else value).date()
         return _day(value, self._language)
 
 
@@ -83,13 +87,35 @@ def _day(value: dt.date, language: str | None) -> str:
     return day(value)
 
 
+LINK_MARK = 987_654_319  # a number no row has: where a link's number goes
+
+
+class Links:
+    """`fast_reverse` for the rows of one page: a route's address is split around its number
+    once per page, and each link puts the row's number in (`fast_reverse` reads the URL conf
+    and the script prefix, context-local values, on every call: a few links per row)."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, view_name: str, number: Any) -> str:
+        if view_name not in self._routes:
+            parts = fast_reverse(view_name, [LINK_MARK]).split(str(LINK_MARK))
+            self._routes[view_name] = (parts[0], parts[1]) if len(parts) == 2 else None
+        route = self._routes[view_name]
+        if route is None or type(number) is not int:
+            return fast_reverse(view_name, [number])
+        return f"{route[0]}{number}{route[1]}"
+
+
 def _join(parts: Iterable[SafeString]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part came from format_row
 
 
-# The columns a queue row reads (`queryset.only(*QUEUE_ROW_FIELDS)`): the items with their
-# account, ticket and people took longer to load, every time and text column of five tables,
-# than their rows take to write.
+# The columns a queue row reads (`queue_items`): the items with their account, ticket and
+# people took longer to load, every time and text column of five tables, than their rows take
+# to write; and then five model instances per row (`select_related`) cost more than the row's
+# HTML: the related columns a row shows are annotated on the item, one instance per row.
 QUEUE_ROW_FIELDS = (
     "status",
     "sentiment",
@@ -102,13 +128,16 @@ QUEUE_ROW_FIELDS = (
     "created_at",
     "zd_ticket_id",
     "zd_instance",
-    "account__name",
-    "ticket__zd_id",
-    "forwarded_by__name",
-    "forwarded_by__email",
-    "reviewing_manager__name",
-    "reviewing_manager__email",
+    "reviewing_manager",
 )
+QUEUE_ROW_RELATED = {
+    "row_account": F("account__name"),
+    "row_ticket": F("ticket__zd_id"),
+    "row_forwarder_name": F("forwarded_by__name"),
+    "row_forwarder_email": F("forwarded_by__email"),
+    "row_manager_name": F("reviewing_manager__name"),
+    "row_manager_email": F("reviewing_manager__email"),
+}
 # The same for a rating row (its `feedback_id` is annotated).
 RATING_ROW_FIELDS = (
     "zd_created_at",
@@ -117,13 +146,63 @@ RATING_ROW_FIELDS = (
     "comment",
     "reason",
     "zd_instance",
-    "ticket__zd_id",
-    "ticket__zd_instance",
-    "ticket__subject",
-    "account__name",
-    "requester__name",
-    "requester__email",
+    "ticket",
+    "account",
+    "requester",
 )
+RATING_ROW_RELATED = {
+    "row_ticket": F("ticket__zd_id"),
+    "row_ticket_instance": F("ticket__zd_instance"),
+    "row_subject": F("ticket__subject"),
+    "row_account": F("account__name"),
+    "row_requester_name": F("requester__name"),
+    "row_requester_email": F("requester__email"),
+}
+
+
+def queue_items(items: QuerySet[Feedback]) -> QuerySet[Feedback]:
+    """The items as a queue row reads them: its columns, and the related ones it shows annotated
+    (`row_...`) instead of a model instance per relation."""
+    return items.select_related(None).only(*QUEUE_ROW_FIELDS).annotate(**QUEUE_ROW_RELATED)
+
+
+def rating_row_items(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
+    """The ratings as a rating row reads them (as `queue_items`)."""
+    return ratings.select_related(None).only(*RATING_ROW_FIELDS).annotate(**RATING_ROW_RELATED)
+
+
+def paginator_counting(count: Callable[[], int]) -> type[Paginator]:
+    """A paginator whose list `count` counts (called once, when the page needs it): the list
+    without the joins its rows' columns add (`queue_items`), or a count already known."""
+
+    class Counting(Paginator):
+        @cached_property
+        def count(self) -> int:
+            return count()
+
+    return Counting
+
+
+def _user_name(name: str | None, email: str | None) -> str | None:
+    """`str(user)` (the name, else the email) from the annotated columns."""
+    return name or email
+
+
+def _queue_related(item: Feedback) -> tuple[str, int | None, Any, Any]:
+    """An item's account name, ticket number, forwarder and reviewing manager (None if none) as
+    its row writes them: from the columns `queue_items` annotates, or, for an item loaded
+    otherwise, from its relations."""
+    if not hasattr(item, "row_account"):
+        return item.account.name, item.ticket_number, item.forwarded_by, item.reviewing_manager
+    row: Any = item
+    return (
+        row.row_account,
+        row.zd_ticket_id if row.row_ticket is None else row.row_ticket,
+        _user_name(row.row_forwarder_name, row.row_forwarder_email),
+        None
+        if item.reviewing_manager_id is None
+        else _user_name(row.row_manager_name, row.row_manager_email),
+    )
 
 
 def instance_cell(names: dict[str, str], key: str | None) -> SafeString | str:
@@ -133,19 +212,24 @@ def instance_cell(names: dict[str, str], key: str | None) -> SafeString | str:
 
 def queue_rows(items: Iterable[Feedback], *, manager: bool) -> SafeString:
     """The `<tr>`s of the feedback queue (managers) or of a CSM's forwarded feedback."""
-    days = Days()
+    days, links = Days(), Links()
     names = instances.labels()
-    return _join(queue_row(item, manager=manager, days=days, names=names) for item in items)
+    return _join(queue_row(item, manager=manager, days=days, names=names, links=links) for item in items)
 
 
 def queue_row(
-    item: Feedback, *, manager: bool, days: Days, names: dict[str, str] | None = None
+    item: Feedback,
+    *,
+    manager: bool,
+    days: Days,
+    names: dict[str, str] | None = None,
+    links: Links | None = None,
 ) -> SafeString:
-    url = fast_reverse("feedback:detail", [item.pk])
+    url = (links or Links())("feedback:detail", item.pk)
     row_class = "fb-overdue" if item.is_overdue else ("fb-due-soon" if item.is_due_soon else "")
     wants = WANTS_MANAGER if item.wants_manager_contact else ""
-    number = item.ticket_number
-    last = _manager_cell(item) if manager else _outcome_cell(item)
+    account, number, forwarded_by, reviewing_manager = _queue_related(item)
+    last = _manager_cell(reviewing_manager) if manager else _outcome_cell(item)
     return format_row(
         '<tr class="{}"><td class="mono"><a href="{}">#{}</a></td>'
         '<td><a href="{}"><strong>{}</strong></a>{}'
@@ -156,7 +240,7 @@ def queue_row(
         url,
         item.pk,
         url,
-        item.account.name,
+        account,
         wants,
         cut(mask(item.customer_words), 140),
         f"#{number}" if number else DASH,
@@ -166,7 +250,7 @@ def queue_row(
         due_badge(item),
         last,
         days(item.created_at),
-        item.forwarded_by,
+        forwarded_by,
     )
 
 
@@ -179,9 +263,9 @@ NO_COMMENT = mark_safe('<span class="muted">no comment</span>')
 UNLINKED = mark_safe('<span class="badge warn">unlinked</span>')
 
 
-def _manager_cell(item: Feedback) -> SafeString:
-    if item.reviewing_manager:
-        return format_row("<td>{}</td>", item.reviewing_manager)
+def _manager_cell(reviewing_manager: Any) -> SafeString:
+    if reviewing_manager is not None:
+        return format_row("<td>{}</td>", reviewing_manager)
     return UNASSIGNED
 
 
@@ -199,14 +283,21 @@ def rating_rows(ratings: Iterable[Any], *, can_forward: bool, csrf_token: str, n
     """The `<tr>`s of the ratings list; a rating's `feedback_id` (annotated) links its item, and
     a CSM may forward a bad rating with a comment (a form with the CSRF token and the way back)."""
     forward = (csrf_token, next_url) if can_forward else None
-    days = Days()
+    days, links = Days(), Links()
     names = instances.labels()
-    return _join(rating_row(r, forward=forward, days=days, names=names) for r in ratings)
+    return _join(rating_row(r, forward=forward, days=days, names=names, links=links) for r in ratings)
 
 
 def rating_row(
-    rating: Any, *, forward: tuple[str, str] | None, days: Days, names: dict[str, str] | None = None
+    rating: Any,
+    *,
+    forward: tuple[str, str] | None,
+    days: Days,
+    names: dict[str, str] | None = None,
+    links: Links | None = None,
 ) -> SafeString:
+    links = links or Links()
+    ticket, account, requester = _rating_related(rating)
     return format_row(
         '<tr><td class="nowrap">{}</td><td><span class="badge {}">{}</span></td>'
         '<td class="nowrap">{}</td>{}<td>{}<div class="small muted">{}</div></td><td>{}{}</td>'
@@ -214,47 +305,73 @@ def rating_row(
         days(rating.zd_created_at),
         SCORE_CLASS.get(rating.score, ""),
         label(SCORES, rating.score),
-        _rating_ticket(rating),
+        _rating_ticket(rating, ticket, links),
         instance_cell(names or {}, rating.zd_instance),
-        _rating_account(rating),
-        rating.requester or "",
+        _rating_account(rating, account, links),
+        requester,
         (
             format_row('<div class="fb-text">{}</div>', cut(mask(rating.comment), 400))
             if rating.comment
             else NO_COMMENT
         ),
         format_row('<div class="small muted">Reason: {}</div>', rating.reason) if rating.reason else "",
-        _rating_feedback(rating, forward),
+        _rating_feedback(rating, forward, links),
+    )
+
+
+def _rating_related(rating: Any) -> tuple[tuple[int, str, str] | None, str | None, Any]:
+    """A rating's ticket (number, instance, subject; None if none), account name (None if none)
+    and requester ("" if none) as its row writes them: from the columns `rating_row_items`
+    annotates, or, for a rating loaded otherwise, from its relations."""
+    if not hasattr(rating, "row_ticket"):
+        ticket = rating.ticket
+        return (
+            (ticket.zd_id, ticket.zd_instance, ticket.subject) if ticket else None,
+            rating.account.name if rating.account else None,
+            rating.requester or "",
+        )
+    requester = ""
+    if rating.requester_id is not None:
+        requester = rating.row_requester_name or rating.row_requester_email or DELETED_PERSON
+    return (
+        None
+        if rating.ticket_id is None
+        else (rating.row_ticket, rating.row_ticket_instance, rating.row_subject),
+        None if rating.account_id is None else rating.row_account,
+        requester,
     )
 
 
 def ticket_url(ticket: Any) -> str:
     """A ticket's page: the global instance's from the route reversed once, another instance's
     at its own address (/tickets/<instance>/<number>/)."""
-    if ticket.zd_instance == GLOBAL:
-        return fast_reverse("tickets:detail", [ticket.zd_id])
-    return str(ticket.get_absolute_url())
+    return ticket_address(ticket.zd_id, ticket.zd_instance)
 
 
-def _rating_ticket(rating: Rating) -> SafeString | str:
-    if rating.ticket:
-        ticket = rating.ticket
+def ticket_address(zd_id: int, instance: str, links: Links | None = None) -> str:
+    """`ticket_path` (a ticket's `get_absolute_url`), the global instance's route reversed once."""
+    if instance == GLOBAL:
+        return links("tickets:detail", zd_id) if links else fast_reverse("tickets:detail", [zd_id])
+    return ticket_path(zd_id, instance)
+
+
+def _rating_ticket(rating: Rating, ticket: tuple[int, str, str] | None, links: Links) -> SafeString | str:
+    if ticket:
+        zd_id, instance, subject = ticket
         return format_row(
             '<a class="mono" href="{}">#{}</a><div class="small muted">{}</div>',
-            ticket_url(ticket),
+            ticket_address(zd_id, instance, links),
             rating.zd_ticket_id,
-            cut(mask(rating.ticket.subject), 50),
+            cut(mask(subject), 50),
         )
     if rating.zd_ticket_id:
         return format_row('<span class="mono">#{}</span>', rating.zd_ticket_id)
     return DASH
 
 
-def _rating_account(rating: Rating) -> SafeString:
-    if rating.account:
-        return format_row(
-            '<a href="{}">{}</a>', fast_reverse("accounts:detail", [rating.account_id]), rating.account.name
-        )
+def _rating_account(rating: Rating, account: str | None, links: Links) -> SafeString:
+    if account is not None:
+        return format_row('<a href="{}">{}</a>', links("accounts:detail", rating.account_id), account)
     return UNLINKED
 
 
@@ -265,18 +382,16 @@ FORWARD_FORM = (
 )
 
 
-def _rating_feedback(rating: Any, forward: tuple[str, str] | None) -> SafeString | str:
+def _rating_feedback(rating: Any, forward: tuple[str, str] | None, links: Links) -> SafeString | str:
     if rating.feedback_id:
         return format_row(
             '<a href="{}">Item #{}</a>',
-            fast_reverse("feedback:detail", [rating.feedback_id]),
+            links("feedback:detail", rating.feedback_id),
             rating.feedback_id,
         )
     if forward and rating.can_become_feedback:
         csrf_token, next_url = forward
-        return format_row(
-            FORWARD_FORM, fast_reverse("feedback:rating_forward", [rating.pk]), csrf_token, next_url
-        )
+        return format_row(FORWARD_FORM, links("feedback:rating_forward", rating.pk), csrf_token, next_url)
     return ""
 
 
@@ -394,8 +509,9 @@ def cadence_feedback_row(item: Feedback, days: Days) -> SafeString:
     )
 
 
-def cadence_rating_items(ratings: Iterable[Rating]) -> SafeString:
-    """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment."""
+def cadence_rating_items(ratings: Iterable[Any]) -> SafeString:
+    """The `<li>`s of the ratings worth talking about: bad ones, and any with a comment (ratings,
+    or rows of their `CADENCE_RATING_FIELDS`)."""
     days = Days()
     names = instances.labels()  # {} with one instance: the number alone
     return _join(

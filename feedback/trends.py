@@ -60,6 +60,12 @@ def trend_from_ratings(ratings: Iterable[Any], *, since: dt.date | None) -> dict
 
 def trend_from_queryset(ratings: QuerySet, *, since: dt.date | None) -> dict[str, Any]:
     """From any filtered ratings (the ratings page): one grouped query."""
+    return build_trend(rated_counts(ratings), since=since)
+
+
+def rated_counts(ratings: QuerySet) -> Counter[tuple[dt.date, str]]:
+    """The good and bad ones among `ratings`, counted per week and score: one grouped query
+    (every week, not only those a trend shows: their sum is how many there are)."""
     rows = (
         ratings.filter(score__in=RATED_SCORES)
         .order_by()
@@ -72,4 +78,4 @@ def trend_from_queryset(ratings: QuerySet, *, since: dt.date | None) -> dict[str
         week = row["week"]
         day = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
         counts[(day, row["score"])] += row["n"]
-    return build_trend(counts, since=since)
+    return counts

@@ -20,7 +20,7 @@ from ..forms import ForwardForm
 from ..models import Feedback, FeedbackStatus
 from ..references import looks_like_reference, parse_ticket
 from ..rotation import current_week_start, manager_on_duty, next_empty_week
-from ..rows import QUEUE_ROW_FIELDS
+from ..rows import paginator_counting, queue_items
 from ..selectors import can_forward, feedback_for_user, find_ticket, is_manager, queue_counts, ticket_search
 from ..services import feedback_forward
 
@@ -57,8 +57,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
         context["empty_week"] = next_empty_week()
         context["this_week"] = current_week_start()
         context["can_take"] = Role.SUPPORT_MANAGER in user_roles(request.user)
-    items = filterset.qs.only(*QUEUE_ROW_FIELDS)  # what a row shows (feedback.rows)
-    return render_list(request, "feedback/list.html", items, context=context)
+    items = queue_items(filterset.qs)  # what a row shows (feedback.rows)
+    counting = paginator_counting(filterset.qs.count)  # without the joins of the row's columns
+    return render_list(request, "feedback/list.html", items, context=context, paginator_class=counting)
 
 
 @require_GET

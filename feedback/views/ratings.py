@@ -1,8 +1,9 @@
 """Satisfaction ratings (synced from Zendesk): list, trend chart, CSV, and one-click forward."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,18 +17,24 @@ from tickets.review import mask
 from users.roles import Role, any_role_required, role_required
 
 from ..filters import RatingFilter, default_ratings_scope
-from ..models import Feedback, Rating
-from ..rows import RATING_ROW_FIELDS
+from ..models import RATED_SCORES, Feedback, Rating
+from ..rows import paginator_counting, rating_row_items
 from ..selectors import can_forward, can_view, get_rating_for_forwarding, ratings_for_user
 from ..services import FeedbackError, feedback_forward_rating
-from ..trends import trend_from_queryset
+from ..trends import build_trend, rated_counts
 
 
 def _ratings(request: HttpRequest) -> RatingFilter:
-    items: QuerySet[Rating] = ratings_for_user(request.user).annotate(
+    items: QuerySet[Rating] = ratings_for_user(request.user)
+    return RatingFilter(default_ratings_scope(request.GET, request), items, request=request)
+
+
+def _with_feedback_id(ratings: QuerySet[Rating]) -> QuerySet[Any]:  # ratings with `feedback_id`
+    """Each rating's feedback item, if it was forwarded (annotated after the trend's grouped
+    query, which does not read it)."""
+    return ratings.annotate(
         feedback_id=Subquery(Feedback.objects.filter(rating=OuterRef("pk")).values("pk")[:1])
     )
-    return RatingFilter(default_ratings_scope(request.GET, request), items, request=request)
 
 
 @require_GET
@@ -36,19 +43,24 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     filterset = _ratings(request)
     qs = filterset.qs
     since = filterset.since()
+    counts = rated_counts(qs)
     context = {
         "filter": filterset,
         "can_forward": can_forward(request.user),
-        "trend": trend_from_queryset(qs, since=since.date() if since else None),
+        "trend": build_trend(counts, since=since.date() if since else None),
     }
-    rows = qs.only(*RATING_ROW_FIELDS).order_by("-zd_created_at", "-pk")  # what a row shows (feedback.rows)
-    return render_list(request, "feedback/ratings.html", rows, context=context)
+    rows = rating_row_items(_with_feedback_id(qs)).order_by("-zd_created_at", "-pk")  # what a row shows
+    paginator = Paginator
+    if filterset.form.is_valid() and filterset.form.cleaned_data.get("score") in ("", None, *RATED_SCORES):
+        total = sum(counts.values())
+        paginator = paginator_counting(lambda: total)  # the list is the trend's ratings
+    return render_list(request, "feedback/ratings.html", rows, context=context, paginator_class=paginator)
 
 
 @require_GET
 @any_role_required
 def rating_export(request: HttpRequest) -> HttpResponse:
-    qs = _ratings(request).qs.order_by("-zd_created_at", "-pk")
+    qs = _with_feedback_id(_ratings(request).qs).order_by("-zd_created_at", "-pk")
     header = ["Rated", "Score", "Ticket", "Account", "Requester", "Reason", "Comment", "Feedback item"]
     names = labels()  # {} with one instance: no "Instance" column
     if names:

@@ -28,9 +28,9 @@ def test_it_lists_ratings_in_constant_queries(client, manager, rows, django_asse
     for _ in range(rows):
         RatingFactory(score="bad", comment="Slow")
     client.force_login(manager)
-    # session, user, roles, the trend, page count, the page (with its items); and the shared
-    # CsmFilter's choices (active CSMs), read once.
-    with django_assert_num_queries(7):
+    # session, user, roles, the trend (its weekly counts sum to the page count), the page (with
+    # its items); and the shared CsmFilter's choices (active CSMs), read once.
+    with django_assert_num_queries(6):
         response = client.get("/feedback/ratings/")
     assert len(response.context["page"].object_list) == rows
 
@@ -171,3 +171,22 @@ def test_it_exports_ratings_as_csv(client, manager, bad_rating):
         rows[1][1:3] == ["Bad", str(bad_rating.zd_ticket_id)]
         and rows[1][6] == "Three days without an answer."
     )
+
+
+def test_the_count_taken_from_the_trend_is_the_lists_whatever_the_score_and_period(client, manager):
+    """Good or bad ratings are counted by the trend's query (every week, not only those it
+    shows); a list of other scores is counted by itself."""
+    now = timezone.now()
+    for days in (1, 40, 800):  # 800 days: older than the trend's two years
+        when = now - dt.timedelta(days=days)
+        RatingFactory(score="good", zd_created_at=when)
+        RatingFactory(score="bad", zd_created_at=when)
+        RatingFactory(score="offered", zd_created_at=when, comment="")
+    client.force_login(manager)
+    for query, count in [
+        ("period=all", 6), ("period=90", 4), ("period=all&score=good", 3), ("period=all&score=offered", 3),
+        ("period=all&commented=no", 0), ("period=bogus", None),
+    ]:  # fmt: skip
+        page = client.get(f"/feedback/ratings/?{query}").context["page"]
+        assert page.paginator.count == len(page.object_list)  # one page: every rating listed
+        assert count is None or page.paginator.count == count  # None: an invalid filter, as before

@@ -8,11 +8,14 @@ import re
 import pytest
 from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback import rows
 from feedback.cadence import Gap, GapSummary, TicketRow
+from feedback.models import Feedback, Rating
 from tests.factories import AccountFactory, OrganizationFactory, TicketFactory, UserFactory
+from tests.factories.contacts import SupportUserFactory
 from tests.factories.feedback import FeedbackFactory, RatingFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +29,10 @@ def assert_safe(html: str) -> None:
     assert TOKEN not in html
 
 
-def test_a_queue_row_escapes_and_masks_customer_text_and_names():
+def hostile_item() -> Feedback:
+    """An item whose every shown text is hostile (and whose customer's words hold a secret)."""
     account = AccountFactory(name=f"Acme {HOSTILE}")
-    item = FeedbackFactory(
+    return FeedbackFactory(
         ticket=TicketFactory(account=account),
         account=account,
         customer_words=f"{HOSTILE} they pasted {TOKEN}",
@@ -36,6 +40,10 @@ def test_a_queue_row_escapes_and_masks_customer_text_and_names():
         reviewing_manager=UserFactory(name=f"Sam {HOSTILE}", roles=["Support manager"]),
         outcome=f"Coached {HOSTILE}",
     )
+
+
+def test_a_queue_row_escapes_and_masks_customer_text_and_names():
+    item = hostile_item()
     for manager in (True, False):
         html = rows.queue_rows([item], manager=manager)
         assert_safe(html)
@@ -56,6 +64,46 @@ def test_a_queue_row_cuts_long_words_as_truncatechars_did_and_marks_overdue_item
     assert html.count('<tr class="fb-due-soon">') == 1 and "wants a manager" in html
     assert "Waiting for a manager" in html and "In progress" in html  # new; triaged, no action yet
     assert "unassigned" in rows.queue_rows([overdue], manager=True)
+
+
+def test_the_queue_rows_loaded_with_annotated_columns_are_the_rows_of_the_full_items():
+    """The queue loads one instance per item with the related columns its row shows annotated
+    (`queue_items`): its rows are those of the items with their relations."""
+    now = timezone.now()
+    account = hostile_item().account
+    nameless = UserFactory(name="", roles=["Support manager"])
+    FeedbackFactory(ticket=None, account=account, zd_ticket_id=4321, reviewing_manager=nameless)
+    FeedbackFactory(ticket=None, account=account, zd_ticket_id=None, wants_manager_contact=True)
+    FeedbackFactory(first_response_due_at=now - dt.timedelta(hours=3), forwarded_by=UserFactory(name=""))
+    FeedbackFactory(status="triaged", first_responded_at=now, action="Called them")
+    full = list(Feedback.objects.select_related().order_by("pk"))
+    loaded = list(rows.queue_items(Feedback.objects.order_by("pk")))
+    assert all(hasattr(item, "row_account") for item in loaded)
+    for manager in (True, False):
+        assert rows.queue_rows(loaded, manager=manager) == rows.queue_rows(full, manager=manager)
+
+
+def test_the_rating_rows_loaded_with_annotated_columns_are_the_rows_of_the_full_ratings():
+    ticket = TicketFactory(subject=f"{HOSTILE} clone fails {TOKEN}")
+    RatingFactory(
+        ticket=ticket,
+        score="bad",
+        comment=f"{HOSTILE} asked for {TOKEN}",
+        reason=HOSTILE,
+        requester=SupportUserFactory(name=f"Riley {HOSTILE}"),
+    )
+    RatingFactory(ticket=None, zd_ticket_id=555, account=None, comment="")
+    RatingFactory(score="bad", requester=SupportUserFactory(name="", email=""))  # deleted person
+    RatingFactory(score="bad", requester=SupportUserFactory(name="", email="who@customer.example"))
+    full = list(Rating.objects.select_related("ticket", "account", "requester").order_by("pk"))
+    loaded = list(rows.rating_row_items(Rating.objects.order_by("pk")))
+    for rating in (*full, *loaded):
+        rating.feedback_id = None
+    assert all(hasattr(rating, "row_ticket") for rating in loaded)
+    for can_forward in (True, False):
+        assert rows.rating_rows(loaded, can_forward=can_forward, csrf_token="tok", next_url="/") == (
+            rows.rating_rows(full, can_forward=can_forward, csrf_token="tok", next_url="/")
+        )
 
 
 def test_a_rating_row_escapes_and_masks_and_offers_forwarding_only_when_it_may():
@@ -148,3 +196,18 @@ def test_the_cadence_gap_rows_are_what_the_template_wrote():
 def without_indentation(html: str) -> str:
     """The HTML without the whitespace between tags (the template's indentation)."""
     return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize(
+    ("view_name", "number"),
+    [
+        ("feedback:detail", 7),
+        ("feedback:rating_forward", 12345),
+        ("accounts:detail", 3),
+        ("tickets:detail", 99903),
+    ],
+)
+def test_the_rows_links_are_the_routes_reversed(view_name, number):
+    links = rows.Links()
+    assert links(view_name, number) == links(view_name, number) == reverse(view_name, args=[number])
+    assert links(view_name, str(number)) == reverse(view_name, args=[number])  # as fast_reverse does
