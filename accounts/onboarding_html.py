@@ -35,6 +35,18 @@ def owner_select(step_pk: int, owner_id: int | None, options: str) -> SafeString
     )
 
 
+def start_select(templates: list[dict[str, Any]]) -> SafeString:
+    """The start form's select (`StartChecklistForm(templates=...)`, unbound) as Django's Select
+    writes it: each template (rows of pk, name, is_default), the default chosen, else the first."""
+    chosen = next((t["pk"] for t in templates if t["is_default"]), templates[0]["pk"] if templates else None)
+    options = "".join(
+        f'\n  <option value="{int(t["pk"])}"{" selected" if t["pk"] == chosen else ""}>'
+        f"{escape(t['name'])}</option>\n"
+        for t in templates
+    )
+    return mark_safe(f'<select name="template" id="id_template">{options}\n</select>')  # noqa: S308 (escaped)
+
+
 def step_html(
     step: Any, *, account_pk: int, counter: int, last: bool, can_manage: bool, csrf_input: str
 ) -> SafeString:

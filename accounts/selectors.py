@@ -190,6 +190,24 @@ def startable_templates(account: Account) -> list[ChecklistTemplate]:
     )
 
 
+def _startable_rows(account: Any) -> QuerySet[Any]:
+    return (
+        ChecklistTemplate.objects.filter(is_active=True, version__gt=0)
+        .exclude(checklists__account=account)
+        .values("pk", "name", "is_default")
+    )
+
+
+def startable_template_rows(account: Account) -> list[dict[str, Any]]:
+    """`startable_templates` as rows (pk, name, is_default) for the account page's select: the
+    query is built and compiled once per process (`csmportal.compiled`; the ORM on SQLite)."""
+    from csmportal.compiled import USER_MARK, values_rows
+
+    return values_rows(
+        "accounts.startable_templates", None, _startable_rows, {"account": USER_MARK}, {"account": account.pk}
+    )
+
+
 def account_events(account: Account) -> QuerySet[AccountEvent]:
     return account.events.select_related("actor")
 

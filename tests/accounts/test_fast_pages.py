@@ -100,3 +100,66 @@ def test_an_owner_select_escapes_names_and_chooses_the_steps_owner():
     assert f'<option value="{people[1].pk}" selected>Ann</option>' in html
     assert '<option value="">Nobody</option>' in html
     assert " selected" not in str(owner_select(8, None, options))
+
+
+@pytest.mark.parametrize(
+    "templates",
+    [
+        [(2, "Only one", False)],
+        [(3, HOSTILE, False), (5, "Default", True), (9, "Ann & Bob", False)],
+        [(4, "First", False), (6, "Second", False)],
+    ],
+)
+def test_the_start_select_is_written_as_the_start_forms_own(templates):
+    from types import SimpleNamespace
+
+    from accounts.forms import StartChecklistForm
+    from accounts.onboarding_html import start_select
+
+    rows = [{"pk": pk, "name": name, "is_default": default} for pk, name, default in templates]
+    form = StartChecklistForm(templates=[SimpleNamespace(**row) for row in rows])
+    assert form["template"].id_for_label == "id_template"
+    assert str(start_select(rows)) == str(form["template"])
+
+
+def test_the_startable_templates_rows_are_the_startable_templates():
+    from accounts.selectors import startable_template_rows, startable_templates
+
+    account = AccountFactory()
+    before = startable_template_rows(account)
+    assert before and [row["pk"] for row in before] == [t.pk for t in startable_templates(account)]
+    start_checklist(account)
+    after = startable_template_rows(account)
+    assert [row["pk"] for row in after] == [t.pk for t in startable_templates(account)]
+    assert len(after) == len(before) - 1
+    assert [(r["name"], r["is_default"]) for r in after] == [
+        (t.name, t.is_default) for t in startable_templates(account)
+    ]
+
+
+def test_the_account_pages_people_summary_has_the_figures_of_the_whole_list():
+    from contacts.selectors import account_people, people_summary
+    from tests.factories import ContactFactory, SupportUserFactory
+
+    account = AccountFactory(seats=120)
+    org = OrganizationFactory(account=account, cmp_id="42")
+    for n in range(3):
+        contact = ContactFactory(account=account)
+        if n:
+            SupportUserFactory(organization=org, email=contact.email)
+    SupportUserFactory(organization=org)
+    account.sold_to_email = contact.email
+    people = account_people(account, details=False)
+    summary = people_summary(people)
+    figures = (
+        "can_open_tickets",
+        "registered_contacts",
+        "salesforce_contacts",
+        "cmp_ids",
+        "has_cmp",
+        "limit",
+    )
+    assert [getattr(summary, name) for name in figures] == [getattr(people, name) for name in figures]
+    assert summary.maintainer_limit == people.maintainer_limit
+    assert summary.warnings == people.warnings and summary.developer_count == len(people.developers)
+    assert summary.has_sold_to and summary.sold_to_name == people.sold_to.name
