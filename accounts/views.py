@@ -18,7 +18,7 @@ from users.roles import Role, any_role_required, role_required
 from .claims import organization_claims
 from .filters import AccountFilter
 from .findings import Problem
-from .forms import AddStepForm, InviteCsmForm, possible_owners
+from .forms import AddStepForm, InviteCsmForm, possible_owner_choices
 from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
 from .onboarding_html import owner_options, owner_select, start_select, step_html
 from .panels import panels_for
@@ -131,7 +131,7 @@ def onboarding_context(
     # The checklists and the trail, cached with the account's version (csmportal.versions:
     # every checklist change and trail line bumps it).
     checklists = one_cached(account.pk, user, "checklists", lambda: account_checklists(account))
-    owners = list(possible_owners()) if can_manage else []
+    owners = possible_owner_choices() if can_manage else []
     options = owner_options(owners) if can_manage else ""
     csrf = csrf_input(request)
     for checklist in checklists:

@@ -93,7 +93,7 @@ def test_a_text_input_is_written_as_djangos_own(data):
 
 def test_an_owner_select_escapes_names_and_chooses_the_steps_owner():
     people = [UserFactory(name="<img src=x> Eve"), UserFactory(name="Ann")]
-    options = owner_options(people)
+    options = owner_options((person.pk, str(person)) for person in people)
     html = str(owner_select(7, people[1].pk, options))
     assert html.startswith('<select id="owner-7" name="owner">')
     assert "&lt;img src=x&gt; Eve" in html and "<img" not in html
@@ -163,3 +163,34 @@ def test_the_account_pages_people_summary_has_the_figures_of_the_whole_list():
     assert summary.maintainer_limit == people.maintainer_limit
     assert summary.warnings == people.warnings and summary.developer_count == len(people.developers)
     assert summary.has_sold_to and summary.sold_to_name == people.sold_to.name
+
+
+def test_the_possible_owners_choices_are_the_possible_owners():
+    from accounts.forms import possible_owner_choices, possible_owners
+
+    UserFactory(name="", roles=["CSM"])
+    UserFactory(name="Zed", roles=["Admin"])
+    UserFactory(name="Nobody's", roles=[])
+    assert possible_owner_choices() == [(user.pk, str(user)) for user in possible_owners()]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland"])
+def test_the_trail_is_written_as_its_former_template(zone):
+    from django.template import Context, Template
+    from django.utils import timezone as tz
+
+    from accounts.onboarding_html import trail_rows
+    from accounts.services import account_event_record
+
+    account = AccountFactory()
+    account_event_record(account=account, actor=UserFactory(name=HOSTILE), verb="note", summary=HOSTILE)
+    account_event_record(account=account, actor=None, verb="note", summary='Ann & Bob\'s "step"')
+    events = list(account.events.select_related("actor"))
+    former = Template(
+        "{% for event in events %}\n    <li><time datetime=\"{{ event.created_at|date:'c' }}\" "
+        'class="nowrap small muted">{{ event.created_at|when }}</time> <span class="acc-actor">'
+        '{{ event.actor|default:"Portal" }}</span> <span>{{ event.summary }}</span></li>\n    {% endfor %}'
+    )
+    with tz.override(zone):
+        assert str(trail_rows(events)) == former.render(Context({"events": events}))
+    assert HOSTILE not in str(trail_rows(events))
