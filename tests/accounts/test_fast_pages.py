@@ -194,3 +194,103 @@ def test_the_trail_is_written_as_its_former_template(zone):
     with tz.override(zone):
         assert str(trail_rows(events)) == former.render(Context({"events": events}))
     assert HOSTILE not in str(trail_rows(events))
+
+
+def test_the_compiled_account_read_gives_the_orms_account_and_csm(django_assert_num_queries):
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+
+    from accounts.models import Account
+    from accounts.selectors import _account_with_csm
+
+    for csm in (UserFactory(name=HOSTILE), None):
+        expected = Account.objects.select_related("csm").get(pk=AccountFactory(csm=csm).pk)
+        with django_assert_num_queries(1):
+            account = _account_with_csm(expected.pk)
+            assert account.csm == expected.csm  # cached with the account: no second query
+        assert model_to_dict(account) == model_to_dict(expected)
+        assert [getattr(account, f.attname) for f in Account._meta.concrete_fields] == [
+            getattr(expected, f.attname) for f in Account._meta.concrete_fields
+        ]
+        if csm is not None:
+            assert model_to_dict(account.csm) == model_to_dict(expected.csm)
+        assert not account._state.adding and account._state.db == expected._state.db
+    with pytest.raises(Http404):
+        _account_with_csm(expected.pk + 1000)
+
+
+ORG_CARDS_FORMER = (  # detail.html's organization cards before `org_cards`
+    "{% for o in orgs %}\n"
+    '  <section class="card" aria-label="Zendesk{% if o.instance %} {{ o.instance }}{% endif %}'
+    ' organization {{ o.org.zd_id }}">\n'
+    "    <h2>Zendesk{% if o.instance %} {{ o.instance }}{% endif %}{% if orgs|length > 1 %} <sp"
+    'an class="small muted">({{ forloop.counter }} of {{ orgs|length }})</span>{% endif %}</h2>'
+    "\n"
+    '    <dl class="fields">\n'
+    '      <dt>Organization</dt><dd><a href="{{ o.zendesk_url }}" target="_blank" rel="noopener'
+    '">{{ o.org.name }}</a> <span class="muted mono">{{ o.org.zd_id }}</span>{% if o.unconfirme'
+    'd %} <a class="badge warn" href="#claims">claims this account, not confirmed</a>{% endif %'
+    "}</dd>\n"
+    "      <dt>salesforce_id</dt><dd class=\"mono{% if 'sf_id' in o.mismatches %} acc-mismatch{%"
+    ' endif %}">{{ o.org.salesforce_id|default:"—" }}</dd>\n'
+    "      {% if mapped.organization.support_level %}<dt>Support level</dt><dd{% if 'plan' in o"
+    '.mismatches %} class="acc-mismatch"{% endif %}>{{ o.org.support_level|default:"—" }}</dd>{'
+    "% endif %}\n"
+    "      {% if mapped.organization.org_region %}<dt>Region</dt><dd{% if 'region' in o.mismatc"
+    'hes %} class="acc-mismatch"{% endif %}>{{ o.org.org_region|default:"—" }}</dd>{% endif %}\n'
+    "      {% if mapped.organization.technical_account_manager %}<dt>CSM (TAM field)</dt><dd{% "
+    "if 'csm' in o.mismatches %} class=\"acc-mismatch\"{% endif %}>{{ o.org.technical_account_man"
+    'ager|default:"—" }}</dd>{% endif %}\n'
+    '      <dt>Collaboration project ID</dt><dd>{% if o.project_url %}<a href="{{ o.project_url'
+    ' }}" target="_blank" rel="noopener" class="mono">{{ o.org.am_project_id }}</a>{% elif o.or'
+    'g.am_project_id %}<span class="acc-mismatch">{{ o.org.am_project_id }}</span> <span class='
+    '"badge warn">not a project ID</span>{% else %}<span class="badge warn">missing</span>{% en'
+    "dif %}</dd>\n"
+    "      {% if mapped.organization.cmp_id %}<dt>Contact management project</dt><dd>{{ o.org.c"
+    'mp_id|default:"none" }}</dd>{% endif %}\n'
+    '      <dt>Domains</dt><dd>{{ o.org.domain_names|join:", "|default:"—" }}</dd>\n'
+    '      <dt>Notes</dt><dd>{% if o.org.notes %}<span class="acc-prewrap">{{ o.org.notes }}</s'
+    'pan>{% else %}<span class="muted">none</span>{% endif %}</dd>\n'
+    "    </dl>\n"
+    "  </section>\n"
+    "  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("mapped_all", [True, False])
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_org_cards_are_written_as_the_former_template(mapped_all, count):
+    from django.template import Context, Template
+
+    from accounts.page_html import org_cards
+
+    account = AccountFactory()
+    rows = []
+    for n in range(count):
+        org = OrganizationFactory(
+            account=account,
+            name=HOSTILE,
+            salesforce_id="" if n == 1 else '<i>"a" &b</i>',  # 18 characters at most
+            support_level=HOSTILE if n else "",
+            org_region="EMEA",
+            technical_account_manager="" if n else HOSTILE,
+            am_project_id=["", "123", HOSTILE][n % 3],
+            cmp_id=HOSTILE if n == 2 else "",
+            domain_names=[HOSTILE, "a.example"] if n == 0 else [],
+            notes=HOSTILE if n != 1 else "",
+        )
+        rows.append(
+            {
+                "org": org,
+                "zendesk_url": f"https://z.example/{n}?a=1&b=<2>",
+                "instance": HOSTILE if n == 1 else "",
+                "project_url": "https://p.example/123?x=1&y=2" if n == 1 else "",
+                "mismatches": {"sf_id", "plan", "region", "csm"} if n != 1 else set(),
+                "unconfirmed": n == 2 or count == 1,
+            }
+        )
+    fields = ("support_level", "org_region", "technical_account_manager", "cmp_id")
+    mapped = {"organization": {name: mapped_all for name in fields}}
+    expected = Template(ORG_CARDS_FORMER).render(Context({"orgs": rows, "mapped": mapped}))
+    assert str(org_cards(rows, mapped)) == expected
+    assert HOSTILE not in expected
