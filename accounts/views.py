@@ -18,7 +18,7 @@ from users.roles import Role, any_role_required, role_required
 from .claims import organization_claims
 from .filters import AccountFilter
 from .findings import Problem
-from .forms import AddStepForm, InviteCsmForm, possible_owner_choices
+from .forms import InviteCsmForm, possible_owner_choices
 from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
 from .onboarding_html import owner_options, owner_select, start_select, step_html
 from .panels import panels_for
@@ -135,7 +135,9 @@ def onboarding_context(
     options = owner_options(owners) if can_manage else ""
     csrf = csrf_input(request)
     for checklist in checklists:
-        checklist.add_form = forms.get(f"add-{checklist.pk}") or AddStepForm()  # type: ignore[attr-defined]
+        # A failed "add a step" form, or None: an empty form's value and errors print nothing,
+        # so none is built (a form per checklist, its errors rendered through templates).
+        checklist.add_form = forms.get(f"add-{checklist.pk}")  # type: ignore[attr-defined]
         steps = list(checklist.steps.all())
         for counter, step in enumerate(steps, start=1):
             step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
