@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from csmportal.filters import CsmFilter, FastSelectFilterSet, InstanceFilter
+from csmportal.widgets import FastSelect
 
 from .findings import Problem, problem_filter
 from .models import Account, Organization, Region, SupportLevel
@@ -73,6 +74,7 @@ class AccountFilter(FastSelectFilterSet):
         },
         label="Sort by",
         empty_label="Name",
+        widget=FastSelect,  # its options written in Python, as the other filters' (csmportal.widgets)
     )
 
     class Meta:

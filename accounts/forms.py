@@ -22,6 +22,17 @@ def possible_owners() -> QuerySet[User]:
     )
 
 
+def possible_owner_choices() -> list[tuple[int, str]]:
+    """`possible_owners()` as (pk, how each prints) pairs, the query built and compiled once per
+    process (`csmportal.compiled`; the ORM on SQLite): the account page lists them per step."""
+    from csmportal.compiled import values_rows
+
+    rows = values_rows(
+        "accounts.possible_owners", None, lambda: possible_owners().values("pk", "name", "email"), {}, {}
+    )
+    return [(row["pk"], row["name"] or row["email"]) for row in rows]
+
+
 class StartChecklistForm(forms.Form):
     """Choose a template to start; its choices are the templates the caller already loaded."""
 

@@ -6,9 +6,10 @@ and each step only marks its own owner (escaped as a template would). Each step 
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.html import format_html, format_html_join, urlize
+from django.utils.html import format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.timezone import localtime
 
 from csmportal.dates import when
 from csmportal.fast_html import escape
@@ -16,10 +17,10 @@ from csmportal.handbook_tags import handbook_link
 from csmportal.url_tags import fast_reverse
 
 
-def owner_options(people: Iterable[Any]) -> str:
+def owner_options(people: Iterable[tuple[int, str]]) -> str:
     """The owner select's options: nobody, then each person (their pk and how they print)."""
-    return '<option value="">Nobody</option>' + format_html_join(
-        "", '<option value="{}">{}</option>', ((person.pk, str(person)) for person in people)
+    return '<option value="">Nobody</option>' + "".join(
+        f'<option value="{int(pk)}">{escape(label)}</option>' for pk, label in people
     )
 
 
@@ -32,6 +33,32 @@ def owner_select(step_pk: int, owner_id: int | None, options: str) -> SafeString
         '<select id="owner-{}" name="owner">\n          {}\n        </select>',
         step_pk,
         mark_safe(options),  # noqa: S308 (escaped in owner_options)
+    )
+
+
+def start_select(templates: list[dict[str, Any]]) -> SafeString:
+    """The start form's select (`StartChecklistForm(templates=...)`, unbound) as Django's Select
+    writes it: each template (rows of pk, name, is_default), the default chosen, else the first."""
+    chosen = next((t["pk"] for t in templates if t["is_default"]), templates[0]["pk"] if templates else None)
+    options = "".join(
+        f'\n  <option value="{int(t["pk"])}"{" selected" if t["pk"] == chosen else ""}>'
+        f"{escape(t['name'])}</option>\n"
+        for t in templates
+    )
+    return mark_safe(f'<select name="template" id="id_template">{options}\n</select>')  # noqa: S308 (escaped)
+
+
+def trail_rows(events: Iterable[Any]) -> SafeString:
+    """The audit trail's lines as `_trail.html` wrote them (an event's time, in the reader's
+    zone, its actor or "Portal", its summary; every text escaped)."""
+    return mark_safe(  # noqa: S308 (escaped)
+        "".join(
+            f'\n    <li><time datetime="{localtime(event.created_at).isoformat()}" '
+            f'class="nowrap small muted">{escape(when(event.created_at))}</time> '
+            f'<span class="acc-actor">{escape(event.actor) if event.actor else "Portal"}</span> '
+            f"<span>{escape(event.summary)}</span></li>\n    "
+            for event in events
+        )
     )
 
 

@@ -12,11 +12,11 @@ from typing import Any
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from csmportal.dates import day
+from csmportal.fast_html import escape
 from tickets.links import open_tickets_url
 
 from .findings import Problem

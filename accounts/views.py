@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contacts.selectors import account_people
+from contacts.rules import cmp_eligible
+from contacts.selectors import PeopleSummary, account_people, people_summary
 from csmportal.filters import default_csm_scope
 from csmportal.lists import csv_response, render_list
 from csmportal.versions import one_cached
@@ -17,9 +18,9 @@ from users.roles import Role, any_role_required, role_required
 from .claims import organization_claims
 from .filters import AccountFilter
 from .findings import Problem
-from .forms import AddStepForm, InviteCsmForm, StartChecklistForm, possible_owners
+from .forms import InviteCsmForm, possible_owner_choices
 from .links import collaboration_project_url, instance_label, salesforce_account_url, zendesk_org_url
-from .onboarding_html import owner_options, owner_select, step_html
+from .onboarding_html import owner_options, owner_select, start_select, step_html
 from .panels import panels_for
 from .permissions import can_confirm_organization_link, can_manage_onboarding, can_work_step
 from .portfolio import portfolio_rows, portfolio_stats
@@ -31,7 +32,7 @@ from .selectors import (
     get_account_for_user,
     people_to_invite,
     portfolio_paginator,
-    startable_templates,
+    startable_template_rows,
 )
 from .services.invitations import csm_invite
 from .step_actions import action_link, step_action_key
@@ -130,11 +131,13 @@ def onboarding_context(
     # The checklists and the trail, cached with the account's version (csmportal.versions:
     # every checklist change and trail line bumps it).
     checklists = one_cached(account.pk, user, "checklists", lambda: account_checklists(account))
-    owners = list(possible_owners()) if can_manage else []
+    owners = possible_owner_choices() if can_manage else []
     options = owner_options(owners) if can_manage else ""
     csrf = csrf_input(request)
     for checklist in checklists:
-        checklist.add_form = forms.get(f"add-{checklist.pk}") or AddStepForm()  # type: ignore[attr-defined]
+        # A failed "add a step" form, or None: an empty form's value and errors print nothing,
+        # so none is built (a form per checklist, its errors rendered through templates).
+        checklist.add_form = forms.get(f"add-{checklist.pk}")  # type: ignore[attr-defined]
         steps = list(checklist.steps.all())
         for counter, step in enumerate(steps, start=1):
             step.can_work = can_work_step(user, step, account)  # type: ignore[attr-defined]
@@ -155,7 +158,7 @@ def onboarding_context(
                 if step.pk not in forms
                 else ""
             )
-    templates = startable_templates(account) if can_manage else []
+    templates = startable_template_rows(account) if can_manage else []
     steps = [step for checklist in checklists for step in checklist.steps.all()]
     return {
         "account": account,
@@ -163,7 +166,7 @@ def onboarding_context(
         "steps_total": len(steps),
         "steps_done": sum(1 for step in steps if step.is_finished),
         "can_manage": can_manage,
-        "start_form": StartChecklistForm(templates=templates) if templates else None,
+        "start_select": start_select(templates) if templates else "",
         "owners": owners,
         "events": one_cached(
             account.pk, user, "trail", lambda: list(account_events(account)[:TRAIL_ON_PAGE])
@@ -208,13 +211,16 @@ def account_context(request: HttpRequest, account: Any, **extra: Any) -> dict[st
     )
 
 
-def _people_summary(account: Any, orgs: list[Any], user: Any) -> Any:
-    """Who can open tickets and the limits (`account_people` without its details), cached with
-    the account's version (csmportal.versions)."""
+def _people_summary(account: Any, orgs: list[Any], user: Any) -> PeopleSummary:
+    """Who can open tickets and the limits (`account_people` without its details, as a
+    summary: no row per person), cached with the account's version (csmportal.versions)."""
     people = one_cached(
-        account.pk, user, "people", lambda: account_people(account, orgs=orgs, user=user, details=False)
+        account.pk,
+        user,
+        "people_summary",
+        lambda: people_summary(account_people(account, orgs=orgs, user=user, details=False)),
     )
-    people.account = account
+    people.eligible = cmp_eligible(account.seats)
     return people
 
 

@@ -140,6 +140,48 @@ class AccountPeople:
         return min(100, round(100 * self.can_open_tickets / self.limit)) if self.limit else 0
 
 
+@dataclass
+class PeopleSummary:
+    """What the account page shows of its people (`AccountPeople.summary()`): the figures, the
+    warnings and the sold-to contact's name, without a row per person (the account page caches
+    it; a summary unpickles in a fraction of the whole list's time)."""
+
+    can_open_tickets: int
+    registered_contacts: int
+    salesforce_contacts: int
+    cmp_ids: list[str]
+    developer_count: int
+    warnings: list[LimitWarning]
+    has_sold_to: bool
+    sold_to_name: str
+    eligible: bool = False  # the account's seats as they are now: set by the reader
+
+    @property
+    def has_cmp(self) -> bool:
+        return bool(self.cmp_ids)
+
+    @property
+    def limit(self) -> int:
+        return contact_limit(self.has_cmp)
+
+    @property
+    def maintainer_limit(self) -> int:
+        return CMP_MAINTAINER_LIMIT
+
+
+def people_summary(people: AccountPeople) -> PeopleSummary:
+    return PeopleSummary(
+        can_open_tickets=people.can_open_tickets,
+        registered_contacts=people.registered_contacts,
+        salesforce_contacts=people.salesforce_contacts,
+        cmp_ids=people.cmp_ids,
+        developer_count=len(people.developers),
+        warnings=people.warnings,
+        has_sold_to=people.sold_to is not None,
+        sold_to_name=people.sold_to.name if people.sold_to is not None else "",
+    )
+
+
 def account_people(
     account: Account, orgs: list[Organization] | None = None, user: Any = None, *, details: bool = True
 ) -> AccountPeople:

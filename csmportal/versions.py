@@ -10,6 +10,8 @@ are cached (`one_cached`) with the account's version, and every such write bumps
 - The version is a token in the cache (Redis in production). A bump deletes it; the next read
   makes a new one. An entry is kept with the token it was read under and used only while that
   token is current, so one cache round trip fetches the version and every entry of a page.
+  The round trip fetches every part used in the process; an entry holds its value pickled
+  (`(version, None, bytes)`), so a page unpickles only the parts it reads, not other pages'.
 - Who bumps: the sync, for every page it writes (`on_page_synced`: the accounts of the rows it
   wrote, and for organizations also the accounts of the same name, which list them); every
   portal save or delete of a row that belongs to an account (`on_row_saved`, by model); writes
@@ -27,6 +29,7 @@ are cached (`one_cached`) with the account's version, and every such write bumps
 
 from __future__ import annotations
 
+import pickle
 import secrets
 import threading
 import time
@@ -96,9 +99,14 @@ def one_cached(account_pk: int, user: Any, part: str, read: Callable[[], T]) -> 
     key = fetched["keys"][part]
     entry = fetched["found"].get(key)
     if entry is not None and entry[0] == fetched["version"]:
+        if len(entry) == 3:  # read from the cache: the value is still pickled
+            entry = (entry[0], pickle.loads(entry[2]))  # noqa: S301 (our own cache's bytes)
+            fetched["found"][key] = entry
         return entry[1]  # type: ignore[no-any-return]
     value = read()
-    cache.set(key, (fetched["version"], value), timeout=TTL)
+    # Stored pickled inside the entry: a round trip fetches every part used in this process
+    # (other pages' too), and only the parts a page reads are unpickled.
+    cache.set(key, (fetched["version"], None, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)), timeout=TTL)
     fetched["found"][key] = (fetched["version"], value)
     return value
 

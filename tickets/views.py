@@ -182,15 +182,29 @@ def _weeks(request: HttpRequest) -> int:
 @any_role_required
 def account_review_view(request: HttpRequest, account_pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, account_pk)
-    review = account_review(account, weeks=_weeks(request), user=request.user)
-    orgs = list(account.organizations.live().visible_to(request.user))
+    weeks = _weeks(request)
+    # The review (shared with the education email) and the claims are cached with the account's
+    # version (csmportal.versions: the sync, the ticket review and the portal's writes bump it).
+    review = one_cached(
+        account.pk,
+        request.user,
+        f"review:{weeks}",
+        lambda: account_review(account, weeks=weeks, user=request.user),
+    )
+    review.account = account
+    claims = one_cached(
+        account.pk,
+        request.user,
+        "review_claims",
+        lambda: organization_claims(account, list(account.organizations.live().visible_to(request.user))),
+    )
     return render(
         request,
         "tickets/account_review.html",
         {
             "account": account,
             "review": review,
-            "claims": organization_claims(account, orgs),
+            "claims": claims,
             "chart_data": review.chart_data(),
             "gap_rows": gap_rows(review),
             "lowest_rows": lowest_rows(review),

@@ -59,7 +59,7 @@ def _steps() -> list[ChecklistStep]:
 @pytest.mark.parametrize("can_work, can_manage", [(True, True), (True, False), (False, False)])
 def test_a_step_is_written_as_the_template_writes_it(can_work, can_manage):
     steps = _steps()
-    options = owner_options([User(pk=41, email="o@example.com", name="Olive <Owner>")])
+    options = owner_options([(41, str(User(pk=41, email="o@example.com", name="Olive <Owner>")))])
     for step in steps:
         step.can_work, step.form = can_work, None
         step.owner_select = owner_select(step.pk, step.owner_id, options)
