@@ -157,7 +157,8 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
     A ticket found by its number fills in the account on the page (static/feedback/feedback.js,
     from the fragment's data-ticket-account), unless the CSM chose one themselves: an account
     the lookup filled in is sent as `account_from_ticket` and counts as not chosen. `pick` (a
-    result clicked, or Enter in the field) also writes the ticket's number in the field."""
+    result clicked, or Enter in the field) also writes the ticket's number in the field; with
+    words, the first result's."""
     text = request.GET.get("ticket", "")[:500].strip()
     account = request.GET.get("account", "")
     chosen = account.isdecimal() and not request.GET.get("account_from_ticket")
@@ -171,6 +172,13 @@ def ticket_lookup(request: HttpRequest) -> HttpResponse:
         context["results"] = ticket_search(text, account_id=account_id, user=request.user)
         if not context["results"] and account_id:
             context["results_elsewhere"] = ticket_search(text, account_id=None, user=request.user)
+    if request.GET.get("pick") and not context.get("number"):
+        # Enter pressed before the results of these words were on screen (static/js/portal.js
+        # asks again with `pick`): the first result, the one the list marks, is picked.
+        first = next(iter(context.get("results") or context.get("results_elsewhere") or []), None)
+        if first is not None:
+            context["number"] = first.zd_id
+            context["ticket"] = find_ticket(first.zd_id, first.zd_instance, request.user)
     if request.GET.get("pick") and context.get("ticket") is not None:
         ticket = context["ticket"]
         form = ForwardForm(

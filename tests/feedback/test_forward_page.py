@@ -159,6 +159,24 @@ def test_it_fills_the_ticket_and_account_fields_when_a_result_is_picked(client, 
     assert f'<option value="{ticket.account_id}" selected>' in html
 
 
+def test_enter_on_words_before_their_results_picks_the_first_result(client, csm, ticket, other_account):
+    """Enter pressed while the results on screen were for other text: the page asks again with
+    `pick`, and the first result (the one the list marks) fills the fields."""
+    TicketFactory(
+        account=other_account, subject="Runner keeps failing elsewhere", zd_created_at=ticket.zd_created_at
+    )
+    client.force_login(csm)
+    html = client.get("/feedback/forward/ticket-lookup/?ticket=timing+out&pick=1").content.decode()
+    assert re.search(
+        rf'<input type="text" name="ticket" value="#{ticket.zd_id}"[^>]*hx-swap-oob="true" id="id_ticket">',
+        html,
+    )
+    assert f'<option value="{ticket.account_id}" selected>' in html
+    assert "Found" in html
+    nothing = client.get("/feedback/forward/ticket-lookup/?ticket=no+such+words&pick=1").content.decode()
+    assert 'hx-swap-oob="true"' not in nothing and "No ticket subject contains" in nothing
+
+
 def test_it_escapes_ticket_subjects_in_search_results(client, csm, account):
     TicketFactory(account=account, subject='<img src=x onerror="alert(1)"> runner')
     client.force_login(csm)
