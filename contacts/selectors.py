@@ -6,7 +6,7 @@ users, the same emails elsewhere in Zendesk, and ticket counts per requester.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -86,8 +86,30 @@ class DeveloperRow:
     person: Person | None
 
 
+class CmpLimits:
+    """The contact limits that follow from an account's Collaboration project IDs (`cmp_ids`):
+    the whole list's (`AccountPeople`) and the account page's summary's (`PeopleSummary`)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def cmp_ids(self) -> list[str]: ...
+
+    @property
+    def has_cmp(self) -> bool:
+        return bool(self.cmp_ids)
+
+    @property
+    def limit(self) -> int:
+        return contact_limit(self.has_cmp)
+
+    @property
+    def maintainer_limit(self) -> int:
+        return CMP_MAINTAINER_LIMIT
+
+
 @dataclass
-class AccountPeople:
+class AccountPeople(CmpLimits):
     account: Account
     orgs: list[Organization]
     people: list[Person]
@@ -120,20 +142,8 @@ class AccountPeople:
         return [org.cmp_id.strip() for org in self.orgs if org.cmp_id.strip()]
 
     @property
-    def has_cmp(self) -> bool:
-        return bool(self.cmp_ids)
-
-    @property
     def eligible(self) -> bool:
         return cmp_eligible(self.account.seats)
-
-    @property
-    def limit(self) -> int:
-        return contact_limit(self.has_cmp)
-
-    @property
-    def maintainer_limit(self) -> int:
-        return CMP_MAINTAINER_LIMIT
 
     @property
     def limit_share(self) -> int:
@@ -141,7 +151,7 @@ class AccountPeople:
 
 
 @dataclass
-class PeopleSummary:
+class PeopleSummary(CmpLimits):
     """What the account page shows of its people (`AccountPeople.summary()`): the figures, the
     warnings and the sold-to contact's name, without a row per person (the account page caches
     it; a summary unpickles in a fraction of the whole list's time)."""
@@ -155,18 +165,6 @@ class PeopleSummary:
     has_sold_to: bool
     sold_to_name: str
     eligible: bool = False  # the account's seats as they are now: set by the reader
-
-    @property
-    def has_cmp(self) -> bool:
-        return bool(self.cmp_ids)
-
-    @property
-    def limit(self) -> int:
-        return contact_limit(self.has_cmp)
-
-    @property
-    def maintainer_limit(self) -> int:
-        return CMP_MAINTAINER_LIMIT
 
 
 def people_summary(people: AccountPeople) -> PeopleSummary:
