@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from contacts.rules import contact_limit, email_key
-from csmportal.compiled import values_rows
+from csmportal.compiled import USER_MARK, instance_of, values_rows
 from csmportal.handbook import handbook_url
 from feedback.models import Rating, Score
 from tickets.models import Ticket
@@ -137,47 +136,22 @@ def get_account_for_user(user: Any, pk: int) -> Account:
     return _account_with_csm(pk)
 
 
-_ACCOUNT_MARK = 2_147_480_002  # a pk no account has: where the compiled query takes the pk
-_account_sql: dict[str, tuple[str, list[Any], list[Any], list[str], list[str], int]] = {}
+def _account_and_csm_query(pk: Any) -> QuerySet[Any]:
+    csm = [f"csm__{f.attname}" for f in User._meta.concrete_fields]
+    return Account.objects.filter(pk=pk).values(*(f.attname for f in Account._meta.concrete_fields), *csm)
 
 
 def _account_with_csm(pk: int) -> Account:
     """`get_object_or_404(Account.objects.select_related("csm"), pk=pk)`, its SQL compiled once
-    per process and database alias (every account page reads its account first; building and
-    compiling the query cost more than running it). The instances are built as the ORM builds
-    them (`from_db`, the database's values through the fields' converters). The ORM on SQLite."""
-    using = router.db_for_read(Account)
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return get_object_or_404(Account.objects.select_related("csm"), pk=pk)
-    if using not in _account_sql:
-        compiler = Account.objects.select_related("csm").filter(pk=_ACCOUNT_MARK).query.get_compiler(using)
-        sql, params = compiler.as_sql()
-        info = compiler.klass_info
-        csm_info = info["related_klass_infos"][0]
-        columns = [compiler.select[i][0] for i in info["select_fields"]]
-        csm_columns = [compiler.select[i][0] for i in csm_info["select_fields"]]
-        if list(info["select_fields"]) != list(range(len(columns))) or _ACCOUNT_MARK not in params:
-            raise RuntimeError("The account's compiled SQL is not shaped as expected.")
-        _account_sql[using] = (
-            sql,
-            list(params),
-            [*columns, *csm_columns],
-            [c.target.attname for c in columns],
-            [c.target.attname for c in csm_columns],
-            len(columns),
-        )
-    sql, params, expressions, names, csm_names, split = _account_sql[using]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [int(pk) if p == _ACCOUNT_MARK else p for p in params])
-        rows = cursor.fetchall()
+    per process (`csmportal.compiled`: every account page reads its account first; building and
+    compiling the query cost more than running it); the ORM on SQLite."""
+    rows = values_rows(
+        "accounts.account_with_csm", None, _account_and_csm_query, {"pk": USER_MARK}, {"pk": int(pk)}
+    )
     if not rows:
         raise Http404("No Account matches the given query.")
-    compiler = Account.objects.none().query.get_compiler(using)  # the converters of this connection
-    converters = compiler.get_converters(expressions)
-    row = next(iter(compiler.apply_converters(rows, converters))) if converters else rows[0]
-    account = Account.from_db(using, names, row[:split])
-    csm = User.from_db(using, csm_names, row[split:]) if row[split] is not None else None
+    account = instance_of(Account, rows[0])
+    csm = instance_of(User, rows[0], prefix="csm__") if rows[0]["csm__id"] is not None else None
     Account._meta.get_field("csm").set_cached_value(account, csm)
     return account
 
@@ -250,8 +224,6 @@ def _startable_rows(account: Any) -> QuerySet[Any]:
 def startable_template_rows(account: Account) -> list[dict[str, Any]]:
     """`startable_templates` as rows (pk, name, is_default) for the account page's select: the
     query is built and compiled once per process (`csmportal.compiled`; the ORM on SQLite)."""
-    from csmportal.compiled import USER_MARK, values_rows
-
     return values_rows(
         "accounts.startable_templates", None, _startable_rows, {"account": USER_MARK}, {"account": account.pk}
     )
